@@ -1,0 +1,38 @@
+package io.mesosoperator.executor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** What the agent tells its executor through the environment (executor-http-api.md). */
+record ExecutorSettings(
+        String agentEndpoint,
+        String frameworkId,
+        String executorId,
+        Path sandbox,
+        boolean checkpoint,
+        Duration shutdownGracePeriod,
+        Duration recoveryTimeout,
+        Duration subscriptionBackoffMax) {
+
+    static ExecutorSettings fromEnvironment(Map<String, String> env) {
+        return new ExecutorSettings(
+                required(env, "MESOS_AGENT_ENDPOINT"),
+                required(env, "MESOS_FRAMEWORK_ID"),
+                required(env, "MESOS_EXECUTOR_ID"),
+                Path.of(env.getOrDefault("MESOS_SANDBOX", required(env, "MESOS_DIRECTORY"))),
+                "1".equals(env.get("MESOS_CHECKPOINT")),
+                StoutDuration.parse(env.getOrDefault("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs")),
+                StoutDuration.parse(env.getOrDefault("MESOS_RECOVERY_TIMEOUT", "15mins")),
+                StoutDuration.parse(env.getOrDefault("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs")));
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(name + " is not set: this program is a Mesos executor and must be"
+                    + " started by a Mesos agent");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,130 @@
+package io.mesosoperator.executor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.mesos.v1.Protos.HealthCheck;
+
+/**
+ * Runs a task's Mesos HealthCheck (HTTP, TCP or COMMAND) on the schedule it gives, and reports
+ * transitions the way the built-in executors do (docs/health-checks.md): failures inside the grace
+ * period are ignored until the first success; the first success and every failure are reported;
+ * after consecutive_failures the task is to be killed.
+ */
+final class HealthChecker {
+    interface Listener {
+        void healthChanged(boolean healthy, String message);
+
+        void unhealthyTooLong(String message);
+    }
+
+    private final HealthCheck check;
+    private final Path sandbox;
+    private final Listener listener;
+    private final long startedNanos = System.nanoTime();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private ScheduledFuture<?> schedule;
+    private boolean everHealthy;
+    private int consecutiveFailures;
+
+    HealthChecker(HealthCheck check, Path sandbox, Listener listener) {
+        this.check = check;
+        this.sandbox = sandbox;
+        this.listener = listener;
+    }
+
+    void start(ScheduledExecutorService timer) {
+        long delayMs = (long) (check.getDelaySeconds() * 1000);
+        long intervalMs = Math.max(100, (long) (check.getIntervalSeconds() * 1000));
+        schedule = timer.scheduleWithFixedDelay(this::runOnce, delayMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    void stop() {
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+    }
+
+    private void runOnce() {
+        String failure;
+        try {
+            failure = probe();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        if (failure == null) {
+            consecutiveFailures = 0;
+            if (!everHealthy) {
+                everHealthy = true;
+                listener.healthChanged(true, "health check passed");
+            }
+            return;
+        }
+        double sinceStart = (System.nanoTime() - startedNanos) / 1e9;
+        if (!everHealthy && sinceStart < check.getGracePeriodSeconds()) {
+            return; // still starting up: failures inside the grace period do not count
+        }
+        consecutiveFailures++;
+        everHealthy = false;
+        String message = "health check failed " + consecutiveFailures + " time(s) in a row: " + failure;
+        listener.healthChanged(false, message);
+        if (consecutiveFailures >= check.getConsecutiveFailures()) {
+            stop();
+            listener.unhealthyTooLong(message);
+        }
+    }
+
+    /** Null when healthy, else why not. */
+    private String probe() throws IOException, InterruptedException {
+        Duration timeout = check.getTimeoutSeconds() > 0
+                ? Duration.ofMillis((long) (check.getTimeoutSeconds() * 1000)) : Duration.ofDays(1);
+        switch (check.getType()) {
+            case HTTP -> {
+                HealthCheck.HTTPCheckInfo info = check.getHttp();
+                String scheme = info.hasScheme() ? info.getScheme() : "http";
+                String path = info.getPath().isEmpty() ? "/" : info.getPath();
+                HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(scheme + "://127.0.0.1:" + info.getPort() + (path.startsWith("/") ? path : "/" + path)))
+                        .timeout(timeout).GET().build();
+                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                boolean ok = info.getStatusesCount() > 0 ? info.getStatusesList().contains(status)
+                        : status >= 200 && status < 400;
+                return ok ? null : "HTTP " + status + " from " + request.uri();
+            }
+            case TCP -> {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", check.getTcp().getPort()),
+                            (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+                    return null;
+                }
+            }
+            case COMMAND -> {
+                Process p = new ProcessBuilder("/bin/sh", "-c", check.getCommand().getValue())
+                        .directory(sandbox.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    return "command timed out after " + timeout.toSeconds() + "s";
+                }
+                return p.exitValue() == 0 ? null : "command exited with status " + p.exitValue();
+            }
+            default -> {
+                return "unsupported health check type " + check.getType();
+            }
+        }
+    }
+}

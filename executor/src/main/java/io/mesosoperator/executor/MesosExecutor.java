@@ -1,0 +1,303 @@
+package io.mesosoperator.executor;
+
+import io.mesosoperator.mesos.Uuids;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.Label;
+import org.apache.mesos.v1.Protos.Labels;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.executor.Protos.Call;
+import org.apache.mesos.v1.executor.Protos.Event;
+
+/**
+ * The executor's protocol logic: subscribe, run what LAUNCH brings, report every state change as
+ * an UPDATE, and keep each update until the agent ACKNOWLEDGES it (re-sending the unacknowledged
+ * ones on re-subscription). Exits when every task is terminal and acknowledged.
+ */
+final class MesosExecutor {
+    /** TaskStatus label carrying the sandbox path, so the operator can show where the logs are. */
+    static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
+
+    private final ExecutorSettings settings;
+    private final AgentClient agent;
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "executor-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, TaskProcess> running = new ConcurrentHashMap<>();
+    private final Map<String, HealthChecker> checkers = new ConcurrentHashMap<>();
+    private final Map<String, TaskInfo> launched = new ConcurrentHashMap<>();
+    private final Map<String, TaskState> lastState = new ConcurrentHashMap<>();
+    /** Sent but not yet acknowledged updates, by uuid, in sending order. */
+    private final Map<String, Call.Update> unacknowledged = new LinkedHashMap<>();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean shuttingDown;
+    private volatile boolean killingStateCapable;
+
+    MesosExecutor(ExecutorSettings settings) {
+        this.settings = settings;
+        this.agent = new AgentClient(settings.agentEndpoint());
+    }
+
+    int run() {
+        Log.info("starting executor " + settings.executorId() + " for framework " + settings.frameworkId()
+                + ", agent " + settings.agentEndpoint());
+        Thread events = new Thread(this::eventLoop, "executor-events");
+        events.setDaemon(true);
+        events.start();
+        try {
+            finished.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Log.info("all tasks terminal and acknowledged; exiting");
+        return 0;
+    }
+
+    private void eventLoop() {
+        long disconnectedSince = -1;
+        Duration backoff = Duration.ofMillis(100);
+        while (finished.getCount() > 0) {
+            try (AgentClient.EventStream stream = agent.subscribe(subscribeCall())) {
+                disconnectedSince = -1;
+                backoff = Duration.ofMillis(100);
+                for (Event event = stream.next(); event != null; event = stream.next()) {
+                    handle(event);
+                }
+                Log.info("agent closed the event stream");
+            } catch (IOException e) {
+                Log.info("lost connection to agent: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (finished.getCount() == 0) {
+                return;
+            }
+            // executor-http-api.md "Disconnections": without checkpointing, exit; with it, retry
+            // until the recovery timeout (the agent may be restarting).
+            long now = System.nanoTime();
+            if (disconnectedSince < 0) {
+                disconnectedSince = now;
+            }
+            if (!settings.checkpoint() || now - disconnectedSince > settings.recoveryTimeout().toNanos()) {
+                Log.info("giving up on the agent; killing tasks and exiting");
+                running.values().forEach(p -> p.kill(Duration.ZERO, timer));
+                System.exit(1);
+            }
+            sleep(backoff);
+            backoff = min(backoff.multipliedBy(2), settings.subscriptionBackoffMax());
+        }
+    }
+
+    private Call subscribeCall() {
+        Call.Subscribe.Builder subscribe = Call.Subscribe.newBuilder();
+        synchronized (unacknowledged) {
+            subscribe.addAllUnacknowledgedUpdates(unacknowledged.values());
+        }
+        // tasks launched but with no update yet must be declared, or the agent drops them
+        launched.values().stream()
+                .filter(t -> !lastState.containsKey(t.getTaskId().getValue()))
+                .forEach(subscribe::addUnacknowledgedTasks);
+        return baseCall(Call.Type.SUBSCRIBE).setSubscribe(subscribe).build();
+    }
+
+    private Call.Builder baseCall(Call.Type type) {
+        return Call.newBuilder()
+                .setType(type)
+                .setFrameworkId(FrameworkID.newBuilder().setValue(settings.frameworkId()))
+                .setExecutorId(ExecutorID.newBuilder().setValue(settings.executorId()));
+    }
+
+    private void handle(Event event) {
+        switch (event.getType()) {
+            case SUBSCRIBED -> {
+                FrameworkInfo framework = event.getSubscribed().getFrameworkInfo();
+                killingStateCapable = framework.getCapabilitiesList().stream()
+                        .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.TASK_KILLING_STATE);
+                Log.info("subscribed to agent " + event.getSubscribed().getAgentInfo().getId().getValue());
+            }
+            case LAUNCH -> launch(event.getLaunch().getTask());
+            case LAUNCH_GROUP -> event.getLaunchGroup().getTaskGroup().getTasksList().forEach(this::launch);
+            case KILL -> kill(event.getKill().getTaskId(), event.getKill().hasKillPolicy()
+                    && event.getKill().getKillPolicy().hasGracePeriod()
+                    ? Duration.ofNanos(event.getKill().getKillPolicy().getGracePeriod().getNanoseconds()) : null);
+            case ACKNOWLEDGED -> acknowledged(Uuids.toText(event.getAcknowledged().getUuid()));
+            case SHUTDOWN -> shutdown();
+            case MESSAGE -> Log.info("message from scheduler: " + event.getMessage().getData().size() + " bytes");
+            case ERROR -> Log.info("error from agent: " + event.getError().getMessage());
+            case HEARTBEAT -> { }
+            default -> Log.info("ignoring unknown event type " + event.getType());
+        }
+    }
+
+    private void launch(TaskInfo task) {
+        String id = task.getTaskId().getValue();
+        if (launched.putIfAbsent(id, task) != null) {
+            return; // re-delivered after re-subscription
+        }
+        update(task.getTaskId(), TaskState.TASK_STARTING, null, null);
+        TaskProcess process;
+        try {
+            process = TaskProcess.start(task, settings.sandbox());
+        } catch (IOException e) {
+            update(task.getTaskId(), TaskState.TASK_FAILED, "Failed to launch command: " + e.getMessage(), null);
+            return;
+        }
+        running.put(id, process);
+        Log.info("started task " + id + " as pid " + process.pid() + ": " + task.getCommand().getValue());
+        update(task.getTaskId(), TaskState.TASK_RUNNING, null, null);
+        if (task.hasHealthCheck()) {
+            HealthChecker checker = new HealthChecker(task.getHealthCheck(), settings.sandbox(), new HealthChecker.Listener() {
+                @Override
+                public void healthChanged(boolean healthy, String message) {
+                    if (!process.killRequested()) {
+                        update(task.getTaskId(), TaskState.TASK_RUNNING, message, healthy);
+                    }
+                }
+
+                @Override
+                public void unhealthyTooLong(String message) {
+                    Log.info("killing task " + id + ": " + message);
+                    process.kill(gracePeriod(task, null), timer);
+                }
+            });
+            checkers.put(id, checker);
+            checker.start(timer);
+        }
+        process.onExit().thenAccept(p -> exited(process, p.exitValue()));
+    }
+
+    private void exited(TaskProcess process, int exitValue) {
+        String id = process.task().getTaskId().getValue();
+        HealthChecker checker = checkers.remove(id);
+        if (checker != null) {
+            checker.stop();
+        }
+        running.remove(id);
+        TaskState state = process.killRequested() ? TaskState.TASK_KILLED
+                : exitValue == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
+        String message = TaskProcess.describeExit(exitValue);
+        Log.info("task " + id + " ended: " + message + " -> " + state);
+        update(process.task().getTaskId(), state, message, null);
+    }
+
+    private void kill(TaskID taskId, Duration grace) {
+        TaskProcess process = running.get(taskId.getValue());
+        if (process == null) {
+            if (!launched.containsKey(taskId.getValue())) {
+                // never launched here: still answer with a terminal update, as Mesos expects
+                update(taskId, TaskState.TASK_KILLED, "Task was never launched by this executor", null);
+            }
+            return;
+        }
+        if (killingStateCapable) {
+            update(taskId, TaskState.TASK_KILLING, null, null);
+        }
+        Log.info("killing task " + taskId.getValue());
+        process.kill(gracePeriod(process.task(), grace), timer);
+    }
+
+    private Duration gracePeriod(TaskInfo task, Duration fromKill) {
+        if (fromKill != null) {
+            return fromKill;
+        }
+        if (task.hasKillPolicy() && task.getKillPolicy().hasGracePeriod()) {
+            return Duration.ofNanos(task.getKillPolicy().getGracePeriod().getNanoseconds());
+        }
+        return Duration.ofSeconds(3);
+    }
+
+    private void shutdown() {
+        Log.info("shutdown requested by agent");
+        shuttingDown = true;
+        running.values().forEach(p -> p.kill(settings.shutdownGracePeriod().dividedBy(2), timer));
+        // whatever happens, leave within the grace period the agent gives us
+        timer.schedule(() -> System.exit(0), settings.shutdownGracePeriod().toMillis(), TimeUnit.MILLISECONDS);
+        checkFinished();
+    }
+
+    private void update(TaskID taskId, TaskState state, String message, Boolean healthy) {
+        TaskStatus.Builder status = TaskStatus.newBuilder()
+                .setTaskId(taskId)
+                .setState(state)
+                .setSource(TaskStatus.Source.SOURCE_EXECUTOR)
+                .setExecutorId(ExecutorID.newBuilder().setValue(settings.executorId()))
+                .setTimestamp(System.currentTimeMillis() / 1000.0)
+                .setUuid(Uuids.random())
+                .setLabels(Labels.newBuilder().addLabels(Label.newBuilder()
+                        .setKey(SANDBOX_LABEL).setValue(settings.sandbox().toString())));
+        if (message != null) {
+            status.setMessage(message);
+        }
+        if (healthy != null) {
+            status.setHealthy(healthy).setReason(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
+        }
+        lastState.put(taskId.getValue(), state);
+        Call.Update update = Call.Update.newBuilder().setStatus(status).build();
+        synchronized (unacknowledged) {
+            unacknowledged.put(Uuids.toText(status.getUuid()), update);
+        }
+        try {
+            agent.send(baseCall(Call.Type.UPDATE).setUpdate(update).build());
+        } catch (IOException e) {
+            // kept in `unacknowledged`; re-sent with the next SUBSCRIBE
+            Log.info("could not send " + state + " for " + taskId.getValue() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void acknowledged(String uuid) {
+        synchronized (unacknowledged) {
+            unacknowledged.remove(uuid);
+        }
+        checkFinished();
+    }
+
+    private void checkFinished() {
+        boolean allTerminal = !launched.isEmpty() && running.isEmpty()
+                && launched.keySet().stream().allMatch(id -> isTerminal(lastState.get(id)));
+        boolean allAcked;
+        synchronized (unacknowledged) {
+            allAcked = unacknowledged.isEmpty();
+        }
+        if (allAcked && (allTerminal || (shuttingDown && running.isEmpty()))) {
+            finished.countDown();
+        }
+    }
+
+    static boolean isTerminal(TaskState state) {
+        return state != null && switch (state) {
+            case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
+                    TASK_GONE_BY_OPERATOR -> true;
+            default -> false;
+        };
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

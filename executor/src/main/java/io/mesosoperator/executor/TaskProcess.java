@@ -1,0 +1,104 @@
+package io.mesosoperator.executor;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.Environment;
+import org.apache.mesos.v1.Protos.TaskInfo;
+
+/** One task's OS process: started in the sandbox, output appended to the sandbox's stdout/stderr. */
+final class TaskProcess {
+    private final TaskInfo task;
+    private final Process process;
+    private volatile boolean killRequested;
+
+    private TaskProcess(TaskInfo task, Process process) {
+        this.task = task;
+        this.process = process;
+    }
+
+    static TaskProcess start(TaskInfo task, Path sandbox) throws IOException {
+        CommandInfo command = task.getCommand();
+        List<String> argv = new ArrayList<>();
+        if (command.getShell()) {
+            argv.add("/bin/sh");
+            argv.add("-c");
+            argv.add(command.getValue());
+        } else {
+            argv.add(command.getValue());
+            argv.addAll(command.getArgumentsList().subList(Math.min(1, command.getArgumentsCount()), command.getArgumentsCount()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .directory(sandbox.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stdout")))
+                .redirectError(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stderr")));
+        Map<String, String> env = builder.environment();
+        for (Environment.Variable variable : command.getEnvironment().getVariablesList()) {
+            env.put(variable.getName(), variable.getValue());
+        }
+        env.put("MESOS_TASK_ID", task.getTaskId().getValue());
+        return new TaskProcess(task, builder.start());
+    }
+
+    TaskInfo task() {
+        return task;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean killRequested() {
+        return killRequested;
+    }
+
+    CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    /** SIGTERM to the whole process tree, then SIGKILL to what is left after the grace period. */
+    void kill(Duration gracePeriod, ScheduledExecutorService timer) {
+        killRequested = true;
+        if (!process.isAlive()) {
+            return;
+        }
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        timer.schedule(() -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }, gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Mesos' wording for how a command ended (as the command executor reports it). */
+    static String describeExit(int exitValue) {
+        // Java reports death by signal N as 128 + N.
+        if (exitValue > 128 && exitValue < 128 + 65) {
+            return "Command terminated with signal " + signalName(exitValue - 128);
+        }
+        return "Command exited with status " + exitValue;
+    }
+
+    private static String signalName(int signal) {
+        return switch (signal) {
+            case 1 -> "Hangup";
+            case 2 -> "Interrupt";
+            case 3 -> "Quit";
+            case 6 -> "Aborted";
+            case 9 -> "Killed";
+            case 11 -> "Segmentation fault";
+            case 13 -> "Broken pipe";
+            case 15 -> "Terminated";
+            default -> "Signal " + signal;
+        };
+    }
+}

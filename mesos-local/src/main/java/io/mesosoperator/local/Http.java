@@ -1,0 +1,95 @@
+package io.mesosoperator.local;
+
+import io.mesosoperator.mesos.ContentType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** Status lines and bodies exactly as a Mesos 1.12 master/agent answers (see mesos-transcripts/). */
+final class Http {
+    private Http() {}
+
+    static final class Failure extends RuntimeException {
+        final int status;
+
+        Failure(int status, String body) {
+            super(body);
+            this.status = status;
+        }
+    }
+
+    static Failure badRequest(String body) {
+        return new Failure(400, body);
+    }
+
+    static void accepted(HttpServletResponse response) {
+        response.setStatus(202);
+        response.setContentLength(0);
+    }
+
+    static void text(HttpServletResponse response, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("text/plain; charset=utf-8");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    static void json(HttpServletResponse response, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    /** POST-only check of the v1 API endpoints. */
+    static void requirePost(HttpServletRequest request, HttpServletResponse response) {
+        if (!"POST".equals(request.getMethod())) {
+            response.setHeader("Allow", "POST");
+            throw new Failure(405, "405 Method Not Allowed. Expecting one of { 'POST' }, but received '"
+                    + request.getMethod() + "'.");
+        }
+    }
+
+    static ContentType requestType(HttpServletRequest request) {
+        String header = request.getHeader("Content-Type");
+        if (header == null) {
+            throw badRequest("Expecting 'Content-Type' to be present");
+        }
+        return ContentType.fromHeader(header).orElseThrow(() -> new Failure(415,
+                "Expecting 'Content-Type' of application/json or application/x-protobuf"));
+    }
+
+    /** The streaming response type from Accept: JSON if acceptable (absent accepts all), else protobuf. */
+    static ContentType responseType(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        if (accept == null || accepts(accept, "application/json")) {
+            return ContentType.JSON;
+        }
+        if (accepts(accept, "application/x-protobuf")) {
+            return ContentType.PROTOBUF;
+        }
+        throw new Failure(406, "Expecting 'Accept' to allow application/json or application/x-protobuf");
+    }
+
+    private static boolean accepts(String accept, String type) {
+        for (String part : accept.split(",")) {
+            String media = part.split(";", 2)[0].trim();
+            if (media.equals(type) || media.equals("*/*") || media.equals("application/*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static byte[] body(HttpServletRequest request) throws IOException {
+        return request.getInputStream().readAllBytes();
+    }
+
+    static Optional<String> header(HttpServletRequest request, String name) {
+        return Optional.ofNullable(request.getHeader(name));
+    }
+}

@@ -1,0 +1,648 @@
+package io.mesosoperator.local;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.mesosoperator.mesos.ContentType;
+import io.mesosoperator.mesos.Uuids;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.AgentInfo;
+import org.apache.mesos.v1.Protos.Attribute;
+import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.ContainerID;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.Protos.Value;
+import org.apache.mesos.v1.executor.Protos.Call;
+import org.apache.mesos.v1.executor.Protos.Event;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.AbstractHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Mesos-compatible agent on loopback: runs each executor as a real child process in its own
+ * sandbox and process group, serves the v1 executor API (POST /api/v1/executor), and forwards
+ * status updates reliably (head of each task's queue, retried until the scheduler acknowledges),
+ * as slave.cpp and task_status_update_manager.cpp do.
+ */
+public final class LocalAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalAgent.class);
+
+    public record Config(
+            String name, String host, int port, double cpus, double memMb, double diskMb,
+            long portsBegin, long portsEnd, Map<String, String> attributes, Path workDir,
+            Path executorJar, String javaCommand, Duration registrationTimeout,
+            Duration statusUpdateRetry, Duration shutdownGracePeriod) {}
+
+    private final Config config;
+    private final Actor actor;
+    private final ExecutorService fetchers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "mesos-local-fetcher");
+        t.setDaemon(true);
+        return t;
+    });
+    private Server server;
+    private LocalMaster master;
+    private AgentID agentId;
+    private AgentInfo agentInfo;
+    private int port;
+    private final Map<String, ExecutorRun> executors = new LinkedHashMap<>();
+    private final Map<String, UpdateStream> updates = new LinkedHashMap<>();
+
+    /** One executor container: its process, sandbox, stream and the tasks given to it. */
+    private static final class ExecutorRun {
+        FrameworkInfo framework;
+        ExecutorInfo info;
+        String containerId;
+        Path sandbox;
+        Process process;
+        EventStream stream;
+        boolean shuttingDown;
+        ScheduledFuture<?> registrationTimer;
+        final List<TaskInfo> queued = new ArrayList<>();
+        final Map<String, TaskInfo> tasks = new LinkedHashMap<>();
+        final Map<String, TaskState> states = new LinkedHashMap<>();
+
+        String frameworkId() {
+            return framework.getId().getValue();
+        }
+    }
+
+    /** The pending updates of one task: only the head is forwarded until it is acknowledged. */
+    private static final class UpdateStream {
+        final String frameworkId;
+        final Deque<TaskStatus> pending = new ArrayDeque<>();
+        TaskState latest;
+        ScheduledFuture<?> retry;
+        long retryMillis;
+
+        UpdateStream(String frameworkId) {
+            this.frameworkId = frameworkId;
+        }
+    }
+
+    public LocalAgent(Config config) {
+        this.config = config;
+        this.actor = new Actor("mesos-local-" + config.name());
+    }
+
+    public void start(LocalMaster master) throws Exception {
+        this.master = master;
+        server = new Server(new InetSocketAddress(config.host(), config.port()));
+        server.setHandler(new AbstractHandler() {
+            @Override
+            public void handle(String target, Request base, HttpServletRequest req, HttpServletResponse resp)
+                    throws IOException {
+                base.setHandled(true);
+                route(target, req, resp);
+            }
+        });
+        server.start();
+        port = ((org.eclipse.jetty.server.NetworkConnector) server.getConnectors()[0]).getLocalPort();
+        Resources total = Resources.of(config.cpus(), config.memMb(), config.diskMb(), config.portsBegin(), config.portsEnd());
+        agentId = master.registerAgent(this, total, config.host(), port);
+        agentInfo = AgentInfo.newBuilder()
+                .setId(agentId)
+                .setHostname(config.host())
+                .setPort(port)
+                .addAllResources(total.toProtos("*", false))
+                .addAllAttributes(attributes())
+                .build();
+        Files.createDirectories(config.workDir());
+    }
+
+    public String id() {
+        return agentId.getValue();
+    }
+
+    public String endpoint() {
+        return config.host() + ":" + port;
+    }
+
+    public Path workDir() {
+        return config.workDir();
+    }
+
+    List<Attribute> attributes() {
+        List<Attribute> out = new ArrayList<>();
+        config.attributes().forEach((k, v) -> out.add(Attribute.newBuilder().setName(k).setType(Value.Type.TEXT)
+                .setText(Value.Text.newBuilder().setValue(v)).build()));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- fault injection
+
+    /** Kills one executor process with SIGKILL, as a crash would (its tasks die with its group). */
+    public boolean crashExecutor(String executorId) {
+        return actor.call(() -> executors.values().stream()
+                .filter(e -> e.info.getExecutorId().getValue().equals(executorId) && e.process != null)
+                .findFirst()
+                .map(e -> e.process.destroyForcibly() != null)
+                .orElse(false));
+    }
+
+    /** Pids of the running executor processes, by executor id. */
+    public Map<String, Long> executorPids() {
+        return actor.call(() -> {
+            Map<String, Long> pids = new LinkedHashMap<>();
+            executors.values().stream().filter(e -> e.process != null)
+                    .forEach(e -> pids.put(e.info.getExecutorId().getValue(), e.process.pid()));
+            return pids;
+        });
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private void route(String target, HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            switch (target) {
+                case "/api/v1/executor" -> executorApi(req, resp);
+                case "/health", "/slave(1)/health" -> resp.setStatus(200);
+                default -> Http.text(resp, 404, "");
+            }
+        } catch (Http.Failure f) {
+            Http.text(resp, f.status, f.getMessage());
+        }
+    }
+
+    private void executorApi(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Http.requirePost(req, resp);
+        ContentType type = Http.requestType(req);
+        Call call;
+        try {
+            call = type.decode(Http.body(req), Call.newBuilder()).buildPartial();
+        } catch (InvalidProtocolBufferException e) {
+            throw Http.badRequest(type == ContentType.JSON
+                    ? "Failed to parse body into JSON: " + e.getMessage() : "Failed to parse body into Call protobuf");
+        }
+        validate(call);
+        switch (call.getType()) {
+            case SUBSCRIBE -> {
+                ContentType responseType = Http.responseType(req);
+                EventStream stream = new EventStream(UUID.randomUUID().toString(), responseType);
+                String key = call.getFrameworkId().getValue() + "/" + call.getExecutorId().getValue();
+                actor.call(() -> subscribe(key, call.getSubscribe(), stream));
+                resp.setStatus(200);
+                resp.setContentType(responseType.mediaType());
+                stream.pump(resp, () -> { });
+            }
+            case HEARTBEAT -> Http.accepted(resp);
+            default -> {
+                actor.call(() -> {
+                    ExecutorRun ex = executors.get(call.getFrameworkId().getValue() + "/" + call.getExecutorId().getValue());
+                    if (ex == null) {
+                        throw Http.badRequest("Executor cannot be found");
+                    }
+                    if (ex.stream == null) {
+                        throw new Http.Failure(403, "Executor is not subscribed");
+                    }
+                    if (call.getType() == Call.Type.UPDATE) {
+                        executorUpdate(ex, call.getUpdate().getStatus());
+                    } else if (call.getType() == Call.Type.MESSAGE) {
+                        master.frameworkMessage(agentId.getValue(), ex.frameworkId(), ex.info.getExecutorId().getValue(),
+                                call.getMessage().getData());
+                    }
+                    return null;
+                });
+                Http.accepted(resp);
+            }
+        }
+    }
+
+    /** The agent's checks of an executor call (src/common/validation.cpp validateExecutorCall). */
+    private static void validate(Call call) {
+        String prefix = "Failed to validate Executor::Call: ";
+        if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
+            throw Http.badRequest(prefix + "Expecting 'type' to be present");
+        }
+        if (!call.hasExecutorId()) {
+            throw Http.badRequest(prefix + "Expecting 'executor_id' to be present");
+        }
+        if (!call.hasFrameworkId()) {
+            throw Http.badRequest(prefix + "Expecting 'framework_id' to be present");
+        }
+        if (call.getType() == Call.Type.UPDATE) {
+            TaskStatus status = call.getUpdate().getStatus();
+            if (!status.hasUuid()) {
+                throw Http.badRequest(prefix + "Expecting 'uuid' to be present");
+            }
+            if (!Uuids.isValid(status.getUuid())) {
+                throw Http.badRequest(prefix + "Not a valid UUID");
+            }
+            if (status.getState() == TaskState.TASK_STAGING) {
+                throw Http.badRequest(prefix + "Received TASK_STAGING from executor " + call.getExecutorId().getValue()
+                        + " of framework " + call.getFrameworkId().getValue() + " which is not allowed");
+            }
+            if (status.getSource() != TaskStatus.Source.SOURCE_EXECUTOR) {
+                throw Http.badRequest(prefix + "Received Call from executor " + call.getExecutorId().getValue()
+                        + " of framework " + call.getFrameworkId().getValue() + " with invalid source, expecting 'SOURCE_EXECUTOR'");
+            }
+        }
+    }
+
+    private Void subscribe(String key, Call.Subscribe subscribe, EventStream stream) {
+        ExecutorRun ex = executors.get(key);
+        if (ex == null) {
+            throw Http.badRequest(executors.keySet().stream().anyMatch(k -> k.startsWith(key.split("/")[0] + "/"))
+                    ? "Executor cannot be found" : "Framework cannot be found");
+        }
+        if (ex.stream != null) {
+            ex.stream.close();
+        }
+        ex.stream = stream;
+        if (ex.registrationTimer != null) {
+            ex.registrationTimer.cancel(false);
+        }
+        ExecutorInfo executorInfo = ex.info.toBuilder().setFrameworkId(ex.framework.getId()).clearResources()
+                .addAllResources(Resources.from(ex.info.getResourcesList()).toProtos("*", true)).build();
+        stream.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED)
+                .setSubscribed(Event.Subscribed.newBuilder()
+                        .setExecutorInfo(executorInfo)
+                        .setFrameworkInfo(ex.framework)
+                        .setAgentInfo(agentInfo)
+                        .setContainerId(ContainerID.newBuilder().setValue(ex.containerId)))
+                .build());
+        for (Call.Update update : subscribe.getUnacknowledgedUpdatesList()) {
+            executorUpdate(ex, update.getStatus());
+        }
+        if (ex.shuttingDown) {
+            stream.send(Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
+            return null;
+        }
+        for (TaskInfo task : ex.queued) {
+            stream.send(Event.newBuilder().setType(Event.Type.LAUNCH)
+                    .setLaunch(Event.Launch.newBuilder().setTask(task)).build());
+        }
+        ex.queued.clear();
+        return null;
+    }
+
+    private void executorUpdate(ExecutorRun ex, TaskStatus status) {
+        ex.stream.send(Event.newBuilder().setType(Event.Type.ACKNOWLEDGED)
+                .setAcknowledged(Event.Acknowledged.newBuilder().setTaskId(status.getTaskId()).setUuid(status.getUuid()))
+                .build());
+        TaskStatus.Builder forwarded = status.toBuilder()
+                .setAgentId(agentId)
+                .setExecutorId(ex.info.getExecutorId());
+        if (!status.hasTimestamp()) {
+            forwarded.setTimestamp(LocalMaster.now());
+        }
+        ex.states.put(status.getTaskId().getValue(), status.getState());
+        statusUpdate(ex.frameworkId(), forwarded.build());
+    }
+
+    // ---------------------------------------------------------------- status update manager
+
+    private void statusUpdate(String frameworkId, TaskStatus status) {
+        String key = frameworkId + "/" + status.getTaskId().getValue();
+        UpdateStream stream = updates.computeIfAbsent(key, k -> new UpdateStream(frameworkId));
+        if (stream.pending.stream().anyMatch(s -> s.getUuid().equals(status.getUuid()))) {
+            return; // a duplicate (re-sent by the executor): already queued
+        }
+        stream.latest = status.getState();
+        stream.pending.add(status);
+        if (stream.pending.size() == 1) {
+            stream.retryMillis = config.statusUpdateRetry().toMillis();
+            forward(key, stream);
+        } else {
+            // the master must still learn the newest state, to free resources of a finished task
+            master.statusUpdate(frameworkId, stream.pending.peek(), stream.latest);
+        }
+    }
+
+    private void forward(String key, UpdateStream stream) {
+        TaskStatus head = stream.pending.peek();
+        if (head == null) {
+            return;
+        }
+        master.statusUpdate(stream.frameworkId, head, stream.latest);
+        if (stream.retry != null) {
+            stream.retry.cancel(false);
+        }
+        stream.retry = actor.delay(stream.retryMillis, () -> {
+            if (updates.get(key) == stream && stream.pending.peek() == head) {
+                stream.retryMillis = Math.min(stream.retryMillis * 2, Duration.ofMinutes(10).toMillis());
+                forward(key, stream);
+            }
+        });
+    }
+
+    void acknowledge(String frameworkId, String taskId, ByteString uuid) {
+        actor.dispatch(() -> {
+            String key = frameworkId + "/" + taskId;
+            UpdateStream stream = updates.get(key);
+            if (stream == null || stream.pending.isEmpty() || !stream.pending.peek().getUuid().equals(uuid)) {
+                LOG.debug("unexpected acknowledgement for task {} of framework {}", taskId, frameworkId);
+                return;
+            }
+            TaskStatus acked = stream.pending.poll();
+            if (stream.retry != null) {
+                stream.retry.cancel(false);
+            }
+            if (!stream.pending.isEmpty()) {
+                stream.retryMillis = config.statusUpdateRetry().toMillis();
+                forward(key, stream);
+            } else if (LocalMaster.isTerminal(acked.getState())) {
+                updates.remove(key);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- launching
+
+    void launch(FrameworkInfo framework, TaskInfo task) {
+        actor.dispatch(() -> {
+            ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : commandExecutorFor(task);
+            String key = framework.getId().getValue() + "/" + info.getExecutorId().getValue();
+            ExecutorRun ex = executors.get(key);
+            if (ex == null) {
+                ex = new ExecutorRun();
+                ex.framework = framework.toBuilder().setCheckpoint(framework.getCheckpoint()).build();
+                ex.info = info;
+                ex.containerId = UUID.randomUUID().toString();
+                ex.sandbox = config.workDir().resolve(Path.of("slaves", agentId.getValue(), "frameworks",
+                        framework.getId().getValue(), "executors", info.getExecutorId().getValue(), "runs", ex.containerId));
+                executors.put(key, ex);
+                startExecutor(key, ex);
+            }
+            ex.tasks.put(task.getTaskId().getValue(), task);
+            if (ex.stream != null) {
+                ex.stream.send(Event.newBuilder().setType(Event.Type.LAUNCH)
+                        .setLaunch(Event.Launch.newBuilder().setTask(task)).build());
+            } else {
+                ex.queued.add(task);
+            }
+        });
+    }
+
+    /** Tasks with only a CommandInfo run under our executor, which runs TaskInfo.command as is. */
+    private ExecutorInfo commandExecutorFor(TaskInfo task) {
+        if (config.executorJar() == null) {
+            throw new IllegalStateException("command tasks need the executor jar (mesos-local executorJar)");
+        }
+        return ExecutorInfo.newBuilder()
+                .setExecutorId(ExecutorID.newBuilder().setValue(task.getTaskId().getValue()))
+                .setName("Command Executor (Task: " + task.getTaskId().getValue() + ")")
+                .setCommand(CommandInfo.newBuilder().setShell(false).setValue(config.javaCommand())
+                        .addArguments(config.javaCommand()).addArguments("-Xmx48m").addArguments("-XX:+UseSerialGC")
+                        .addArguments("-jar").addArguments(config.executorJar().toString()))
+                .build();
+    }
+
+    private void startExecutor(String key, ExecutorRun ex) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                Files.createDirectories(ex.sandbox);
+                for (CommandInfo.URI uri : ex.info.getCommand().getUrisList()) {
+                    Fetcher.fetch(uri, ex.sandbox);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while fetching", e);
+            }
+        }, fetchers).whenComplete((ok, error) -> actor.dispatch(() -> {
+            if (executors.get(key) != ex) {
+                return; // shut down while fetching
+            }
+            if (error != null) {
+                String message = "Failed to launch container: " + rootMessage(error);
+                LOG.warn("agent {}: executor {}: {}", config.name(), ex.info.getExecutorId().getValue(), message);
+                executorGone(key, ex, -1, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, message);
+                return;
+            }
+            try {
+                ex.process = spawn(ex);
+            } catch (IOException e) {
+                executorGone(key, ex, -1, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
+                        "Failed to launch container: " + e.getMessage());
+                return;
+            }
+            LOG.info("agent {}: started executor {} as pid {} in {}", config.name(),
+                    ex.info.getExecutorId().getValue(), ex.process.pid(), ex.sandbox);
+            ex.process.onExit().thenAccept(p -> actor.dispatch(() -> {
+                if (executors.get(key) == ex) {
+                    executorGone(key, ex, p.exitValue(), TaskStatus.Reason.REASON_EXECUTOR_TERMINATED, "Executor terminated");
+                }
+            }));
+            ex.registrationTimer = actor.delay(config.registrationTimeout().toMillis(), () -> {
+                if (executors.get(key) == ex && ex.stream == null) {
+                    LOG.warn("agent {}: executor {} did not subscribe within {}", config.name(),
+                            ex.info.getExecutorId().getValue(), config.registrationTimeout());
+                    signalGroup(ex, "KILL");
+                    executorGone(key, ex, -1, TaskStatus.Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT,
+                            "Executor did not register within " + config.registrationTimeout().toSeconds() + "secs");
+                }
+            });
+        }));
+    }
+
+    private Process spawn(ExecutorRun ex) throws IOException {
+        CommandInfo command = ex.info.getCommand();
+        // setsid: each executor leads its own process group, so its whole tree can be killed
+        List<String> argv = new ArrayList<>(List.of("setsid"));
+        if (command.getShell()) {
+            argv.addAll(List.of("/bin/sh", "-c", command.getValue()));
+        } else {
+            argv.add(command.getValue());
+            if (command.getArgumentsCount() > 1) {
+                argv.addAll(command.getArgumentsList().subList(1, command.getArgumentsCount()));
+            }
+        }
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .directory(ex.sandbox.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(ex.sandbox.toFile(), "stdout")))
+                .redirectError(ProcessBuilder.Redirect.appendTo(new File(ex.sandbox.toFile(), "stderr")));
+        Map<String, String> env = builder.environment();
+        command.getEnvironment().getVariablesList().forEach(v -> env.put(v.getName(), v.getValue()));
+        env.put("MESOS_FRAMEWORK_ID", ex.frameworkId());
+        env.put("MESOS_EXECUTOR_ID", ex.info.getExecutorId().getValue());
+        env.put("MESOS_DIRECTORY", ex.sandbox.toString());
+        env.put("MESOS_SANDBOX", ex.sandbox.toString());
+        env.put("MESOS_SLAVE_ID", agentId.getValue());
+        env.put("MESOS_SLAVE_PID", "slave(1)@" + endpoint());
+        env.put("MESOS_AGENT_ENDPOINT", endpoint());
+        env.put("MESOS_CHECKPOINT", ex.framework.getCheckpoint() ? "1" : "0");
+        env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
+        env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", config.shutdownGracePeriod().toSeconds() + "secs");
+        env.put("LIBPROCESS_IP", config.host());
+        env.put("LIBPROCESS_PORT", "0");
+        if (ex.framework.getCheckpoint()) {
+            env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
+            env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
+        }
+        return builder.start();
+    }
+
+    /**
+     * The executor is gone (exited, crashed, never started): its process group is killed, its
+     * unfinished tasks get a terminal update from the agent, and the scheduler a FAILURE event.
+     */
+    private void executorGone(String key, ExecutorRun ex, int exitValue, TaskStatus.Reason reason, String message) {
+        executors.remove(key);
+        signalGroup(ex, "KILL");
+        if (ex.registrationTimer != null) {
+            ex.registrationTimer.cancel(false);
+        }
+        if (ex.stream != null) {
+            ex.stream.close();
+        }
+        for (TaskInfo task : ex.tasks.values()) {
+            TaskState state = ex.states.get(task.getTaskId().getValue());
+            if (state != null && LocalMaster.isTerminal(state)) {
+                continue;
+            }
+            TaskState terminal = ex.shuttingDown ? TaskState.TASK_KILLED : TaskState.TASK_FAILED;
+            statusUpdate(ex.frameworkId(), TaskStatus.newBuilder()
+                    .setTaskId(task.getTaskId())
+                    .setState(terminal)
+                    .setSource(TaskStatus.Source.SOURCE_AGENT)
+                    .setReason(reason)
+                    .setMessage(message)
+                    .setAgentId(agentId)
+                    .setExecutorId(ex.info.getExecutorId())
+                    .setTimestamp(LocalMaster.now())
+                    .setUuid(Uuids.random())
+                    .build());
+        }
+        LOG.info("agent {}: executor {} of framework {} is gone ({}, exit value {})", config.name(),
+                ex.info.getExecutorId().getValue(), ex.frameworkId(), message, exitValue);
+        // FAILURE carries a raw wait status: exit code << 8, or the signal number
+        int waitStatus = exitValue > 128 ? exitValue - 128 : Math.max(exitValue, 0) << 8;
+        master.executorTerminated(agentId.getValue(), ex.frameworkId(), ex.info.getExecutorId().getValue(), waitStatus);
+    }
+
+    void killTask(String frameworkId, String taskId) {
+        actor.dispatch(() -> {
+            for (ExecutorRun ex : executors.values()) {
+                if (!ex.frameworkId().equals(frameworkId) || !ex.tasks.containsKey(taskId)) {
+                    continue;
+                }
+                boolean queued = ex.queued.removeIf(t -> t.getTaskId().getValue().equals(taskId));
+                if (queued) {
+                    ex.states.put(taskId, TaskState.TASK_KILLED);
+                    statusUpdate(frameworkId, TaskStatus.newBuilder()
+                            .setTaskId(TaskID.newBuilder().setValue(taskId))
+                            .setState(TaskState.TASK_KILLED)
+                            .setSource(TaskStatus.Source.SOURCE_AGENT)
+                            .setReason(TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH)
+                            .setMessage("Killed before delivery to the executor")
+                            .setAgentId(agentId)
+                            .setExecutorId(ex.info.getExecutorId())
+                            .setTimestamp(LocalMaster.now())
+                            .setUuid(Uuids.random())
+                            .build());
+                } else if (ex.stream != null) {
+                    ex.stream.send(Event.newBuilder().setType(Event.Type.KILL)
+                            .setKill(Event.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId))).build());
+                }
+                return;
+            }
+        });
+    }
+
+    void shutdownExecutor(String frameworkId, String executorId) {
+        actor.dispatch(() -> {
+            ExecutorRun ex = executors.get(frameworkId + "/" + executorId);
+            if (ex != null) {
+                shutdown(ex);
+            }
+        });
+    }
+
+    void shutdownFramework(String frameworkId) {
+        actor.dispatch(() -> {
+            executors.values().stream().filter(e -> e.frameworkId().equals(frameworkId)).toList().forEach(this::shutdown);
+            updates.values().removeIf(u -> u.frameworkId.equals(frameworkId));
+        });
+    }
+
+    private void shutdown(ExecutorRun ex) {
+        ex.shuttingDown = true;
+        if (ex.stream != null) {
+            ex.stream.send(Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
+        }
+        // after the grace period the container is destroyed, whatever the executor did
+        actor.delay(config.shutdownGracePeriod().toMillis(), () -> signalGroup(ex, "KILL"));
+    }
+
+    void frameworkMessage(String frameworkId, String executorId, ByteString data) {
+        actor.dispatch(() -> {
+            ExecutorRun ex = executors.get(frameworkId + "/" + executorId);
+            if (ex != null && ex.stream != null) {
+                ex.stream.send(Event.newBuilder().setType(Event.Type.MESSAGE)
+                        .setMessage(Event.Message.newBuilder().setData(data)).build());
+            }
+        });
+    }
+
+    private static void signalGroup(ExecutorRun ex, String signal) {
+        if (ex.process == null) {
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", "-" + signal, "--", "-" + ex.process.pid())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            ex.process.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+
+    /** Stops every executor (SIGTERM to each process group, SIGKILL after 3 s) and the HTTP server. */
+    @Override
+    public void close() throws Exception {
+        List<ExecutorRun> running = actor.call(() -> new ArrayList<>(executors.values()));
+        running.forEach(ex -> signalGroup(ex, "TERM"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        for (ExecutorRun ex : running) {
+            if (ex.process != null) {
+                ex.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            signalGroup(ex, "KILL");
+        }
+        actor.close();
+        fetchers.shutdownNow();
+        if (server != null) {
+            server.stop();
+        }
+    }
+}

@@ -1,0 +1,809 @@
+package io.mesosoperator.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.mesosoperator.mesos.ContentType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.Address;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
+import org.apache.mesos.v1.Protos.Filters;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.MasterInfo;
+import org.apache.mesos.v1.Protos.Offer;
+import org.apache.mesos.v1.Protos.OfferID;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.Protos.TimeInfo;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.AbstractHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Mesos-compatible master on loopback: the v1 scheduler API (POST /api/v1/scheduler) with its
+ * RecordIO event stream, an allocator that offers agents' free resources every allocation
+ * interval, and the task bookkeeping behind RECONCILE. Status codes, headers and error bodies
+ * follow a real 1.12 master (../shared/mesos-transcripts). All state lives on one actor thread.
+ */
+public final class LocalMaster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalMaster.class);
+    static final String VERSION = "1.12.0";
+    private static final double DEFAULT_REFUSE_SECONDS = 5.0;
+    private static final double MAX_REFUSE_SECONDS = 365 * 24 * 3600.0;
+
+    public record Config(String host, int port, Duration heartbeatInterval, Duration allocationInterval) {
+        public static Config defaults() {
+            return new Config("127.0.0.1", 0, Duration.ofSeconds(15), Duration.ofSeconds(1));
+        }
+
+        public Config withPort(int p) {
+            return new Config(host, p, heartbeatInterval, allocationInterval);
+        }
+
+        public Config withHeartbeatInterval(Duration d) {
+            return new Config(host, port, d, allocationInterval);
+        }
+    }
+
+    private final Config config;
+    private final String masterId = UUID.randomUUID().toString();
+    private final Actor actor = new Actor("mesos-local-master");
+    private final ObjectMapper json = new ObjectMapper();
+    private Server server;
+    private MasterInfo info;
+    private int frameworkSeq;
+    private long offerSeq;
+    private int agentSeq;
+
+    private final Map<String, FrameworkEntry> frameworks = new LinkedHashMap<>();
+    private final Map<String, AgentEntry> agents = new LinkedHashMap<>();
+    private final Map<String, OfferEntry> offers = new LinkedHashMap<>();
+    /** Keyed by framework id + "/" + task id: task ids are unique per framework only. */
+    private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
+    /** Resources held by running executors, keyed by agent/framework/executor. */
+    private final Map<String, Resources> executorResources = new LinkedHashMap<>();
+
+    static final class FrameworkEntry {
+        FrameworkID id;
+        FrameworkInfo info;
+        EventStream stream;
+        boolean suppressed;
+        final Map<String, Long> refusedUntilNanos = new LinkedHashMap<>();
+        ScheduledFuture<?> heartbeat;
+        ScheduledFuture<?> failoverTimer;
+
+        boolean partitionAware() {
+            return info.getCapabilitiesList().stream()
+                    .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.PARTITION_AWARE);
+        }
+
+        String role() {
+            return info.getRolesCount() > 0 ? info.getRoles(0) : info.getRole();
+        }
+    }
+
+    record AgentEntry(LocalAgent agent, AgentID id, Resources total, String hostname, int port) {}
+
+    record OfferEntry(Offer offer, String frameworkId, String agentId, Resources resources) {}
+
+    static final class TaskEntry {
+        final String frameworkId;
+        final TaskInfo task;
+        final String agentId;
+        final Resources resources;
+        TaskState state = TaskState.TASK_STAGING;
+        TaskStatus lastStatus;
+
+        TaskEntry(String frameworkId, TaskInfo task, String agentId, Resources resources) {
+            this.frameworkId = frameworkId;
+            this.task = task;
+            this.agentId = agentId;
+            this.resources = resources;
+        }
+    }
+
+    public LocalMaster(Config config) {
+        this.config = config;
+    }
+
+    public void start() throws Exception {
+        server = new Server(new InetSocketAddress(config.host(), config.port()));
+        server.setHandler(new AbstractHandler() {
+            @Override
+            public void handle(String target, Request base, HttpServletRequest req, HttpServletResponse resp)
+                    throws IOException {
+                base.setHandled(true);
+                route(target, req, resp);
+            }
+        });
+        server.start();
+        int port = ((org.eclipse.jetty.server.NetworkConnector) server.getConnectors()[0]).getLocalPort();
+        info = MasterInfo.newBuilder()
+                .setId(masterId)
+                .setIp(ipv4AsNetworkOrderInt(config.host()))
+                .setPort(port)
+                .setPid("master@" + config.host() + ":" + port)
+                .setHostname(config.host())
+                .setVersion(VERSION)
+                .setAddress(Address.newBuilder().setHostname(config.host()).setIp(config.host()).setPort(port))
+                .build();
+        actor.every(config.allocationInterval().toMillis(), this::allocate);
+        LOG.info("mesos-local master {} listening on {}", masterId, url());
+    }
+
+    public String url() {
+        return "http://" + config.host() + ":" + info.getPort();
+    }
+
+    public String id() {
+        return masterId;
+    }
+
+    public MasterInfo info() {
+        return info;
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private void route(String target, HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            switch (target) {
+                case "/api/v1/scheduler" -> scheduler(req, resp);
+                case "/state", "/master/state", "/state.json" -> Http.json(resp, actor.call(this::stateJson));
+                case "/health", "/master/health" -> resp.setStatus(200);
+                default -> Http.text(resp, 404, "");
+            }
+        } catch (Http.Failure f) {
+            Http.text(resp, f.status, f.getMessage());
+        }
+    }
+
+    private void scheduler(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Http.requirePost(req, resp);
+        ContentType type = Http.requestType(req);
+        Call call;
+        try {
+            Call.Builder builder = type.decode(Http.body(req), Call.newBuilder());
+            if (!builder.isInitialized()) {
+                throw Http.badRequest("Failed to validate scheduler::Call: missing required fields "
+                        + builder.buildPartial().findInitializationErrors());
+            }
+            call = builder.build();
+        } catch (InvalidProtocolBufferException e) {
+            throw Http.badRequest(type == ContentType.JSON
+                    ? "Failed to parse body into JSON: " + e.getMessage()
+                    : "Failed to parse body into Call protobuf");
+        }
+        if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
+            throw Http.badRequest("Failed to validate scheduler::Call: Expecting 'type' to be present");
+        }
+        if (call.getType() == Call.Type.SUBSCRIBE) {
+            subscribeHttp(call, req, resp);
+            return;
+        }
+        if (!call.hasFrameworkId()) {
+            throw Http.badRequest("Failed to validate scheduler::Call: Expecting 'framework_id' to be present");
+        }
+        String streamId = req.getHeader("Mesos-Stream-Id");
+        Integer status = actor.call(() -> handleCall(call, streamId));
+        if (status == 200) {
+            resp.setStatus(200);
+            resp.setContentLength(0);
+        } else {
+            Http.accepted(resp);
+        }
+    }
+
+    private void subscribeHttp(Call call, HttpServletRequest req, HttpServletResponse resp) {
+        if (req.getHeader("Mesos-Stream-Id") != null) {
+            throw Http.badRequest("Subscribe calls should not include the 'Mesos-Stream-Id' header");
+        }
+        if (!call.hasSubscribe()) {
+            throw Http.badRequest("Failed to validate scheduler::Call: Expecting 'subscribe' to be present");
+        }
+        ContentType responseType = Http.responseType(req);
+        EventStream stream = new EventStream(UUID.randomUUID().toString(), responseType);
+        String frameworkId = actor.call(() -> subscribe(call, stream));
+        resp.setStatus(200);
+        resp.setHeader("Mesos-Stream-Id", stream.id());
+        resp.setContentType(responseType.mediaType());
+        stream.pump(resp, () -> actor.dispatch(() -> disconnected(frameworkId, stream)));
+    }
+
+    // ---------------------------------------------------------------- calls (actor thread)
+
+    private String subscribe(Call call, EventStream stream) {
+        FrameworkInfo requested = call.getSubscribe().getFrameworkInfo();
+        String error = validateFrameworkInfo(call, requested);
+        if (error != null) {
+            // validation failures arrive as an ERROR event on a 200 stream that is then closed
+            stream.send(Event.newBuilder().setType(Event.Type.ERROR)
+                    .setError(Event.Error.newBuilder().setMessage(error)).build());
+            stream.close();
+            return null;
+        }
+        FrameworkEntry fw;
+        if (requested.hasId()) {
+            fw = frameworks.get(requested.getId().getValue());
+            if (fw == null) {
+                // unknown id: a framework re-subscribing after master failover keeps its id
+                fw = new FrameworkEntry();
+                fw.id = requested.getId();
+                frameworks.put(fw.id.getValue(), fw);
+                LOG.info("framework {} ({}) re-registered after master failover", fw.id.getValue(), requested.getName());
+            } else {
+                LOG.info("framework {} ({}) re-subscribed", fw.id.getValue(), requested.getName());
+            }
+        } else {
+            fw = new FrameworkEntry();
+            fw.id = FrameworkID.newBuilder().setValue(masterId + String.format("-%04d", frameworkSeq++)).build();
+            frameworks.put(fw.id.getValue(), fw);
+            LOG.info("framework {} ({}) registered", fw.id.getValue(), requested.getName());
+        }
+        if (fw.stream != null && fw.stream != stream) {
+            fw.stream.send(Event.newBuilder().setType(Event.Type.ERROR)
+                    .setError(Event.Error.newBuilder().setMessage("Framework failed over")).build());
+            fw.stream.close();
+        }
+        if (fw.failoverTimer != null) {
+            fw.failoverTimer.cancel(false);
+            fw.failoverTimer = null;
+        }
+        if (fw.heartbeat != null) {
+            fw.heartbeat.cancel(false);
+        }
+        rescindAllOffers(fw, false);
+        fw.info = requested.toBuilder().setId(fw.id).build();
+        fw.stream = stream;
+        fw.suppressed = !call.getSubscribe().getSuppressedRolesList().isEmpty();
+        fw.refusedUntilNanos.clear();
+        stream.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED)
+                .setSubscribed(Event.Subscribed.newBuilder()
+                        .setFrameworkId(fw.id)
+                        .setHeartbeatIntervalSeconds(config.heartbeatInterval().toMillis() / 1000.0)
+                        .setMasterInfo(info))
+                .build());
+        // the first HEARTBEAT goes out at once, then one every interval
+        Event heartbeat = Event.newBuilder().setType(Event.Type.HEARTBEAT).build();
+        stream.send(heartbeat);
+        fw.heartbeat = actor.every(config.heartbeatInterval().toMillis(), () -> stream.send(heartbeat));
+        return fw.id.getValue();
+    }
+
+    private static String validateFrameworkInfo(Call call, FrameworkInfo info) {
+        if (info.hasId() != call.hasFrameworkId()
+                || (info.hasId() && !info.getId().equals(call.getFrameworkId()))) {
+            return "'framework_id' differs from 'subscribe.framework_info.id'";
+        }
+        if (info.getRolesCount() > 0 && info.getCapabilitiesList().stream()
+                .noneMatch(c -> c.getType() == FrameworkInfo.Capability.Type.MULTI_ROLE)) {
+            return "'FrameworkInfo.roles' is set but the MULTI_ROLE capability is not";
+        }
+        return null;
+    }
+
+    private Integer handleCall(Call call, String streamId) {
+        FrameworkEntry fw = frameworks.get(call.getFrameworkId().getValue());
+        if (fw == null) {
+            throw Http.badRequest("Framework cannot be found");
+        }
+        if (fw.stream == null) {
+            throw new Http.Failure(403, "Framework is not subscribed");
+        }
+        if (streamId == null) {
+            throw Http.badRequest("All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+        }
+        if (!streamId.equals(fw.stream.id())) {
+            throw Http.badRequest("The stream ID '" + streamId + "' included in this request didn't match the stream ID"
+                    + " currently associated with framework ID " + fw.id.getValue());
+        }
+        switch (call.getType()) {
+            case TEARDOWN -> removeFramework(fw, "teardown");
+            case ACCEPT -> accept(fw, call.getAccept());
+            case DECLINE -> decline(fw, call.getDecline().getOfferIdsList(), call.getDecline().getFilters());
+            case REVIVE -> {
+                fw.suppressed = false;
+                fw.refusedUntilNanos.clear();
+            }
+            case SUPPRESS -> fw.suppressed = true;
+            case KILL -> kill(fw, call.getKill().getTaskId());
+            case SHUTDOWN -> {
+                AgentEntry agent = agents.get(call.getShutdown().getAgentId().getValue());
+                if (agent != null) {
+                    agent.agent().shutdownExecutor(fw.id.getValue(), call.getShutdown().getExecutorId().getValue());
+                }
+            }
+            case ACKNOWLEDGE -> {
+                Call.Acknowledge ack = call.getAcknowledge();
+                AgentEntry agent = agents.get(ack.getAgentId().getValue());
+                if (agent != null) {
+                    agent.agent().acknowledge(fw.id.getValue(), ack.getTaskId().getValue(), ack.getUuid());
+                }
+            }
+            case RECONCILE -> reconcile(fw, call.getReconcile());
+            case MESSAGE -> {
+                AgentEntry agent = agents.get(call.getMessage().getAgentId().getValue());
+                if (agent != null) {
+                    agent.agent().frameworkMessage(fw.id.getValue(), call.getMessage().getExecutorId().getValue(),
+                            call.getMessage().getData());
+                }
+            }
+            case UPDATE_FRAMEWORK -> {
+                fw.info = call.getUpdateFramework().getFrameworkInfo().toBuilder().setId(fw.id).build();
+                return 200;
+            }
+            case REQUEST, ACCEPT_INVERSE_OFFERS, DECLINE_INVERSE_OFFERS, ACKNOWLEDGE_OPERATION_STATUS ->
+                    LOG.debug("{} from {} accepted and ignored (no inverse offers or operation feedback here)",
+                            call.getType(), fw.id.getValue());
+            default -> throw new Http.Failure(501, "Call type " + call.getType() + " is not implemented by mesos-local");
+        }
+        return 202;
+    }
+
+    private void accept(FrameworkEntry fw, Call.Accept accept) {
+        List<OfferEntry> used = new ArrayList<>();
+        String invalid = null;
+        for (OfferID id : accept.getOfferIdsList()) {
+            OfferEntry offer = offers.get(id.getValue());
+            if (offer == null || !offer.frameworkId().equals(fw.id.getValue())) {
+                invalid = "Offer " + id.getValue() + " is no longer valid";
+            } else if (!used.isEmpty() && !used.get(0).agentId().equals(offer.agentId())) {
+                invalid = "Aggregated offers must belong to one single agent";
+            } else {
+                used.add(offer);
+            }
+        }
+        used.forEach(o -> offers.remove(o.offer().getId().getValue()));
+        if (invalid != null || used.isEmpty()) {
+            String reason = invalid != null ? invalid : "No offers given";
+            for (org.apache.mesos.v1.Protos.Offer.Operation op : accept.getOperationsList()) {
+                for (TaskInfo task : launchedTasks(op)) {
+                    sendUpdate(fw, masterStatus(task.getTaskId(), null,
+                            fw.partitionAware() ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
+                            TaskStatus.Reason.REASON_INVALID_OFFERS, "Task launched with invalid offers: " + reason));
+                }
+            }
+            return;
+        }
+        AgentEntry agent = agents.get(used.get(0).agentId());
+        Resources pool = Resources.empty();
+        for (OfferEntry o : used) {
+            pool = pool.plus(o.resources());
+        }
+        for (org.apache.mesos.v1.Protos.Offer.Operation op : accept.getOperationsList()) {
+            switch (op.getType()) {
+                case LAUNCH -> {
+                    for (TaskInfo task : op.getLaunch().getTaskInfosList()) {
+                        pool = launch(fw, agent, task, pool);
+                    }
+                }
+                default -> LOG.warn("framework {}: offer operation {} is not supported by mesos-local yet; dropped",
+                        fw.id.getValue(), op.getType());
+            }
+        }
+        refuse(fw, agent.id().getValue(), accept.hasFilters() ? accept.getFilters() : null);
+    }
+
+    private Resources launch(FrameworkEntry fw, AgentEntry agent, TaskInfo task, Resources pool) {
+        String key = fw.id.getValue() + "/" + task.getTaskId().getValue();
+        Resources needed = Resources.from(task.getResourcesList());
+        String executorKey = null;
+        if (task.hasExecutor()) {
+            executorKey = agent.id().getValue() + "/" + fw.id.getValue() + "/" + task.getExecutor().getExecutorId().getValue();
+            if (!executorResources.containsKey(executorKey)) {
+                needed = needed.plus(Resources.from(task.getExecutor().getResourcesList()));
+            }
+        }
+        String error = null;
+        TaskEntry existing = tasks.get(key);
+        if (existing != null && !isTerminal(existing.state)) {
+            error = "Task has duplicate ID: " + task.getTaskId().getValue();
+        } else if (task.hasExecutor() == task.hasCommand()) {
+            error = "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
+        } else if (!pool.contains(needed)) {
+            error = "Task uses more resources " + needed + " than available " + pool;
+        }
+        if (error != null) {
+            LOG.info("framework {}: task {} invalid: {}", fw.id.getValue(), task.getTaskId().getValue(), error);
+            sendUpdate(fw, masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
+                    TaskStatus.Reason.REASON_TASK_INVALID, error));
+            return pool;
+        }
+        TaskInfo launched = task.toBuilder().setAgentId(agent.id()).build();
+        tasks.put(key, new TaskEntry(fw.id.getValue(), launched, agent.id().getValue(), Resources.from(task.getResourcesList())));
+        if (executorKey != null) {
+            executorResources.putIfAbsent(executorKey, Resources.from(task.getExecutor().getResourcesList()));
+        }
+        agent.agent().launch(fw.info, launched);
+        return pool.minus(needed);
+    }
+
+    private static List<TaskInfo> launchedTasks(org.apache.mesos.v1.Protos.Offer.Operation op) {
+        return switch (op.getType()) {
+            case LAUNCH -> op.getLaunch().getTaskInfosList();
+            case LAUNCH_GROUP -> op.getLaunchGroup().getTaskGroup().getTasksList();
+            default -> List.of();
+        };
+    }
+
+    private void decline(FrameworkEntry fw, List<OfferID> ids, Filters filters) {
+        for (OfferID id : ids) {
+            OfferEntry offer = offers.get(id.getValue());
+            if (offer != null && offer.frameworkId().equals(fw.id.getValue())) {
+                offers.remove(id.getValue());
+                refuse(fw, offer.agentId(), filters);
+            }
+        }
+    }
+
+    private void refuse(FrameworkEntry fw, String agentId, Filters filters) {
+        double seconds = filters == null || !filters.hasRefuseSeconds() || filters.getRefuseSeconds() < 0
+                ? DEFAULT_REFUSE_SECONDS : Math.min(filters.getRefuseSeconds(), MAX_REFUSE_SECONDS);
+        if (seconds > 0) {
+            fw.refusedUntilNanos.put(agentId, System.nanoTime() + (long) (seconds * 1e9));
+        }
+    }
+
+    private void kill(FrameworkEntry fw, TaskID taskId) {
+        TaskEntry task = tasks.get(fw.id.getValue() + "/" + taskId.getValue());
+        if (task == null) {
+            // unknown task: the master answers as an explicit reconciliation of it would
+            reconcile(fw, Call.Reconcile.newBuilder()
+                    .addTasks(Call.Reconcile.Task.newBuilder().setTaskId(taskId)).build());
+            return;
+        }
+        if (!isTerminal(task.state)) {
+            agents.get(task.agentId).agent().killTask(fw.id.getValue(), taskId.getValue());
+        }
+    }
+
+    private void reconcile(FrameworkEntry fw, Call.Reconcile reconcile) {
+        if (reconcile.getTasksCount() == 0) {
+            tasks.values().stream()
+                    .filter(t -> t.frameworkId.equals(fw.id.getValue()))
+                    .forEach(t -> sendUpdate(fw, reconciliationStatus(t)));
+            return;
+        }
+        for (Call.Reconcile.Task wanted : reconcile.getTasksList()) {
+            TaskEntry known = tasks.get(fw.id.getValue() + "/" + wanted.getTaskId().getValue());
+            if (known != null) {
+                sendUpdate(fw, reconciliationStatus(known));
+                continue;
+            }
+            AgentID agentId = wanted.hasAgentId() ? wanted.getAgentId() : null;
+            boolean agentKnown = agentId != null && agents.containsKey(agentId.getValue());
+            TaskState state;
+            String message;
+            if (agentKnown) {
+                state = fw.partitionAware() ? TaskState.TASK_GONE : TaskState.TASK_LOST;
+                message = "Reconciliation: Task is unknown to the agent";
+            } else {
+                state = fw.partitionAware() ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST;
+                message = "Reconciliation: Task is unknown";
+            }
+            sendUpdate(fw, masterStatus(wanted.getTaskId(), agentId, state, TaskStatus.Reason.REASON_RECONCILIATION, message));
+        }
+    }
+
+    private TaskStatus reconciliationStatus(TaskEntry task) {
+        TaskStatus.Builder status = TaskStatus.newBuilder()
+                .setTaskId(task.task.getTaskId())
+                .setState(task.state)
+                .setSource(TaskStatus.Source.SOURCE_MASTER)
+                .setReason(TaskStatus.Reason.REASON_RECONCILIATION)
+                .setMessage("Reconciliation: Latest task state")
+                .setAgentId(AgentID.newBuilder().setValue(task.agentId))
+                .setTimestamp(now());
+        if (task.lastStatus != null) {
+            if (task.lastStatus.hasHealthy()) {
+                status.setHealthy(task.lastStatus.getHealthy());
+            }
+            if (task.lastStatus.hasContainerStatus()) {
+                status.setContainerStatus(task.lastStatus.getContainerStatus());
+            }
+        }
+        return status.build();
+    }
+
+    private static TaskStatus masterStatus(TaskID taskId, AgentID agentId, TaskState state, TaskStatus.Reason reason, String message) {
+        TaskStatus.Builder status = TaskStatus.newBuilder()
+                .setTaskId(taskId)
+                .setState(state)
+                .setSource(TaskStatus.Source.SOURCE_MASTER)
+                .setReason(reason)
+                .setMessage(message)
+                .setTimestamp(now());
+        if (agentId != null) {
+            status.setAgentId(agentId);
+        }
+        return status.build();
+    }
+
+    private void sendUpdate(FrameworkEntry fw, TaskStatus status) {
+        if (fw.stream != null) {
+            fw.stream.send(Event.newBuilder().setType(Event.Type.UPDATE)
+                    .setUpdate(Event.Update.newBuilder().setStatus(status)).build());
+        }
+    }
+
+    // ---------------------------------------------------------------- allocation (actor thread)
+
+    private void allocate() {
+        for (FrameworkEntry fw : frameworks.values()) {
+            if (fw.stream == null || fw.suppressed) {
+                continue;
+            }
+            List<Offer> batch = new ArrayList<>();
+            long now = System.nanoTime();
+            for (AgentEntry agent : agents.values()) {
+                Long refusedUntil = fw.refusedUntilNanos.get(agent.id().getValue());
+                if (refusedUntil != null && refusedUntil > now) {
+                    continue;
+                }
+                Resources free = available(agent.id().getValue());
+                if (!free.allocatable()) {
+                    continue;
+                }
+                Offer offer = Offer.newBuilder()
+                        .setId(OfferID.newBuilder().setValue(masterId + "-O" + offerSeq++))
+                        .setFrameworkId(fw.id)
+                        .setAgentId(agent.id())
+                        .setHostname(agent.hostname())
+                        .setUrl(org.apache.mesos.v1.Protos.URL.newBuilder().setScheme("http")
+                                .setAddress(Address.newBuilder().setHostname(agent.hostname()).setIp(config.host()).setPort(agent.port()))
+                                .setPath("/slave(1)"))
+                        .addAllResources(free.toProtos(fw.role().isEmpty() ? "*" : fw.role(), false))
+                        .addAllAttributes(agent.agent().attributes())
+                        .build();
+                offers.put(offer.getId().getValue(), new OfferEntry(offer, fw.id.getValue(), agent.id().getValue(), free));
+                batch.add(offer);
+            }
+            if (!batch.isEmpty()) {
+                fw.stream.send(Event.newBuilder().setType(Event.Type.OFFERS)
+                        .setOffers(Event.Offers.newBuilder().addAllOffers(batch)).build());
+            }
+        }
+    }
+
+    private Resources available(String agentId) {
+        AgentEntry agent = agents.get(agentId);
+        Resources free = agent.total();
+        for (TaskEntry task : tasks.values()) {
+            if (task.agentId.equals(agentId) && !isTerminal(task.state)) {
+                free = free.minus(task.resources);
+            }
+        }
+        for (Map.Entry<String, Resources> e : executorResources.entrySet()) {
+            if (e.getKey().startsWith(agentId + "/")) {
+                free = free.minus(e.getValue());
+            }
+        }
+        for (OfferEntry offer : offers.values()) {
+            if (offer.agentId().equals(agentId)) {
+                free = free.minus(offer.resources());
+            }
+        }
+        return free;
+    }
+
+    private void rescindAllOffers(FrameworkEntry fw, boolean notify) {
+        offers.values().removeIf(o -> {
+            if (!o.frameworkId().equals(fw.id.getValue())) {
+                return false;
+            }
+            if (notify && fw.stream != null) {
+                fw.stream.send(Event.newBuilder().setType(Event.Type.RESCIND)
+                        .setRescind(Event.Rescind.newBuilder().setOfferId(o.offer().getId())).build());
+            }
+            return true;
+        });
+    }
+
+    // ---------------------------------------------------------------- framework lifecycle
+
+    private void disconnected(String frameworkId, EventStream stream) {
+        FrameworkEntry fw = frameworkId == null ? null : frameworks.get(frameworkId);
+        if (fw == null || fw.stream != stream) {
+            return;
+        }
+        LOG.info("framework {} disconnected; failover timeout {}s", frameworkId, fw.info.getFailoverTimeout());
+        fw.stream = null;
+        if (fw.heartbeat != null) {
+            fw.heartbeat.cancel(false);
+        }
+        rescindAllOffers(fw, false);
+        long timeoutMs = (long) (fw.info.getFailoverTimeout() * 1000);
+        fw.failoverTimer = actor.delay(timeoutMs, () -> {
+            if (fw.stream == null) {
+                removeFramework(fw, "failover timeout of " + fw.info.getFailoverTimeout() + "s expired");
+            }
+        });
+    }
+
+    private void removeFramework(FrameworkEntry fw, String why) {
+        LOG.info("removing framework {}: {}", fw.id.getValue(), why);
+        frameworks.remove(fw.id.getValue());
+        if (fw.heartbeat != null) {
+            fw.heartbeat.cancel(false);
+        }
+        rescindAllOffers(fw, false);
+        if (fw.stream != null) {
+            fw.stream.close();
+        }
+        agents.values().forEach(a -> a.agent().shutdownFramework(fw.id.getValue()));
+        tasks.values().removeIf(t -> t.frameworkId.equals(fw.id.getValue()));
+        executorResources.keySet().removeIf(k -> k.contains("/" + fw.id.getValue() + "/"));
+    }
+
+    // ---------------------------------------------------------------- from agents
+
+    AgentID registerAgent(LocalAgent agent, Resources total, String hostname, int port) {
+        return actor.call(() -> {
+            AgentID id = AgentID.newBuilder().setValue(masterId + "-S" + agentSeq++).build();
+            agents.put(id.getValue(), new AgentEntry(agent, id, total, hostname, port));
+            LOG.info("agent {} registered at {}:{} with {}", id.getValue(), hostname, port, total);
+            return id;
+        });
+    }
+
+    /** A status update from an agent's update manager; {@code latest} is the newest state it knows. */
+    void statusUpdate(String frameworkId, TaskStatus status, TaskState latest) {
+        actor.dispatch(() -> {
+            TaskEntry task = tasks.get(frameworkId + "/" + status.getTaskId().getValue());
+            if (task != null) {
+                task.state = latest;
+                task.lastStatus = status;
+            }
+            FrameworkEntry fw = frameworks.get(frameworkId);
+            if (fw != null) {
+                sendUpdate(fw, status);
+            }
+        });
+    }
+
+    void executorTerminated(String agentId, String frameworkId, String executorId, int status) {
+        actor.dispatch(() -> {
+            executorResources.remove(agentId + "/" + frameworkId + "/" + executorId);
+            FrameworkEntry fw = frameworks.get(frameworkId);
+            if (fw != null && fw.stream != null) {
+                fw.stream.send(Event.newBuilder().setType(Event.Type.FAILURE)
+                        .setFailure(Event.Failure.newBuilder()
+                                .setAgentId(AgentID.newBuilder().setValue(agentId))
+                                .setExecutorId(ExecutorID.newBuilder().setValue(executorId))
+                                .setStatus(status))
+                        .build());
+            }
+        });
+    }
+
+    void frameworkMessage(String agentId, String frameworkId, String executorId, com.google.protobuf.ByteString data) {
+        actor.dispatch(() -> {
+            FrameworkEntry fw = frameworks.get(frameworkId);
+            if (fw != null && fw.stream != null) {
+                fw.stream.send(Event.newBuilder().setType(Event.Type.MESSAGE)
+                        .setMessage(Event.Message.newBuilder()
+                                .setAgentId(AgentID.newBuilder().setValue(agentId))
+                                .setExecutorId(ExecutorID.newBuilder().setValue(executorId))
+                                .setData(data))
+                        .build());
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- /state
+
+    private String stateJson() {
+        ObjectNode root = json.createObjectNode();
+        root.put("version", VERSION);
+        root.put("id", masterId);
+        root.put("pid", info.getPid());
+        root.put("hostname", info.getHostname());
+        root.put("activated_slaves", agents.size());
+        root.put("leader", info.getPid());
+        ArrayNode fws = root.putArray("frameworks");
+        for (FrameworkEntry fw : frameworks.values()) {
+            ObjectNode f = fws.addObject();
+            f.put("id", fw.id.getValue());
+            f.put("name", fw.info.getName());
+            f.put("active", fw.stream != null && !fw.suppressed);
+            f.put("connected", fw.stream != null);
+            f.put("suppressed", fw.suppressed);
+            f.put("failover_timeout", fw.info.getFailoverTimeout());
+            f.put("offers", offers.values().stream().filter(o -> o.frameworkId().equals(fw.id.getValue())).count());
+            ArrayNode ts = f.putArray("tasks");
+            tasks.values().stream().filter(t -> t.frameworkId.equals(fw.id.getValue())).forEach(t -> {
+                ObjectNode n = ts.addObject();
+                n.put("id", t.task.getTaskId().getValue());
+                n.put("name", t.task.getName());
+                n.put("framework_id", t.frameworkId);
+                n.put("executor_id", t.task.hasExecutor() ? t.task.getExecutor().getExecutorId().getValue() : "");
+                n.put("slave_id", t.agentId);
+                n.put("state", t.state.name());
+            });
+        }
+        ArrayNode slaves = root.putArray("slaves");
+        for (AgentEntry agent : agents.values()) {
+            ObjectNode a = slaves.addObject();
+            a.put("id", agent.id().getValue());
+            a.put("hostname", agent.hostname());
+            a.put("port", agent.port());
+            a.put("pid", "slave(1)@" + config.host() + ":" + agent.port());
+            a.put("active", true);
+            a.put("resources", agent.total().toString());
+            a.put("unreserved_resources", available(agent.id().getValue()).toString());
+        }
+        return root.toString();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static boolean isTerminal(TaskState state) {
+        return switch (state) {
+            case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
+                    TASK_GONE_BY_OPERATOR -> true;
+            default -> false;
+        };
+    }
+
+    static double now() {
+        return System.currentTimeMillis() / 1000.0;
+    }
+
+    static TimeInfo nowTime() {
+        return TimeInfo.newBuilder().setNanoseconds(System.currentTimeMillis() * 1_000_000L).build();
+    }
+
+    private static int ipv4AsNetworkOrderInt(String dotted) {
+        String[] parts = dotted.split("\\.");
+        if (parts.length != 4) {
+            return 0;
+        }
+        int ip = 0;
+        for (int i = 3; i >= 0; i--) {
+            ip = (ip << 8) | Integer.parseInt(parts[i]);
+        }
+        return ip;
+    }
+
+    Actor actor() {
+        return actor;
+    }
+
+    @Override
+    public void close() throws Exception {
+        actor.call(() -> {
+            frameworks.values().forEach(fw -> {
+                if (fw.stream != null) {
+                    fw.stream.close();
+                }
+            });
+            return null;
+        });
+        actor.close();
+        if (server != null) {
+            server.stop();
+        }
+        Objects.requireNonNull(info);
+    }
+}
