@@ -159,7 +159,7 @@ final class MesosExecutor {
             return;
         }
         running.put(id, process);
-        Log.info("started task " + id + " as pid " + process.pid() + ": " + task.getCommand().getValue());
+        Log.info("started task " + id + " as pid " + process.pid());
         update(task.getTaskId(), TaskState.TASK_RUNNING, null, null);
         if (task.hasHealthCheck()) {
             HealthChecker checker = new HealthChecker(task.getHealthCheck(), settings.sandbox(), new HealthChecker.Listener() {

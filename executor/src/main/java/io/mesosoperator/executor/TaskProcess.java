@@ -26,7 +26,7 @@ final class TaskProcess {
     }
 
     static TaskProcess start(TaskInfo task, Path sandbox) throws IOException {
-        CommandInfo command = task.getCommand();
+        CommandInfo command = commandOf(task);
         List<String> argv = new ArrayList<>();
         if (command.getShell()) {
             argv.add("/bin/sh");
@@ -46,6 +46,20 @@ final class TaskProcess {
         }
         env.put("MESOS_TASK_ID", task.getTaskId().getValue());
         return new TaskProcess(task, builder.start());
+    }
+
+    /**
+     * A task run by a custom executor may not carry a CommandInfo (Mesos refuses the launch), so
+     * the operator sends it serialized in TaskInfo.data; a command task carries it directly.
+     */
+    static CommandInfo commandOf(TaskInfo task) throws IOException {
+        if (task.hasCommand()) {
+            return task.getCommand();
+        }
+        if (task.getData().isEmpty()) {
+            throw new IOException("task " + task.getTaskId().getValue() + " has neither a command nor a CommandInfo in its data");
+        }
+        return CommandInfo.parseFrom(task.getData());
     }
 
     TaskInfo task() {

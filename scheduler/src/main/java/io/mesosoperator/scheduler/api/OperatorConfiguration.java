@@ -1,0 +1,126 @@
+package io.mesosoperator.scheduler.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * The operator's configuration file (every key has a default; the embedded mode needs none).
+ * The API listens on 127.0.0.1:8080 and the admin port (health, metrics) on 127.0.0.1:8081
+ * unless the `server` section says otherwise.
+ */
+public class OperatorConfiguration extends Configuration {
+    @Valid
+    @NotNull
+    @JsonProperty
+    public MesosSettings mesos = new MesosSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    public ZooKeeperSettings zookeeper = new ZooKeeperSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    public ReconcileSettings reconcile = new ReconcileSettings();
+
+    public OperatorConfiguration() {
+        DefaultServerFactory server = (DefaultServerFactory) getServerFactory();
+        HttpConnectorFactory api = (HttpConnectorFactory) server.getApplicationConnectors().get(0);
+        api.setBindHost("127.0.0.1");
+        api.setPort(8080);
+        HttpConnectorFactory admin = (HttpConnectorFactory) server.getAdminConnectors().get(0);
+        admin.setBindHost("127.0.0.1");
+        admin.setPort(8081);
+    }
+
+    public static class MesosSettings {
+        /** http://host:5050 of the (leading) master. */
+        @NotEmpty
+        @JsonProperty
+        public String master = "http://127.0.0.1:5050";
+
+        /** protobuf or json, for both directions of the scheduler API. */
+        @NotEmpty
+        @JsonProperty
+        public String contentType = "protobuf";
+
+        @NotEmpty
+        @JsonProperty
+        public String frameworkName = "mesos-operator";
+
+        @NotEmpty
+        @JsonProperty
+        public String role = "*";
+
+        /** The Unix user tasks run as; empty means the user running the operator. */
+        @JsonProperty
+        public String user = "";
+
+        /** How long Mesos keeps our tasks running while the operator is away (one week). */
+        @DecimalMin("0")
+        @JsonProperty
+        public double failoverTimeoutSeconds = 7 * 24 * 3600;
+
+        /** Framework principal, for masters that authenticate frameworks (HTTP basic). */
+        @JsonProperty
+        public String principal;
+
+        /** File holding the principal's secret (never logged). */
+        @JsonProperty
+        public String secretFile;
+
+        /** URI agents fetch the executor jar from; default: the jar next to this operator. */
+        @JsonProperty
+        public String executorUri;
+
+        /** The java the agents run the executor with. */
+        @NotEmpty
+        @JsonProperty
+        public String javaCommand = "java";
+
+        @DecimalMin("0.01")
+        @JsonProperty
+        public double executorCpus = 0.05;
+
+        @DecimalMin("16")
+        @JsonProperty
+        public double executorMemMb = 64;
+    }
+
+    public static class ZooKeeperSettings {
+        @NotEmpty
+        @JsonProperty
+        public String connect = "127.0.0.1:2181";
+
+        /** State lives under ROOT/FRAMEWORK_NAME. */
+        @NotEmpty
+        @JsonProperty
+        public String root = "/mesos-operator";
+    }
+
+    public static class ReconcileSettings {
+        @DecimalMin("0.1")
+        @JsonProperty
+        public double backoffInitialSeconds = 1;
+
+        @DecimalMin("1")
+        @JsonProperty
+        public double backoffFactor = 2;
+
+        @DecimalMin("0.1")
+        @JsonProperty
+        public double backoffMaxSeconds = 60;
+
+        @Min(1)
+        @JsonProperty
+        public double backoffResetSeconds = 60;
+    }
+}

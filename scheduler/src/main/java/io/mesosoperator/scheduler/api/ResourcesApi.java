@@ -1,0 +1,138 @@
+package io.mesosoperator.scheduler.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.reconcile.Operator;
+import io.mesosoperator.scheduler.reconcile.ResourceStatus;
+import io.mesosoperator.scheduler.spec.InvalidSpecException;
+import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.spec.SpecParser;
+import io.mesosoperator.scheduler.spec.SpecValidator;
+import io.mesosoperator.scheduler.state.ZkStore;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+
+/**
+ * /v1/resources: apply (create or update from YAML or JSON), get, list, delete, and the status
+ * and events of one resource. Validation happens here, before anything is stored, so a refused
+ * spec changes nothing that runs.
+ */
+@Path("/v1/resources")
+@Produces(MediaType.APPLICATION_JSON)
+public final class ResourcesApi {
+    private final Operator operator;
+    private final SpecValidator validator;
+    private final ObjectMapper json;
+
+    public ResourcesApi(Operator operator, SpecValidator validator, ObjectMapper json) {
+        this.operator = operator;
+        this.validator = validator;
+        this.json = json;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Response apply(String body) {
+        ObjectNode validated;
+        try {
+            validated = validator.validate(SpecParser.parse(body));
+        } catch (InvalidSpecException e) {
+            return ApiErrors.of(422, e.errors());
+        }
+        Operator.Applied applied;
+        try {
+            applied = operator.apply(validated);
+        } catch (ZkStore.StoreException e) {
+            return ApiErrors.of(503, "not stored, ZooKeeper is unavailable: " + e.getMessage());
+        }
+        ObjectNode out = view(applied.resource());
+        out.put("change", applied.change().verb());
+        return Response.status(applied.change() == io.mesosoperator.scheduler.spec.SpecChange.CREATED ? 201 : 200)
+                .entity(out).build();
+    }
+
+    @GET
+    public Response list(@QueryParam("kind") String kind) {
+        ArrayNode items = json.createArrayNode();
+        String wanted = kind == null ? null : validator.canonicalKind(kind);
+        operator.resources().stream().filter(r -> wanted == null || r.kind().equals(wanted)).forEach(r -> items.add(view(r)));
+        ObjectNode out = json.createObjectNode();
+        out.set("items", items);
+        return Response.ok(out).build();
+    }
+
+    @GET
+    @Path("/{kind}/{name}")
+    public Response get(@PathParam("kind") String kind, @PathParam("name") String name) {
+        Resource r = operator.resource(key(kind, name));
+        return r == null ? notFound(kind, name) : Response.ok(view(r)).build();
+    }
+
+    @GET
+    @Path("/{kind}/{name}/status")
+    public Response status(@PathParam("kind") String kind, @PathParam("name") String name) {
+        ResourceKey key = key(kind, name);
+        if (operator.resource(key) == null) {
+            return notFound(kind, name);
+        }
+        ResourceStatus status = operator.status(key);
+        return Response.ok(status == null ? json.createObjectNode() : json.valueToTree(status)).build();
+    }
+
+    @GET
+    @Path("/{kind}/{name}/events")
+    public Response events(@PathParam("kind") String kind, @PathParam("name") String name) {
+        ResourceKey key = key(kind, name);
+        if (operator.resource(key) == null) {
+            return notFound(kind, name);
+        }
+        return Response.ok(Map.of("items", operator.events(key))).build();
+    }
+
+    @DELETE
+    @Path("/{kind}/{name}")
+    public Response delete(@PathParam("kind") String kind, @PathParam("name") String name) {
+        ResourceKey key = key(kind, name);
+        try {
+            if (!operator.delete(key)) {
+                return notFound(kind, name);
+            }
+        } catch (ZkStore.StoreException e) {
+            return ApiErrors.of(503, "not deleted, ZooKeeper is unavailable: " + e.getMessage());
+        }
+        return Response.ok(Map.of("kind", key.kind(), "name", key.name(), "deleted", true,
+                "message", "deleted; its tasks are being killed")).build();
+    }
+
+    private ResourceKey key(String kind, String name) {
+        return new ResourceKey(validator.canonicalKind(kind), name);
+    }
+
+    private Response notFound(String kind, String name) {
+        String canonical = validator.canonicalKind(kind);
+        if (!validator.kinds().contains(canonical)) {
+            return ApiErrors.of(404, "unknown kind '" + kind + "' (known: " + String.join(", ", validator.kinds()) + ")");
+        }
+        return ApiErrors.of(404, canonical + "/" + name + " not found");
+    }
+
+    private ObjectNode view(Resource resource) {
+        ObjectNode out = resource.toJson();
+        ResourceStatus status = operator.status(resource.key());
+        if (status != null) {
+            out.set("status", json.valueToTree(status));
+        }
+        return out;
+    }
+}

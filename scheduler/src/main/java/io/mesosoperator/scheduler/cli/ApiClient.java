@@ -1,0 +1,76 @@
+package io.mesosoperator.scheduler.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** The CLI's HTTP client of the operator API. */
+final class ApiClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Reply(int status, JsonNode body) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    private final String server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ApiClient(String server) {
+        this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    }
+
+    Reply get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    Reply post(String path, String contentType, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Reply delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
+    static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private URI uri(String path) {
+        return URI.create(server + path);
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            return new Reply(response.statusCode(), body);
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the operator at " + server
+                    + " (is `bin/mesos-operator up` running? use --server URL otherwise)");
+        } catch (IOException e) {
+            throw new CliException("request to " + server + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
+    /** A user-facing failure: printed as is, exit code 1. */
+    static final class CliException extends RuntimeException {
+        CliException(String message) {
+            super(message);
+        }
+    }
+}

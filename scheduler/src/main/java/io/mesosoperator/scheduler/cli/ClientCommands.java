@@ -1,0 +1,289 @@
+package io.mesosoperator.scheduler.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The kubectl-like client: apply, get, describe, delete. A thin layer over the REST API. */
+public final class ClientCommands {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    private ClientCommands() {}
+
+    /** --server, shared by every client command. */
+    abstract static class ClientCommand implements Callable<Integer> {
+        @Option(names = "--server", defaultValue = "${env:MESOS_OPERATOR_SERVER:-http://127.0.0.1:8080}",
+                description = "Operator API URL (default: $MESOS_OPERATOR_SERVER or http://127.0.0.1:8080).")
+        String server;
+
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+
+        @Override
+        public final Integer call() {
+            try {
+                return execute(new ApiClient(server));
+            } catch (ApiClient.CliException e) {
+                err.println("error: " + e.getMessage());
+                return 1;
+            }
+        }
+
+        abstract int execute(ApiClient api);
+
+        /** Prints the API's error list; returns the exit code 1. */
+        int fail(String prefix, ApiClient.Reply reply) {
+            for (JsonNode e : reply.body().path("errors")) {
+                StringBuilder line = new StringBuilder(prefix);
+                if (e.has("line")) {
+                    line.append(e.get("line").asInt()).append(':');
+                    if (e.has("column")) {
+                        line.append(e.get("column").asInt()).append(':');
+                    }
+                    line.append(' ');
+                } else if (!prefix.isEmpty()) {
+                    line.append(' ');
+                }
+                String path = e.path("path").asText("");
+                line.append(path.isEmpty() ? "" : path + ": ").append(e.path("message").asText());
+                err.println(line);
+            }
+            if (!reply.body().has("errors")) {
+                err.println(prefix + " error: HTTP " + reply.status() + " " + reply.body());
+            }
+            return 1;
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Create or update resources from YAML/JSON files (one resource per file).")
+    public static final class Apply extends ClientCommand {
+        @Option(names = {"-f", "--filename"}, required = true, description = "A file, or a directory of *.yaml, *.yml, *.json.")
+        Path file;
+
+        @Override
+        int execute(ApiClient api) {
+            List<Path> files = new ArrayList<>();
+            if (Files.isDirectory(file)) {
+                try (Stream<Path> listing = Files.list(file)) {
+                    listing.filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    throw new ApiClient.CliException("cannot list " + file + ": " + e.getMessage());
+                }
+            } else if (Files.isRegularFile(file)) {
+                files.add(file);
+            } else {
+                throw new ApiClient.CliException(file + ": no such file or directory");
+            }
+            int code = 0;
+            for (Path f : files) {
+                String body;
+                try {
+                    body = Files.readString(f);
+                } catch (IOException e) {
+                    err.println(f + ": cannot read: " + e.getMessage());
+                    code = 1;
+                    continue;
+                }
+                String type = f.toString().endsWith(".json") ? "application/json" : "application/yaml";
+                ApiClient.Reply reply = api.post("/v1/resources", type, body);
+                if (!reply.ok()) {
+                    code = fail(f + ":", reply);
+                    continue;
+                }
+                JsonNode r = reply.body();
+                out.println(r.path("kind").asText().toLowerCase(Locale.ROOT) + "/" + r.path("metadata").path("name").asText()
+                        + " " + r.path("change").asText() + " (generation " + r.path("metadata").path("generation").asLong() + ")");
+            }
+            return code;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "List resources (all, of a KIND, or one), or `get tasks [KIND/NAME]`.")
+    public static final class Get extends ClientCommand {
+        @Parameters(index = "0", arity = "0..1", description = "A kind (Service, ...) or `tasks`.")
+        String kind;
+
+        @Parameters(index = "1", arity = "0..1", description = "A resource name.")
+        String name;
+
+        @Option(names = {"-o", "--output"}, description = "yaml or json instead of a table.")
+        String output;
+
+        @Override
+        int execute(ApiClient api) {
+            if ("tasks".equalsIgnoreCase(kind)) {
+                return tasks(api);
+            }
+            ApiClient.Reply reply = name != null ? api.get("/v1/resources/" + ApiClient.encode(kind) + "/" + ApiClient.encode(name))
+                    : api.get("/v1/resources" + (kind != null ? "?kind=" + ApiClient.encode(kind) : ""));
+            if (!reply.ok()) {
+                return fail("", reply);
+            }
+            if (output != null) {
+                return print(reply.body());
+            }
+            List<JsonNode> items = new ArrayList<>();
+            if (name != null) {
+                items.add(reply.body());
+            } else {
+                reply.body().path("items").forEach(items::add);
+            }
+            if (items.isEmpty()) {
+                out.println("No resources found.");
+                return 0;
+            }
+            Table table = new Table("KIND", "NAME", "READY", "PHASE", "GENERATION", "AGE");
+            for (JsonNode r : items) {
+                JsonNode status = r.path("status");
+                long generation = r.path("metadata").path("generation").asLong();
+                String gen = status.has("observedGeneration") && status.get("observedGeneration").asLong() != generation
+                        ? generation + " (observed " + status.get("observedGeneration").asLong() + ")" : Long.toString(generation);
+                table.row(r.path("kind").asText(), r.path("metadata").path("name").asText(),
+                        status.path("readyReplicas").asInt() + "/" + status.path("replicas").asInt(r.path("spec").path("instances").asInt()),
+                        status.path("phase").asText("Pending"), gen, age(r.path("metadata").path("creationTimestamp").asText(null)));
+            }
+            table.print(out, "");
+            return 0;
+        }
+
+        private int tasks(ApiClient api) {
+            ApiClient.Reply reply = api.get("/v1/tasks" + (name != null ? "?resource=" + ApiClient.encode(name) : ""));
+            if (!reply.ok()) {
+                return fail("", reply);
+            }
+            if (output != null) {
+                return print(reply.body());
+            }
+            Table table = new Table("TASK", "RESOURCE", "INSTANCE", "STATE", "HEALTHY", "AGENT", "AGE");
+            for (JsonNode t : reply.body().path("items")) {
+                table.row(t.path("taskId").asText(), t.path("resource").asText(), t.path("instance").asInt(),
+                        t.path("state").asText(), t.has("healthy") ? t.get("healthy").asText() : "-",
+                        t.path("agentId").asText("-"), age(t.path("launchedAt").asText(null)));
+            }
+            if (table.size() == 0) {
+                out.println("No tasks found.");
+            } else {
+                table.print(out, "");
+            }
+            return 0;
+        }
+
+        private int print(JsonNode body) {
+            try {
+                out.print("json".equalsIgnoreCase(output) ? ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n"
+                        : YAML.writeValueAsString(body));
+                return 0;
+            } catch (IOException e) {
+                throw new ApiClient.CliException(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true,
+            description = "Show a resource in detail: status, conditions, instances, tasks, recent events.")
+    public static final class Describe extends ClientCommand {
+        @Parameters(index = "0", description = "Kind, e.g. Service.")
+        String kind;
+
+        @Parameters(index = "1", description = "Name.")
+        String name;
+
+        @Override
+        int execute(ApiClient api) {
+            String path = "/v1/resources/" + ApiClient.encode(kind) + "/" + ApiClient.encode(name);
+            ApiClient.Reply reply = api.get(path);
+            if (!reply.ok()) {
+                return fail("", reply);
+            }
+            JsonNode r = reply.body();
+            JsonNode meta = r.path("metadata");
+            JsonNode status = r.path("status");
+            out.println("Name:         " + meta.path("name").asText());
+            out.println("Kind:         " + r.path("kind").asText());
+            List<String> labels = new ArrayList<>();
+            meta.path("labels").fields().forEachRemaining(e -> labels.add(e.getKey() + "=" + e.getValue().asText()));
+            out.println("Labels:       " + (labels.isEmpty() ? "<none>" : String.join(",", labels)));
+            out.println("Created:      " + meta.path("creationTimestamp").asText() + " (" + age(meta.path("creationTimestamp").asText(null)) + " ago)");
+            out.println("Generation:   " + meta.path("generation").asLong() + " (observed " + status.path("observedGeneration").asText("-") + ")");
+            out.println("Phase:        " + status.path("phase").asText("Pending"));
+            out.println("Ready:        " + status.path("readyReplicas").asInt() + "/" + status.path("replicas").asInt());
+            out.println("Conditions:");
+            Table conditions = new Table("TYPE", "STATUS", "REASON", "SINCE", "MESSAGE");
+            status.path("conditions").forEach(c -> conditions.row(c.path("type").asText(), c.path("status").asText(),
+                    c.path("reason").asText(), age(c.path("lastTransitionTime").asText(null)), c.path("message").asText()));
+            conditions.print(out, "  ");
+            out.println("Instances:");
+            Table instances = new Table("#", "STATE", "READY", "RESTARTS", "AGENT", "TASK", "LAST EXIT");
+            status.path("instances").forEach(i -> instances.row(i.path("instance").asInt(), i.path("state").asText("-"),
+                    i.path("ready").asBoolean(), i.path("restarts").asInt(), i.path("agentId").asText("-"),
+                    i.path("taskId").asText("-"), i.path("lastExit").asText("-")));
+            instances.print(out, "  ");
+            ApiClient.Reply tasks = api.get("/v1/tasks?resource=" + ApiClient.encode(r.path("kind").asText() + "/" + name));
+            out.println("Tasks:");
+            Table taskTable = new Table("TASK", "STATE", "HEALTHY", "SANDBOX");
+            tasks.body().path("items").forEach(t -> taskTable.row(t.path("taskId").asText(), t.path("state").asText(),
+                    t.has("healthy") ? t.get("healthy").asText() : "-", t.path("sandbox").asText("-")));
+            taskTable.print(out, "  ");
+            out.println("Spec:");
+            try {
+                YAML.writeValueAsString(r.path("spec")).lines().forEach(l -> out.println("  " + l));
+            } catch (IOException e) {
+                throw new ApiClient.CliException(e.getMessage());
+            }
+            ApiClient.Reply events = api.get(path + "/events");
+            out.println("Events:");
+            Table eventTable = new Table("AGE", "TYPE", "REASON", "MESSAGE");
+            events.body().path("items").forEach(e -> eventTable.row(age(e.path("time").asText(null)), e.path("type").asText(),
+                    e.path("reason").asText(), e.path("message").asText()));
+            eventTable.print(out, "  ");
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a resource; its tasks are killed.")
+    public static final class Delete extends ClientCommand {
+        @Parameters(index = "0", description = "Kind, e.g. Service.")
+        String kind;
+
+        @Parameters(index = "1", description = "Name.")
+        String name;
+
+        @Override
+        int execute(ApiClient api) {
+            ApiClient.Reply reply = api.delete("/v1/resources/" + ApiClient.encode(kind) + "/" + ApiClient.encode(name));
+            if (!reply.ok()) {
+                return fail("", reply);
+            }
+            out.println(reply.body().path("kind").asText().toLowerCase(Locale.ROOT) + "/" + name + " deleted");
+            return 0;
+        }
+    }
+
+    /** "5s", "3m", "2h", "4d" since an ISO instant. */
+    static String age(String since) {
+        if (since == null || since.isEmpty()) {
+            return "-";
+        }
+        long s = Math.max(0, Duration.between(Instant.parse(since), Instant.now()).toSeconds());
+        return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s < 172800 ? s / 3600 + "h" : s / 86400 + "d";
+    }
+}

@@ -1,0 +1,93 @@
+package io.mesosoperator.scheduler.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Builds the operator's configuration file from an optional user file plus command-line flags,
+ * so `server --master URL --zk CONNECT` and the embedded mode need no file at all.
+ */
+public final class ServerConfig {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final ObjectNode root;
+
+    private ServerConfig(ObjectNode root) {
+        this.root = root;
+    }
+
+    public static ServerConfig from(Path userFile) throws IOException {
+        if (userFile == null) {
+            return new ServerConfig(YAML.createObjectNode());
+        }
+        JsonNode tree = YAML.readTree(userFile.toFile());
+        if (tree != null && !tree.isObject()) {
+            throw new IOException(userFile + ": expected a YAML mapping");
+        }
+        return new ServerConfig(tree == null ? YAML.createObjectNode() : (ObjectNode) tree);
+    }
+
+    public ServerConfig set(String dottedPath, Object value) {
+        if (value == null) {
+            return this;
+        }
+        String[] parts = dottedPath.split("\\.");
+        ObjectNode node = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            node = node.has(parts[i]) && node.get(parts[i]).isObject() ? (ObjectNode) node.get(parts[i]) : node.putObject(parts[i]);
+        }
+        node.set(parts[parts.length - 1], YAML.valueToTree(value));
+        return this;
+    }
+
+    /** API and admin connectors on a host and ports (0 = any free port). */
+    public ServerConfig ports(String host, Integer apiPort, Integer adminPort) {
+        if (apiPort != null) {
+            connector("applicationConnectors", host, apiPort);
+        }
+        if (adminPort != null) {
+            connector("adminConnectors", host, adminPort);
+        }
+        return this;
+    }
+
+    private void connector(String name, String host, int port) {
+        ObjectNode server = root.has("server") ? (ObjectNode) root.get("server") : root.putObject("server");
+        ArrayNode connectors = server.putArray(name);
+        connectors.addObject().put("type", "http").put("bindHost", host).put("port", port);
+    }
+
+    /** Console at INFO, plus a rolling file when {@code logFile} is given; chatty libraries at WARN. */
+    public ServerConfig logging(Path logFile, boolean console) {
+        ObjectNode logging = root.putObject("logging");
+        logging.put("level", "INFO");
+        ObjectNode loggers = logging.putObject("loggers");
+        for (String quiet : new String[] {"org.apache.zookeeper", "org.apache.curator", "org.eclipse.jetty", "io.dropwizard",
+                "org.glassfish", "org.hibernate.validator"}) {
+            loggers.put(quiet, "WARN");
+        }
+        ArrayNode appenders = logging.putArray("appenders");
+        if (console) {
+            appenders.addObject().put("type", "console").put("logFormat", "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n");
+        }
+        if (logFile != null) {
+            appenders.addObject().put("type", "file")
+                    .put("currentLogFilename", logFile.toString())
+                    .put("archivedLogFilenamePattern", logFile.toString().replace(".log", "") + "-%d.log.gz")
+                    .put("archivedFileCount", 5);
+        }
+        return this;
+    }
+
+    public Path write(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        YAML.writeValue(file.toFile(), root);
+        return file;
+    }
+}

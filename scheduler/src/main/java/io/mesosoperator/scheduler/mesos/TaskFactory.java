@@ -1,0 +1,158 @@
+package io.mesosoperator.scheduler.mesos;
+
+import io.mesosoperator.scheduler.reconcile.PodSpec;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.DurationInfo;
+import org.apache.mesos.v1.Protos.Environment;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.HealthCheck;
+import org.apache.mesos.v1.Protos.KillPolicy;
+import org.apache.mesos.v1.Protos.Label;
+import org.apache.mesos.v1.Protos.Labels;
+import org.apache.mesos.v1.Protos.Resource;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.Value;
+
+/**
+ * Turns a placed pod into a Mesos TaskInfo run by our custom executor: one executor per task, so
+ * each task has its own sandbox and process group. The executor jar reaches the agent as a URI,
+ * as on any real Mesos cluster.
+ */
+public final class TaskFactory {
+    public static final String RESOURCE_LABEL = "mesos-operator.io/resource";
+    public static final String INSTANCE_LABEL = "mesos-operator.io/instance";
+    public static final String CONFIG_LABEL = "mesos-operator.io/config-hash";
+    public static final String EXECUTOR_FILE = "mesos-operator-executor.jar";
+
+    /** How agents start the executor: the java to run, where the jar is, what it may use. */
+    public record ExecutorSettings(String javaCommand, String executorUri, double cpus, double memMb) {}
+
+    private final ExecutorSettings executor;
+
+    public TaskFactory(ExecutorSettings executor) {
+        this.executor = executor;
+    }
+
+    public static String newTaskId(PodSpec pod) {
+        return pod.name() + "." + UUID.randomUUID();
+    }
+
+    public TaskInfo build(String taskId, OfferMatcher.Placement placement, AgentID agent, FrameworkID framework) {
+        PodSpec pod = placement.pod();
+        Environment.Builder env = Environment.newBuilder();
+        pod.env().forEach((k, v) -> env.addVariables(variable(k, v)));
+        env.addVariables(variable("MESOS_OPERATOR_RESOURCE", pod.resource().toString()));
+        env.addVariables(variable("MESOS_OPERATOR_INSTANCE", Integer.toString(pod.instance())));
+        for (int i = 0; i < placement.ports().size(); i++) {
+            String port = Long.toString(placement.ports().get(i));
+            env.addVariables(variable("PORT" + i, port));
+            env.addVariables(variable("PORT_" + pod.portNames().get(i).toUpperCase(Locale.ROOT).replace('-', '_'), port));
+        }
+        CommandInfo command = CommandInfo.newBuilder().setShell(true).setValue(pod.command()).setEnvironment(env).build();
+        List<CommandInfo.URI> artifacts = new java.util.ArrayList<>();
+        for (PodSpec.Artifact a : pod.uris()) {
+            CommandInfo.URI.Builder uri = CommandInfo.URI.newBuilder().setValue(a.value()).setExtract(a.extract())
+                    .setExecutable(a.executable());
+            if (a.outputFile() != null) {
+                uri.setOutputFile(a.outputFile());
+            }
+            artifacts.add(uri.build());
+        }
+        TaskInfo.Builder task = TaskInfo.newBuilder()
+                .setName(pod.name())
+                .setTaskId(TaskID.newBuilder().setValue(taskId))
+                .setAgentId(agent)
+                .addResources(scalar("cpus", pod.cpus()))
+                .addResources(scalar("mem", pod.memMb()))
+                // Mesos forbids both CommandInfo and ExecutorInfo on a task: the command travels
+                // in TaskInfo.data, and the agent fetches its artifacts with the executor's.
+                .setData(command.toByteString())
+                .setExecutor(executorInfo(taskId, framework, artifacts))
+                .setKillPolicy(KillPolicy.newBuilder().setGracePeriod(
+                        DurationInfo.newBuilder().setNanoseconds(pod.killGracePeriod().toNanos())))
+                .setLabels(Labels.newBuilder()
+                        .addLabels(label(RESOURCE_LABEL, pod.resource().toString()))
+                        .addLabels(label(INSTANCE_LABEL, Integer.toString(pod.instance())))
+                        .addLabels(label(CONFIG_LABEL, pod.configHash())));
+        if (pod.diskMb() > 0) {
+            task.addResources(scalar("disk", pod.diskMb()));
+        }
+        if (!placement.ports().isEmpty()) {
+            Value.Ranges.Builder ranges = Value.Ranges.newBuilder();
+            placement.ports().forEach(p -> ranges.addRange(Value.Range.newBuilder().setBegin(p).setEnd(p)));
+            task.addResources(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES).setRanges(ranges));
+        }
+        if (pod.healthCheck() != null) {
+            task.setHealthCheck(healthCheck(pod.healthCheck(), pod, placement.ports()));
+        }
+        return task.build();
+    }
+
+    private ExecutorInfo executorInfo(String taskId, FrameworkID framework, List<CommandInfo.URI> artifacts) {
+        String java = executor.javaCommand();
+        // a small, quick-starting JVM: the executor only relays status and watches one process
+        String value = "exec " + java + " -Xmx40m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                + " -XX:-UsePerfData -jar " + EXECUTOR_FILE;
+        return ExecutorInfo.newBuilder()
+                .setType(ExecutorInfo.Type.CUSTOM)
+                .setExecutorId(ExecutorID.newBuilder().setValue(taskId))
+                .setFrameworkId(framework)
+                .setName("mesos-operator executor for " + taskId)
+                .setCommand(CommandInfo.newBuilder().setShell(true).setValue(value)
+                        .addUris(CommandInfo.URI.newBuilder().setValue(executor.executorUri())
+                                .setExtract(false).setCache(true).setOutputFile(EXECUTOR_FILE))
+                        .addAllUris(artifacts))
+                .addResources(scalar("cpus", executor.cpus()))
+                .addResources(scalar("mem", executor.memMb()))
+                .build();
+    }
+
+    private static HealthCheck healthCheck(PodSpec.HealthCheckSpec h, PodSpec pod, List<Long> ports) {
+        HealthCheck.Builder check = HealthCheck.newBuilder()
+                .setDelaySeconds(h.delaySeconds())
+                .setIntervalSeconds(h.intervalSeconds())
+                .setTimeoutSeconds(h.timeoutSeconds())
+                .setConsecutiveFailures(h.consecutiveFailures())
+                .setGracePeriodSeconds(h.gracePeriodSeconds());
+        switch (h.type()) {
+            case "http" -> check.setType(HealthCheck.Type.HTTP).setHttp(HealthCheck.HTTPCheckInfo.newBuilder()
+                    .setPort(port(h, pod, ports)).setPath(h.path() == null ? "/" : h.path()));
+            case "tcp" -> check.setType(HealthCheck.Type.TCP).setTcp(HealthCheck.TCPCheckInfo.newBuilder()
+                    .setPort(port(h, pod, ports)));
+            default -> check.setType(HealthCheck.Type.COMMAND)
+                    .setCommand(CommandInfo.newBuilder().setShell(true).setValue(h.command()));
+        }
+        return check.build();
+    }
+
+    private static int port(PodSpec.HealthCheckSpec h, PodSpec pod, List<Long> ports) {
+        if (h.port() != null) {
+            return h.port();
+        }
+        int index = pod.portNames().indexOf(h.portName());
+        if (index < 0) {
+            throw new IllegalArgumentException("healthCheck.portName '" + h.portName() + "' is not in spec.ports");
+        }
+        return ports.get(index).intValue();
+    }
+
+    private static Resource scalar(String name, double value) {
+        return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
+                .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
+    }
+
+    private static Environment.Variable variable(String name, String value) {
+        return Environment.Variable.newBuilder().setName(name).setValue(value).build();
+    }
+
+    private static Label label(String key, String value) {
+        return Label.newBuilder().setKey(key).setValue(value).build();
+    }
+}

@@ -1,0 +1,26 @@
+package io.mesosoperator.scheduler.reconcile;
+
+/** A Kubernetes-style status condition: Ready, Progressing, Degraded. */
+public record Condition(String type, String status, String reason, String message, String lastTransitionTime) {
+    public static final String READY = "Ready";
+    public static final String PROGRESSING = "Progressing";
+    public static final String DEGRADED = "Degraded";
+
+    public static Condition of(String type, boolean value, String reason, String message) {
+        return new Condition(type, value ? "True" : "False", reason, message, null);
+    }
+
+    public boolean isTrue() {
+        return "True".equals(status);
+    }
+
+    public Condition at(String time) {
+        return new Condition(type, status, reason, message, time);
+    }
+
+    /** Same meaning (the transition time aside). */
+    public boolean sameAs(Condition o) {
+        return o != null && type.equals(o.type) && status.equals(o.status) && reason.equals(o.reason)
+                && java.util.Objects.equals(message, o.message);
+    }
+}

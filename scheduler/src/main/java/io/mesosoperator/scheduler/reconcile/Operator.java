@@ -1,0 +1,532 @@
+package io.mesosoperator.scheduler.reconcile;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.mesos.MesosClient;
+import io.mesosoperator.scheduler.mesos.OfferMatcher;
+import io.mesosoperator.scheduler.mesos.TaskFactory;
+import io.mesosoperator.scheduler.spec.KindDefinition;
+import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.spec.SpecChange;
+import io.mesosoperator.scheduler.state.ZkStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.mesos.v1.Protos.Filters;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.Label;
+import org.apache.mesos.v1.Protos.MasterInfo;
+import org.apache.mesos.v1.Protos.Offer;
+import org.apache.mesos.v1.Protos.OfferID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The control loop (DESIGN.md section 3). Spec changes, Mesos events and a periodic resync only
+ * enqueue a resource key; one loop thread owns all mutable decisions, reads the latest desired and
+ * observed state, runs the kind's reconciler and carries out its result: launches wait for offers,
+ * kills go to Mesos, status goes to ZooKeeper. Task records are written before a launch is sent
+ * and every status update is persisted before it is acknowledged, so nothing is lost on a crash.
+ */
+public final class Operator implements MesosClient.Listener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
+    private static final Duration RESYNC_INTERVAL = Duration.ofSeconds(30);
+    private static final Duration IMPLICIT_RECONCILE_INTERVAL = Duration.ofMinutes(5);
+    private static final int EVENTS_KEPT = 30;
+    private static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
+
+    private final ZkStore store;
+    private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
+    private final TaskFactory taskFactory;
+    private final TaskFactory.ExecutorSettings executor;
+    private final Clock clock;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "operator-loop");
+        t.setDaemon(true);
+        return t;
+    });
+    private MesosClient mesos;
+
+    // read by API threads, written as noted
+    private final ConcurrentMap<ResourceKey, Resource> resources = new ConcurrentHashMap<>(); // API threads (under lock)
+    private final ConcurrentMap<ResourceKey, ResourceStatus> statuses = new ConcurrentHashMap<>(); // loop
+    private final ConcurrentMap<String, TaskRecord> tasks = new ConcurrentHashMap<>(); // loop
+    private final ConcurrentMap<ResourceKey, Deque<OperatorEvent>> events = new ConcurrentHashMap<>();
+    private final Set<ResourceKey> queued = ConcurrentHashMap.newKeySet();
+
+    // loop thread only
+    private final Map<ResourceKey, Map<Integer, PodSpec>> pending = new TreeMap<>();
+    private final Map<String, Long> lastHeardNanos = new HashMap<>();
+    private boolean suppressed;
+    private long lastReviveNanos;
+    private Set<String> unreconciled = new HashSet<>();
+    private long reconcileStartNanos;
+
+    public Operator(ZkStore store, Collection<Reconciler> kinds, TaskFactory.ExecutorSettings executor, Clock clock) {
+        this.store = store;
+        kinds.forEach(r -> reconcilers.put(r.kind().kind(), r));
+        this.executor = executor;
+        this.taskFactory = new TaskFactory(executor);
+        this.clock = clock;
+    }
+
+    /** Loads state from ZooKeeper and starts acting; the Mesos client is started after this. */
+    public void start(MesosClient client) {
+        this.mesos = client;
+        store.loadResources().forEach(r -> resources.put(r.key(), r));
+        statuses.putAll(store.loadStatuses());
+        tasks.putAll(store.loadTasks());
+        LOG.info("loaded {} resource(s) and {} task record(s) from ZooKeeper", resources.size(), tasks.size());
+        loop.scheduleWithFixedDelay(this::resyncAll, RESYNC_INTERVAL.toMillis(), RESYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(() -> send(Call.newBuilder().setType(Call.Type.RECONCILE)
+                        .setReconcile(Call.Reconcile.getDefaultInstance())),
+                IMPLICIT_RECONCILE_INTERVAL.toMillis(), IMPLICIT_RECONCILE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        resyncAll();
+    }
+
+    // ---------------------------------------------------------------- reads (any thread)
+
+    public List<Resource> resources() {
+        return resources.values().stream().sorted((a, b) -> a.key().compareTo(b.key())).toList();
+    }
+
+    public Resource resource(ResourceKey key) {
+        return resources.get(key);
+    }
+
+    public ResourceStatus status(ResourceKey key) {
+        return statuses.get(key);
+    }
+
+    public List<TaskRecord> tasks() {
+        return tasks.values().stream()
+                .sorted((a, b) -> (a.resource() + a.instance() + a.taskId()).compareTo(b.resource() + b.instance() + b.taskId()))
+                .toList();
+    }
+
+    public List<OperatorEvent> events(ResourceKey key) {
+        Deque<OperatorEvent> list = events.get(key);
+        if (list == null) {
+            return List.of();
+        }
+        synchronized (list) {
+            return List.copyOf(list);
+        }
+    }
+
+    public Set<String> kinds() {
+        return reconcilers.keySet();
+    }
+
+    public KindDefinition kindDefinition(String kind) {
+        Reconciler r = reconcilers.get(kind);
+        return r == null ? null : r.kind();
+    }
+
+    public boolean subscribed() {
+        return mesos != null && mesos.isSubscribed();
+    }
+
+    // ---------------------------------------------------------------- writes from the API
+
+    /** The outcome of an apply: the stored resource and how it changed. */
+    public record Applied(Resource resource, SpecChange change) {}
+
+    /** Stores a validated document as the new desired state (ZooKeeper first) and enqueues it. */
+    public synchronized Applied apply(ObjectNode validated) {
+        ResourceKey key = new ResourceKey(validated.path("kind").asText(), validated.path("metadata").path("name").asText());
+        Resource current = resources.get(key);
+        SpecChange change = SpecChange.classify(current == null ? null : current.spec(), validated.path("spec"),
+                reconcilers.get(key.kind()).kind());
+        if (change == SpecChange.NO_OP && current.metadata().path("labels").equals(validated.path("metadata").path("labels"))) {
+            return new Applied(current, change);
+        }
+        ObjectNode metadata = (ObjectNode) validated.get("metadata");
+        long generation = current == null ? 1 : current.generation() + (change == SpecChange.NO_OP ? 0 : 1);
+        metadata.put("generation", generation);
+        metadata.put("creationTimestamp", current == null ? clock.instant().toString()
+                : current.metadata().path("creationTimestamp").asText());
+        metadata.put("uid", current == null ? UUID.randomUUID().toString() : current.metadata().path("uid").asText());
+        Resource next = new Resource(validated);
+        store.putResource(next);
+        resources.put(key, next);
+        LOG.info("{} {} (generation {})", key, change.verb(), generation);
+        record(key, "Normal", "Spec" + capitalize(change.verb()), "generation " + generation + " accepted ("
+                + change.name().toLowerCase().replace('_', ' ') + ")");
+        enqueue(key);
+        return new Applied(next, change);
+    }
+
+    /** Removes the desired state; the loop then kills every task of the resource. */
+    public synchronized boolean delete(ResourceKey key) {
+        if (!resources.containsKey(key)) {
+            return false;
+        }
+        store.deleteResource(key);
+        resources.remove(key);
+        LOG.info("{} deleted; killing its tasks", key);
+        enqueue(key);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- Mesos listener (subscriber thread)
+
+    @Override
+    public void subscribed(FrameworkID frameworkId, MasterInfo master) {
+        loop.execute(() -> {
+            store.saveFrameworkId(frameworkId.getValue());
+            suppressed = false;
+            startReconciliation();
+            resyncAll();
+        });
+    }
+
+    @Override
+    public void event(Event event) {
+        loop.execute(() -> handle(event));
+    }
+
+    @Override
+    public void disconnected(String reason) {
+        LOG.warn("lost the Mesos subscription: {}; tasks keep running, we re-subscribe", reason);
+    }
+
+    private void handle(Event event) {
+        switch (event.getType()) {
+            case OFFERS -> offers(event.getOffers().getOffersList());
+            case UPDATE -> update(event.getUpdate().getStatus());
+            case RESCIND -> LOG.debug("offer {} rescinded (we never hold offers)", event.getRescind().getOfferId().getValue());
+            case FAILURE -> LOG.info("executor {} on agent {} terminated (wait status {})",
+                    event.getFailure().getExecutorId().getValue(), event.getFailure().getAgentId().getValue(),
+                    event.getFailure().getStatus());
+            case ERROR -> LOG.warn("Mesos master sent ERROR: {}", event.getError().getMessage());
+            case MESSAGE -> LOG.debug("message from executor {} ignored", event.getMessage().getExecutorId().getValue());
+            case INVERSE_OFFERS -> LOG.info("{} inverse offer(s) (maintenance) received; ignored: tasks are moved when"
+                    + " agents go down", event.getInverseOffers().getInverseOffersCount());
+            case RESCIND_INVERSE_OFFER, UPDATE_OPERATION_STATUS -> LOG.debug("{} ignored", event.getType());
+            default -> LOG.debug("event {} ignored", event.getType());
+        }
+    }
+
+    // ---------------------------------------------------------------- reconciliation (loop thread)
+
+    private void enqueue(ResourceKey key) {
+        if (queued.add(key)) {
+            loop.execute(() -> {
+                queued.remove(key);
+                reconcile(key);
+            });
+        }
+    }
+
+    private void resyncAll() {
+        Set<ResourceKey> keys = new HashSet<>(resources.keySet());
+        tasks.values().forEach(t -> keys.add(t.resourceKey()));
+        keys.forEach(this::enqueue);
+    }
+
+    private void reconcile(ResourceKey key) {
+        MDC.put("resource", key.toString());
+        try {
+            Resource resource = resources.get(key);
+            List<TaskRecord> own = tasks.values().stream().filter(t -> t.resource().equals(key.toString())).toList();
+            if (resource == null) {
+                pending.remove(key);
+                statuses.remove(key);
+                for (TaskRecord t : own) {
+                    if (!t.terminal() && !t.killRequested()) {
+                        kill(t, "resource deleted");
+                    }
+                }
+                if (own.isEmpty()) {
+                    events.remove(key);
+                }
+                return;
+            }
+            Reconciler reconciler = reconcilers.get(resource.kind());
+            Map<Integer, PodSpec> waiting = pending.getOrDefault(key, Map.of());
+            ReconcileResult result = reconciler.reconcile(resource,
+                    new Reconciler.Observed(own, statuses.get(key), waiting.keySet()), clock.instant());
+            Map<Integer, PodSpec> nextWaiting = new TreeMap<>();
+            result.launches().forEach(p -> nextWaiting.put(p.instance(), p));
+            boolean newDemand = !waiting.keySet().containsAll(nextWaiting.keySet());
+            if (nextWaiting.isEmpty()) {
+                pending.remove(key);
+            } else {
+                pending.put(key, nextWaiting);
+            }
+            for (ReconcileResult.Kill k : result.kills()) {
+                TaskRecord t = tasks.get(k.taskId());
+                if (t != null) {
+                    kill(t, k.reason());
+                }
+            }
+            if (!result.status().equals(statuses.get(key))) {
+                ResourceStatus before = statuses.put(key, result.status());
+                store.putStatus(key, result.status());
+                if (before == null || !before.phase().equals(result.status().phase())) {
+                    LOG.info("{} is {} ({}/{} ready)", key, result.status().phase(), result.status().readyReplicas(),
+                            result.status().replicas());
+                }
+            }
+            if (result.requeueAfter() != null) {
+                loop.schedule(() -> enqueue(key), Math.max(10, result.requeueAfter().toMillis()), TimeUnit.MILLISECONDS);
+            }
+            if (newDemand) {
+                revive();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("reconciling {} failed; retrying in 5s", key, e);
+            loop.schedule(() -> enqueue(key), 5, TimeUnit.SECONDS);
+        } finally {
+            MDC.remove("resource");
+        }
+    }
+
+    private void kill(TaskRecord task, String reason) {
+        TaskRecord killing = task.withKillRequested();
+        store.putTask(killing);
+        tasks.put(killing.taskId(), killing);
+        LOG.info("killing task {} ({})", task.taskId(), reason);
+        record(task.resourceKey(), "Normal", "Killing", "instance " + task.instance() + " task " + task.taskId() + ": " + reason);
+        Call.Kill.Builder kill = Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(task.taskId()));
+        if (task.agentId() != null) {
+            kill.setAgentId(AgentID.newBuilder().setValue(task.agentId()));
+        }
+        send(Call.newBuilder().setType(Call.Type.KILL).setKill(kill));
+    }
+
+    // ---------------------------------------------------------------- offers
+
+    private void offers(List<Offer> offers) {
+        List<PodSpec> waiting = pending.values().stream().flatMap(m -> m.values().stream()).toList();
+        if (waiting.isEmpty()) {
+            decline(offers, 120);
+            if (!suppressed) {
+                suppressed = true;
+                send(Call.newBuilder().setType(Call.Type.SUPPRESS).setSuppress(Call.Suppress.getDefaultInstance()));
+                LOG.debug("nothing waits for resources: suppressed offers");
+            }
+            return;
+        }
+        Map<String, Map<String, Integer>> load = new HashMap<>();
+        for (TaskRecord t : tasks.values()) {
+            if (!t.terminal() && t.agentId() != null) {
+                load.computeIfAbsent(t.resource(), k -> new HashMap<>()).merge(t.agentId(), 1, Integer::sum);
+            }
+        }
+        OfferMatcher.Result match = OfferMatcher.match(waiting, offers, executor.cpus(), executor.memMb(),
+                (pod, agent) -> load.getOrDefault(pod.resource().toString(), Map.of()).getOrDefault(agent, 0));
+        String now = clock.instant().toString();
+        List<Offer> unused = new ArrayList<>();
+        for (Offer offer : offers) {
+            List<OfferMatcher.Placement> placements = match.placements().get(offer.getId().getValue());
+            if (placements == null) {
+                unused.add(offer);
+                continue;
+            }
+            Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
+            for (OfferMatcher.Placement p : placements) {
+                String taskId = TaskFactory.newTaskId(p.pod());
+                TaskInfo task = taskFactory.build(taskId, p, offer.getAgentId(), offer.getFrameworkId());
+                TaskRecord record = TaskRecord.staging(taskId, p.pod().resource(), p.pod().instance(),
+                        p.pod().configHash(), offer.getAgentId().getValue(), now);
+                store.putTask(record); // before the launch leaves: a crash now is found by reconciliation
+                tasks.put(taskId, record);
+                pending.getOrDefault(p.pod().resource(), new HashMap<>()).remove(p.pod().instance());
+                launch.addTaskInfos(task);
+                LOG.info("launching {} on agent {} ({})", taskId, offer.getAgentId().getValue(), offer.getHostname());
+                record(p.pod().resource(), "Normal", "Launching", "instance " + p.pod().instance() + " as task " + taskId
+                        + " on agent " + offer.getAgentId().getValue());
+            }
+            send(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+                    .addOfferIds(offer.getId())
+                    .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH).setLaunch(launch))
+                    .setFilters(Filters.newBuilder().setRefuseSeconds(1))));
+        }
+        pending.values().removeIf(Map::isEmpty);
+        // what still waits did not fit these offers: look again soon, not at once
+        decline(unused, pending.isEmpty() ? 120 : 5);
+    }
+
+    private void decline(List<Offer> offers, double refuseSeconds) {
+        if (offers.isEmpty()) {
+            return;
+        }
+        List<OfferID> ids = offers.stream().map(Offer::getId).toList();
+        send(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder()
+                .addAllOfferIds(ids).setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))));
+    }
+
+    /** New demand: un-suppress and clear decline filters (at most once a second). */
+    private void revive() {
+        long now = System.nanoTime();
+        if (now - lastReviveNanos < 1_000_000_000L && !suppressed) {
+            return;
+        }
+        lastReviveNanos = now;
+        suppressed = false;
+        send(Call.newBuilder().setType(Call.Type.REVIVE).setRevive(Call.Revive.getDefaultInstance()));
+    }
+
+    // ---------------------------------------------------------------- status updates
+
+    private void update(TaskStatus status) {
+        String taskId = status.getTaskId().getValue();
+        lastHeardNanos.put(taskId, System.nanoTime());
+        unreconciled.remove(taskId);
+        TaskRecord record = tasks.get(taskId);
+        String state = status.getState().name();
+        if (record == null) {
+            if (!TaskStates.isTerminal(state)) {
+                LOG.warn("Mesos reports task {} ({}) that this operator does not know; killing it", taskId, state);
+                Call.Kill.Builder kill = Call.Kill.newBuilder().setTaskId(status.getTaskId());
+                if (status.hasAgentId()) {
+                    kill.setAgentId(status.getAgentId());
+                }
+                send(Call.newBuilder().setType(Call.Type.KILL).setKill(kill));
+            }
+            acknowledge(status);
+            return;
+        }
+        String sandbox = status.getLabels().getLabelsList().stream()
+                .filter(l -> l.getKey().equals(SANDBOX_LABEL)).map(Label::getValue).findFirst().orElse(null);
+        String now = clock.instant().toString();
+        TaskRecord updated = record.withUpdate(state, status.hasHealthy() ? status.getHealthy() : null,
+                status.hasMessage() ? status.getMessage() : null, status.hasReason() ? status.getReason().name() : null,
+                sandbox, status.hasAgentId() ? status.getAgentId().getValue() : null, now);
+        ResourceKey key = record.resourceKey();
+        if (updated.terminal()) {
+            String exit = state + (status.hasMessage() ? ": " + status.getMessage() : "");
+            if (!record.killRequested() && resources.containsKey(key)) {
+                recordFailure(key, record.instance(), exit, now);
+                LOG.warn("task {} (instance {}) ended unexpectedly: {}", taskId, record.instance(), exit);
+                record(key, "Warning", "InstanceFailed", "instance " + record.instance() + " task " + taskId + " " + exit);
+            } else {
+                LOG.info("task {} (instance {}) ended: {}", taskId, record.instance(), exit);
+                record(key, "Normal", "Stopped", "instance " + record.instance() + " task " + taskId + " " + exit);
+            }
+            store.deleteTask(taskId);
+            tasks.remove(taskId);
+        } else if (!updated.state().equals(record.state()) || !java.util.Objects.equals(updated.healthy(), record.healthy())
+                || !java.util.Objects.equals(updated.sandbox(), record.sandbox())) {
+            store.putTask(updated);
+            tasks.put(taskId, updated);
+            if ("TASK_RUNNING".equals(state) && !"TASK_RUNNING".equals(record.state())) {
+                record(key, "Normal", "Running", "instance " + record.instance() + " task " + taskId + " is running");
+            }
+        } else {
+            tasks.put(taskId, updated);
+        }
+        acknowledge(status); // only after the update is safely stored
+        enqueue(key);
+    }
+
+    private void acknowledge(TaskStatus status) {
+        if (status.hasUuid() && status.hasAgentId()) {
+            send(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
+                    .setAgentId(status.getAgentId()).setTaskId(status.getTaskId()).setUuid(status.getUuid())));
+        }
+    }
+
+    /** A crash is remembered in the status, where the restart backoff reads it (and survives restarts). */
+    private void recordFailure(ResourceKey key, int instance, String exit, String now) {
+        ResourceStatus status = statuses.get(key);
+        List<InstanceStatus> instances = new ArrayList<>(status == null || status.instances() == null ? List.of() : status.instances());
+        InstanceStatus prev = status == null ? null : status.instance(instance);
+        instances.removeIf(s -> s.instance() == instance);
+        instances.add((prev == null ? InstanceStatus.fresh(instance) : prev).failed(exit, now));
+        instances.sort((a, b) -> Integer.compare(a.instance(), b.instance()));
+        ResourceStatus next = status == null
+                ? new ResourceStatus(0, "Pending", 0, 0, List.of(), instances)
+                : new ResourceStatus(status.observedGeneration(), status.phase(), status.replicas(), status.readyReplicas(),
+                        status.conditions(), instances);
+        statuses.put(key, next);
+        store.putStatus(key, next);
+    }
+
+    /** docs/reconciliation.md: explicit for every non-terminal task we know, with backoff, then implicit. */
+    private void startReconciliation() {
+        reconcileStartNanos = System.nanoTime();
+        unreconciled = tasks.values().stream().filter(t -> !t.terminal()).map(TaskRecord::taskId).collect(Collectors.toCollection(HashSet::new));
+        LOG.info("reconciling {} task(s) with Mesos", unreconciled.size());
+        explicitReconcile(0, reconcileStartNanos);
+    }
+
+    private void explicitReconcile(int attempt, long round) {
+        if (round != reconcileStartNanos) {
+            return; // a newer subscription started its own reconciliation
+        }
+        unreconciled.removeIf(id -> !tasks.containsKey(id) || lastHeardNanos.getOrDefault(id, 0L) > reconcileStartNanos);
+        if (unreconciled.isEmpty() || attempt > 8) {
+            if (!unreconciled.isEmpty()) {
+                LOG.warn("{} task(s) never answered explicit reconciliation: {}", unreconciled.size(), unreconciled);
+            }
+            send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(Call.Reconcile.getDefaultInstance()));
+            LOG.info("explicit reconciliation done; implicit reconciliation sent");
+            return;
+        }
+        Call.Reconcile.Builder reconcile = Call.Reconcile.newBuilder();
+        for (String id : unreconciled) {
+            TaskRecord t = tasks.get(id);
+            Call.Reconcile.Task.Builder entry = Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(id));
+            if (t.agentId() != null) {
+                entry.setAgentId(AgentID.newBuilder().setValue(t.agentId()));
+            }
+            reconcile.addTasks(entry);
+        }
+        send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(reconcile));
+        long delayMs = Math.min(30_000, 1000L << attempt);
+        loop.schedule(() -> explicitReconcile(attempt + 1, round), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void send(Call.Builder call) {
+        if (mesos != null) {
+            mesos.send(call);
+        }
+    }
+
+    private void record(ResourceKey key, String type, String reason, String message) {
+        Deque<OperatorEvent> list = events.computeIfAbsent(key, k -> new ArrayDeque<>());
+        synchronized (list) {
+            list.addLast(new OperatorEvent(clock.instant().toString(), type, reason, message));
+            while (list.size() > EVENTS_KEPT) {
+                list.removeFirst();
+            }
+        }
+    }
+
+    private static String capitalize(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+    }
+}

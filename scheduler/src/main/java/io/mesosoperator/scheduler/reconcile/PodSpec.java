@@ -1,0 +1,39 @@
+package io.mesosoperator.scheduler.reconcile;
+
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One desired instance of a resource, in Mesos-neutral terms: what to run and with what. Every
+ * kind maps its spec to pods; the shared machinery launches, watches and replaces them.
+ * {@code configHash} changes exactly when a running instance must be replaced (rolling update).
+ */
+public record PodSpec(
+        ResourceKey resource,
+        int instance,
+        double cpus,
+        double memMb,
+        double diskMb,
+        String command,
+        Map<String, String> env,
+        List<Artifact> uris,
+        List<String> portNames,
+        HealthCheckSpec healthCheck,
+        Duration killGracePeriod,
+        String configHash) {
+
+    /** "hello-0": the stable name of the instance; task ids start with it. */
+    public String name() {
+        return resource.name() + "-" + instance;
+    }
+
+    /** An artifact the agent fetches into the sandbox. */
+    public record Artifact(String value, boolean extract, boolean executable, String outputFile) {}
+
+    /** A Mesos health check; exactly one of port/portName for http and tcp, command for command. */
+    public record HealthCheckSpec(String type, Integer port, String portName, String path, String command,
+                                  double delaySeconds, double intervalSeconds, double timeoutSeconds,
+                                  int consecutiveFailures, double gracePeriodSeconds) {}
+}

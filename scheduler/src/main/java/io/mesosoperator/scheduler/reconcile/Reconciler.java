@@ -1,0 +1,21 @@
+package io.mesosoperator.scheduler.reconcile;
+
+import io.mesosoperator.scheduler.spec.KindDefinition;
+import io.mesosoperator.scheduler.spec.Resource;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One per kind. Given the accepted resource and what Mesos reports of its tasks, decides what to
+ * launch and kill and what the status says. Must be idempotent and free of side effects: the
+ * Operator carries out the result (DESIGN.md section 3).
+ */
+public interface Reconciler {
+    KindDefinition kind();
+
+    ReconcileResult reconcile(Resource resource, Observed observed, Instant now);
+
+    /** What the operator observed of one resource when reconciling it. */
+    record Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight) {}
+}

@@ -1,0 +1,57 @@
+package io.mesosoperator.scheduler.reconcile;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+
+/**
+ * What the operator knows of one Mesos task it launched, persisted in ZooKeeper before the launch
+ * is sent, so that a restarted operator neither loses nor duplicates it. {@code state} is the
+ * Mesos TaskState name of the last update seen.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TaskRecord(
+        String taskId,
+        String resource,
+        int instance,
+        String configHash,
+        String agentId,
+        String state,
+        Boolean healthy,
+        String message,
+        String reason,
+        String sandbox,
+        String launchedAt,
+        String runningSince,
+        boolean killRequested,
+        String updatedAt) {
+
+    public static TaskRecord staging(String taskId, ResourceKey resource, int instance, String configHash, String agentId, String now) {
+        return new TaskRecord(taskId, resource.toString(), instance, configHash, agentId, "TASK_STAGING", null, null,
+                null, null, now, null, false, now);
+    }
+
+    @JsonIgnore
+    public ResourceKey resourceKey() {
+        return ResourceKey.parse(resource);
+    }
+
+    @JsonIgnore
+    public boolean terminal() {
+        return TaskStates.isTerminal(state);
+    }
+
+    public TaskRecord withUpdate(String newState, Boolean newHealthy, String newMessage, String newReason,
+                                 String newSandbox, String newAgentId, String now) {
+        String since = "TASK_RUNNING".equals(newState) ? (runningSince != null ? runningSince : now) : null;
+        return new TaskRecord(taskId, resource, instance, configHash, newAgentId != null ? newAgentId : agentId,
+                newState, newHealthy != null ? newHealthy : ("TASK_RUNNING".equals(newState) ? healthy : null),
+                newMessage != null ? newMessage : message, newReason, newSandbox != null ? newSandbox : sandbox,
+                launchedAt, since, killRequested, now);
+    }
+
+    public TaskRecord withKillRequested() {
+        return new TaskRecord(taskId, resource, instance, configHash, agentId, state, healthy, message, reason, sandbox,
+                launchedAt, runningSince, true, updatedAt);
+    }
+}

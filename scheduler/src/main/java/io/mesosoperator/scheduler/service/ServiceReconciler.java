@@ -1,0 +1,77 @@
+package io.mesosoperator.scheduler.service;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mesosoperator.scheduler.reconcile.Backoff;
+import io.mesosoperator.scheduler.reconcile.ConfigHash;
+import io.mesosoperator.scheduler.reconcile.InstanceSet;
+import io.mesosoperator.scheduler.reconcile.PodSpec;
+import io.mesosoperator.scheduler.reconcile.ReconcileResult;
+import io.mesosoperator.scheduler.reconcile.Reconciler;
+import io.mesosoperator.scheduler.spec.KindDefinition;
+import io.mesosoperator.scheduler.spec.Resource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Service: N identical instances of a command, each kept running by the shared InstanceSet. */
+public final class ServiceReconciler implements Reconciler {
+    public static final KindDefinition KIND = new KindDefinition("Service", "service.schema.json", Set.of("instances"));
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    private final Backoff backoff;
+
+    public ServiceReconciler(Backoff backoff) {
+        this.backoff = backoff;
+    }
+
+    @Override
+    public KindDefinition kind() {
+        return KIND;
+    }
+
+    @Override
+    public ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
+        return InstanceSet.reconcile(resource, pods(resource), observed, backoff, now);
+    }
+
+    static List<PodSpec> pods(Resource resource) {
+        ServiceSpec spec = parse(resource.spec());
+        String hash = ConfigHash.of(resource.spec(), KIND.scaleFields());
+        List<PodSpec.Artifact> uris = spec.uris() == null ? List.of() : spec.uris().stream().map(ServiceReconciler::artifact).toList();
+        List<String> ports = spec.ports() == null ? List.of() : spec.ports().stream().map(ServiceSpec.Port::name).toList();
+        ServiceSpec.HealthCheck h = spec.healthCheck();
+        PodSpec.HealthCheckSpec health = h == null ? null : new PodSpec.HealthCheckSpec(h.type(), h.port(), h.portName(),
+                h.path(), h.command(), h.delaySeconds(), h.intervalSeconds(), h.timeoutSeconds(), h.consecutiveFailures(),
+                h.gracePeriodSeconds());
+        List<PodSpec> pods = new ArrayList<>();
+        for (int i = 0; i < spec.instances(); i++) {
+            pods.add(new PodSpec(resource.key(), i, spec.cpus(), spec.mem(), spec.disk(), spec.command(),
+                    spec.env() == null ? Map.of() : spec.env(), uris, ports, health,
+                    Duration.ofMillis((long) (spec.killGracePeriodSeconds() * 1000)), hash));
+        }
+        return pods;
+    }
+
+    private static ServiceSpec parse(JsonNode spec) {
+        try {
+            return JSON.treeToValue(spec, ServiceSpec.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // the schema admitted it, so this is a bug in the schema/record pair
+            throw new IllegalStateException("accepted Service spec does not map to ServiceSpec: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static PodSpec.Artifact artifact(JsonNode uri) {
+        if (uri.isTextual()) {
+            return new PodSpec.Artifact(uri.asText(), true, false, null);
+        }
+        return new PodSpec.Artifact(uri.path("value").asText(), uri.path("extract").asBoolean(true),
+                uri.path("executable").asBoolean(false), uri.hasNonNull("outputFile") ? uri.get("outputFile").asText() : null);
+    }
+}

@@ -1,0 +1,62 @@
+package io.mesosoperator.scheduler.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * An accepted resource document (apiVersion, kind, metadata, spec), without status. The wrapped
+ * tree is never mutated after construction; accessors hand out the parts read-only by convention.
+ */
+public final class Resource {
+    public static final String API_VERSION = "mesos-operator.io/v1";
+
+    private final ObjectNode document;
+
+    public Resource(ObjectNode document) {
+        this.document = document;
+    }
+
+    public ResourceKey key() {
+        return new ResourceKey(kind(), name());
+    }
+
+    public String kind() {
+        return document.path("kind").asText();
+    }
+
+    public String name() {
+        return document.path("metadata").path("name").asText();
+    }
+
+    public long generation() {
+        return document.path("metadata").path("generation").asLong(0);
+    }
+
+    public JsonNode spec() {
+        return document.path("spec");
+    }
+
+    public JsonNode metadata() {
+        return document.path("metadata");
+    }
+
+    /** A copy of the whole document, safe to change. */
+    public ObjectNode toJson() {
+        return document.deepCopy();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Resource r && r.document.equals(document);
+    }
+
+    @Override
+    public int hashCode() {
+        return document.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return key() + "@" + generation();
+    }
+}

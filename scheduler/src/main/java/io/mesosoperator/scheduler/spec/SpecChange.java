@@ -1,0 +1,49 @@
+package io.mesosoperator.scheduler.spec;
+
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * How a new spec differs from the running one (DESIGN.md section 2): nothing, only the count
+ * (scale), or task configuration (rolling update).
+ */
+public enum SpecChange {
+    CREATED, NO_OP, SCALE, ROLLING_UPDATE;
+
+    public static SpecChange classify(JsonNode running, JsonNode next, KindDefinition kind) {
+        if (running == null) {
+            return CREATED;
+        }
+        if (running.equals(next)) {
+            return NO_OP;
+        }
+        Set<String> changed = changedFields(running, next);
+        return kind.scaleFields().containsAll(changed) ? SCALE : ROLLING_UPDATE;
+    }
+
+    /** Top-level spec fields whose values differ. */
+    public static Set<String> changedFields(JsonNode a, JsonNode b) {
+        Set<String> names = new TreeSet<>();
+        for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        names.removeIf(n -> Objects.equals(a.get(n), b.get(n)));
+        return names;
+    }
+
+    /** kubectl's words: "created", "unchanged", "configured". */
+    public String verb() {
+        return switch (this) {
+            case CREATED -> "created";
+            case NO_OP -> "unchanged";
+            case SCALE -> "scaled";
+            case ROLLING_UPDATE -> "configured";
+        };
+    }
+}

@@ -1,0 +1,223 @@
+package io.mesosoperator.scheduler.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.reconcile.ResourceStatus;
+import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the operator must not lose, in ZooKeeper under one root (DESIGN.md section 7):
+ * <pre>
+ *   ROOT/framework-id                 the Mesos FrameworkID, for failover
+ *   ROOT/resources/KIND/NAME          accepted specs, with metadata.generation
+ *   ROOT/status/KIND/NAME             their status
+ *   ROOT/tasks/TASK_ID                task records, written before the launch is sent
+ * </pre>
+ */
+public final class ZkStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ZkStore.class);
+
+    private final CuratorFramework client;
+    private final String root;
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    public ZkStore(String connectString, String root) {
+        this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+        this.client = CuratorFrameworkFactory.builder()
+                .connectString(connectString)
+                .retryPolicy(new ExponentialBackoffRetry(200, 10, 5000))
+                .sessionTimeoutMs(15_000)
+                .connectionTimeoutMs(10_000)
+                .build();
+    }
+
+    public void start() throws InterruptedException {
+        client.start();
+        if (!client.blockUntilConnected(30, TimeUnit.SECONDS)) {
+            client.close();
+            throw new IllegalStateException("cannot reach ZooKeeper at " + client.getZookeeperClient().getCurrentConnectionString()
+                    + " within 30s");
+        }
+        LOG.info("connected to ZooKeeper {}; state under {}", client.getZookeeperClient().getCurrentConnectionString(), root);
+    }
+
+    public String root() {
+        return root;
+    }
+
+    public boolean connected() {
+        return client.getZookeeperClient().isConnected();
+    }
+
+    // ---------------------------------------------------------------- framework id
+
+    public Optional<String> frameworkId() {
+        return read(root + "/framework-id").map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
+    public void saveFrameworkId(String id) {
+        write(root + "/framework-id", id.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---------------------------------------------------------------- resources and status
+
+    public List<Resource> loadResources() {
+        List<Resource> out = new ArrayList<>();
+        for (String kind : children(root + "/resources")) {
+            for (String name : children(root + "/resources/" + kind)) {
+                read(resourcePath(new ResourceKey(kind, name)))
+                        .ifPresent(b -> out.add(new Resource((ObjectNode) parse(b, ObjectNode.class))));
+            }
+        }
+        return out;
+    }
+
+    public void putResource(Resource resource) {
+        write(resourcePath(resource.key()), bytes(resource.toJson()));
+    }
+
+    /** Removes the spec and its status together. */
+    public void deleteResource(ResourceKey key) {
+        try {
+            List<CuratorOp> ops = new ArrayList<>();
+            if (client.checkExists().forPath(resourcePath(key)) != null) {
+                ops.add(client.transactionOp().delete().forPath(resourcePath(key)));
+            }
+            if (client.checkExists().forPath(statusPath(key)) != null) {
+                ops.add(client.transactionOp().delete().forPath(statusPath(key)));
+            }
+            if (!ops.isEmpty()) {
+                client.transaction().forOperations(ops);
+            }
+        } catch (Exception e) {
+            throw new StoreException("cannot delete " + key, e);
+        }
+    }
+
+    public Map<ResourceKey, ResourceStatus> loadStatuses() {
+        Map<ResourceKey, ResourceStatus> out = new LinkedHashMap<>();
+        for (String kind : children(root + "/status")) {
+            for (String name : children(root + "/status/" + kind)) {
+                ResourceKey key = new ResourceKey(kind, name);
+                read(statusPath(key)).ifPresent(b -> out.put(key, parse(b, ResourceStatus.class)));
+            }
+        }
+        return out;
+    }
+
+    public void putStatus(ResourceKey key, ResourceStatus status) {
+        write(statusPath(key), bytes(status));
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    public Map<String, TaskRecord> loadTasks() {
+        Map<String, TaskRecord> out = new LinkedHashMap<>();
+        for (String id : children(root + "/tasks")) {
+            read(root + "/tasks/" + id).ifPresent(b -> out.put(id, parse(b, TaskRecord.class)));
+        }
+        return out;
+    }
+
+    public void putTask(TaskRecord task) {
+        write(root + "/tasks/" + task.taskId(), bytes(task));
+    }
+
+    public void deleteTask(String taskId) {
+        try {
+            client.delete().quietly().forPath(root + "/tasks/" + taskId);
+        } catch (Exception e) {
+            throw new StoreException("cannot delete task record " + taskId, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private String resourcePath(ResourceKey key) {
+        return root + "/resources/" + key.kind() + "/" + key.name();
+    }
+
+    private String statusPath(ResourceKey key) {
+        return root + "/status/" + key.kind() + "/" + key.name();
+    }
+
+    private Optional<byte[]> read(String path) {
+        try {
+            return Optional.of(client.getData().forPath(path));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw new StoreException("cannot read " + path, e);
+        }
+    }
+
+    private void write(String path, byte[] data) {
+        try {
+            try {
+                client.setData().forPath(path, data);
+            } catch (KeeperException.NoNodeException e) {
+                client.create().orSetData().creatingParentsIfNeeded().forPath(path, data);
+            }
+        } catch (Exception e) {
+            throw new StoreException("cannot write " + path, e);
+        }
+    }
+
+    private List<String> children(String path) {
+        try {
+            return client.getChildren().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        } catch (Exception e) {
+            throw new StoreException("cannot list " + path, e);
+        }
+    }
+
+    private byte[] bytes(Object value) {
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("cannot serialize " + value, e);
+        }
+    }
+
+    private <T> T parse(byte[] data, Class<T> type) {
+        try {
+            return json.readValue(data, type);
+        } catch (IOException e) {
+            throw new StoreException("corrupt record in ZooKeeper (" + type.getSimpleName() + ")", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** ZooKeeper could not be read or written; the caller's change did not happen. */
+    public static final class StoreException extends RuntimeException {
+        StoreException(String message, Throwable cause) {
+            super(message + ": " + cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.mesosoperator.scheduler.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.mesosoperator.scheduler.api.ExecutorJar;
+import io.mesosoperator.scheduler.api.OperatorApplication;
+import io.mesosoperator.scheduler.api.OperatorConfiguration;
+import io.mesosoperator.scheduler.embedded.EmbeddedCluster;
+import io.mesosoperator.scheduler.embedded.ServerConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The embedded mode for tests: a real ZooKeeper, mesos-local with 3 agents running the real
+ * executor jar, and the operator's Dropwizard server, all on loopback with free ports. The
+ * operator can be restarted while the cluster and its tasks keep running.
+ */
+final class EmbeddedOperator implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Reply(int status, JsonNode body) {}
+
+    private final Path workDir;
+    private final EmbeddedCluster cluster;
+    private final Path config;
+    private DropwizardTestSupport<OperatorConfiguration> operator;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    EmbeddedOperator(Path workDir) throws Exception {
+        this.workDir = workDir;
+        cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, 3, 2, 2048, ExecutorJar.locate()));
+        config = ServerConfig.from(null)
+                .set("mesos.master", cluster.masterUrl())
+                .set("mesos.javaCommand", ProcessHandle.current().info().command().orElse("java"))
+                .set("zookeeper.connect", cluster.zkConnect())
+                .ports("127.0.0.1", 0, 0)
+                .logging(workDir.resolve("operator.log"), false)
+                .write(workDir.resolve("operator.yaml"));
+        startOperator();
+    }
+
+    void startOperator() throws Exception {
+        operator = new DropwizardTestSupport<>(OperatorApplication.class, config.toString());
+        operator.before();
+    }
+
+    void stopOperator() {
+        operator.after();
+        operator = null;
+    }
+
+    EmbeddedCluster cluster() {
+        return cluster;
+    }
+
+    String api() {
+        return "http://127.0.0.1:" + operator.getLocalPort();
+    }
+
+    Reply post(String path, String contentType, String body) {
+        return send(HttpRequest.newBuilder(URI.create(api() + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Reply get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(api() + path)).GET());
+    }
+
+    Reply delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(api() + path)).DELETE());
+    }
+
+    JsonNode masterState() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.masterUrl() + "/state")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(r.body());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Tasks of a resource as the operator reports them. */
+    List<JsonNode> tasks(String resource) {
+        List<JsonNode> out = new ArrayList<>();
+        get("/v1/tasks?resource=" + resource).body().path("items").forEach(out::add);
+        return out;
+    }
+
+    /** Running task ids Mesos itself knows of (the master's /state), for duplicate checks. */
+    List<String> mesosRunningTasks() {
+        List<String> out = new ArrayList<>();
+        masterState().path("frameworks").forEach(f -> f.path("tasks").forEach(t -> {
+            if (t.path("state").asText().equals("TASK_RUNNING")) {
+                out.add(t.path("id").asText());
+            }
+        }));
+        return out;
+    }
+
+    /** The OS processes whose working directory is the given sandbox (the executor and the task). */
+    static List<ProcessHandle> processesIn(String sandbox) {
+        return ProcessHandle.allProcesses().filter(p -> cwd(p).map(c -> c.equals(sandbox)).orElse(false)).toList();
+    }
+
+    /** The task's own process in a sandbox: the one that is not the executor JVM. */
+    static Optional<ProcessHandle> taskProcess(String sandbox) {
+        return processesIn(sandbox).stream()
+                .filter(p -> p.info().commandLine().map(c -> !c.contains("mesos-operator-executor.jar")).orElse(false))
+                .findFirst();
+    }
+
+    private static Optional<String> cwd(ProcessHandle p) {
+        try {
+            return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body()));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (operator != null) {
+                operator.after();
+            }
+        } finally {
+            cluster.close();
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.mesosoperator.scheduler.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton end to end, through the HTTP API, on the embedded cluster with real
+ * processes: apply, self-healing after kill -9, scaling, refused specs, an operator restart that
+ * neither loses nor duplicates tasks, and delete. Steps run in order on one cluster.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServiceLifecycleE2ETest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String RESOURCE = "Service/web";
+
+    @TempDir
+    static Path work;
+    EmbeddedOperator env;
+
+    static String spec(int instances) {
+        return """
+                apiVersion: mesos-operator.io/v1
+                kind: Service
+                metadata:
+                  name: web
+                  labels: {team: data}
+                spec:
+                  instances: %d
+                  cpus: 0.1
+                  mem: 32
+                  env: {GREETING: hi}
+                  command: 'echo "$GREETING from $MESOS_TASK_ID"; while true; do touch alive; sleep 1; done'
+                  healthCheck: {type: command, command: test -f alive, intervalSeconds: 1, gracePeriodSeconds: 10}
+                  killGracePeriodSeconds: 1
+                """.formatted(instances);
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        env = new EmbeddedOperator(work);
+    }
+
+    @AfterAll
+    void stop() {
+        env.close();
+    }
+
+    private JsonNode resource() {
+        return env.get("/v1/resources/Service/web").body();
+    }
+
+    private void awaitReady(int instances, long generation) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode r = resource();
+            assertThat(r.path("status").path("observedGeneration").asLong()).isEqualTo(generation);
+            assertThat(r.path("status").path("readyReplicas").asInt()).isEqualTo(instances);
+            assertThat(r.path("status").path("phase").asText()).isEqualTo("Running");
+            List<JsonNode> tasks = env.tasks(RESOURCE);
+            assertThat(tasks).hasSize(instances).allSatisfy(t -> {
+                assertThat(t.path("state").asText()).isEqualTo("TASK_RUNNING");
+                assertThat(t.path("healthy").asBoolean()).isTrue();
+            });
+            assertThat(tasks.stream().map(t -> t.path("instance").asInt()).collect(Collectors.toSet()))
+                    .hasSize(instances);
+            assertThat(env.mesosRunningTasks()).hasSize(instances);
+        });
+    }
+
+    @Test
+    @Order(1)
+    void applyRunsThreeInstances() {
+        EmbeddedOperator.Reply created = env.post("/v1/resources", "application/yaml", spec(3));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body().path("metadata").path("generation").asLong()).isEqualTo(1);
+        assertThat(created.body().path("change").asText()).isEqualTo("created");
+
+        awaitReady(3, 1);
+        JsonNode status = resource().path("status");
+        assertThat(status.path("conditions")).extracting(c -> c.path("type").asText() + "=" + c.path("status").asText())
+                .containsExactly("Ready=True", "Progressing=False", "Degraded=False");
+        JsonNode task = env.tasks(RESOURCE).get(0);
+        assertThat(task.path("resource").asText()).isEqualTo(RESOURCE);
+        assertThat(task.path("agentId").asText()).isNotBlank();
+        assertThat(Path.of(task.path("sandbox").asText()).resolve("stdout"))
+                .content().contains("hi from " + task.path("taskId").asText());
+        // spread: three instances on three agents
+        assertThat(env.tasks(RESOURCE).stream().map(t -> t.path("agentId").asText()).collect(Collectors.toSet())).hasSize(3);
+    }
+
+    @Test
+    @Order(2)
+    void killedProcessIsRelaunched() {
+        JsonNode victim = env.tasks(RESOURCE).stream().filter(t -> t.path("instance").asInt() == 1).findFirst().orElseThrow();
+        String sandbox = victim.path("sandbox").asText();
+        ProcessHandle process = EmbeddedOperator.taskProcess(sandbox).orElseThrow();
+        assertThat(process.destroyForcibly()).isTrue(); // SIGKILL, like kill -9
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(env.tasks(RESOURCE)).anySatisfy(replacement -> {
+                assertThat(replacement.path("instance").asInt()).isEqualTo(1);
+                assertThat(replacement.path("taskId").asText()).isNotEqualTo(victim.path("taskId").asText());
+            });
+        });
+        awaitReady(3, 1);
+        JsonNode instance = resource().path("status").path("instances").get(1);
+        assertThat(instance.path("restarts").asInt()).isEqualTo(1);
+        assertThat(instance.path("lastExit").asText()).isEqualTo("TASK_FAILED: Command terminated with signal Killed");
+        assertThat(EmbeddedOperator.processesIn(sandbox)).isEmpty(); // nothing of the old task is left behind
+    }
+
+    @Test
+    @Order(3)
+    void scalesUpAndDown() {
+        EmbeddedOperator.Reply up = env.post("/v1/resources", "application/yaml", spec(5));
+        assertThat(up.status()).isEqualTo(200);
+        assertThat(up.body().path("change").asText()).isEqualTo("scaled");
+        assertThat(up.body().path("metadata").path("generation").asLong()).isEqualTo(2);
+        awaitReady(5, 2);
+
+        List<String> sandboxes = env.tasks(RESOURCE).stream().map(t -> t.path("sandbox").asText()).toList();
+        EmbeddedOperator.Reply down = env.post("/v1/resources", "application/yaml", spec(1));
+        assertThat(down.body().path("metadata").path("generation").asLong()).isEqualTo(3);
+        awaitReady(1, 3);
+        assertThat(env.tasks(RESOURCE).get(0).path("instance").asInt()).isZero();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sandboxes.stream()
+                .filter(s -> !EmbeddedOperator.processesIn(s).isEmpty())).hasSize(1));
+
+        EmbeddedOperator.Reply again = env.post("/v1/resources", "application/yaml", spec(1));
+        assertThat(again.body().path("change").asText()).isEqualTo("unchanged");
+        assertThat(again.body().path("metadata").path("generation").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    @Order(4)
+    void badSpecsAreRefusedAndChangeNothing() {
+        String runningTask = env.tasks(RESOURCE).get(0).path("taskId").asText();
+        Map<String, String> bad = Map.of(
+                "instances: 1", "instances: -1",
+                "cpus: 0.1", "cpus: lots",
+                "mem: 32", "mem: 32\n  colour: blue",
+                "  command: 'echo", "  commandx: 'echo",
+                "metadata:", "metadata: [");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            EmbeddedOperator.Reply reply = env.post("/v1/resources", "application/yaml", spec(1).replace(e.getKey(), e.getValue()));
+            assertThat(reply.status()).as(e.getValue()).isEqualTo(422);
+            JsonNode error = reply.body().path("errors").get(0);
+            assertThat(error.has("path")).isTrue();
+            assertThat(error.path("message").asText()).isNotBlank();
+            assertThat(error.path("line").asInt()).isPositive();
+        }
+        EmbeddedOperator.Reply negative = env.post("/v1/resources", "application/yaml", spec(1).replace("instances: 1", "instances: -1"));
+        assertThat(negative.body().path("errors")).anySatisfy(err -> {
+            assertThat(err.path("path").asText()).isEqualTo("spec.instances");
+            assertThat(err.path("message").asText()).isEqualTo("must be >= 0");
+            assertThat(err.path("line").asInt()).isEqualTo(7);
+        });
+        EmbeddedOperator.Reply json = env.post("/v1/resources", "application/json",
+                "{\"apiVersion\":\"mesos-operator.io/v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"},\"spec\":{}}");
+        assertThat(json.status()).isEqualTo(422);
+        assertThat(json.body().path("errors").get(0).path("path").asText()).isEqualTo("spec.command");
+
+        // the accepted spec keeps running untouched
+        assertThat(resource().path("metadata").path("generation").asLong()).isEqualTo(3);
+        assertThat(env.tasks(RESOURCE)).extracting(t -> t.path("taskId").asText()).containsExactly(runningTask);
+        awaitReady(1, 3);
+    }
+
+    @Test
+    @Order(5)
+    void operatorRestartNeitherLosesNorDuplicatesTasks() throws Exception {
+        Set<String> before = env.tasks(RESOURCE).stream().map(t -> t.path("taskId").asText()).collect(Collectors.toSet());
+        String frameworkId = env.masterState().path("frameworks").get(0).path("id").asText();
+        env.stopOperator();
+        Thread.sleep(2000); // tasks keep running without the operator
+        assertThat(env.mesosRunningTasks()).containsExactlyInAnyOrderElementsOf(before);
+        env.startOperator();
+
+        awaitReady(1, 3);
+        assertThat(env.tasks(RESOURCE).stream().map(t -> t.path("taskId").asText()).collect(Collectors.toSet()))
+                .isEqualTo(before);
+        assertThat(env.masterState().path("frameworks")).hasSize(1);
+        assertThat(env.masterState().path("frameworks").get(0).path("id").asText()).isEqualTo(frameworkId);
+        assertThat(resource().path("metadata").path("generation").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    @Order(6)
+    void deleteKillsAllTasks() {
+        List<String> sandboxes = env.tasks(RESOURCE).stream().map(t -> t.path("sandbox").asText()).toList();
+        EmbeddedOperator.Reply deleted = env.delete("/v1/resources/service/web");
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(env.get("/v1/resources/Service/web").status()).isEqualTo(404);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(env.tasks(RESOURCE)).isEmpty();
+            assertThat(env.mesosRunningTasks()).isEmpty();
+            assertThat(sandboxes).allSatisfy(s -> assertThat(EmbeddedOperator.processesIn(s)).isEmpty());
+        });
+        assertThat(env.delete("/v1/resources/Service/web").status()).isEqualTo(404);
+    }
+}
