@@ -77,12 +77,22 @@ public final class ServerConfig {
             appenders.addObject().put("type", "console").put("logFormat", "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n");
         }
         if (logFile != null) {
-            appenders.addObject().put("type", "file")
-                    .put("currentLogFilename", logFile.toString())
-                    .put("archivedLogFilenamePattern", logFile.toString().replace(".log", "") + "-%d.log.gz")
-                    .put("archivedFileCount", 5);
+            file(appenders.addObject(), logFile);
+        }
+        // HTTP access log: into a file beside the operator log, never onto the console
+        ObjectNode server = root.has("server") ? (ObjectNode) root.get("server") : root.putObject("server");
+        ArrayNode access = server.putObject("requestLog").putArray("appenders");
+        if (logFile != null) {
+            file(access.addObject(), logFile.resolveSibling("access.log"));
         }
         return this;
+    }
+
+    private static void file(ObjectNode appender, Path logFile) {
+        appender.put("type", "file")
+                .put("currentLogFilename", logFile.toString())
+                .put("archivedLogFilenamePattern", logFile.toString().replace(".log", "") + "-%d.log.gz")
+                .put("archivedFileCount", 5);
     }
 
     public Path write(Path file) throws IOException {

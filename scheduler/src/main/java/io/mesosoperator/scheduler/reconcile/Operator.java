@@ -178,6 +178,10 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
         LOG.info("{} {} (generation {})", key, change.verb(), generation);
         record(key, "Normal", "Spec" + capitalize(change.verb()), "generation " + generation + " accepted ("
                 + change.name().toLowerCase().replace('_', ' ') + ")");
+        if (change == SpecChange.ROLLING_UPDATE) {
+            // a new configuration gets a fresh start: no backoff inherited from the old one's crashes
+            loop.execute(() -> forgetFailures(key));
+        }
         enqueue(key);
         return new Applied(next, change);
     }
@@ -466,6 +470,18 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
                 ? new ResourceStatus(0, "Pending", 0, 0, List.of(), instances)
                 : new ResourceStatus(status.observedGeneration(), status.phase(), status.replicas(), status.readyReplicas(),
                         status.conditions(), instances);
+        statuses.put(key, next);
+        store.putStatus(key, next);
+    }
+
+    private void forgetFailures(ResourceKey key) {
+        ResourceStatus status = statuses.get(key);
+        if (status == null || status.instances() == null) {
+            return;
+        }
+        List<InstanceStatus> reset = status.instances().stream().map(InstanceStatus::healthyAgain).toList();
+        ResourceStatus next = new ResourceStatus(status.observedGeneration(), status.phase(), status.replicas(),
+                status.readyReplicas(), status.conditions(), reset);
         statuses.put(key, next);
         store.putStatus(key, next);
     }

@@ -47,7 +47,7 @@ public final class SpecParser {
         return new ParsedDocument((ObjectNode) tree, locations(text));
     }
 
-    /** Where each pointer's first token (the key of a field, or an array element) starts. */
+    /** Where each pointer was written: a scalar's value, else the key (or element) that opens it. */
     private static Map<String, JsonLocation> locations(String text) {
         Map<String, JsonLocation> out = new HashMap<>();
         try (JsonParser parser = YAML.createParser(text)) {
@@ -56,7 +56,11 @@ public final class SpecParser {
                     continue;
                 }
                 String pointer = parser.getParsingContext().pathAsPointer().toString();
-                out.putIfAbsent(pointer, parser.currentTokenLocation());
+                if (t.isScalarValue()) {
+                    out.put(pointer, parser.currentTokenLocation());
+                } else {
+                    out.putIfAbsent(pointer, parser.currentTokenLocation());
+                }
             }
         } catch (IOException e) {
             // locations are a help for messages only; the tree parsed, so this does not happen

@@ -1,0 +1,96 @@
+package io.mesosoperator.scheduler.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mesosoperator.scheduler.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The kubectl-like CLI against a running operator, with the sample spec exactly as shipped. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliE2ETest {
+    static final Path SAMPLE = Path.of("..", "sample-specs", "service.yaml");
+
+    @TempDir
+    static Path work;
+    EmbeddedOperator env;
+
+    record Run(int code, String out, String err) {}
+
+    @BeforeAll
+    void start() throws Exception {
+        env = new EmbeddedOperator(work);
+    }
+
+    @AfterAll
+    void stop() {
+        env.close();
+    }
+
+    Run cli(String... args) {
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            String[] full = new String[args.length + 2];
+            System.arraycopy(args, 0, full, 0, args.length);
+            full[args.length] = "--server";
+            full[args.length + 1] = env.api();
+            int code = new CommandLine(new Main()).execute(full);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+    }
+
+    @Test
+    void sampleServiceThroughTheCli() throws Exception {
+        Run apply = cli("apply", "-f", SAMPLE.toString());
+        assertThat(apply.code()).isZero();
+        assertThat(apply.out()).contains("service/hello created (generation 1)");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(cli("get").out()).containsPattern("Service\\s+hello\\s+3/3\\s+Running\\s+1\\s"));
+        assertThat(cli("get", "service", "hello", "-o", "yaml").out()).contains("readyReplicas: 3", "GREETING: hello from mesos-operator");
+        assertThat(cli("get", "tasks").out()).containsPattern("hello-0\\.\\S+\\s+Service/hello\\s+0\\s+TASK_RUNNING\\s+true");
+        Run describe = cli("describe", "Service", "hello");
+        assertThat(describe.out()).contains("Phase:        Running", "Ready:        3/3", "Ready         True",
+                "Labels:       team=data", "Events:", "Launching");
+
+        // a bad edit names the file, line, column and field, and leaves the service as it was
+        Path bad = work.resolve("hello-bad.yaml");
+        Files.writeString(bad, Files.readString(SAMPLE).replace("instances: 3", "instances: -1"));
+        Run refused = cli("apply", "-f", bad.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains(bad + ":13:14: spec.instances: must be >= 0");
+        assertThat(cli("get", "service", "hello").out()).containsPattern("hello\\s+3/3\\s+Running\\s+1\\s");
+
+        // edit the file to scale
+        Path scaled = work.resolve("hello.yaml");
+        Files.writeString(scaled, Files.readString(SAMPLE).replace("instances: 3", "instances: 2"));
+        assertThat(cli("apply", "-f", scaled.toString()).out()).contains("service/hello scaled (generation 2)");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(cli("get").out()).containsPattern("hello\\s+2/2\\s+Running\\s+2\\s"));
+
+        assertThat(cli("delete", "service", "hello").out()).contains("service/hello deleted");
+        assertThat(cli("get").out()).contains("No resources found.");
+        Run missing = cli("describe", "service", "hello");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("Service/hello not found");
+    }
+}

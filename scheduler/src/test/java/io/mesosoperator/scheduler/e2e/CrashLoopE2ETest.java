@@ -1,0 +1,92 @@
+package io.mesosoperator.scheduler.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A command that keeps crashing is relaunched with growing delays and reported as Degraded. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CrashLoopE2ETest {
+    @TempDir
+    static Path work;
+    EmbeddedOperator env;
+
+    @BeforeAll
+    void start() throws Exception {
+        env = new EmbeddedOperator(work);
+    }
+
+    @AfterAll
+    void stop() {
+        env.close();
+    }
+
+    static String spec(String command) {
+        return """
+                apiVersion: mesos-operator.io/v1
+                kind: Service
+                metadata: {name: crasher}
+                spec:
+                  instances: 1
+                  mem: 32
+                  command: '%s'
+                """.formatted(command);
+    }
+
+    @Test
+    void crashLoopBacksOffShowsDegradedAndRecoversOnAFixedSpec() {
+        assertThat(env.post("/v1/resources", "application/yaml", spec("echo boom >&2; exit 3")).status()).isEqualTo(201);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode status = env.get("/v1/resources/Service/crasher").body().path("status");
+            JsonNode degraded = condition(status, "Degraded");
+            assertThat(degraded.path("status").asText()).isEqualTo("True");
+            assertThat(degraded.path("reason").asText()).isEqualTo("CrashLoopBackOff");
+            assertThat(degraded.path("message").asText()).contains("Command exited with status 3");
+            assertThat(status.path("phase").asText()).isEqualTo("Degraded");
+            JsonNode instance = status.path("instances").get(0);
+            assertThat(instance.path("consecutiveFailures").asInt()).isGreaterThanOrEqualTo(3);
+            assertThat(instance.path("state").asText()).isEqualTo("BACKOFF");
+            // no hot loop: after the 3rd failure the next launch waits initial * 2^2 = 4 s
+            Duration wait = Duration.between(Instant.parse(instance.path("lastFailureTime").asText()),
+                    Instant.parse(instance.path("nextLaunchTime").asText()));
+            assertThat(wait).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+        });
+        JsonNode instance = env.get("/v1/resources/Service/crasher").body().path("status").path("instances").get(0);
+        assertThat(instance.path("lastExit").asText()).isEqualTo("TASK_FAILED: Command exited with status 3");
+        assertThat(env.get("/v1/resources/Service/crasher/events").body().path("items"))
+                .anySatisfy(e -> assertThat(e.path("reason").asText()).isEqualTo("InstanceFailed"));
+
+        // fixing the command is a new configuration: it starts at once and the service recovers
+        assertThat(env.post("/v1/resources", "application/yaml", spec("sleep 600")).body().path("change").asText())
+                .isEqualTo("configured");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode status = env.get("/v1/resources/Service/crasher").body().path("status");
+            assertThat(status.path("phase").asText()).isEqualTo("Running");
+            assertThat(status.path("observedGeneration").asLong()).isEqualTo(2);
+            assertThat(condition(status, "Degraded").path("status").asText()).isEqualTo("False");
+        });
+    }
+
+    private static JsonNode condition(JsonNode status, String type) {
+        for (JsonNode c : status.path("conditions")) {
+            if (c.path("type").asText().equals(type)) {
+                return c;
+            }
+        }
+        return env().createObjectNode();
+    }
+
+    private static com.fasterxml.jackson.databind.ObjectMapper env() {
+        return EmbeddedOperator.JSON;
+    }
+}

@@ -1,0 +1,68 @@
+package io.mesosoperator.scheduler.mesos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mesosoperator.scheduler.reconcile.PodSpec;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.Offer;
+import org.apache.mesos.v1.Protos.OfferID;
+import org.apache.mesos.v1.Protos.Resource;
+import org.apache.mesos.v1.Protos.Value;
+import org.junit.jupiter.api.Test;
+
+class OfferMatcherTest {
+    static final ResourceKey KEY = new ResourceKey("Service", "web");
+
+    static Offer offer(String id, String agent, double cpus, double mem, long portsFrom, long portsTo) {
+        return Offer.newBuilder().setId(OfferID.newBuilder().setValue(id))
+                .setFrameworkId(FrameworkID.newBuilder().setValue("fw")).setAgentId(AgentID.newBuilder().setValue(agent))
+                .setHostname("localhost")
+                .addResources(Resource.newBuilder().setName("cpus").setType(Value.Type.SCALAR).setScalar(Value.Scalar.newBuilder().setValue(cpus)))
+                .addResources(Resource.newBuilder().setName("mem").setType(Value.Type.SCALAR).setScalar(Value.Scalar.newBuilder().setValue(mem)))
+                .addResources(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
+                        .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder().setBegin(portsFrom).setEnd(portsTo))))
+                .build();
+    }
+
+    static PodSpec pod(int instance, double cpus, double mem, List<String> ports) {
+        return new PodSpec(KEY, instance, cpus, mem, 0, "x", Map.of(), List.of(), ports, null, Duration.ZERO, "h");
+    }
+
+    @Test
+    void spreadsInstancesAcrossAgents() {
+        OfferMatcher.Result r = OfferMatcher.match(List.of(pod(0, 0.1, 32, List.of()), pod(1, 0.1, 32, List.of()), pod(2, 0.1, 32, List.of())),
+                List.of(offer("o1", "a1", 4, 4096, 31000, 31999), offer("o2", "a2", 4, 4096, 32000, 32999)), 0.05, 64, (p, a) -> 0);
+        assertThat(r.placements().get("o1")).hasSize(2);
+        assertThat(r.placements().get("o2")).hasSize(1);
+        assertThat(r.unplaced()).isEmpty();
+    }
+
+    @Test
+    void countsExecutorOverheadAndLeavesWhatDoesNotFit() {
+        OfferMatcher.Result r = OfferMatcher.match(List.of(pod(0, 1.0, 100, List.of()), pod(1, 1.0, 100, List.of())),
+                List.of(offer("o1", "a1", 2.0, 300, 31000, 31999)), 0.05, 64, (p, a) -> 0);
+        assertThat(r.placements().get("o1")).hasSize(1); // 2 x (1.0 + 0.05) cpus > 2.0
+        assertThat(r.unplaced()).extracting(PodSpec::instance).containsExactly(1);
+    }
+
+    @Test
+    void assignsDistinctPortsFromTheOfferedRanges() {
+        OfferMatcher.Result r = OfferMatcher.match(List.of(pod(0, 0.1, 32, List.of("http", "admin")), pod(1, 0.1, 32, List.of("http"))),
+                List.of(offer("o1", "a1", 4, 4096, 31000, 31001), offer("o2", "a2", 4, 4096, 32000, 32000)), 0, 0, (p, a) -> 0);
+        assertThat(r.placements().get("o1").get(0).ports()).containsExactly(31000L, 31001L);
+        assertThat(r.placements().get("o2").get(0).ports()).containsExactly(32000L);
+    }
+
+    @Test
+    void prefersAgentsRunningFewerOfTheSameResource() {
+        OfferMatcher.Result r = OfferMatcher.match(List.of(pod(2, 0.1, 32, List.of())),
+                List.of(offer("o1", "busy", 4, 4096, 31000, 31999), offer("o2", "idle", 4, 4096, 32000, 32999)), 0, 0,
+                (p, agent) -> agent.equals("busy") ? 2 : 0);
+        assertThat(r.placements()).containsOnlyKeys("o2");
+    }
+}

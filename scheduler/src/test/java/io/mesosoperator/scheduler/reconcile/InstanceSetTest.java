@@ -1,0 +1,153 @@
+package io.mesosoperator.scheduler.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The shared instance machinery, decision by decision, with no Mesos and no clock. */
+class InstanceSetTest {
+    static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
+    static final ResourceKey KEY = new ResourceKey("Service", "web");
+    static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), 2, Duration.ofSeconds(30), Duration.ofSeconds(60));
+
+    static Resource resource(long generation) {
+        ObjectNode doc = new ObjectMapper().createObjectNode();
+        doc.put("kind", "Service");
+        doc.putObject("metadata").put("name", "web").put("generation", generation);
+        doc.putObject("spec");
+        return new Resource(doc);
+    }
+
+    static List<PodSpec> pods(int n, String hash) {
+        List<PodSpec> pods = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pods.add(new PodSpec(KEY, i, 0.1, 32, 0, "sleep 100", Map.of(), List.of(), List.of(), null, Duration.ofSeconds(1), hash));
+        }
+        return pods;
+    }
+
+    static TaskRecord task(String id, int instance, String state, String hash) {
+        return new TaskRecord(id, KEY.toString(), instance, hash, "agent-1", state, null, null, null, null,
+                NOW.minusSeconds(100).toString(), "TASK_RUNNING".equals(state) ? NOW.minusSeconds(90).toString() : null,
+                false, NOW.toString());
+    }
+
+    static ReconcileResult run(int n, List<TaskRecord> tasks, ResourceStatus previous, Set<Integer> inFlight) {
+        return InstanceSet.reconcile(resource(1), pods(n, "h1"), new Reconciler.Observed(tasks, previous, inFlight), BACKOFF, NOW);
+    }
+
+    @Test
+    void launchesEveryMissingInstanceAndReportsPending() {
+        ReconcileResult r = run(3, List.of(), null, Set.of());
+        assertThat(r.launches()).extracting(PodSpec::instance).containsExactly(0, 1, 2);
+        assertThat(r.kills()).isEmpty();
+        assertThat(r.status().phase()).isEqualTo("Pending");
+        assertThat(r.status().condition(Condition.READY).isTrue()).isFalse();
+        assertThat(r.status().condition(Condition.PROGRESSING).reason()).isEqualTo("Launching");
+    }
+
+    @Test
+    void reconcilingTwiceDoesNothingTheSecondTime() {
+        List<TaskRecord> running = List.of(task("a", 0, "TASK_RUNNING", "h1"), task("b", 1, "TASK_RUNNING", "h1"));
+        ReconcileResult first = run(2, running, null, Set.of());
+        ReconcileResult second = run(2, running, first.status(), Set.of());
+        assertThat(second.launches()).isEmpty();
+        assertThat(second.kills()).isEmpty();
+        assertThat(second.status()).isEqualTo(first.status());
+        assertThat(second.status().phase()).isEqualTo("Running");
+    }
+
+    @Test
+    void killsInstancesBeyondTheCountAndDuplicates() {
+        List<TaskRecord> tasks = List.of(task("a", 0, "TASK_RUNNING", "h1"), task("dup", 0, "TASK_STARTING", "h1"),
+                task("c", 2, "TASK_RUNNING", "h1"));
+        ReconcileResult r = run(1, tasks, null, Set.of());
+        assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactlyInAnyOrder("dup", "c");
+        assertThat(r.status().condition(Condition.PROGRESSING).reason()).isEqualTo("ScalingDown");
+    }
+
+    @Test
+    void backsOffAfterRepeatedFailuresAndReportsDegraded() {
+        InstanceStatus crashed = InstanceStatus.fresh(0).failed("TASK_FAILED: Command exited with status 3", NOW.minusSeconds(1).toString())
+                .failed("TASK_FAILED: Command exited with status 3", NOW.minusSeconds(1).toString())
+                .failed("TASK_FAILED: Command exited with status 3", NOW.minusSeconds(1).toString());
+        ResourceStatus previous = new ResourceStatus(1, "Degraded", 1, 0, List.of(), List.of(crashed));
+        ReconcileResult r = run(1, List.of(), previous, Set.of());
+        // third failure in a row: 1s * 2^2 = 4s after the failure, 3s from now
+        assertThat(r.launches()).isEmpty();
+        assertThat(r.requeueAfter()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(r.status().instances().get(0).state()).isEqualTo("BACKOFF");
+        assertThat(r.status().instances().get(0).nextLaunchTime()).isEqualTo(NOW.plusSeconds(3).toString());
+        Condition degraded = r.status().condition(Condition.DEGRADED);
+        assertThat(degraded.isTrue()).isTrue();
+        assertThat(degraded.reason()).isEqualTo("CrashLoopBackOff");
+        assertThat(degraded.message()).contains("instance 0 failed 3 times in a row", "Command exited with status 3");
+        assertThat(r.status().phase()).isEqualTo("Degraded");
+    }
+
+    @Test
+    void aSingleFailureRelaunchesAfterTheInitialDelayWithoutDegrading() {
+        InstanceStatus once = InstanceStatus.fresh(0).failed("TASK_FAILED: killed", NOW.minusSeconds(2).toString());
+        ReconcileResult r = run(1, List.of(), new ResourceStatus(1, "Running", 1, 0, List.of(), List.of(once)), Set.of());
+        assertThat(r.launches()).hasSize(1);
+        assertThat(r.status().condition(Condition.DEGRADED).isTrue()).isFalse();
+    }
+
+    @Test
+    void failureCountResetsAfterAHealthyPeriod() {
+        InstanceStatus crashed = InstanceStatus.fresh(0).failed("x", NOW.minusSeconds(200).toString())
+                .failed("x", NOW.minusSeconds(200).toString());
+        ReconcileResult r = run(1, List.of(task("a", 0, "TASK_RUNNING", "h1")),
+                new ResourceStatus(1, "Degraded", 1, 0, List.of(), List.of(crashed)), Set.of());
+        assertThat(r.status().instances().get(0).consecutiveFailures()).isZero();
+        assertThat(r.status().instances().get(0).restarts()).isEqualTo(2);
+        assertThat(r.status().phase()).isEqualTo("Running");
+    }
+
+    @Test
+    void rollsOneInstanceAtATimeOnlyWhenAllAreReady() {
+        List<TaskRecord> old = List.of(task("a", 0, "TASK_RUNNING", "h0"), task("b", 1, "TASK_RUNNING", "h0"));
+        ReconcileResult r = run(2, old, null, Set.of());
+        assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("a");
+        assertThat(r.kills().get(0).reason()).contains("rolling update");
+        assertThat(r.status().phase()).isEqualTo("Updating");
+
+        // instance 0 is being replaced: nothing else is touched meanwhile
+        List<TaskRecord> midway = List.of(task("b", 1, "TASK_RUNNING", "h0"));
+        ReconcileResult next = run(2, midway, r.status(), Set.of());
+        assertThat(next.kills()).isEmpty();
+        assertThat(next.launches()).extracting(PodSpec::instance).containsExactly(0);
+    }
+
+    @Test
+    void healthCheckedPodsAreReadyOnlyWhenHealthy() {
+        PodSpec.HealthCheckSpec check = new PodSpec.HealthCheckSpec("tcp", 80, null, null, null, 0, 1, 1, 3, 5);
+        List<PodSpec> pods = List.of(new PodSpec(KEY, 0, 0.1, 32, 0, "x", Map.of(), List.of(), List.of(), check,
+                Duration.ZERO, "h1"));
+        TaskRecord unknownHealth = task("a", 0, "TASK_RUNNING", "h1");
+        ReconcileResult r = InstanceSet.reconcile(resource(1), pods,
+                new Reconciler.Observed(List.of(unknownHealth), null, Set.of()), BACKOFF, NOW);
+        assertThat(r.status().readyReplicas()).isZero();
+        TaskRecord healthy = unknownHealth.withUpdate("TASK_RUNNING", true, null, null, null, null, NOW.toString());
+        r = InstanceSet.reconcile(resource(1), pods, new Reconciler.Observed(List.of(healthy), null, Set.of()), BACKOFF, NOW);
+        assertThat(r.status().readyReplicas()).isEqualTo(1);
+    }
+
+    @Test
+    void backoffGrowsAndIsCapped() {
+        assertThat(BACKOFF.delayAfter(0)).isEqualTo(Duration.ZERO);
+        assertThat(BACKOFF.delayAfter(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(BACKOFF.delayAfter(4)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(BACKOFF.delayAfter(20)).isEqualTo(Duration.ofSeconds(30));
+    }
+}
