@@ -1,0 +1,28 @@
+# The operator for a real Mesos cluster: the scheduler with its libraries, and the executor jar
+# that agents fetch (serve it over HTTP and set mesos.executorUri, see README "Against a real
+# Mesos cluster").
+#   docker build -t mesos-operator .
+#   docker run -p 8080:8080 mesos-operator --master http://mesos-master:5050 --zk zk1:2181
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY executor/pom.xml executor/
+COPY mesos-local/pom.xml mesos-local/
+COPY scheduler/pom.xml scheduler/
+RUN mvn -B -q dependency:go-offline -DexcludeReactor=true || true
+COPY resource-specs resource-specs/
+COPY executor executor/
+COPY mesos-local mesos-local/
+COPY scheduler scheduler/
+RUN mvn -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN groupadd --system operator && useradd --system --gid operator --home-dir /opt/mesos-operator operator
+WORKDIR /opt/mesos-operator
+COPY --from=build /src/scheduler/target/mesos-operator.jar lib/
+COPY --from=build /src/scheduler/target/lib/ lib/
+COPY --from=build /src/executor/target/mesos-operator-executor.jar lib/
+USER operator
+EXPOSE 8080 8081
+ENTRYPOINT ["java", "-Xmx512m", "-cp", "/opt/mesos-operator/lib/*", "io.mesosoperator.scheduler.Main", "server", "--bind", "0.0.0.0"]
+CMD ["--help"]
