@@ -82,22 +82,21 @@ public final class ResourcesApi {
     @GET
     @Path("/{kind}/{name}/status")
     public Response status(@PathParam("kind") String kind, @PathParam("name") String name) {
-        ResourceKey key = key(kind, name);
-        if (operator.resource(key) == null) {
-            return notFound(kind, name);
-        }
-        ResourceStatus status = operator.status(key);
-        return Response.ok(status == null ? json.createObjectNode() : json.valueToTree(status)).build();
+        return ifExists(kind, name, key -> {
+            ResourceStatus status = operator.status(key);
+            return status == null ? json.createObjectNode() : json.valueToTree(status);
+        });
     }
 
     @GET
     @Path("/{kind}/{name}/events")
     public Response events(@PathParam("kind") String kind, @PathParam("name") String name) {
+        return ifExists(kind, name, key -> Map.of("items", operator.events(key)));
+    }
+
+    private Response ifExists(String kind, String name, java.util.function.Function<ResourceKey, Object> body) {
         ResourceKey key = key(kind, name);
-        if (operator.resource(key) == null) {
-            return notFound(kind, name);
-        }
-        return Response.ok(Map.of("items", operator.events(key))).build();
+        return operator.resource(key) == null ? notFound(kind, name) : Response.ok(body.apply(key)).build();
     }
 
     @DELETE

@@ -72,6 +72,19 @@ public final class ClientCommands {
         }
     }
 
+    /** A command about one resource: KIND NAME. */
+    abstract static class ResourceCommand extends ClientCommand {
+        @Parameters(index = "0", description = "Kind, e.g. Service (any case).")
+        String kind;
+
+        @Parameters(index = "1", description = "Name.")
+        String name;
+
+        String path() {
+            return "/v1/resources/" + ApiClient.encode(kind) + "/" + ApiClient.encode(name);
+        }
+    }
+
     @Command(name = "apply", mixinStandardHelpOptions = true,
             description = "Create or update resources from YAML/JSON files (one resource per file).")
     public static final class Apply extends ClientCommand {
@@ -200,17 +213,10 @@ public final class ClientCommands {
 
     @Command(name = "describe", mixinStandardHelpOptions = true,
             description = "Show a resource in detail: status, conditions, instances, tasks, recent events.")
-    public static final class Describe extends ClientCommand {
-        @Parameters(index = "0", description = "Kind, e.g. Service.")
-        String kind;
-
-        @Parameters(index = "1", description = "Name.")
-        String name;
-
+    public static final class Describe extends ResourceCommand {
         @Override
         int execute(ApiClient api) {
-            String path = "/v1/resources/" + ApiClient.encode(kind) + "/" + ApiClient.encode(name);
-            ApiClient.Reply reply = api.get(path);
+            ApiClient.Reply reply = api.get(path());
             if (!reply.ok()) {
                 return fail("", reply);
             }
@@ -249,7 +255,7 @@ public final class ClientCommands {
             } catch (IOException e) {
                 throw new ApiClient.CliException(e.getMessage());
             }
-            ApiClient.Reply events = api.get(path + "/events");
+            ApiClient.Reply events = api.get(path() + "/events");
             out.println("Events:");
             Table eventTable = new Table("AGE", "TYPE", "REASON", "MESSAGE");
             events.body().path("items").forEach(e -> eventTable.row(age(e.path("time").asText(null)), e.path("type").asText(),
@@ -260,16 +266,10 @@ public final class ClientCommands {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a resource; its tasks are killed.")
-    public static final class Delete extends ClientCommand {
-        @Parameters(index = "0", description = "Kind, e.g. Service.")
-        String kind;
-
-        @Parameters(index = "1", description = "Name.")
-        String name;
-
+    public static final class Delete extends ResourceCommand {
         @Override
         int execute(ApiClient api) {
-            ApiClient.Reply reply = api.delete("/v1/resources/" + ApiClient.encode(kind) + "/" + ApiClient.encode(name));
+            ApiClient.Reply reply = api.delete(path());
             if (!reply.ok()) {
                 return fail("", reply);
             }

@@ -10,33 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The kubectl-like CLI against a running operator, with the sample spec exactly as shipped. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CliE2ETest {
+class CliE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLE = Path.of("..", "sample-specs", "service.yaml");
 
-    @TempDir
-    static Path work;
-    EmbeddedOperator env;
 
     record Run(int code, String out, String err) {}
-
-    @BeforeAll
-    void start() throws Exception {
-        env = new EmbeddedOperator(work);
-    }
-
-    @AfterAll
-    void stop() {
-        env.close();
-    }
 
     Run cli(String... args) {
         PrintStream savedOut = System.out;

@@ -7,28 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A command that keeps crashing is relaunched with growing delays and reported as Degraded. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CrashLoopE2ETest {
-    @TempDir
-    static Path work;
-    EmbeddedOperator env;
-
-    @BeforeAll
-    void start() throws Exception {
-        env = new EmbeddedOperator(work);
-    }
-
-    @AfterAll
-    void stop() {
-        env.close();
-    }
+class CrashLoopE2ETest extends EmbeddedOperatorTest {
 
     static String spec(String command) {
         return """
@@ -83,10 +65,6 @@ class CrashLoopE2ETest {
                 return c;
             }
         }
-        return env().createObjectNode();
-    }
-
-    private static com.fasterxml.jackson.databind.ObjectMapper env() {
-        return EmbeddedOperator.JSON;
+        return EmbeddedOperator.JSON.createObjectNode();
     }
 }

@@ -10,29 +10,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The walking skeleton end to end, through the HTTP API, on the embedded cluster with real
  * processes: apply, self-healing after kill -9, scaling, refused specs, an operator restart that
  * neither loses nor duplicates tasks, and delete. Steps run in order on one cluster.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ServiceLifecycleE2ETest {
+class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String RESOURCE = "Service/web";
 
-    @TempDir
-    static Path work;
-    EmbeddedOperator env;
 
     static String spec(int instances) {
         return """
@@ -50,16 +42,6 @@ class ServiceLifecycleE2ETest {
                   healthCheck: {type: command, command: test -f alive, intervalSeconds: 1, gracePeriodSeconds: 10}
                   killGracePeriodSeconds: 1
                 """.formatted(instances);
-    }
-
-    @BeforeAll
-    void start() throws Exception {
-        env = new EmbeddedOperator(work);
-    }
-
-    @AfterAll
-    void stop() {
-        env.close();
     }
 
     private JsonNode resource() {
