@@ -69,7 +69,8 @@ public final class LocalAgent implements AutoCloseable {
         return t;
     });
     private Server server;
-    private LocalMaster master;
+    private volatile LocalMaster master;
+    private Resources total;
     private AgentID agentId;
     private AgentInfo agentInfo;
     private int port;
@@ -126,7 +127,7 @@ public final class LocalAgent implements AutoCloseable {
         });
         server.start();
         port = ((org.eclipse.jetty.server.NetworkConnector) server.getConnectors()[0]).getLocalPort();
-        Resources total = Resources.of(config.cpus(), config.memMb(), config.diskMb(), config.portsBegin(), config.portsEnd());
+        total = Resources.of(config.cpus(), config.memMb(), config.diskMb(), config.portsBegin(), config.portsEnd());
         agentId = master.registerAgent(this, total, config.host(), port);
         agentInfo = AgentInfo.newBuilder()
                 .setId(agentId)
@@ -155,6 +156,33 @@ public final class LocalAgent implements AutoCloseable {
         config.attributes().forEach((k, v) -> out.add(Attribute.newBuilder().setName(k).setType(Value.Type.TEXT)
                 .setText(Value.Text.newBuilder().setValue(v)).build()));
         return out;
+    }
+
+    /**
+     * A new master leads: re-register with it (same agent id), report every task, and send it the
+     * pending status updates, as an agent does after a master failover.
+     */
+    void follow(LocalMaster leader) {
+        actor.dispatch(() -> {
+            if (leader == master) {
+                return;
+            }
+            master = leader;
+            List<LocalMaster.AgentTask> tasks = new ArrayList<>();
+            Map<String, Resources> executorResources = new LinkedHashMap<>();
+            for (ExecutorRun ex : executors.values()) {
+                for (TaskInfo task : ex.tasks.values()) {
+                    TaskState state = ex.states.getOrDefault(task.getTaskId().getValue(), TaskState.TASK_STAGING);
+                    tasks.add(new LocalMaster.AgentTask(ex.frameworkId(), task, state, null));
+                }
+                if (ex.process != null && ex.info.getResourcesCount() > 0) {
+                    executorResources.put(ex.frameworkId() + "/" + ex.info.getExecutorId().getValue(),
+                            Resources.from(ex.info.getResourcesList()));
+                }
+            }
+            leader.reregisterAgent(this, agentId, total, config.host(), port, tasks, executorResources);
+            updates.forEach(this::forward);
+        });
     }
 
     // ---------------------------------------------------------------- fault injection

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.mesos.v1.Protos.AgentID;
@@ -68,6 +67,11 @@ public final class LocalMaster implements AutoCloseable {
 
     private final Config config;
     private final String masterId = UUID.randomUUID().toString();
+    /** Whether this master leads (single-master clusters always do); set by the cluster's detector. */
+    private volatile boolean leading = true;
+    /** The leader's address for 307 redirects when not leading; null when none is known (503). */
+    private volatile Address leaderAddress;
+    private MasterContender contender;
     private final Actor actor = new Actor("mesos-local-master");
     private final ObjectMapper json = new ObjectMapper();
     private Server server;
@@ -147,6 +151,8 @@ public final class LocalMaster implements AutoCloseable {
                 .setHostname(config.host())
                 .setVersion(VERSION)
                 .setAddress(Address.newBuilder().setHostname(config.host()).setIp(config.host()).setPort(port))
+                .addCapabilities(MasterInfo.Capability.newBuilder().setType(MasterInfo.Capability.Type.AGENT_UPDATE))
+                .addCapabilities(MasterInfo.Capability.newBuilder().setType(MasterInfo.Capability.Type.AGENT_DRAINING))
                 .build();
         actor.every(config.allocationInterval().toMillis(), this::allocate);
         LOG.info("mesos-local master {} listening on {}", masterId, url());
@@ -162,6 +168,26 @@ public final class LocalMaster implements AutoCloseable {
 
     public MasterInfo info() {
         return info;
+    }
+
+    public boolean isLeading() {
+        return leading;
+    }
+
+    /** Joins the ZooKeeper group of masters (as `--zk=zk://HOSTS/PATH` does). */
+    void contend(String zkConnect, String zkPath) throws java.io.IOException, InterruptedException {
+        contender = MasterContender.contend(zkConnect, zkPath, info);
+        LOG.info("master {} published as {}", masterId, contender.node());
+    }
+
+    /** Told by the detector who leads: this master, another one (redirect to it), or nobody. */
+    void leaderIs(MasterInfo leader) {
+        boolean nowLeading = leader != null && leader.getId().equals(masterId);
+        leaderAddress = leader == null ? null : leader.getAddress();
+        if (nowLeading != leading) {
+            LOG.info("master {} is {}", masterId, nowLeading ? "now the leader" : "no longer the leader");
+        }
+        leading = nowLeading;
     }
 
     // ---------------------------------------------------------------- HTTP
@@ -180,6 +206,15 @@ public final class LocalMaster implements AutoCloseable {
     }
 
     private void scheduler(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (!leading) {
+            // http.cpp Master::Http::redirect: a protocol-relative Location to the leader
+            Address leader = leaderAddress;
+            if (leader == null) {
+                throw new Http.Failure(503, "No leader elected");
+            }
+            resp.setHeader("Location", "//" + leader.getHostname() + ":" + leader.getPort() + "/api/v1/scheduler");
+            throw new Http.Failure(307, "");
+        }
         Http.requirePost(req, resp);
         ContentType type = Http.requestType(req);
         Call call;
@@ -550,6 +585,9 @@ public final class LocalMaster implements AutoCloseable {
     // ---------------------------------------------------------------- allocation (actor thread)
 
     private void allocate() {
+        if (!leading) {
+            return;
+        }
         for (FrameworkEntry fw : frameworks.values()) {
             if (fw.stream == null || fw.suppressed) {
                 continue;
@@ -664,6 +702,29 @@ public final class LocalMaster implements AutoCloseable {
             agents.put(id.getValue(), new AgentEntry(agent, id, total, hostname, port));
             LOG.info("agent {} registered at {}:{} with {}", id.getValue(), hostname, port, total);
             return id;
+        });
+    }
+
+    /** A task an agent reports when it re-registers with a new leading master. */
+    record AgentTask(String frameworkId, TaskInfo task, TaskState state, TaskStatus lastStatus) {}
+
+    /**
+     * An agent re-registers after a master failover (keeping its id) and reports its executors'
+     * tasks, from which the new master rebuilds what it had lost.
+     */
+    void reregisterAgent(LocalAgent agent, AgentID id, Resources total, String hostname, int port,
+                         List<AgentTask> agentTasks, Map<String, Resources> executors) {
+        actor.call(() -> {
+            agents.put(id.getValue(), new AgentEntry(agent, id, total, hostname, port));
+            for (AgentTask t : agentTasks) {
+                TaskEntry entry = new TaskEntry(t.frameworkId(), t.task(), id.getValue(), Resources.from(t.task().getResourcesList()));
+                entry.state = t.state();
+                entry.lastStatus = t.lastStatus();
+                tasks.put(t.frameworkId() + "/" + t.task().getTaskId().getValue(), entry);
+            }
+            executors.forEach((key, res) -> executorResources.put(id.getValue() + "/" + key, res));
+            LOG.info("agent {} re-registered with {} task(s)", id.getValue(), agentTasks.size());
+            return null;
         });
     }
 
@@ -792,6 +853,9 @@ public final class LocalMaster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (contender != null) {
+            contender.close(); // the ephemeral znode goes: another master may lead
+        }
         actor.call(() -> {
             frameworks.values().forEach(fw -> {
                 if (fw.stream != null) {
@@ -804,6 +868,5 @@ public final class LocalMaster implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
-        Objects.requireNonNull(info);
     }
 }

@@ -29,6 +29,9 @@ public final class MesosLocalCluster implements AutoCloseable {
         private Duration allocationInterval = Duration.ofSeconds(1);
         private Duration statusUpdateRetry = Duration.ofSeconds(10);
         private Path executorJar;
+        private int masters = 1;
+        private String zkConnect;
+        private String zkPath = "/mesos";
         private String javaCommand = ProcessHandle.current().info().command().orElse("java");
 
         private Builder(Path workDir) {
@@ -74,6 +77,22 @@ public final class MesosLocalCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Publishes the masters in ZooKeeper like Mesos (`--zk=zk://CONNECT/PATH`), so schedulers
+         * can find the leader with a zk:// URL; needed for more than one master.
+         */
+        public Builder zookeeper(String connect, String path) {
+            zkConnect = connect;
+            zkPath = path;
+            return this;
+        }
+
+        /** Several masters: the first to publish leads, the others redirect to it (307). */
+        public Builder masters(int count) {
+            masters = count;
+            return this;
+        }
+
         /** The executor jar used for tasks that carry only a CommandInfo. */
         public Builder executorJar(Path value) {
             executorJar = value;
@@ -81,8 +100,21 @@ public final class MesosLocalCluster implements AutoCloseable {
         }
 
         public MesosLocalCluster start() throws Exception {
-            LocalMaster master = new LocalMaster(new LocalMaster.Config(host, masterPort, heartbeatInterval, allocationInterval));
-            master.start();
+            if (masters > 1 && zkConnect == null) {
+                throw new IllegalArgumentException("more than one master needs ZooKeeper (builder.zookeeper(...))");
+            }
+            List<LocalMaster> startedMasters = new ArrayList<>();
+            for (int i = 0; i < masters; i++) {
+                LocalMaster m = new LocalMaster(new LocalMaster.Config(host, masterPort == 0 ? 0 : masterPort + i * 100,
+                        heartbeatInterval, allocationInterval));
+                m.start();
+                if (zkConnect != null) {
+                    m.contend(zkConnect, zkPath);
+                }
+                startedMasters.add(m);
+            }
+            LocalMaster master = startedMasters.get(0);
+            startedMasters.forEach(m -> m.leaderIs(master.info()));
             List<LocalAgent> started = new ArrayList<>();
             for (int i = 0; i < agents; i++) {
                 LocalAgent agent = new LocalAgent(new LocalAgent.Config(
@@ -93,28 +125,58 @@ public final class MesosLocalCluster implements AutoCloseable {
                 agent.start(master);
                 started.add(agent);
             }
-            return new MesosLocalCluster(master, started);
+            MesosLocalCluster cluster = new MesosLocalCluster(startedMasters, started);
+            if (zkConnect != null) {
+                cluster.detector = new LeaderDetector(zkConnect, zkPath, cluster::leaderChanged);
+            }
+            return cluster;
         }
     }
 
-    private final LocalMaster master;
+    private final List<LocalMaster> masters;
+    private volatile LocalMaster leader;
     private final List<LocalAgent> agents;
+    private LeaderDetector detector;
 
-    private MesosLocalCluster(LocalMaster master, List<LocalAgent> agents) {
-        this.master = master;
+    private MesosLocalCluster(List<LocalMaster> masters, List<LocalAgent> agents) {
+        this.masters = new java.util.concurrent.CopyOnWriteArrayList<>(masters);
+        this.leader = masters.get(0);
         this.agents = List.copyOf(agents);
+    }
+
+    /** The detector saw a new leader in ZooKeeper: masters learn who leads, agents follow it. */
+    private void leaderChanged(String leaderId) {
+        LocalMaster next = masters.stream().filter(m -> m.id().equals(leaderId)).findFirst().orElse(null);
+        masters.forEach(m -> m.leaderIs(next == null ? null : next.info()));
+        if (next != null && next != leader) {
+            LOG.info("master failover: {} now leads", next.url());
+            leader = next;
+            agents.forEach(a -> a.follow(next));
+        }
+    }
+
+    /** Fault injection: the leading master dies (its ZooKeeper session and HTTP server go). */
+    public void crashLeadingMaster() throws Exception {
+        LocalMaster dying = leader;
+        masters.remove(dying);
+        dying.close();
+    }
+
+    public List<LocalMaster> masters() {
+        return List.copyOf(masters);
     }
 
     public static Builder builder(Path workDir) {
         return new Builder(workDir);
     }
 
+    /** The leading master's URL (http://host:port). */
     public String masterUrl() {
-        return master.url();
+        return leader.url();
     }
 
     public LocalMaster master() {
-        return master;
+        return leader;
     }
 
     public List<LocalAgent> agents() {
@@ -131,10 +193,15 @@ public final class MesosLocalCluster implements AutoCloseable {
                 LOG.warn("stopping agent {} failed", agent.id(), e);
             }
         }
-        try {
-            master.close();
-        } catch (Exception e) {
-            LOG.warn("stopping master failed", e);
+        if (detector != null) {
+            detector.close();
+        }
+        for (LocalMaster m : masters) {
+            try {
+                m.close();
+            } catch (Exception e) {
+                LOG.warn("stopping master {} failed", m.url(), e);
+            }
         }
     }
 }

@@ -28,6 +28,10 @@ public final class RunCommands {
         @Option(names = "--agent-mem", defaultValue = "4096", description = "MiB of memory each agent offers (default: ${DEFAULT-VALUE}).")
         double agentMem;
 
+        @Option(names = "--masters", defaultValue = "1",
+                description = "Number of masters; more than one gives a leader and standbys in ZooKeeper (default: ${DEFAULT-VALUE}).")
+        int masters;
+
         @Option(names = "--zk-port", defaultValue = "2181", description = "ZooKeeper port (default: ${DEFAULT-VALUE}).")
         int zkPort;
 
@@ -36,7 +40,7 @@ public final class RunCommands {
 
         EmbeddedCluster start() throws Exception {
             return EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir.toAbsolutePath(), zkPort, masterPort,
-                    masterPort + 1, agents, agentCpus, agentMem, ExecutorJar.locate()));
+                    masterPort + 1, agents, agentCpus, agentMem, ExecutorJar.locate(), masters));
         }
     }
 
@@ -59,7 +63,7 @@ public final class RunCommands {
             Runtime.getRuntime().addShutdownHook(new Thread(running::close, "embedded-cluster-shutdown"));
             Path logs = cluster.workDir.toAbsolutePath().resolve("logs");
             Path config = ServerConfig.from(null)
-                    .set("mesos.master", running.masterUrl())
+                    .set("mesos.master", running.masterZkUrl()) // leader detection as on a real cluster
                     .set("mesos.javaCommand", javaCommand())
                     .set("zookeeper.connect", running.zkConnect())
                     .ports("127.0.0.1", apiPort, adminPort)
@@ -70,11 +74,11 @@ public final class RunCommands {
                     mesos-operator is up (Ctrl-C stops everything, tasks included)
                       API        http://127.0.0.1:%d   try: bin/mesos-operator apply -f sample-specs/service.yaml
                       admin      http://127.0.0.1:%d   (health checks, metrics)
-                      master     %s   (mesos-local, v1 scheduler API; /state)
+                      master     %s   (mesos-local, v1 scheduler API; /state), also %s
                       zookeeper  %s
                       agents     %s
                       logs       %s
-                    """, apiPort, adminPort, running.masterUrl(), running.zkConnect(),
+                    """, apiPort, adminPort, running.masterUrl(), running.masterZkUrl(), running.zkConnect(),
                     String.join("\n                 ", running.agentEndpoints()), logs.resolve("operator.log"));
             return 0;
         }
@@ -92,12 +96,12 @@ public final class RunCommands {
             Runtime.getRuntime().addShutdownHook(new Thread(running::close, "embedded-cluster-shutdown"));
             System.out.printf("""
                     embedded cluster is up (Ctrl-C stops it and every task on it)
-                      master     %s
+                      master     %s   (or %s)
                       zookeeper  %s
                       agents     %s
                     start the operator with:
                       bin/mesos-operator server --master %s --zk %s
-                    """, running.masterUrl(), running.zkConnect(),
+                    """, running.masterUrl(), running.masterZkUrl(), running.zkConnect(),
                     String.join("\n                 ", running.agentEndpoints()), running.masterUrl(), running.zkConnect());
             return 0;
         }

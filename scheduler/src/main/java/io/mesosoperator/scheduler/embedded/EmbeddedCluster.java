@@ -19,8 +19,16 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.mesos = mesos;
     }
 
+    /** Where the masters publish themselves in ZooKeeper, as `mesos-master --zk=zk://HOST/mesos`. */
+    public static final String MESOS_ZK_PATH = "/mesos";
+
     public record Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
-                           double agentCpus, double agentMemMb, Path executorJar) {}
+                           double agentCpus, double agentMemMb, Path executorJar, int masters) {
+        public Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
+                        double agentCpus, double agentMemMb, Path executorJar) {
+            this(workDir, zkPort, masterPort, firstAgentPort, agents, agentCpus, agentMemMb, executorJar, 1);
+        }
+    }
 
     public static EmbeddedCluster start(Settings s) throws Exception {
         EmbeddedZooKeeper zk = EmbeddedZooKeeper.start("127.0.0.1", s.zkPort(), s.workDir().resolve("zookeeper"));
@@ -30,6 +38,8 @@ public final class EmbeddedCluster implements AutoCloseable {
                     .agents(s.agents())
                     .agentResources(s.agentCpus(), s.agentMemMb(), 20_000)
                     .executorJar(s.executorJar())
+                    .zookeeper(zk.connectString(), MESOS_ZK_PATH)
+                    .masters(s.masters())
                     .start();
             return new EmbeddedCluster(zk, mesos);
         } catch (Exception e) {
@@ -42,8 +52,19 @@ public final class EmbeddedCluster implements AutoCloseable {
         return zookeeper.connectString();
     }
 
+    /** The leading master's http:// URL. */
     public String masterUrl() {
         return mesos.masterUrl();
+    }
+
+    /** The masters' ZooKeeper group, as a zk:// master URL for schedulers. */
+    public String masterZkUrl() {
+        return "zk://" + zookeeper.connectString() + MESOS_ZK_PATH;
+    }
+
+    /** Fault injection for tests: the leading master dies; a standby takes over. */
+    public void crashLeadingMaster() throws Exception {
+        mesos.crashLeadingMaster();
     }
 
     public List<String> agentEndpoints() {

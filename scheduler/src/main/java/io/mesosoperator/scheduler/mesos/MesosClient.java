@@ -75,6 +75,20 @@ public final class MesosClient implements AutoCloseable {
         this.savedFrameworkId = savedFrameworkId;
         this.listener = listener;
         this.detector = MasterDetector.forUrl(settings.masterUrl());
+        this.detector.onLeaderChange(this::leaderChanged);
+    }
+
+    /** A new master leads: drop the current stream so the loop subscribes to the new leader. */
+    private void leaderChanged() {
+        endpoint = null;
+        InputStream current = stream;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (IOException ignored) {
+                // abandoning it
+            }
+        }
     }
 
     public void start() {
@@ -307,5 +321,6 @@ public final class MesosClient implements AutoCloseable {
         if (watchdog != null) {
             watchdog.interrupt();
         }
+        detector.close();
     }
 }

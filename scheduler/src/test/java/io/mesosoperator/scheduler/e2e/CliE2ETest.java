@@ -20,6 +20,12 @@ class CliE2ETest extends EmbeddedOperatorTest {
 
     record Run(int code, String out, String err) {}
 
+    @Override
+    EmbeddedOperator startEnvironment(Path dir) throws Exception {
+        // the master at its http:// URL, and the JSON content type, so both paths stay exercised
+        return new EmbeddedOperator(dir, 1, EmbeddedOperator.MasterUrl.HTTP, "json");
+    }
+
     Run cli(String... args) {
         PrintStream savedOut = System.out;
         PrintStream savedErr = System.err;

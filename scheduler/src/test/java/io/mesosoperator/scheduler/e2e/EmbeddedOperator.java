@@ -35,11 +35,19 @@ final class EmbeddedOperator implements AutoCloseable {
     private DropwizardTestSupport<OperatorConfiguration> operator;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /** How the operator finds the master: through ZooKeeper (as `up` does) or at its http:// URL. */
+    enum MasterUrl { ZK, HTTP }
+
     EmbeddedOperator(Path workDir) throws Exception {
+        this(workDir, 1, MasterUrl.ZK, "protobuf");
+    }
+
+    EmbeddedOperator(Path workDir, int masters, MasterUrl masterUrl, String contentType) throws Exception {
         this.workDir = workDir;
-        cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, 3, 2, 2048, ExecutorJar.locate()));
+        cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, 3, 2, 2048, ExecutorJar.locate(), masters));
         config = ServerConfig.from(null)
-                .set("mesos.master", cluster.masterUrl())
+                .set("mesos.master", masterUrl == MasterUrl.ZK ? cluster.masterZkUrl() : cluster.masterUrl())
+                .set("mesos.contentType", contentType)
                 .set("mesos.javaCommand", ProcessHandle.current().info().command().orElse("java"))
                 .set("zookeeper.connect", cluster.zkConnect())
                 .ports("127.0.0.1", 0, 0)

@@ -15,7 +15,12 @@ abstract class EmbeddedOperatorTest {
 
     @BeforeAll
     void startEmbeddedOperator() throws Exception {
-        env = new EmbeddedOperator(work);
+        env = startEnvironment(work);
+    }
+
+    /** The environment of this class; the default is one master found through ZooKeeper. */
+    EmbeddedOperator startEnvironment(Path dir) throws Exception {
+        return new EmbeddedOperator(dir);
     }
 
     @AfterAll
