@@ -75,6 +75,8 @@ public final class LocalAgent implements AutoCloseable {
     private AgentInfo agentInfo;
     private int port;
     private final Map<String, ExecutorRun> executors = new LinkedHashMap<>();
+    /** Since when this agent is cut off from the master (fault injection), or -1. */
+    private volatile long partitionedSinceNanos = -1;
     private final Map<String, UpdateStream> updates = new LinkedHashMap<>();
 
     /** One executor container: its process, sandbox, stream and the tasks given to it. */
@@ -164,9 +166,14 @@ public final class LocalAgent implements AutoCloseable {
      */
     void follow(LocalMaster leader) {
         actor.dispatch(() -> {
-            if (leader == master) {
-                return;
+            if (leader != master) {
+                reregister(leader);
             }
+        });
+    }
+
+    private void reregister(LocalMaster leader) {
+        {
             master = leader;
             List<LocalMaster.AgentTask> tasks = new ArrayList<>();
             Map<String, Resources> executorResources = new LinkedHashMap<>();
@@ -182,10 +189,48 @@ public final class LocalAgent implements AutoCloseable {
             }
             leader.reregisterAgent(this, agentId, total, config.host(), port, tasks, executorResources);
             updates.forEach(this::forward);
-        });
+        }
     }
 
     // ---------------------------------------------------------------- fault injection
+
+    /**
+     * Cuts the agent off from the master, as a network partition would: nothing passes either
+     * way; the tasks keep running. After the master's ping timeout it marks the agent unreachable.
+     */
+    public void partition() {
+        partitionedSinceNanos = System.nanoTime();
+        LOG.info("agent {} ({}) partitioned from the master", config.name(), id());
+    }
+
+    /** Ends a partition: the agent re-registers with the master and reports its tasks. */
+    public void heal() {
+        actor.dispatch(() -> {
+            partitionedSinceNanos = -1;
+            LOG.info("agent {} ({}) reconnected; re-registering", config.name(), id());
+            reregister(master);
+        });
+    }
+
+    /** The agent host dies: every executor and task is killed and the agent never comes back. */
+    public void crash() {
+        partition();
+        actor.call(() -> {
+            executors.values().forEach(ex -> signalGroup(ex, "KILL"));
+            executors.clear();
+            updates.clear();
+            return null;
+        });
+    }
+
+    boolean partitioned() {
+        return partitionedSinceNanos >= 0;
+    }
+
+    long partitionedForNanos() {
+        long since = partitionedSinceNanos;
+        return since < 0 ? 0 : System.nanoTime() - since;
+    }
 
     /** Kills one executor process with SIGKILL, as a crash would (its tasks die with its group). */
     public boolean crashExecutor(String executorId) {
@@ -359,7 +404,7 @@ public final class LocalAgent implements AutoCloseable {
         if (stream.pending.size() == 1) {
             stream.retryMillis = config.statusUpdateRetry().toMillis();
             forward(key, stream);
-        } else {
+        } else if (!partitioned()) {
             // the master must still learn the newest state, to free resources of a finished task
             master.statusUpdate(frameworkId, stream.pending.peek(), stream.latest);
         }
@@ -370,7 +415,9 @@ public final class LocalAgent implements AutoCloseable {
         if (head == null) {
             return;
         }
-        master.statusUpdate(stream.frameworkId, head, stream.latest);
+        if (!partitioned()) {
+            master.statusUpdate(stream.frameworkId, head, stream.latest);
+        }
         if (stream.retry != null) {
             stream.retry.cancel(false);
         }
@@ -384,6 +431,9 @@ public final class LocalAgent implements AutoCloseable {
 
     void acknowledge(String frameworkId, String taskId, ByteString uuid) {
         actor.dispatch(() -> {
+            if (partitioned()) {
+                return; // lost in the partition
+            }
             String key = frameworkId + "/" + taskId;
             UpdateStream stream = updates.get(key);
             if (stream == null || stream.pending.isEmpty() || !stream.pending.peek().getUuid().equals(uuid)) {
@@ -407,6 +457,9 @@ public final class LocalAgent implements AutoCloseable {
 
     void launch(FrameworkInfo framework, TaskInfo task) {
         actor.dispatch(() -> {
+            if (partitioned()) {
+                return; // lost in the partition
+            }
             ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : commandExecutorFor(task);
             String key = framework.getId().getValue() + "/" + info.getExecutorId().getValue();
             ExecutorRun ex = executors.get(key);
@@ -565,11 +618,16 @@ public final class LocalAgent implements AutoCloseable {
                 ex.info.getExecutorId().getValue(), ex.frameworkId(), message, exitValue);
         // FAILURE carries a raw wait status: exit code << 8, or the signal number
         int waitStatus = exitValue > 128 ? exitValue - 128 : Math.max(exitValue, 0) << 8;
-        master.executorTerminated(agentId.getValue(), ex.frameworkId(), ex.info.getExecutorId().getValue(), waitStatus);
+        if (!partitioned()) {
+            master.executorTerminated(agentId.getValue(), ex.frameworkId(), ex.info.getExecutorId().getValue(), waitStatus);
+        }
     }
 
     void killTask(String frameworkId, String taskId) {
         actor.dispatch(() -> {
+            if (partitioned()) {
+                return; // lost in the partition
+            }
             for (ExecutorRun ex : executors.values()) {
                 if (!ex.frameworkId().equals(frameworkId) || !ex.tasks.containsKey(taskId)) {
                     continue;
@@ -599,6 +657,9 @@ public final class LocalAgent implements AutoCloseable {
 
     void shutdownExecutor(String frameworkId, String executorId) {
         actor.dispatch(() -> {
+            if (partitioned()) {
+                return; // lost in the partition
+            }
             ExecutorRun ex = executors.get(frameworkId + "/" + executorId);
             if (ex != null) {
                 shutdown(ex);
@@ -608,6 +669,9 @@ public final class LocalAgent implements AutoCloseable {
 
     void shutdownFramework(String frameworkId) {
         actor.dispatch(() -> {
+            if (partitioned()) {
+                return;
+            }
             executors.values().stream().filter(e -> e.frameworkId().equals(frameworkId)).toList().forEach(this::shutdown);
             updates.values().removeIf(u -> u.frameworkId.equals(frameworkId));
         });
@@ -624,6 +688,9 @@ public final class LocalAgent implements AutoCloseable {
 
     void frameworkMessage(String frameworkId, String executorId, ByteString data) {
         actor.dispatch(() -> {
+            if (partitioned()) {
+                return; // lost in the partition
+            }
             ExecutorRun ex = executors.get(frameworkId + "/" + executorId);
             if (ex != null && ex.stream != null) {
                 ex.stream.send(Event.newBuilder().setType(Event.Type.MESSAGE)

@@ -51,19 +51,12 @@ public final class LocalMaster implements AutoCloseable {
     private static final double DEFAULT_REFUSE_SECONDS = 5.0;
     private static final double MAX_REFUSE_SECONDS = 365 * 24 * 3600.0;
 
-    public record Config(String host, int port, Duration heartbeatInterval, Duration allocationInterval) {
-        public static Config defaults() {
-            return new Config("127.0.0.1", 0, Duration.ofSeconds(15), Duration.ofSeconds(1));
-        }
-
-        public Config withPort(int p) {
-            return new Config(host, p, heartbeatInterval, allocationInterval);
-        }
-
-        public Config withHeartbeatInterval(Duration d) {
-            return new Config(host, port, d, allocationInterval);
-        }
-    }
+    /**
+     * @param agentUnreachableAfter how long an agent may not answer before it is marked unreachable
+     *     (Mesos: agent_ping_timeout x max_agent_ping_timeouts = 15 s x 5)
+     */
+    public record Config(String host, int port, Duration heartbeatInterval, Duration allocationInterval,
+                         Duration agentUnreachableAfter) {}
 
     private final Config config;
     private final String masterId = UUID.randomUUID().toString();
@@ -82,6 +75,8 @@ public final class LocalMaster implements AutoCloseable {
 
     private final Map<String, FrameworkEntry> frameworks = new LinkedHashMap<>();
     private final Map<String, AgentEntry> agents = new LinkedHashMap<>();
+    /** Agents marked unreachable, with the time they were marked (for unreachable_time). */
+    private final Map<String, Double> unreachable = new LinkedHashMap<>();
     private final Map<String, OfferEntry> offers = new LinkedHashMap<>();
     /** Keyed by framework id + "/" + task id: task ids are unique per framework only. */
     private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
@@ -155,6 +150,7 @@ public final class LocalMaster implements AutoCloseable {
                 .addCapabilities(MasterInfo.Capability.newBuilder().setType(MasterInfo.Capability.Type.AGENT_DRAINING))
                 .build();
         actor.every(config.allocationInterval().toMillis(), this::allocate);
+        actor.every(Math.min(1000, config.agentUnreachableAfter().toMillis()), this::checkAgents);
         LOG.info("mesos-local master {} listening on {}", masterId, url());
     }
 
@@ -508,7 +504,7 @@ public final class LocalMaster implements AutoCloseable {
                     .addTasks(Call.Reconcile.Task.newBuilder().setTaskId(taskId)).build());
             return;
         }
-        if (!isTerminal(task.state)) {
+        if (!isTerminal(task.state) && !unreachable.containsKey(task.agentId)) {
             agents.get(task.agentId).agent().killTask(fw.id.getValue(), taskId.getValue());
         }
     }
@@ -595,6 +591,9 @@ public final class LocalMaster implements AutoCloseable {
             List<Offer> batch = new ArrayList<>();
             long now = System.nanoTime();
             for (AgentEntry agent : agents.values()) {
+                if (unreachable.containsKey(agent.id().getValue())) {
+                    continue;
+                }
                 Long refusedUntil = fw.refusedUntilNanos.get(agent.id().getValue());
                 if (refusedUntil != null && refusedUntil > now) {
                     continue;
@@ -620,6 +619,59 @@ public final class LocalMaster implements AutoCloseable {
             if (!batch.isEmpty()) {
                 fw.stream.send(Event.newBuilder().setType(Event.Type.OFFERS)
                         .setOffers(Event.Offers.newBuilder().addAllOffers(batch)).build());
+            }
+        }
+    }
+
+    /** The health check of agents: one that has not answered for too long is unreachable. */
+    private void checkAgents() {
+        for (AgentEntry agent : agents.values()) {
+            String id = agent.id().getValue();
+            if (!unreachable.containsKey(id) && agent.agent().partitionedForNanos() > config.agentUnreachableAfter().toNanos()) {
+                markUnreachable(agent);
+            }
+        }
+    }
+
+    /**
+     * Its tasks become TASK_UNREACHABLE (TASK_LOST without PARTITION_AWARE) and keep running as far
+     * as anyone knows; its offers are rescinded and its resources no longer offered.
+     */
+    private void markUnreachable(AgentEntry agent) {
+        String id = agent.id().getValue();
+        double time = now();
+        unreachable.put(id, time);
+        LOG.info("agent {} is unreachable", id);
+        for (FrameworkEntry fw : frameworks.values()) {
+            offers.values().removeIf(o -> {
+                if (!o.agentId().equals(id) || !o.frameworkId().equals(fw.id.getValue())) {
+                    return false;
+                }
+                if (fw.stream != null) {
+                    fw.stream.send(Event.newBuilder().setType(Event.Type.RESCIND)
+                            .setRescind(Event.Rescind.newBuilder().setOfferId(o.offer().getId())).build());
+                }
+                return true;
+            });
+        }
+        for (TaskEntry task : tasks.values()) {
+            if (!task.agentId.equals(id) || isTerminal(task.state)) {
+                continue;
+            }
+            FrameworkEntry fw = frameworks.get(task.frameworkId);
+            boolean partitionAware = fw != null && fw.partitionAware();
+            task.state = partitionAware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
+            if (fw != null) {
+                sendUpdate(fw, TaskStatus.newBuilder()
+                        .setTaskId(task.task.getTaskId())
+                        .setState(task.state)
+                        .setSource(TaskStatus.Source.SOURCE_MASTER)
+                        .setReason(TaskStatus.Reason.REASON_AGENT_REMOVED)
+                        .setMessage("Agent " + agent.hostname() + " is unreachable")
+                        .setAgentId(agent.id())
+                        .setTimestamp(time)
+                        .setUnreachableTime(TimeInfo.newBuilder().setNanoseconds((long) (time * 1e9)))
+                        .build());
             }
         }
     }
@@ -716,6 +768,7 @@ public final class LocalMaster implements AutoCloseable {
                          List<AgentTask> agentTasks, Map<String, Resources> executors) {
         actor.call(() -> {
             agents.put(id.getValue(), new AgentEntry(agent, id, total, hostname, port));
+            unreachable.remove(id.getValue());
             for (AgentTask t : agentTasks) {
                 TaskEntry entry = new TaskEntry(t.frameworkId(), t.task(), id.getValue(), Resources.from(t.task().getResourcesList()));
                 entry.state = t.state();
@@ -810,7 +863,7 @@ public final class LocalMaster implements AutoCloseable {
             a.put("hostname", agent.hostname());
             a.put("port", agent.port());
             a.put("pid", "slave(1)@" + config.host() + ":" + agent.port());
-            a.put("active", true);
+            a.put("active", !unreachable.containsKey(agent.id().getValue()));
             a.put("resources", agent.total().toString());
             a.put("unreserved_resources", available(agent.id().getValue()).toString());
         }

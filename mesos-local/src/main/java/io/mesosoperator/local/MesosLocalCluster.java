@@ -28,6 +28,7 @@ public final class MesosLocalCluster implements AutoCloseable {
         private Duration heartbeatInterval = Duration.ofSeconds(15);
         private Duration allocationInterval = Duration.ofSeconds(1);
         private Duration statusUpdateRetry = Duration.ofSeconds(10);
+        private Duration agentUnreachableAfter = Duration.ofSeconds(75);
         private Path executorJar;
         private int masters = 1;
         private String zkConnect;
@@ -72,6 +73,12 @@ public final class MesosLocalCluster implements AutoCloseable {
             return this;
         }
 
+        /** How long a silent agent takes to be marked unreachable (Mesos default: 75 s). */
+        public Builder agentUnreachableAfter(Duration value) {
+            agentUnreachableAfter = value;
+            return this;
+        }
+
         public Builder statusUpdateRetry(Duration value) {
             statusUpdateRetry = value;
             return this;
@@ -106,7 +113,7 @@ public final class MesosLocalCluster implements AutoCloseable {
             List<LocalMaster> startedMasters = new ArrayList<>();
             for (int i = 0; i < masters; i++) {
                 LocalMaster m = new LocalMaster(new LocalMaster.Config(host, masterPort == 0 ? 0 : masterPort + i * 100,
-                        heartbeatInterval, allocationInterval));
+                        heartbeatInterval, allocationInterval, agentUnreachableAfter));
                 m.start();
                 if (zkConnect != null) {
                     m.contend(zkConnect, zkPath);

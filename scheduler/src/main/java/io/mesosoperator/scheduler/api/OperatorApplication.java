@@ -10,6 +10,7 @@ import io.mesosoperator.scheduler.mesos.TaskFactory;
 import io.mesosoperator.scheduler.reconcile.Backoff;
 import io.mesosoperator.scheduler.reconcile.Operator;
 import io.mesosoperator.scheduler.reconcile.Reconciler;
+import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.service.ServiceReconciler;
 import io.mesosoperator.scheduler.spec.SpecValidator;
 import io.mesosoperator.scheduler.state.ZkStore;
@@ -39,7 +40,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         ZkStore store = new ZkStore(config.zookeeper.connect, config.zookeeper.root + "/" + m.frameworkName);
         Backoff backoff = new Backoff(seconds(config.reconcile.backoffInitialSeconds), config.reconcile.backoffFactor,
                 seconds(config.reconcile.backoffMaxSeconds), seconds(config.reconcile.backoffResetSeconds));
-        List<Reconciler> kinds = List.of(new ServiceReconciler(backoff));
+        RecoveryPolicy recovery = new RecoveryPolicy(backoff, seconds(config.reconcile.replaceUnreachableAfterSeconds));
+        List<Reconciler> kinds = List.of(new ServiceReconciler(recovery));
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);
         operator = new Operator(store, kinds, executor, Clock.systemUTC());

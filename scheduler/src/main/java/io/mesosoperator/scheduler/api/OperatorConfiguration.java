@@ -122,5 +122,10 @@ public class OperatorConfiguration extends Configuration {
         @Min(1)
         @JsonProperty
         public double backoffResetSeconds = 60;
+
+        /** A task on an unreachable agent is replaced elsewhere after this long. */
+        @DecimalMin("0")
+        @JsonProperty
+        public double replaceUnreachableAfterSeconds = 60;
     }
 }

@@ -23,10 +23,12 @@ public final class EmbeddedCluster implements AutoCloseable {
     public static final String MESOS_ZK_PATH = "/mesos";
 
     public record Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
-                           double agentCpus, double agentMemMb, Path executorJar, int masters) {
+                           double agentCpus, double agentMemMb, Path executorJar, int masters,
+                           java.time.Duration agentUnreachableAfter) {
         public Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
-                        double agentCpus, double agentMemMb, Path executorJar) {
-            this(workDir, zkPort, masterPort, firstAgentPort, agents, agentCpus, agentMemMb, executorJar, 1);
+                        double agentCpus, double agentMemMb, Path executorJar, int masters) {
+            this(workDir, zkPort, masterPort, firstAgentPort, agents, agentCpus, agentMemMb, executorJar, masters,
+                    java.time.Duration.ofSeconds(75));
         }
     }
 
@@ -40,6 +42,7 @@ public final class EmbeddedCluster implements AutoCloseable {
                     .executorJar(s.executorJar())
                     .zookeeper(zk.connectString(), MESOS_ZK_PATH)
                     .masters(s.masters())
+                    .agentUnreachableAfter(s.agentUnreachableAfter())
                     .start();
             return new EmbeddedCluster(zk, mesos);
         } catch (Exception e) {

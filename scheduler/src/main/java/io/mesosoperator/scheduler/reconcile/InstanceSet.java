@@ -23,7 +23,8 @@ public final class InstanceSet {
     private InstanceSet() {}
 
     public static ReconcileResult reconcile(Resource resource, List<PodSpec> pods, Reconciler.Observed observed,
-                                            Backoff backoff, Instant now) {
+                                            RecoveryPolicy policy, Instant now) {
+        Backoff backoff = policy.backoff();
         List<PodSpec> launches = new ArrayList<>();
         List<ReconcileResult.Kill> kills = new ArrayList<>();
         List<InstanceStatus> instances = new ArrayList<>();
@@ -52,7 +53,19 @@ public final class InstanceSet {
         for (PodSpec pod : pods) {
             int i = pod.instance();
             InstanceStatus history = previous(observed.previousStatus(), i);
-            List<TaskRecord> tasks = new ArrayList<>(active.getOrDefault(i, List.of()));
+            List<TaskRecord> tasks = new ArrayList<>();
+            for (TaskRecord t : active.getOrDefault(i, List.of())) {
+                Instant giveUpAt = t.unreachable() && t.unreachableSince() != null
+                        ? Instant.parse(t.unreachableSince()).plus(policy.replaceUnreachableAfter()) : null;
+                if (giveUpAt != null && !now.isBefore(giveUpAt)) {
+                    // replaced below; left alone (a kill cannot reach it) until its agent returns
+                    continue;
+                }
+                if (giveUpAt != null) {
+                    requeue = min(requeue, Duration.between(now, giveUpAt));
+                }
+                tasks.add(t);
+            }
             // the ready one first, then the newest: that one stays if there are duplicates
             tasks.sort(Comparator.comparing((TaskRecord t) -> !isReady(t, pod))
                     .thenComparing(TaskRecord::launchedAt, Comparator.nullsLast(Comparator.reverseOrder())));

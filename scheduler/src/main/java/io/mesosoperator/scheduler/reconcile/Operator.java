@@ -57,6 +57,8 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
     private static final Duration RESYNC_INTERVAL = Duration.ofSeconds(30);
     private static final Duration IMPLICIT_RECONCILE_INTERVAL = Duration.ofMinutes(5);
+    /** Unreachable tasks are asked about often, to notice soon when their agent is back. */
+    private static final Duration UNREACHABLE_RECONCILE_INTERVAL = Duration.ofSeconds(5);
     private static final int EVENTS_KEPT = 30;
     private static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
 
@@ -103,6 +105,8 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
         tasks.putAll(store.loadTasks());
         LOG.info("loaded {} resource(s) and {} task record(s) from ZooKeeper", resources.size(), tasks.size());
         loop.scheduleWithFixedDelay(this::resyncAll, RESYNC_INTERVAL.toMillis(), RESYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(this::reconcileUnreachable, UNREACHABLE_RECONCILE_INTERVAL.toMillis(),
+                UNREACHABLE_RECONCILE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         loop.scheduleWithFixedDelay(() -> send(Call.newBuilder().setType(Call.Type.RECONCILE)
                         .setReconcile(Call.Reconcile.getDefaultInstance())),
                 IMPLICIT_RECONCILE_INTERVAL.toMillis(), IMPLICIT_RECONCILE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -519,6 +523,20 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
         send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(reconcile));
         long delayMs = Math.min(30_000, 1000L << attempt);
         loop.schedule(() -> explicitReconcile(attempt + 1, round), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void reconcileUnreachable() {
+        Call.Reconcile.Builder reconcile = Call.Reconcile.newBuilder();
+        tasks.values().stream().filter(TaskRecord::unreachable).forEach(t -> {
+            Call.Reconcile.Task.Builder entry = Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(t.taskId()));
+            if (t.agentId() != null) {
+                entry.setAgentId(AgentID.newBuilder().setValue(t.agentId()));
+            }
+            reconcile.addTasks(entry);
+        });
+        if (reconcile.getTasksCount() > 0) {
+            send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(reconcile));
+        }
     }
 
     private void send(Call.Builder call) {

@@ -24,11 +24,12 @@ public record TaskRecord(
         String launchedAt,
         String runningSince,
         boolean killRequested,
-        String updatedAt) {
+        String updatedAt,
+        String unreachableSince) {
 
     public static TaskRecord staging(String taskId, ResourceKey resource, int instance, String configHash, String agentId, String now) {
         return new TaskRecord(taskId, resource.toString(), instance, configHash, agentId, "TASK_STAGING", null, null,
-                null, null, now, null, false, now);
+                null, null, now, null, false, now, null);
     }
 
     @JsonIgnore
@@ -44,14 +45,22 @@ public record TaskRecord(
     public TaskRecord withUpdate(String newState, Boolean newHealthy, String newMessage, String newReason,
                                  String newSandbox, String newAgentId, String now) {
         String since = "TASK_RUNNING".equals(newState) ? (runningSince != null ? runningSince : now) : null;
+        String unreachable = UNREACHABLE.equals(newState) ? (unreachableSince != null ? unreachableSince : now) : null;
         return new TaskRecord(taskId, resource, instance, configHash, newAgentId != null ? newAgentId : agentId,
                 newState, newHealthy != null ? newHealthy : ("TASK_RUNNING".equals(newState) ? healthy : null),
                 newMessage != null ? newMessage : message, newReason, newSandbox != null ? newSandbox : sandbox,
-                launchedAt, since, killRequested, now);
+                launchedAt, since, killRequested, now, unreachable);
+    }
+
+    static final String UNREACHABLE = "TASK_UNREACHABLE";
+
+    @JsonIgnore
+    public boolean unreachable() {
+        return UNREACHABLE.equals(state);
     }
 
     public TaskRecord withKillRequested() {
         return new TaskRecord(taskId, resource, instance, configHash, agentId, state, healthy, message, reason, sandbox,
-                launchedAt, runningSince, true, updatedAt);
+                launchedAt, runningSince, true, updatedAt, unreachableSince);
     }
 }

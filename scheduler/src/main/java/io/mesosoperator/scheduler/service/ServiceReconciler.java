@@ -3,7 +3,7 @@ package io.mesosoperator.scheduler.service;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mesosoperator.scheduler.reconcile.Backoff;
+import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.reconcile.ConfigHash;
 import io.mesosoperator.scheduler.reconcile.InstanceSet;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
@@ -24,10 +24,10 @@ public final class ServiceReconciler implements Reconciler {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
-    private final Backoff backoff;
+    private final RecoveryPolicy policy;
 
-    public ServiceReconciler(Backoff backoff) {
-        this.backoff = backoff;
+    public ServiceReconciler(RecoveryPolicy policy) {
+        this.policy = policy;
     }
 
     @Override
@@ -37,7 +37,7 @@ public final class ServiceReconciler implements Reconciler {
 
     @Override
     public ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
-        return InstanceSet.reconcile(resource, pods(resource), observed, backoff, now);
+        return InstanceSet.reconcile(resource, pods(resource), observed, policy, now);
     }
 
     static List<PodSpec> pods(Resource resource) {

@@ -23,7 +23,7 @@ class CliE2ETest extends EmbeddedOperatorTest {
     @Override
     EmbeddedOperator startEnvironment(Path dir) throws Exception {
         // the master at its http:// URL, and the JSON content type, so both paths stay exercised
-        return new EmbeddedOperator(dir, 1, EmbeddedOperator.MasterUrl.HTTP, "json");
+        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().masterUrl(EmbeddedOperator.MasterUrl.HTTP, "json"));
     }
 
     Run cli(String... args) {

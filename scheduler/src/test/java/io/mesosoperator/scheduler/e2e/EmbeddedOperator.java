@@ -16,7 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,16 +40,45 @@ final class EmbeddedOperator implements AutoCloseable {
     /** How the operator finds the master: through ZooKeeper (as `up` does) or at its http:// URL. */
     enum MasterUrl { ZK, HTTP }
 
-    EmbeddedOperator(Path workDir) throws Exception {
-        this(workDir, 1, MasterUrl.ZK, "protobuf");
+    /** What a test class varies; the defaults are the embedded mode's. */
+    record Options(int masters, MasterUrl masterUrl, String contentType, Duration agentUnreachableAfter,
+                   Map<String, Object> config) {
+        static Options defaults() {
+            return new Options(1, MasterUrl.ZK, "protobuf", Duration.ofSeconds(75), Map.of());
+        }
+
+        Options masters(int n) {
+            return new Options(n, masterUrl, contentType, agentUnreachableAfter, config);
+        }
+
+        Options masterUrl(MasterUrl url, String type) {
+            return new Options(masters, url, type, agentUnreachableAfter, config);
+        }
+
+        Options agentUnreachableAfter(Duration d) {
+            return new Options(masters, masterUrl, contentType, d, config);
+        }
+
+        Options config(String dottedKey, Object value) {
+            Map<String, Object> more = new java.util.HashMap<>(config);
+            more.put(dottedKey, value);
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, more);
+        }
     }
 
-    EmbeddedOperator(Path workDir, int masters, MasterUrl masterUrl, String contentType) throws Exception {
+    EmbeddedOperator(Path workDir) throws Exception {
+        this(workDir, Options.defaults());
+    }
+
+    EmbeddedOperator(Path workDir, Options options) throws Exception {
         this.workDir = workDir;
-        cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, 3, 2, 2048, ExecutorJar.locate(), masters));
-        config = ServerConfig.from(null)
-                .set("mesos.master", masterUrl == MasterUrl.ZK ? cluster.masterZkUrl() : cluster.masterUrl())
-                .set("mesos.contentType", contentType)
+        cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, 3, 2, 2048, ExecutorJar.locate(),
+                options.masters(), options.agentUnreachableAfter()));
+        ServerConfig server = ServerConfig.from(null);
+        options.config().forEach(server::set);
+        config = server
+                .set("mesos.master", options.masterUrl() == MasterUrl.ZK ? cluster.masterZkUrl() : cluster.masterUrl())
+                .set("mesos.contentType", options.contentType())
                 .set("mesos.javaCommand", ProcessHandle.current().info().command().orElse("java"))
                 .set("zookeeper.connect", cluster.zkConnect())
                 .ports("127.0.0.1", 0, 0)

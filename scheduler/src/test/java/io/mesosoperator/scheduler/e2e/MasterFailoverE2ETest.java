@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class MasterFailoverE2ETest extends EmbeddedOperatorTest {
     @Override
     EmbeddedOperator startEnvironment(Path dir) throws Exception {
-        return new EmbeddedOperator(dir, 2, EmbeddedOperator.MasterUrl.ZK, "protobuf");
+        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().masters(2));
     }
 
     static String spec(int instances) {

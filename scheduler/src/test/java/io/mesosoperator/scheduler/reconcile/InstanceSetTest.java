@@ -19,6 +19,7 @@ class InstanceSetTest {
     static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
     static final ResourceKey KEY = new ResourceKey("Service", "web");
     static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), 2, Duration.ofSeconds(30), Duration.ofSeconds(60));
+    static final RecoveryPolicy POLICY = new RecoveryPolicy(BACKOFF, Duration.ofSeconds(30));
 
     static Resource resource(long generation) {
         ObjectNode doc = new ObjectMapper().createObjectNode();
@@ -39,11 +40,11 @@ class InstanceSetTest {
     static TaskRecord task(String id, int instance, String state, String hash) {
         return new TaskRecord(id, KEY.toString(), instance, hash, "agent-1", state, null, null, null, null,
                 NOW.minusSeconds(100).toString(), "TASK_RUNNING".equals(state) ? NOW.minusSeconds(90).toString() : null,
-                false, NOW.toString());
+                false, NOW.toString(), null);
     }
 
     static ReconcileResult run(int n, List<TaskRecord> tasks, ResourceStatus previous, Set<Integer> inFlight) {
-        return InstanceSet.reconcile(resource(1), pods(n, "h1"), new Reconciler.Observed(tasks, previous, inFlight), BACKOFF, NOW);
+        return InstanceSet.reconcile(resource(1), pods(n, "h1"), new Reconciler.Observed(tasks, previous, inFlight), POLICY, NOW);
     }
 
     @Test
@@ -136,11 +137,38 @@ class InstanceSetTest {
                 Duration.ZERO, "h1"));
         TaskRecord unknownHealth = task("a", 0, "TASK_RUNNING", "h1");
         ReconcileResult r = InstanceSet.reconcile(resource(1), pods,
-                new Reconciler.Observed(List.of(unknownHealth), null, Set.of()), BACKOFF, NOW);
+                new Reconciler.Observed(List.of(unknownHealth), null, Set.of()), POLICY, NOW);
         assertThat(r.status().readyReplicas()).isZero();
         TaskRecord healthy = unknownHealth.withUpdate("TASK_RUNNING", true, null, null, null, null, NOW.toString());
-        r = InstanceSet.reconcile(resource(1), pods, new Reconciler.Observed(List.of(healthy), null, Set.of()), BACKOFF, NOW);
+        r = InstanceSet.reconcile(resource(1), pods, new Reconciler.Observed(List.of(healthy), null, Set.of()), POLICY, NOW);
         assertThat(r.status().readyReplicas()).isEqualTo(1);
+    }
+
+    static TaskRecord unreachableSince(String id, int instance, Instant since) {
+        return task(id, instance, "TASK_RUNNING", "h1").withUpdate("TASK_UNREACHABLE", null, "Agent is unreachable",
+                null, null, null, since.toString());
+    }
+
+    @Test
+    void waitsForAnUnreachableTaskThenReplacesItWithoutKillingIt() {
+        ReconcileResult waiting = run(1, List.of(unreachableSince("a", 0, NOW.minusSeconds(10))), null, Set.of());
+        assertThat(waiting.launches()).isEmpty();
+        assertThat(waiting.requeueAfter()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(waiting.status().instances().get(0).state()).isEqualTo("TASK_UNREACHABLE");
+
+        ReconcileResult replaced = run(1, List.of(unreachableSince("a", 0, NOW.minusSeconds(31))), null, Set.of());
+        assertThat(replaced.launches()).extracting(PodSpec::instance).containsExactly(0);
+        assertThat(replaced.kills()).isEmpty(); // a kill could not reach it anyway
+    }
+
+    @Test
+    void whenTheAgentReturnsTheOlderCopyIsKilled() {
+        TaskRecord back = task("old", 0, "TASK_RUNNING", "h1");
+        TaskRecord replacement = new TaskRecord("new", KEY.toString(), 0, "h1", "agent-2", "TASK_RUNNING", null, null, null,
+                null, NOW.minusSeconds(5).toString(), NOW.minusSeconds(4).toString(), false, NOW.toString(), null);
+        ReconcileResult r = run(1, List.of(back, replacement), null, Set.of());
+        assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("old");
+        assertThat(r.status().instances().get(0).taskId()).isEqualTo("new");
     }
 
     @Test
