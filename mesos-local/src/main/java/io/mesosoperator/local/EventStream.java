@@ -22,6 +22,8 @@ final class EventStream {
     private final ContentType contentType;
     private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
     private volatile boolean closed;
+    /** Fault injection: a muted stream silently drops events, like a half-open connection. */
+    private volatile boolean muted;
 
     EventStream(String id, ContentType contentType) {
         this.id = id;
@@ -36,8 +38,12 @@ final class EventStream {
         return closed;
     }
 
+    void mute() {
+        muted = true;
+    }
+
     void send(Message event) {
-        if (!closed) {
+        if (!closed && !muted) {
             queue.add(RecordIo.frame(contentType.encode(event)));
         }
     }

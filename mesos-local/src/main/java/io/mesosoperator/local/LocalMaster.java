@@ -56,7 +56,7 @@ public final class LocalMaster implements AutoCloseable {
      *     (Mesos: agent_ping_timeout x max_agent_ping_timeouts = 15 s x 5)
      */
     public record Config(String host, int port, Duration heartbeatInterval, Duration allocationInterval,
-                         Duration agentUnreachableAfter) {}
+                         Duration agentUnreachableAfter, Map<String, String> credentials) {}
 
     private final Config config;
     private final String masterId = UUID.randomUUID().toString();
@@ -202,6 +202,11 @@ public final class LocalMaster implements AutoCloseable {
     }
 
     private void scheduler(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (!config.credentials().isEmpty() && !authenticated(req.getHeader("Authorization"))) {
+            // libprocess' basic authenticator (--authenticate_http_frameworks)
+            resp.setHeader("WWW-Authenticate", "Basic realm=\"mesos-master-scheduler\"");
+            throw new Http.Failure(401, "");
+        }
         if (!leading) {
             // http.cpp Master::Http::redirect: a protocol-relative Location to the leader
             Address leader = leaderAddress;
@@ -260,6 +265,47 @@ public final class LocalMaster implements AutoCloseable {
         resp.setHeader("Mesos-Stream-Id", stream.id());
         resp.setContentType(responseType.mediaType());
         stream.pump(resp, () -> actor.dispatch(() -> disconnected(frameworkId, stream)));
+    }
+
+    private boolean authenticated(String authorization) {
+        if (authorization == null || !authorization.startsWith("Basic ")) {
+            return false;
+        }
+        String decoded;
+        try {
+            decoded = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        int colon = decoded.indexOf(':');
+        return colon > 0 && decoded.substring(colon + 1).equals(config.credentials().get(decoded.substring(0, colon)));
+    }
+
+    // ---------------------------------------------------------------- fault injection
+
+    /** Ends every subscription stream at once, as a dropped connection would. */
+    public void dropSubscriptions() {
+        actor.call(() -> {
+            frameworks.values().forEach(fw -> {
+                if (fw.stream != null) {
+                    fw.stream.close();
+                }
+            });
+            return null;
+        });
+    }
+
+    /** The current streams stay open but carry nothing more, not even HEARTBEATs. */
+    public void muteSubscriptions() {
+        actor.call(() -> {
+            frameworks.values().forEach(fw -> {
+                if (fw.stream != null) {
+                    fw.stream.mute();
+                }
+            });
+            return null;
+        });
     }
 
     // ---------------------------------------------------------------- calls (actor thread)

@@ -29,6 +29,7 @@ public final class MesosLocalCluster implements AutoCloseable {
         private Duration allocationInterval = Duration.ofSeconds(1);
         private Duration statusUpdateRetry = Duration.ofSeconds(10);
         private Duration agentUnreachableAfter = Duration.ofSeconds(75);
+        private Map<String, String> credentials = Map.of();
         private Path executorJar;
         private int masters = 1;
         private String zkConnect;
@@ -79,6 +80,12 @@ public final class MesosLocalCluster implements AutoCloseable {
             return this;
         }
 
+        /** Require HTTP basic authentication of schedulers (principal -> secret). */
+        public Builder credentials(Map<String, String> value) {
+            credentials = Map.copyOf(value);
+            return this;
+        }
+
         public Builder statusUpdateRetry(Duration value) {
             statusUpdateRetry = value;
             return this;
@@ -113,7 +120,7 @@ public final class MesosLocalCluster implements AutoCloseable {
             List<LocalMaster> startedMasters = new ArrayList<>();
             for (int i = 0; i < masters; i++) {
                 LocalMaster m = new LocalMaster(new LocalMaster.Config(host, masterPort == 0 ? 0 : masterPort + i * 100,
-                        heartbeatInterval, allocationInterval, agentUnreachableAfter));
+                        heartbeatInterval, allocationInterval, agentUnreachableAfter, credentials));
                 m.start();
                 if (zkConnect != null) {
                     m.contend(zkConnect, zkPath);

@@ -84,6 +84,12 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
                 .content().contains("hi from " + task.path("taskId").asText());
         // spread: three instances on three agents
         assertThat(env.tasks(RESOURCE).stream().map(t -> t.path("agentId").asText()).collect(Collectors.toSet())).hasSize(3);
+        // nothing waits for resources any more: offers are suppressed and none are held
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode framework = env.masterState().path("frameworks").get(0);
+            assertThat(framework.path("suppressed").asBoolean()).isTrue();
+            assertThat(framework.path("offers").asInt()).isZero();
+        });
     }
 
     @Test

@@ -1,0 +1,104 @@
+package io.mesosoperator.scheduler.mesos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mesosoperator.local.MesosLocalCluster;
+import io.mesosoperator.mesos.ContentType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.MasterInfo;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The scheduler's v1 client against mesos-local over real HTTP, in both content types. */
+class MesosClientConformanceTest {
+    @TempDir
+    Path work;
+
+    /** Records what the client reports. */
+    static final class Recorder implements MesosClient.Listener {
+        final BlockingQueue<FrameworkID> subscriptions = new LinkedBlockingQueue<>();
+        final List<Event.Type> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void subscribed(FrameworkID frameworkId, MasterInfo master) {
+            subscriptions.add(frameworkId);
+        }
+
+        @Override
+        public void event(Event event) {
+            events.add(event.getType());
+        }
+
+        @Override
+        public void disconnected(String reason) {
+        }
+    }
+
+    static MesosClient client(String master, ContentType type, Recorder recorder, String principal, String secret) {
+        FrameworkInfo info = FrameworkInfo.newBuilder().setUser("root").setName("conformance").setFailoverTimeout(60)
+                .addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.PARTITION_AWARE))
+                .build();
+        return new MesosClient(new MesosClient.Settings(master, type, info, Duration.ofMillis(100), Duration.ofSeconds(1),
+                Optional.ofNullable(principal), Optional.ofNullable(secret)), Optional::empty, recorder);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ContentType.class)
+    void resubscribesWithTheSameIdAfterStreamLossAndMissedHeartbeats(ContentType type) throws Exception {
+        try (MesosLocalCluster cluster = MesosLocalCluster.builder(work).agents(1).heartbeatInterval(Duration.ofMillis(300)).start()) {
+            Recorder recorder = new Recorder();
+            MesosClient client = client(cluster.masterUrl(), type, recorder, null, null);
+            client.start();
+            try {
+                FrameworkID first = recorder.subscriptions.poll(10, TimeUnit.SECONDS);
+                assertThat(first).isNotNull();
+                await().atMost(Duration.ofSeconds(10)).until(() -> recorder.events.contains(Event.Type.OFFERS));
+
+                cluster.master().dropSubscriptions();
+                assertThat(recorder.subscriptions.poll(10, TimeUnit.SECONDS)).isEqualTo(first);
+
+                // a stream that stays open but goes silent is abandoned after 5 missed heartbeats
+                cluster.master().muteSubscriptions();
+                assertThat(recorder.subscriptions.poll(10, TimeUnit.SECONDS)).isEqualTo(first);
+                assertThat(client.isSubscribed()).isTrue();
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void authenticatesWithHttpBasicWhenTheMasterRequiresIt() throws Exception {
+        try (MesosLocalCluster cluster = MesosLocalCluster.builder(work).agents(1)
+                .credentials(Map.of("operator", "s3cret")).start()) {
+            Recorder refused = new Recorder();
+            MesosClient wrong = client(cluster.masterUrl(), ContentType.PROTOBUF, refused, "operator", "guess");
+            wrong.start();
+            Recorder accepted = new Recorder();
+            MesosClient right = client(cluster.masterUrl(), ContentType.PROTOBUF, accepted, "operator", "s3cret");
+            right.start();
+            try {
+                assertThat(accepted.subscriptions.poll(10, TimeUnit.SECONDS)).isNotNull();
+                assertThat(refused.subscriptions.poll(2, TimeUnit.SECONDS)).isNull();
+                assertThat(wrong.isSubscribed()).isFalse();
+            } finally {
+                wrong.close();
+                right.close();
+            }
+        }
+    }
+}
