@@ -71,6 +71,8 @@ public final class LocalAgent implements AutoCloseable {
     private Server server;
     private volatile LocalMaster master;
     private Resources total;
+    /** The total with this agent's reservations and volumes, as the master last told it. */
+    private volatile Resources checkpointed;
     private AgentID agentId;
     private AgentInfo agentInfo;
     private int port;
@@ -187,8 +189,50 @@ public final class LocalAgent implements AutoCloseable {
                             Resources.from(ex.info.getResourcesList()));
                 }
             }
-            leader.reregisterAgent(this, agentId, total, config.host(), port, tasks, executorResources);
+            leader.reregisterAgent(this, agentId, checkpointed != null ? checkpointed : total, config.host(), port, tasks,
+                    executorResources);
             updates.forEach(this::forward);
+        }
+    }
+
+    // ---------------------------------------------------------------- reservations and volumes
+
+    void checkpoint(Resources withReservations) {
+        checkpointed = withReservations;
+    }
+
+    /** A persistent volume's directory: under the agent's work dir, outliving every sandbox. */
+    Path volumeDir(String role, String persistenceId) {
+        return config.workDir().resolve(Path.of("volumes", "roles", role.replace('/', '_'), persistenceId));
+    }
+
+    void createVolume(String role, String persistenceId) {
+        try {
+            Files.createDirectories(volumeDir(role, persistenceId));
+        } catch (IOException e) {
+            LOG.error("agent {}: cannot create volume {}", config.name(), persistenceId, e);
+        }
+    }
+
+    void destroyVolume(String role, String persistenceId) {
+        Path dir = volumeDir(role, persistenceId);
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("agent {}: cannot remove volume {}: {}", config.name(), persistenceId, e.getMessage());
+        }
+    }
+
+    /** Makes each persistent volume a task uses visible at its container_path in the sandbox. */
+    private void linkVolumes(ExecutorRun ex, TaskInfo task) throws IOException {
+        for (org.apache.mesos.v1.Protos.Resource r : task.getResourcesList()) {
+            if (r.hasDisk() && r.getDisk().hasPersistence() && r.getDisk().hasVolume()) {
+                Resources.Slot slot = Resources.slotOf(r);
+                Path link = ex.sandbox.resolve(slot.containerPath());
+                if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createSymbolicLink(link, volumeDir(slot.role(), slot.persistenceId()));
+                }
+            }
         }
     }
 
@@ -474,6 +518,13 @@ public final class LocalAgent implements AutoCloseable {
                 startExecutor(key, ex);
             }
             ex.tasks.put(task.getTaskId().getValue(), task);
+            if (ex.process != null) {
+                try {
+                    linkVolumes(ex, task);
+                } catch (IOException e) {
+                    LOG.warn("agent {}: cannot link volumes of {}: {}", config.name(), task.getTaskId().getValue(), e.getMessage());
+                }
+            }
             if (ex.stream != null) {
                 ex.stream.send(Event.newBuilder().setType(Event.Type.LAUNCH)
                         .setLaunch(Event.Launch.newBuilder().setTask(task)).build());
@@ -521,6 +572,9 @@ public final class LocalAgent implements AutoCloseable {
                 return;
             }
             try {
+                for (TaskInfo task : ex.tasks.values()) {
+                    linkVolumes(ex, task);
+                }
                 ex.process = spawn(ex);
             } catch (IOException e) {
                 executorGone(key, ex, -1, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,

@@ -75,6 +75,7 @@ public final class LocalMaster implements AutoCloseable {
 
     private final Map<String, FrameworkEntry> frameworks = new LinkedHashMap<>();
     private final Map<String, AgentEntry> agents = new LinkedHashMap<>();
+    private final Reservations reservations = new Reservations(agents);
     /** Agents marked unreachable, with the time they were marked (for unreachable_time). */
     private final Map<String, Double> unreachable = new LinkedHashMap<>();
     private final Map<String, OfferEntry> offers = new LinkedHashMap<>();
@@ -468,16 +469,26 @@ public final class LocalMaster implements AutoCloseable {
         for (OfferEntry o : used) {
             pool = pool.plus(o.resources());
         }
+        // operations apply in order and are not atomic: a failing one is dropped, the rest go on
         for (org.apache.mesos.v1.Protos.Offer.Operation op : accept.getOperationsList()) {
-            switch (op.getType()) {
-                case LAUNCH -> {
-                    for (TaskInfo task : op.getLaunch().getTaskInfosList()) {
-                        pool = launch(fw, agent, task, pool);
+            try {
+                switch (op.getType()) {
+                    case LAUNCH -> {
+                        for (TaskInfo task : op.getLaunch().getTaskInfosList()) {
+                            pool = launch(fw, agent, task, pool);
+                        }
                     }
+                    case RESERVE -> pool = reservations.reserve(fw, agent, op.getReserve().getResourcesList(), pool);
+                    case UNRESERVE -> pool = reservations.unreserve(fw, agent, op.getUnreserve().getResourcesList(), pool);
+                    case CREATE -> pool = reservations.create(fw, agent, op.getCreate().getVolumesList(), pool);
+                    case DESTROY -> pool = reservations.destroy(fw, agent, op.getDestroy().getVolumesList(), pool);
+                    default -> LOG.warn("framework {}: offer operation {} is not supported by mesos-local yet; dropped",
+                            fw.id.getValue(), op.getType());
                 }
-                default -> LOG.warn("framework {}: offer operation {} is not supported by mesos-local yet; dropped",
-                        fw.id.getValue(), op.getType());
+            } catch (Reservations.InvalidOperation e) {
+                LOG.warn("framework {}: {} dropped: {}", fw.id.getValue(), op.getType(), e.getMessage());
             }
+            agent = agents.get(agent.id().getValue()); // operations may have changed its total
         }
         refuse(fw, agent.id().getValue(), accept.hasFilters() ? accept.getFilters() : null);
     }
@@ -644,7 +655,7 @@ public final class LocalMaster implements AutoCloseable {
                 if (refusedUntil != null && refusedUntil > now) {
                     continue;
                 }
-                Resources free = available(agent.id().getValue());
+                Resources free = available(agent.id().getValue()).offerableTo(fw.role().isEmpty() ? "*" : fw.role());
                 if (!free.allocatable()) {
                     continue;
                 }
@@ -656,7 +667,7 @@ public final class LocalMaster implements AutoCloseable {
                         .setUrl(org.apache.mesos.v1.Protos.URL.newBuilder().setScheme("http")
                                 .setAddress(Address.newBuilder().setHostname(agent.hostname()).setIp(config.host()).setPort(agent.port()))
                                 .setPath("/slave(1)"))
-                        .addAllResources(free.toProtos(fw.role().isEmpty() ? "*" : fw.role(), false))
+                        .addAllResources(free.toProtos("*", false))
                         .addAllAttributes(agent.agent().attributes())
                         .build();
                 offers.put(offer.getId().getValue(), new OfferEntry(offer, fw.id.getValue(), agent.id().getValue(), free));

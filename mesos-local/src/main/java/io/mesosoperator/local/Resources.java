@@ -1,61 +1,126 @@
 package io.mesosoperator.local;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.mesos.v1.Protos.Label;
+import org.apache.mesos.v1.Protos.Labels;
 import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.Value;
 
 /**
- * Unreserved agent resources as the allocator sees them: named scalars (cpus, mem, disk, gpus)
- * and the ports range set. Immutable; arithmetic returns new values.
+ * Agent resources as the master accounts for them: scalars (cpus, mem, disk, gpus) in slots that
+ * tell unreserved ("*") from dynamically reserved (role, principal, labels) and plain reserved disk
+ * from persistent volumes (persistence id, container path); and the unreserved ports range set.
+ * Uses the pre-refinement reservation format (`role` + `reservation`), as frameworks without the
+ * RESERVATION_REFINEMENT capability see it (mesos.proto "Resource Format"). Immutable.
  */
 final class Resources {
     private static final double EPSILON = 1e-6;
 
-    private final Map<String, Double> scalars;
-    private final List<long[]> ports; // sorted, disjoint [begin, end] ranges
+    /** Where a scalar amount lives. Unreserved slots have role "*" and nothing else. */
+    record Slot(String name, String role, String principal, String labels, String persistenceId, String containerPath) {
+        static Slot unreserved(String name) {
+            return new Slot(name, "*", "", "", "", "");
+        }
 
-    private Resources(Map<String, Double> scalars, List<long[]> ports) {
+        boolean reserved() {
+            return !role.equals("*");
+        }
+
+        boolean volume() {
+            return !persistenceId.isEmpty();
+        }
+
+        /** The same amount without its persistence: the reserved disk a volume is created on. */
+        Slot withoutVolume() {
+            return new Slot(name, role, principal, labels, "", "");
+        }
+
+        /** The same amount unreserved: what a reservation is taken from. */
+        Slot asUnreserved() {
+            return unreserved(name);
+        }
+    }
+
+    private static final Comparator<Slot> ORDER = Comparator.comparing(Slot::role).thenComparing(Slot::labels)
+            .thenComparing(Slot::persistenceId).thenComparing(Slot::name);
+
+    private final Map<Slot, Double> scalars;
+    private final List<long[]> ports; // unreserved, sorted, disjoint [begin, end] ranges
+
+    private Resources(Map<Slot, Double> scalars, List<long[]> ports) {
         this.scalars = scalars;
         this.ports = ports;
     }
 
     static Resources empty() {
-        return new Resources(new TreeMap<>(), List.of());
+        return new Resources(new TreeMap<>(ORDER), List.of());
     }
 
     static Resources of(double cpus, double memMb, double diskMb, long portsBegin, long portsEnd) {
-        Map<String, Double> s = new TreeMap<>();
-        s.put("cpus", cpus);
-        s.put("mem", memMb);
-        s.put("disk", diskMb);
+        Map<Slot, Double> s = new TreeMap<>(ORDER);
+        s.put(Slot.unreserved("cpus"), cpus);
+        s.put(Slot.unreserved("mem"), memMb);
+        s.put(Slot.unreserved("disk"), diskMb);
         return new Resources(s, portsEnd >= portsBegin ? List.of(new long[] {portsBegin, portsEnd}) : List.of());
     }
 
     static Resources from(List<Resource> resources) {
-        Resources r = empty();
+        Map<Slot, Double> s = new TreeMap<>(ORDER);
+        List<long[]> p = new ArrayList<>();
         for (Resource resource : resources) {
             if (resource.getType() == Value.Type.SCALAR) {
-                Map<String, Double> s = new TreeMap<>(r.scalars);
-                s.merge(resource.getName(), resource.getScalar().getValue(), Double::sum);
-                r = new Resources(s, r.ports);
+                s.merge(slotOf(resource), resource.getScalar().getValue(), Double::sum);
             } else if (resource.getType() == Value.Type.RANGES && resource.getName().equals("ports")) {
-                List<long[]> ranges = new ArrayList<>(r.ports);
-                resource.getRanges().getRangeList().forEach(x -> ranges.add(new long[] {x.getBegin(), x.getEnd()}));
-                r = new Resources(r.scalars, normalize(ranges));
+                resource.getRanges().getRangeList().forEach(x -> p.add(new long[] {x.getBegin(), x.getEnd()}));
             }
         }
-        return r;
+        return new Resources(s, normalize(p));
     }
 
+    static Slot slotOf(Resource r) {
+        String role = r.getReservationsCount() > 0 ? r.getReservations(r.getReservationsCount() - 1).getRole()
+                : r.hasRole() ? r.getRole() : "*";
+        String principal = "";
+        Labels labels = Labels.getDefaultInstance();
+        if (r.hasReservation()) {
+            principal = r.getReservation().getPrincipal();
+            labels = r.getReservation().getLabels();
+        } else if (r.getReservationsCount() > 0) {
+            principal = r.getReservations(r.getReservationsCount() - 1).getPrincipal();
+            labels = r.getReservations(r.getReservationsCount() - 1).getLabels();
+        }
+        String persistence = r.hasDisk() && r.getDisk().hasPersistence() ? r.getDisk().getPersistence().getId() : "";
+        String path = r.hasDisk() && r.getDisk().hasVolume() ? r.getDisk().getVolume().getContainerPath() : "";
+        return new Slot(r.getName(), role, principal, canonical(labels), persistence, path);
+    }
+
+    private static String canonical(Labels labels) {
+        return labels.getLabelsList().stream().map(l -> l.getKey() + "=" + l.getValue()).sorted()
+                .collect(Collectors.joining(";"));
+    }
+
+    /** Unreserved amount of a resource. */
     double scalar(String name) {
-        return scalars.getOrDefault(name, 0.0);
+        return scalars.getOrDefault(Slot.unreserved(name), 0.0);
+    }
+
+    double amount(Slot slot) {
+        return scalars.getOrDefault(slot, 0.0);
+    }
+
+    /** The volumes held here (slots with a persistence id). */
+    List<Slot> volumes() {
+        return scalars.keySet().stream().filter(Slot::volume).toList();
     }
 
     Resources plus(Resources other) {
-        Map<String, Double> s = new TreeMap<>(scalars);
+        Map<Slot, Double> s = new TreeMap<>(ORDER);
+        s.putAll(scalars);
         other.scalars.forEach((k, v) -> s.merge(k, v, Double::sum));
         List<long[]> p = new ArrayList<>(ports);
         p.addAll(other.ports);
@@ -63,9 +128,10 @@ final class Resources {
     }
 
     Resources minus(Resources other) {
-        Map<String, Double> s = new TreeMap<>(scalars);
+        Map<Slot, Double> s = new TreeMap<>(ORDER);
+        s.putAll(scalars);
         other.scalars.forEach((k, v) -> s.merge(k, -v, Double::sum));
-        s.replaceAll((k, v) -> Math.abs(v) < EPSILON ? 0.0 : v);
+        s.entrySet().removeIf(e -> Math.abs(e.getValue()) < EPSILON);
         List<long[]> p = new ArrayList<>();
         for (long[] range : ports) {
             List<long[]> pieces = List.of(range);
@@ -90,10 +156,10 @@ final class Resources {
         return new Resources(s, normalize(p));
     }
 
-    /** True when every scalar and every port of {@code other} is available here. */
+    /** True when every slot's amount and every port of {@code other} is available here. */
     boolean contains(Resources other) {
-        for (Map.Entry<String, Double> e : other.scalars.entrySet()) {
-            if (e.getValue() > scalar(e.getKey()) + EPSILON) {
+        for (Map.Entry<Slot, Double> e : other.scalars.entrySet()) {
+            if (e.getValue() > amount(e.getKey()) + EPSILON) {
                 return false;
             }
         }
@@ -106,38 +172,97 @@ final class Resources {
         return true;
     }
 
-    /** Mesos' minimum allocatable unit: 0.01 cpus or 32 MB of memory (src/master/constants.hpp). */
-    boolean allocatable() {
-        return scalar("cpus") >= 0.01 || scalar("mem") >= 32;
+    /** What a framework of {@code role} may be offered: unreserved, and what is reserved for its role. */
+    Resources offerableTo(String role) {
+        Map<Slot, Double> s = new TreeMap<>(ORDER);
+        scalars.forEach((k, v) -> {
+            if (!k.reserved() || k.role().equals(role)) {
+                s.put(k, v);
+            }
+        });
+        return new Resources(s, ports);
     }
 
-    List<Resource> toProtos(String role, boolean asAllocation) {
+    /** Mesos' minimum allocatable unit: 0.01 cpus or 32 MB of memory (src/master/constants.hpp). */
+    boolean allocatable() {
+        double cpus = 0;
+        double mem = 0;
+        for (Map.Entry<Slot, Double> e : scalars.entrySet()) {
+            cpus += e.getKey().name().equals("cpus") ? e.getValue() : 0;
+            mem += e.getKey().name().equals("mem") ? e.getValue() : 0;
+        }
+        return cpus >= 0.01 || mem >= 32 || !volumes().isEmpty();
+    }
+
+    /**
+     * As Resource messages. Offers (asAllocation false) carry `role` (and the reservation) but no
+     * allocation_info; what a framework was given (executor resources in SUBSCRIBED) carries only
+     * allocation_info for unreserved resources: so a real 1.12 master sends them to a framework
+     * without MULTI_ROLE (mesos-transcripts/README.md fact 13).
+     */
+    List<Resource> toProtos(String allocationRole, boolean asAllocation) {
         List<Resource> out = new ArrayList<>();
         if (!ports.isEmpty()) {
             Value.Ranges.Builder ranges = Value.Ranges.newBuilder();
             ports.forEach(r -> ranges.addRange(Value.Range.newBuilder().setBegin(r[0]).setEnd(r[1])));
-            out.add(resource(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES).setRanges(ranges), role, asAllocation));
+            out.add(decorate(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES).setRanges(ranges),
+                    Slot.unreserved("ports"), allocationRole, asAllocation));
         }
-        for (String name : List.of("cpus", "mem", "disk", "gpus")) {
-            double v = scalar(name);
+        List<Slot> slots = new ArrayList<>(scalars.keySet());
+        slots.sort(Comparator.comparing((Slot s) -> List.of("cpus", "mem", "disk", "gpus").indexOf(s.name()))
+                .thenComparing(ORDER));
+        for (Slot slot : slots) {
+            double v = scalars.get(slot);
             if (v > EPSILON) {
-                out.add(resource(Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
-                        .setScalar(Value.Scalar.newBuilder().setValue(round(v))), role, asAllocation));
+                out.add(decorate(Resource.newBuilder().setName(slot.name()).setType(Value.Type.SCALAR)
+                        .setScalar(Value.Scalar.newBuilder().setValue(round(v))), slot, allocationRole, asAllocation));
             }
         }
         return out;
     }
 
-    private static Resource resource(Resource.Builder b, String role, boolean asAllocation) {
-        // To a framework without MULTI_ROLE, offers carry only the deprecated `role`, while what it
-        // was given (executor resources in SUBSCRIBED) carries only allocation_info: so a real 1.12
-        // master sends them (mesos-transcripts/README.md fact 13).
+    private static Resource decorate(Resource.Builder b, Slot slot, String allocationRole, boolean asAllocation) {
         if (asAllocation) {
-            b.setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(role));
+            b.setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(allocationRole));
         } else {
-            b.setRole(role);
+            b.setRole(slot.role());
+        }
+        if (slot.reserved()) {
+            if (asAllocation) {
+                b.setRole(slot.role());
+            }
+            Resource.ReservationInfo.Builder reservation = Resource.ReservationInfo.newBuilder();
+            if (!slot.principal().isEmpty()) {
+                reservation.setPrincipal(slot.principal());
+            }
+            if (!slot.labels().isEmpty()) {
+                Labels.Builder labels = Labels.newBuilder();
+                for (String kv : slot.labels().split(";")) {
+                    String[] parts = kv.split("=", 2);
+                    labels.addLabels(Label.newBuilder().setKey(parts[0]).setValue(parts.length > 1 ? parts[1] : ""));
+                }
+                reservation.setLabels(labels);
+            }
+            b.setReservation(reservation);
+        }
+        if (slot.volume()) {
+            b.setDisk(Resource.DiskInfo.newBuilder()
+                    .setPersistence(Resource.DiskInfo.Persistence.newBuilder().setId(slot.persistenceId())
+                            .setPrincipal(slot.principal()))
+                    .setVolume(org.apache.mesos.v1.Protos.Volume.newBuilder().setContainerPath(slot.containerPath())
+                            .setMode(org.apache.mesos.v1.Protos.Volume.Mode.RW)));
         }
         return b.build();
+    }
+
+    /** Moves an amount between slots (RESERVE, UNRESERVE, CREATE, DESTROY). */
+    Resources move(Slot from, Slot to, double amount) {
+        Map<Slot, Double> s = new TreeMap<>(ORDER);
+        s.putAll(scalars);
+        s.merge(from, -amount, Double::sum);
+        s.merge(to, amount, Double::sum);
+        s.entrySet().removeIf(e -> Math.abs(e.getValue()) < EPSILON);
+        return new Resources(s, ports);
     }
 
     private static double round(double v) {
@@ -162,7 +287,9 @@ final class Resources {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        scalars.forEach((k, v) -> sb.append(k).append(':').append(round(v)).append(';'));
+        scalars.forEach((k, v) -> sb.append(k.name()).append(k.reserved() ? "(" + k.role() + ")" : "")
+                .append(k.volume() ? "[" + k.persistenceId() + ":" + k.containerPath() + "]" : "")
+                .append(':').append(round(v)).append(';'));
         ports.forEach(r -> sb.append("ports:[").append(r[0]).append('-').append(r[1]).append("];"));
         return sb.length() == 0 ? "{}" : sb.substring(0, sb.length() - 1);
     }
