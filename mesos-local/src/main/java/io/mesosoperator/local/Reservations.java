@@ -45,7 +45,7 @@ final class Reservations {
                 throw new InvalidOperation("Invalid RESERVE: " + r.getName() + ":" + amount + " is not available unreserved");
             }
             pool = pool.move(slot.asUnreserved(), slot, amount);
-            update(agent, agent.total().move(slot.asUnreserved(), slot, amount));
+            update(agent, total(agent).move(slot.asUnreserved(), slot, amount));
         }
         return pool;
     }
@@ -64,7 +64,7 @@ final class Reservations {
                         + slot.role() + " is not in the offers (in use?)");
             }
             pool = pool.move(slot, slot.asUnreserved(), amount);
-            update(agent, agent.total().move(slot, slot.asUnreserved(), amount));
+            update(agent, total(agent).move(slot, slot.asUnreserved(), amount));
         }
         return pool;
     }
@@ -85,7 +85,7 @@ final class Reservations {
             }
             requireFrameworkRole(fw, slot, "create a volume on");
             requirePrincipal(fw, slot);
-            boolean taken = agent.total().volumes().stream()
+            boolean taken = total(agent).volumes().stream()
                     .anyMatch(v -> v.role().equals(slot.role()) && v.persistenceId().equals(slot.persistenceId()));
             if (taken) {
                 throw new InvalidOperation("Persistence ID '" + slot.persistenceId() + "' is not unique");
@@ -96,7 +96,7 @@ final class Reservations {
                         + slot.role() + " with the same reservation in the offers");
             }
             pool = pool.move(slot.withoutVolume(), slot, amount);
-            update(agent, agent.total().move(slot.withoutVolume(), slot, amount));
+            update(agent, total(agent).move(slot.withoutVolume(), slot, amount));
             agent.agent().createVolume(slot.role(), slot.persistenceId());
             LOG.info("framework {} created volume {} ({} MB) on agent {}", fw.id.getValue(), slot.persistenceId(),
                     amount, agent.id().getValue());
@@ -114,11 +114,16 @@ final class Reservations {
                 throw new InvalidOperation("Persistent volumes in use, or not offered: " + slot.persistenceId());
             }
             pool = pool.move(slot, slot.withoutVolume(), amount);
-            update(agent, agent.total().move(slot, slot.withoutVolume(), amount));
+            update(agent, total(agent).move(slot, slot.withoutVolume(), amount));
             agent.agent().destroyVolume(slot.role(), slot.persistenceId());
             LOG.info("framework {} destroyed volume {} on agent {}", fw.id.getValue(), slot.persistenceId(), agent.id().getValue());
         }
         return pool;
+    }
+
+    /** The agent's current total: several resources of one operation each change it in turn. */
+    private Resources total(LocalMaster.AgentEntry agent) {
+        return agents.get(agent.id().getValue()).total();
     }
 
     private void update(LocalMaster.AgentEntry agent, Resources total) {

@@ -44,7 +44,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         List<Reconciler> kinds = List.of(new ServiceReconciler(recovery));
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);
-        operator = new Operator(store, kinds, executor, Clock.systemUTC());
+        operator = new Operator(store, kinds, executor, new Operator.Identity(m.frameworkName, m.role, m.principal),
+                Clock.systemUTC());
         MesosClient mesos = new MesosClient(new MesosClient.Settings(m.master, ContentType.parse(m.contentType),
                 frameworkInfo(m), Duration.ofMillis(500), Duration.ofSeconds(15), Optional.ofNullable(m.principal),
                 readSecret(m.secretFile)),

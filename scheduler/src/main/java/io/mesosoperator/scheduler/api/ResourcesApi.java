@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.scheduler.reconcile.Operator;
 import io.mesosoperator.scheduler.reconcile.ResourceStatus;
 import io.mesosoperator.scheduler.spec.InvalidSpecException;
+import io.mesosoperator.scheduler.spec.ParsedDocument;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.spec.SpecParser;
@@ -45,14 +46,18 @@ public final class ResourcesApi {
     @Consumes(MediaType.WILDCARD)
     public Response apply(String body) {
         ObjectNode validated;
+        ParsedDocument document;
         try {
-            validated = validator.validate(SpecParser.parse(body));
+            document = SpecParser.parse(body);
+            validated = validator.validate(document);
         } catch (InvalidSpecException e) {
             return ApiErrors.of(422, e.errors());
         }
         Operator.Applied applied;
         try {
             applied = operator.apply(validated);
+        } catch (InvalidSpecException e) {
+            return ApiErrors.of(422, SpecValidator.locate(document, e.errors()));
         } catch (ZkStore.StoreException e) {
             return ApiErrors.of(503, "not stored, ZooKeeper is unavailable: " + e.getMessage());
         }

@@ -24,11 +24,33 @@ public final class OfferMatcher {
     /** Placements per offer id; offers without any are to be declined. */
     public record Result(Map<String, List<Placement>> placements, List<PodSpec> unplaced) {}
 
+    /** Where stateful pods may go: only to the agent holding their reservation, taking cpus/mem from it. */
+    public interface Constraints {
+        Constraints NONE = new Constraints() { };
+
+        /** False when the offer cannot take the pod at all. */
+        default boolean eligible(PodSpec pod, Offer offer) {
+            return true;
+        }
+
+        /** True when the pod's cpus, mem and volume come from a reservation this offer holds. */
+        default boolean reserved(PodSpec pod, Offer offer) {
+            return false;
+        }
+    }
+
+    public static Result match(List<PodSpec> pending, List<Offer> offers, double executorCpus, double executorMemMb,
+                               ToIntBiFunction<PodSpec, String> activeOnAgent) {
+        return match(pending, offers, executorCpus, executorMemMb, activeOnAgent, Constraints.NONE);
+    }
+
     /**
      * @param activeOnAgent how many tasks of the pod's resource already run on an agent
      */
     public static Result match(List<PodSpec> pending, List<Offer> offers, double executorCpus, double executorMemMb,
-                               ToIntBiFunction<PodSpec, String> activeOnAgent) {
+                               ToIntBiFunction<PodSpec, String> activeOnAgent, Constraints constraints) {
+        Map<String, Offer> byId = new LinkedHashMap<>();
+        offers.forEach(o -> byId.put(o.getId().getValue(), o));
         Map<String, Remaining> remaining = new LinkedHashMap<>();
         for (Offer offer : offers) {
             remaining.put(offer.getId().getValue(), Remaining.of(offer));
@@ -39,8 +61,11 @@ public final class OfferMatcher {
         for (PodSpec pod : pending) {
             Remaining best = null;
             int bestLoad = Integer.MAX_VALUE;
+            Need bestNeed = null;
             for (Remaining r : remaining.values()) {
-                if (!r.fits(pod, executorCpus, executorMemMb)) {
+                Offer offer = byId.get(r.offerId);
+                Need need = Need.of(pod, constraints.reserved(pod, offer), executorCpus, executorMemMb);
+                if (!constraints.eligible(pod, offer) || !r.fits(need)) {
                     continue;
                 }
                 String agentKey = pod.resource() + "@" + r.agentId;
@@ -48,17 +73,27 @@ public final class OfferMatcher {
                 if (load < bestLoad) {
                     best = r;
                     bestLoad = load;
+                    bestNeed = need;
                 }
             }
             if (best == null) {
                 unplaced.add(pod);
                 continue;
             }
-            List<Long> ports = best.take(pod, executorCpus, executorMemMb);
+            List<Long> ports = best.take(bestNeed);
             placements.computeIfAbsent(best.offerId, k -> new ArrayList<>()).add(new Placement(pod, ports));
             placedOnAgent.merge(pod.resource() + "@" + best.agentId, 1, Integer::sum);
         }
         return new Result(placements, unplaced);
+    }
+
+    /** What a pod takes from an offer's unreserved resources. */
+    private record Need(double cpus, double mem, double disk, int ports) {
+        static Need of(PodSpec pod, boolean reserved, double executorCpus, double executorMem) {
+            double volume = pod.volume() == null || reserved ? 0 : pod.volume().sizeMb();
+            return new Need((reserved ? 0 : pod.cpus()) + executorCpus, (reserved ? 0 : pod.memMb()) + executorMem,
+                    pod.diskMb() + volume, pod.portNames().size());
+        }
     }
 
     /** What is left of one offer while placing. */
@@ -79,7 +114,7 @@ public final class OfferMatcher {
             Remaining r = new Remaining(offer.getId().getValue(), offer.getAgentId().getValue());
             for (Resource res : offer.getResourcesList()) {
                 if (res.hasReservation() || res.getReservationsCount() > 0 || res.hasDisk()) {
-                    continue; // reserved resources and volumes belong to stateful kinds (later)
+                    continue; // reserved resources are matched by the Constraints, not counted here
                 }
                 switch (res.getName()) {
                     case "cpus" -> r.cpus += res.getScalar().getValue();
@@ -96,20 +131,18 @@ public final class OfferMatcher {
             return r;
         }
 
-        boolean fits(PodSpec pod, double executorCpus, double executorMem) {
+        boolean fits(Need need) {
             long freePorts = ports.stream().mapToLong(p -> p[1] - p[0] + 1).sum();
-            return cpus + 1e-9 >= pod.cpus() + executorCpus
-                    && mem + 1e-9 >= pod.memMb() + executorMem
-                    && disk + 1e-9 >= pod.diskMb()
-                    && freePorts >= pod.portNames().size();
+            return cpus + 1e-9 >= need.cpus() && mem + 1e-9 >= need.mem() && disk + 1e-9 >= need.disk()
+                    && freePorts >= need.ports();
         }
 
-        List<Long> take(PodSpec pod, double executorCpus, double executorMem) {
-            cpus -= pod.cpus() + executorCpus;
-            mem -= pod.memMb() + executorMem;
-            disk -= pod.diskMb();
+        List<Long> take(Need need) {
+            cpus -= need.cpus();
+            mem -= need.mem();
+            disk -= need.disk();
             List<Long> taken = new ArrayList<>();
-            while (taken.size() < pod.portNames().size()) {
+            while (taken.size() < need.ports()) {
                 long[] first = ports.get(0);
                 taken.add(first[0]);
                 if (first[0] == first[1]) {

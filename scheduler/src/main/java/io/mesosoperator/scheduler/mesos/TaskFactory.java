@@ -35,16 +35,20 @@ public final class TaskFactory {
     public record ExecutorSettings(String javaCommand, String executorUri, double cpus, double memMb) {}
 
     private final ExecutorSettings executor;
+    private final String frameworkName;
 
-    public TaskFactory(ExecutorSettings executor) {
+    public TaskFactory(ExecutorSettings executor, String frameworkName) {
         this.executor = executor;
+        this.frameworkName = frameworkName;
     }
 
     public static String newTaskId(PodSpec pod) {
         return pod.name() + "." + UUID.randomUUID();
     }
 
-    public TaskInfo build(String taskId, OfferMatcher.Placement placement, AgentID agent, FrameworkID framework) {
+    /** @param reservation where a stateful pod's cpus, mem and volume are reserved; null for stateless pods */
+    public TaskInfo build(String taskId, OfferMatcher.Placement placement, AgentID agent, FrameworkID framework,
+                          io.mesosoperator.scheduler.reconcile.ReservationRecord reservation) {
         PodSpec pod = placement.pod();
         Environment.Builder env = Environment.newBuilder();
         pod.env().forEach((k, v) -> env.addVariables(variable(k, v)));
@@ -69,8 +73,6 @@ public final class TaskFactory {
                 .setName(pod.name())
                 .setTaskId(TaskID.newBuilder().setValue(taskId))
                 .setAgentId(agent)
-                .addResources(scalar("cpus", pod.cpus()))
-                .addResources(scalar("mem", pod.memMb()))
                 // Mesos forbids both CommandInfo and ExecutorInfo on a task: the command travels
                 // in TaskInfo.data, and the agent fetches its artifacts with the executor's.
                 .setData(command.toByteString())
@@ -81,6 +83,13 @@ public final class TaskFactory {
                         .addLabels(label(RESOURCE_LABEL, pod.resource().toString()))
                         .addLabels(label(INSTANCE_LABEL, Integer.toString(pod.instance())))
                         .addLabels(label(CONFIG_LABEL, pod.configHash())));
+        if (reservation == null) {
+            task.addResources(scalar("cpus", pod.cpus())).addResources(scalar("mem", pod.memMb()));
+        } else {
+            task.addResources(ReservedResources.reserved("cpus", reservation.cpus(), reservation, frameworkName))
+                    .addResources(ReservedResources.reserved("mem", reservation.mem(), reservation, frameworkName))
+                    .addResources(ReservedResources.volume(reservation, frameworkName));
+        }
         if (pod.diskMb() > 0) {
             task.addResources(scalar("disk", pod.diskMb()));
         }

@@ -3,6 +3,7 @@ package io.mesosoperator.scheduler.reconcile;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.scheduler.mesos.MesosClient;
 import io.mesosoperator.scheduler.mesos.OfferMatcher;
+import io.mesosoperator.scheduler.mesos.ReservedResources;
 import io.mesosoperator.scheduler.mesos.TaskFactory;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
@@ -62,7 +63,11 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
     private static final int EVENTS_KEPT = 30;
     private static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
 
+    /** Who the operator is to Mesos: its role, principal and framework name (labels its reservations). */
+    public record Identity(String frameworkName, String role, String principal) {}
+
     private final ZkStore store;
+    private final Identity identity;
     private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
     private final TaskFactory taskFactory;
     private final TaskFactory.ExecutorSettings executor;
@@ -84,16 +89,22 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
     // loop thread only
     private final Map<ResourceKey, Map<Integer, PodSpec>> pending = new TreeMap<>();
     private final Map<String, Long> lastHeardNanos = new HashMap<>();
+    /** Reservations of stateful instances, by "Kind/name#instance". */
+    private final Map<String, ReservationRecord> reservations = new HashMap<>();
+    /** Agents that may hold reservations no instance owns any more, to destroy and unreserve. */
+    private final Set<String> cleanupAgents = new HashSet<>();
     private boolean suppressed;
     private long lastReviveNanos;
     private Set<String> unreconciled = new HashSet<>();
     private long reconcileStartNanos;
 
-    public Operator(ZkStore store, Collection<Reconciler> kinds, TaskFactory.ExecutorSettings executor, Clock clock) {
+    public Operator(ZkStore store, Collection<Reconciler> kinds, TaskFactory.ExecutorSettings executor, Identity identity,
+                    Clock clock) {
         this.store = store;
+        this.identity = identity;
         kinds.forEach(r -> reconcilers.put(r.kind().kind(), r));
         this.executor = executor;
-        this.taskFactory = new TaskFactory(executor);
+        this.taskFactory = new TaskFactory(executor, identity.frameworkName());
         this.clock = clock;
     }
 
@@ -103,7 +114,9 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
         store.loadResources().forEach(r -> resources.put(r.key(), r));
         statuses.putAll(store.loadStatuses());
         tasks.putAll(store.loadTasks());
-        LOG.info("loaded {} resource(s) and {} task record(s) from ZooKeeper", resources.size(), tasks.size());
+        store.loadReservations().forEach(r -> reservations.put(reservationKey(r.resourceKey(), r.instance()), r));
+        LOG.info("loaded {} resource(s), {} task record(s) and {} reservation(s) from ZooKeeper", resources.size(),
+                tasks.size(), reservations.size());
         loop.scheduleWithFixedDelay(this::resyncAll, RESYNC_INTERVAL.toMillis(), RESYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         loop.scheduleWithFixedDelay(this::reconcileUnreachable, UNREACHABLE_RECONCILE_INTERVAL.toMillis(),
                 UNREACHABLE_RECONCILE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -165,6 +178,11 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
     public synchronized Applied apply(ObjectNode validated) {
         ResourceKey key = new ResourceKey(validated.path("kind").asText(), validated.path("metadata").path("name").asText());
         Resource current = resources.get(key);
+        List<io.mesosoperator.scheduler.spec.FieldError> problems =
+                reconcilers.get(key.kind()).check(new Resource(validated), identity.role());
+        if (!problems.isEmpty()) {
+            throw new io.mesosoperator.scheduler.spec.InvalidSpecException(problems);
+        }
         SpecChange change = SpecChange.classify(current == null ? null : current.spec(), validated.path("spec"),
                 reconcilers.get(key.kind()).kind());
         if (change == SpecChange.NO_OP && current.metadata().path("labels").equals(validated.path("metadata").path("labels"))) {
@@ -271,6 +289,7 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
                         kill(t, "resource deleted");
                     }
                 }
+                releaseReservations(key, 0, own);
                 if (own.isEmpty()) {
                     events.remove(key);
                 }
@@ -302,6 +321,7 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
                             result.status().replicas());
                 }
             }
+            releaseReservations(key, result.status().replicas(), own);
             if (result.requeueAfter() != null) {
                 loop.schedule(() -> enqueue(key), Math.max(10, result.requeueAfter().toMillis()), TimeUnit.MILLISECONDS);
             }
@@ -313,6 +333,33 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
             loop.schedule(() -> enqueue(key), 5, TimeUnit.SECONDS);
         } finally {
             MDC.remove("resource");
+        }
+    }
+
+    private static String reservationKey(ResourceKey key, int instance) {
+        return key + "#" + instance;
+    }
+
+    /**
+     * Instances at or beyond {@code desired} are gone for good once no task of theirs runs: their
+     * reservation record is dropped, and the reservation and volume are destroyed when next offered.
+     */
+    private void releaseReservations(ResourceKey key, int desired, List<TaskRecord> own) {
+        List<ReservationRecord> gone = reservations.values().stream()
+                .filter(r -> r.resource().equals(key.toString()) && r.instance() >= desired)
+                .filter(r -> own.stream().noneMatch(t -> t.instance() == r.instance() && !t.terminal()))
+                .toList();
+        for (ReservationRecord r : gone) {
+            store.deleteReservation(key, r.instance());
+            reservations.remove(reservationKey(key, r.instance()));
+            cleanupAgents.add(r.agentId());
+            LOG.info("instance {} of {} is gone: releasing its reservation and volume {} on agent {}", r.instance(), key,
+                    r.persistenceId(), r.agentId());
+            record(key, "Normal", "ReleasingVolume", "instance " + r.instance() + ": volume " + r.persistenceId()
+                    + " on agent " + r.agentId() + " will be destroyed");
+        }
+        if (!gone.isEmpty()) {
+            revive();
         }
     }
 
@@ -333,15 +380,8 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
 
     private void offers(List<Offer> offers) {
         List<PodSpec> waiting = pending.values().stream().flatMap(m -> m.values().stream()).toList();
-        if (waiting.isEmpty()) {
-            decline(offers, 120);
-            if (!suppressed) {
-                suppressed = true;
-                send(Call.newBuilder().setType(Call.Type.SUPPRESS).setSuppress(Call.Suppress.getDefaultInstance()));
-                LOG.debug("nothing waits for resources: suppressed offers");
-            }
-            return;
-        }
+        Map<String, Map<String, ReservedResources.Held>> held = new HashMap<>();
+        offers.forEach(o -> held.put(o.getId().getValue(), ReservedResources.held(o, identity.frameworkName())));
         Map<String, Map<String, Integer>> load = new HashMap<>();
         for (TaskRecord t : tasks.values()) {
             if (!t.terminal() && t.agentId() != null) {
@@ -349,37 +389,134 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
             }
         }
         OfferMatcher.Result match = OfferMatcher.match(waiting, offers, executor.cpus(), executor.memMb(),
-                (pod, agent) -> load.getOrDefault(pod.resource().toString(), Map.of()).getOrDefault(agent, 0));
+                (pod, agent) -> load.getOrDefault(pod.resource().toString(), Map.of()).getOrDefault(agent, 0),
+                new OfferMatcher.Constraints() {
+                    @Override
+                    public boolean eligible(PodSpec pod, Offer offer) {
+                        ReservationRecord r = reservations.get(reservationKey(pod.resource(), pod.instance()));
+                        return r == null || r.agentId().equals(offer.getAgentId().getValue());
+                    }
+
+                    @Override
+                    public boolean reserved(PodSpec pod, Offer offer) {
+                        ReservationRecord r = reservations.get(reservationKey(pod.resource(), pod.instance()));
+                        ReservedResources.Held h = r == null ? null
+                                : held.get(offer.getId().getValue()).get(pod.resource() + "#" + pod.instance());
+                        return h != null && h.cpus() + 1e-9 >= r.cpus() && h.mem() + 1e-9 >= r.mem()
+                                && (h.volume() != null || h.disk() + 1e-9 >= r.diskMb());
+                    }
+                });
         String now = clock.instant().toString();
         List<Offer> unused = new ArrayList<>();
         for (Offer offer : offers) {
-            List<OfferMatcher.Placement> placements = match.placements().get(offer.getId().getValue());
-            if (placements == null) {
+            List<Offer.Operation> operations = new ArrayList<>(cleanupOrphans(offer, held.get(offer.getId().getValue())));
+            cleanupAgents.remove(offer.getAgentId().getValue());
+            List<OfferMatcher.Placement> placements = match.placements().getOrDefault(offer.getId().getValue(), List.of());
+            Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
+            for (OfferMatcher.Placement p : placements) {
+                PodSpec pod = p.pod();
+                ReservationRecord reservation = pod.volume() == null ? null
+                        : reserveFor(pod, offer, held.get(offer.getId().getValue()), operations, now);
+                String taskId = TaskFactory.newTaskId(pod);
+                TaskInfo task = taskFactory.build(taskId, p, offer.getAgentId(), offer.getFrameworkId(), reservation);
+                TaskRecord record = TaskRecord.staging(taskId, pod.resource(), pod.instance(), pod.configHash(),
+                        offer.getAgentId().getValue(), now);
+                store.putTask(record); // before the launch leaves: a crash now is found by reconciliation
+                tasks.put(taskId, record);
+                pending.getOrDefault(pod.resource(), new HashMap<>()).remove(pod.instance());
+                launch.addTaskInfos(task);
+                LOG.info("launching {} on agent {} ({})", taskId, offer.getAgentId().getValue(), offer.getHostname());
+                record(pod.resource(), "Normal", "Launching", "instance " + pod.instance() + " as task " + taskId
+                        + " on agent " + offer.getAgentId().getValue());
+            }
+            if (launch.getTaskInfosCount() > 0) {
+                operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH).setLaunch(launch).build());
+            }
+            if (operations.isEmpty()) {
                 unused.add(offer);
                 continue;
             }
-            Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
-            for (OfferMatcher.Placement p : placements) {
-                String taskId = TaskFactory.newTaskId(p.pod());
-                TaskInfo task = taskFactory.build(taskId, p, offer.getAgentId(), offer.getFrameworkId());
-                TaskRecord record = TaskRecord.staging(taskId, p.pod().resource(), p.pod().instance(),
-                        p.pod().configHash(), offer.getAgentId().getValue(), now);
-                store.putTask(record); // before the launch leaves: a crash now is found by reconciliation
-                tasks.put(taskId, record);
-                pending.getOrDefault(p.pod().resource(), new HashMap<>()).remove(p.pod().instance());
-                launch.addTaskInfos(task);
-                LOG.info("launching {} on agent {} ({})", taskId, offer.getAgentId().getValue(), offer.getHostname());
-                record(p.pod().resource(), "Normal", "Launching", "instance " + p.pod().instance() + " as task " + taskId
-                        + " on agent " + offer.getAgentId().getValue());
-            }
             send(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
                     .addOfferIds(offer.getId())
-                    .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH).setLaunch(launch))
+                    .addAllOperations(operations)
                     .setFilters(Filters.newBuilder().setRefuseSeconds(1))));
         }
         pending.values().removeIf(Map::isEmpty);
+        boolean nothingWaits = pending.isEmpty() && cleanupAgents.isEmpty();
         // what still waits did not fit these offers: look again soon, not at once
-        decline(unused, pending.isEmpty() ? 120 : 5);
+        decline(unused, nothingWaits ? 120 : 5);
+        if (nothingWaits && !suppressed) {
+            suppressed = true;
+            send(Call.newBuilder().setType(Call.Type.SUPPRESS).setSuppress(Call.Suppress.getDefaultInstance()));
+            LOG.debug("nothing waits for resources: suppressed offers");
+        }
+    }
+
+    /**
+     * The reservation a stateful pod launches on. A new instance gets one here: the record is
+     * stored first, then RESERVE and CREATE go ahead of its LAUNCH. An instance whose volume is
+     * missing from its reserved disk (CREATE dropped) gets CREATE again.
+     */
+    private ReservationRecord reserveFor(PodSpec pod, Offer offer, Map<String, ReservedResources.Held> held,
+                                         List<Offer.Operation> operations, String now) {
+        String key = reservationKey(pod.resource(), pod.instance());
+        ReservationRecord r = reservations.get(key);
+        ReservedResources.Held h = held.get(pod.resource() + "#" + pod.instance());
+        boolean holdsReservation = r != null && h != null && h.cpus() + 1e-9 >= r.cpus() && h.mem() + 1e-9 >= r.mem();
+        if (!holdsReservation) {
+            if (r != null) {
+                LOG.warn("reservation of {} on agent {} is gone; reserving again with a new, empty volume", key, r.agentId());
+                record(pod.resource(), "Warning", "VolumeLost", "instance " + pod.instance() + ": reservation on agent "
+                        + r.agentId() + " was gone; a new volume is created");
+            }
+            r = new ReservationRecord(pod.resource().toString(), pod.instance(), offer.getAgentId().getValue(),
+                    identity.role(), identity.principal(), pod.name() + "-" + UUID.randomUUID().toString().substring(0, 8),
+                    pod.volume().containerPath(), pod.cpus(), pod.memMb(), pod.volume().sizeMb(), now);
+            store.putReservation(r);
+            reservations.put(key, r);
+            operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.RESERVE)
+                    .setReserve(Offer.Operation.Reserve.newBuilder()
+                            .addAllResources(ReservedResources.toReserve(r, identity.frameworkName()))).build());
+            record(pod.resource(), "Normal", "Reserving", "instance " + pod.instance() + ": reserving cpus, mem and a "
+                    + r.diskMb() + " MB volume " + r.persistenceId() + " on agent " + r.agentId());
+        }
+        if (h == null || h.volume() == null) {
+            operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.CREATE)
+                    .setCreate(Offer.Operation.Create.newBuilder()
+                            .addVolumes(ReservedResources.volume(r, identity.frameworkName()))).build());
+        }
+        return r;
+    }
+
+    /** Reservations of this framework that no instance owns any more: DESTROY their volume, UNRESERVE the rest. */
+    private List<Offer.Operation> cleanupOrphans(Offer offer, Map<String, ReservedResources.Held> held) {
+        List<Offer.Operation> operations = new ArrayList<>();
+        for (ReservedResources.Held h : held.values()) {
+            ReservationRecord owner = reservations.get(ResourceKey.parse(h.resource()) + "#" + h.instance());
+            if (owner != null && owner.agentId().equals(offer.getAgentId().getValue())) {
+                continue;
+            }
+            List<org.apache.mesos.v1.Protos.Resource> unreserve = new ArrayList<>();
+            for (org.apache.mesos.v1.Protos.Resource res : h.resources()) {
+                if (res.hasDisk() && res.getDisk().hasPersistence()) {
+                    operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.DESTROY)
+                            .setDestroy(Offer.Operation.Destroy.newBuilder().addVolumes(res)).build());
+                    unreserve.add(res.toBuilder().clearDisk().build());
+                } else {
+                    unreserve.add(res);
+                }
+            }
+            operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.UNRESERVE)
+                    .setUnreserve(Offer.Operation.Unreserve.newBuilder().addAllResources(unreserve)).build());
+            LOG.info("destroying and unreserving what {} instance {} held on agent {}", h.resource(), h.instance(),
+                    offer.getAgentId().getValue());
+            ResourceKey key = ResourceKey.parse(h.resource());
+            if (resources.containsKey(key)) {
+                record(key, "Normal", "VolumeDestroyed", "instance " + h.instance() + ": reservation and volume on agent "
+                        + offer.getAgentId().getValue() + " released");
+            }
+        }
+        return operations;
     }
 
     private void decline(List<Offer> offers, double refuseSeconds) {

@@ -22,12 +22,16 @@ public record PodSpec(
         List<String> portNames,
         HealthCheckSpec healthCheck,
         Duration killGracePeriod,
-        String configHash) {
+        String configHash,
+        Volume volume) {
 
     /** "hello-0": the stable name of the instance; task ids start with it. */
     public String name() {
         return resource.name() + "-" + instance;
     }
+
+    /** A persistent volume of this instance; null for stateless pods. */
+    public record Volume(double sizeMb, String containerPath) {}
 
     /** An artifact the agent fetches into the sandbox. */
     public record Artifact(String value, boolean extract, boolean executable, String outputFile) {}

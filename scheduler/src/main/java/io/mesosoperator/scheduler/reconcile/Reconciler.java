@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.reconcile;
 
+import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
 import java.time.Instant;
@@ -15,6 +16,11 @@ public interface Reconciler {
     KindDefinition kind();
 
     ReconcileResult reconcile(Resource resource, Observed observed, Instant now);
+
+    /** Checks beyond the schema (cross-field, against the operator's Mesos role); empty when fine. */
+    default List<FieldError> check(Resource resource, String role) {
+        return List.of();
+    }
 
     /** What the operator observed of one resource when reconciling it. */
     record Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight) {}

@@ -9,6 +9,7 @@ import io.mesosoperator.scheduler.reconcile.InstanceSet;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.reconcile.ReconcileResult;
 import io.mesosoperator.scheduler.reconcile.Reconciler;
+import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
 import java.time.Duration;
@@ -40,6 +41,23 @@ public final class ServiceReconciler implements Reconciler {
         return InstanceSet.reconcile(resource, pods(resource), observed, policy, now);
     }
 
+    /** What the schema cannot say: cross-field rules, and what the operator's configuration allows. */
+    @Override
+    public List<FieldError> check(Resource resource, String role) {
+        ServiceSpec spec = parse(resource.spec());
+        List<FieldError> errors = new ArrayList<>();
+        if (spec.volume() != null && "*".equals(role)) {
+            errors.add(FieldError.of("spec.volume", "persistent volumes need a Mesos role other than \"*\";"
+                    + " set mesos.role in the operator's configuration"));
+        }
+        if (spec.healthCheck() != null && spec.healthCheck().portName() != null
+                && (spec.ports() == null || spec.ports().stream().noneMatch(p -> p.name().equals(spec.healthCheck().portName())))) {
+            errors.add(FieldError.of("spec.healthCheck.portName", "'" + spec.healthCheck().portName()
+                    + "' is not one of spec.ports[].name"));
+        }
+        return errors;
+    }
+
     static List<PodSpec> pods(Resource resource) {
         ServiceSpec spec = parse(resource.spec());
         String hash = ConfigHash.of(resource.spec(), KIND.scaleFields());
@@ -53,7 +71,8 @@ public final class ServiceReconciler implements Reconciler {
         for (int i = 0; i < spec.instances(); i++) {
             pods.add(new PodSpec(resource.key(), i, spec.cpus(), spec.mem(), spec.disk(), spec.command(),
                     spec.env() == null ? Map.of() : spec.env(), uris, ports, health,
-                    Duration.ofMillis((long) (spec.killGracePeriodSeconds() * 1000)), hash));
+                    Duration.ofMillis((long) (spec.killGracePeriodSeconds() * 1000)), hash,
+                    spec.volume() == null ? null : new PodSpec.Volume(spec.volume().sizeMb(), spec.volume().containerPath())));
         }
         return pods;
     }

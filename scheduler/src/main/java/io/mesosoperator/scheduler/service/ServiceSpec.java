@@ -10,6 +10,7 @@ public record ServiceSpec(
         double cpus,
         double mem,
         double disk,
+        Volume volume,
         String command,
         Map<String, String> env,
         List<JsonNode> uris,
@@ -18,6 +19,8 @@ public record ServiceSpec(
         double killGracePeriodSeconds) {
 
     public record Port(String name) {}
+
+    public record Volume(double sizeMb, String containerPath) {}
 
     public record HealthCheck(String type, Integer port, String portName, String path, String command,
                               double delaySeconds, double intervalSeconds, double timeoutSeconds,

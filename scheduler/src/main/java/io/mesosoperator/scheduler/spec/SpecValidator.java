@@ -98,6 +98,16 @@ public final class SpecValidator {
         return tree;
     }
 
+    /** Adds line and column, where the document has them, to errors found after validation. */
+    public static List<FieldError> locate(ParsedDocument document, List<FieldError> errors) {
+        List<FieldError> out = new ArrayList<>();
+        for (FieldError e : errors) {
+            String pointer = "/" + e.path().replaceAll("\\[(\\d+)]", ".$1").replace('.', '/');
+            out.add(e.line() != null ? e : located(document, pointer, e.path(), e.message()));
+        }
+        return out;
+    }
+
     private FieldError toFieldError(ParsedDocument document, ValidationMessage m) {
         String pointer = pointer(m.getInstanceLocation());
         String property = m.getProperty();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.reconcile.ReservationRecord;
 import io.mesosoperator.scheduler.reconcile.ResourceStatus;
 import io.mesosoperator.scheduler.reconcile.TaskRecord;
 import io.mesosoperator.scheduler.spec.Resource;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  *   ROOT/resources/KIND/NAME          accepted specs, with metadata.generation
  *   ROOT/status/KIND/NAME             their status
  *   ROOT/tasks/TASK_ID                task records, written before the launch is sent
+ *   ROOT/reservations/KIND/NAME/I     reservations and volumes of stateful instances
  * </pre>
  */
 public final class ZkStore implements AutoCloseable {
@@ -149,6 +151,37 @@ public final class ZkStore implements AutoCloseable {
         } catch (Exception e) {
             throw new StoreException("cannot delete task record " + taskId, e);
         }
+    }
+
+    // ---------------------------------------------------------------- reservations
+
+    public List<ReservationRecord> loadReservations() {
+        List<ReservationRecord> out = new ArrayList<>();
+        for (String kind : children(root + "/reservations")) {
+            for (String name : children(root + "/reservations/" + kind)) {
+                for (String instance : children(root + "/reservations/" + kind + "/" + name)) {
+                    read(root + "/reservations/" + kind + "/" + name + "/" + instance)
+                            .ifPresent(b -> out.add(parse(b, ReservationRecord.class)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public void putReservation(ReservationRecord r) {
+        write(reservationPath(r.resourceKey(), r.instance()), bytes(r));
+    }
+
+    public void deleteReservation(ResourceKey key, int instance) {
+        try {
+            client.delete().quietly().forPath(reservationPath(key, instance));
+        } catch (Exception e) {
+            throw new StoreException("cannot delete reservation record " + key + "/" + instance, e);
+        }
+    }
+
+    private String reservationPath(ResourceKey key, int instance) {
+        return root + "/reservations/" + key.kind() + "/" + key.name() + "/" + instance;
     }
 
     // ---------------------------------------------------------------- plumbing

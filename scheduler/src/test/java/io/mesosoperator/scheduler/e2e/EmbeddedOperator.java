@@ -181,12 +181,24 @@ final class EmbeddedOperator implements AutoCloseable {
 
     @Override
     public void close() {
+        close("e2e");
+    }
+
+    /** Stops everything; the operator's log is kept as target/e2e-logs/NAME.log for reading after a failure. */
+    void close(String name) {
         try {
             if (operator != null) {
                 operator.after();
             }
         } finally {
             cluster.close();
+            try {
+                Path kept = Files.createDirectories(Path.of("target", "e2e-logs"));
+                Files.copy(workDir.resolve("operator.log"), kept.resolve(name + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                // nothing to keep
+            }
         }
     }
 }

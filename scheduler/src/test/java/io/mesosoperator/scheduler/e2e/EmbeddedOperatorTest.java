@@ -25,6 +25,6 @@ abstract class EmbeddedOperatorTest {
 
     @AfterAll
     void stopEmbeddedOperator() {
-        env.close();
+        env.close(getClass().getSimpleName());
     }
 }

@@ -159,6 +159,12 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
             assertThat(err.path("message").asText()).isEqualTo("must be >= 0");
             assertThat(err.path("line").asInt()).isEqualTo(7);
         });
+        EmbeddedOperator.Reply volume = env.post("/v1/resources", "application/yaml",
+                spec(1).replace("mem: 32", "mem: 32\n  volume: {sizeMb: 10}"));
+        assertThat(volume.status()).isEqualTo(422);
+        assertThat(volume.body().path("errors").get(0).path("path").asText()).isEqualTo("spec.volume");
+        assertThat(volume.body().path("errors").get(0).path("message").asText()).contains("mesos.role");
+        assertThat(volume.body().path("errors").get(0).path("line").asInt()).isEqualTo(10);
         EmbeddedOperator.Reply json = env.post("/v1/resources", "application/json",
                 "{\"apiVersion\":\"mesos-operator.io/v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"},\"spec\":{}}");
         assertThat(json.status()).isEqualTo(422);

@@ -30,7 +30,7 @@ class OfferMatcherTest {
     }
 
     static PodSpec pod(int instance, double cpus, double mem, List<String> ports) {
-        return new PodSpec(KEY, instance, cpus, mem, 0, "x", Map.of(), List.of(), ports, null, Duration.ZERO, "h");
+        return new PodSpec(KEY, instance, cpus, mem, 0, "x", Map.of(), List.of(), ports, null, Duration.ZERO, "h", null);
     }
 
     @Test

@@ -32,7 +32,7 @@ class InstanceSetTest {
     static List<PodSpec> pods(int n, String hash) {
         List<PodSpec> pods = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            pods.add(new PodSpec(KEY, i, 0.1, 32, 0, "sleep 100", Map.of(), List.of(), List.of(), null, Duration.ofSeconds(1), hash));
+            pods.add(new PodSpec(KEY, i, 0.1, 32, 0, "sleep 100", Map.of(), List.of(), List.of(), null, Duration.ofSeconds(1), hash, null));
         }
         return pods;
     }
@@ -134,7 +134,7 @@ class InstanceSetTest {
     void healthCheckedPodsAreReadyOnlyWhenHealthy() {
         PodSpec.HealthCheckSpec check = new PodSpec.HealthCheckSpec("tcp", 80, null, null, null, 0, 1, 1, 3, 5);
         List<PodSpec> pods = List.of(new PodSpec(KEY, 0, 0.1, 32, 0, "x", Map.of(), List.of(), List.of(), check,
-                Duration.ZERO, "h1"));
+                Duration.ZERO, "h1", null));
         TaskRecord unknownHealth = task("a", 0, "TASK_RUNNING", "h1");
         ReconcileResult r = InstanceSet.reconcile(resource(1), pods,
                 new Reconciler.Observed(List.of(unknownHealth), null, Set.of()), POLICY, NOW);

@@ -34,7 +34,7 @@ class SpecValidationTest {
                         "spec.instances", "must be an integer, not a string", 6),
                 Arguments.of("unknown field", GOOD + "  colour: blue\n",
                         "spec.colour", "unknown field (allowed: command, cpus, disk, env, healthCheck, instances,"
-                                + " killGracePeriodSeconds, mem, ports, uris)", 8),
+                                + " killGracePeriodSeconds, mem, ports, uris, volume)", 8),
                 Arguments.of("missing command", GOOD.replace("  command: sleep 1000\n", ""),
                         "spec.command", "is required", 5),
                 Arguments.of("empty command", GOOD.replace("sleep 1000", "''"),

@@ -1,0 +1,93 @@
+package io.mesosoperator.scheduler.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Instances with a persistent volume: RESERVE + CREATE + LAUNCH on first start, relaunch onto
+ * the same agent and the same data after a crash, DESTROY + UNRESERVE when the instance is gone.
+ */
+class StatefulServiceE2ETest extends EmbeddedOperatorTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Override
+    EmbeddedOperator startEnvironment(Path dir) throws Exception {
+        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().config("mesos.role", "mesos-operator"));
+    }
+
+    static String spec(int instances) {
+        return """
+                apiVersion: mesos-operator.io/v1
+                kind: Service
+                metadata: {name: store}
+                spec:
+                  instances: %d
+                  mem: 32
+                  volume: {sizeMb: 64, containerPath: data}
+                  command: 'echo "$MESOS_TASK_ID" >> data/history; exec sleep 600'
+                  killGracePeriodSeconds: 1
+                """.formatted(instances);
+    }
+
+    private JsonNode instance(int i) {
+        return env.tasks("Service/store").stream().filter(t -> t.path("instance").asInt() == i)
+                .filter(t -> t.path("state").asText().equals("TASK_RUNNING")).findFirst().orElse(null);
+    }
+
+    private static Path volumeOf(JsonNode task) throws Exception {
+        return Path.of(task.path("sandbox").asText(), "data").toRealPath();
+    }
+
+    private void awaitReady(int n) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(env.get("/v1/resources/Service/store").body().path("status").path("readyReplicas").asInt()).isEqualTo(n);
+            assertThat(env.mesosRunningTasks()).hasSize(n);
+        });
+    }
+
+    @Test
+    void volumesFollowTheirInstanceAndAreDestroyedWithIt() throws Exception {
+        assertThat(env.post("/v1/resources", "application/yaml", spec(2)).status()).isEqualTo(201);
+        awaitReady(2);
+        JsonNode first = instance(0);
+        Path volume0 = volumeOf(first);
+        Path volume1 = volumeOf(instance(1));
+        assertThat(volume0.toString()).contains("/volumes/roles/mesos-operator/store-0-");
+        assertThat(volume0.resolve("history")).content().isEqualTo(first.path("taskId").asText() + "\n");
+        // the master accounts the reservation for the role
+        assertThat(env.masterState().path("slaves").toString()).contains("(mesos-operator)");
+
+        // a crash: relaunched on the same agent, onto the same volume, with its data
+        EmbeddedOperator.taskProcess(first.path("sandbox").asText()).orElseThrow().destroyForcibly();
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode again = instance(0);
+            assertThat(again).isNotNull();
+            assertThat(again.path("taskId").asText()).isNotEqualTo(first.path("taskId").asText());
+            assertThat(again.path("agentId").asText()).isEqualTo(first.path("agentId").asText());
+            assertThat(volumeOf(again)).isEqualTo(volume0);
+            assertThat(Files.readAllLines(volume0.resolve("history")))
+                    .containsExactly(first.path("taskId").asText(), again.path("taskId").asText());
+        });
+
+        // scale down: instance 1 is gone for good, its volume destroyed and its resources unreserved
+        env.post("/v1/resources", "application/yaml", spec(1));
+        awaitReady(1);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(volume1).doesNotExist());
+        assertThat(volume0).exists();
+
+        env.delete("/v1/resources/Service/store");
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(volume0).doesNotExist();
+            assertThat(env.masterState().path("slaves").toString()).doesNotContain("(mesos-operator)");
+        });
+        List<String> events = env.tasks("Service/store").stream().map(JsonNode::toString).toList();
+        assertThat(events).isEmpty();
+    }
+}
