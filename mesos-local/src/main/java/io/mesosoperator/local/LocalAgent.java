@@ -77,6 +77,8 @@ public final class LocalAgent implements AutoCloseable {
     private AgentInfo agentInfo;
     private int port;
     private final Map<String, ExecutorRun> executors = new LinkedHashMap<>();
+    /** Fault injection: how many status updates to lose on their way to the master. */
+    private final java.util.concurrent.atomic.AtomicInteger updatesToDrop = new java.util.concurrent.atomic.AtomicInteger();
     /** Since when this agent is cut off from the master (fault injection), or -1. */
     private volatile long partitionedSinceNanos = -1;
     private final Map<String, UpdateStream> updates = new LinkedHashMap<>();
@@ -131,6 +133,8 @@ public final class LocalAgent implements AutoCloseable {
         });
         server.start();
         port = ((org.eclipse.jetty.server.NetworkConnector) server.getConnectors()[0]).getLocalPort();
+        // a restarted agent comes back on the same port, where its executors look for it
+        ((org.eclipse.jetty.server.ServerConnector) server.getConnectors()[0]).setPort(port);
         total = Resources.of(config.cpus(), config.memMb(), config.diskMb(), config.portsBegin(), config.portsEnd());
         agentId = master.registerAgent(this, total, config.host(), port);
         agentInfo = AgentInfo.newBuilder()
@@ -254,6 +258,28 @@ public final class LocalAgent implements AutoCloseable {
             LOG.info("agent {} ({}) reconnected; re-registering", config.name(), id());
             reregister(master);
         });
+    }
+
+    /** The next {@code count} status updates this agent forwards are lost; the retry brings them again. */
+    public void dropStatusUpdates(int count) {
+        updatesToDrop.set(count);
+    }
+
+    /**
+     * The agent process restarts while its executors keep running (`--recover=reconnect`): the
+     * executor API goes away for {@code downtime}, the executors retry their subscription (they
+     * run with checkpointing) and re-send what was not acknowledged; the agent re-registers.
+     */
+    public void restart(Duration downtime) throws Exception {
+        partition();
+        server.stop();
+        Thread.sleep(downtime.toMillis());
+        actor.call(() -> {
+            executors.values().forEach(ex -> ex.stream = null); // their connections died with the process
+            return null;
+        });
+        server.start();
+        heal();
     }
 
     /** The agent host dies: every executor and task is killed and the agent never comes back. */
@@ -459,7 +485,11 @@ public final class LocalAgent implements AutoCloseable {
         if (head == null) {
             return;
         }
-        if (!partitioned()) {
+        if (partitioned()) {
+            LOG.debug("agent {}: update for {} not forwarded: partitioned", config.name(), key);
+        } else if (updatesToDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            LOG.info("agent {}: dropping {} for {} (fault injection); it is retried", config.name(), head.getState(), key);
+        } else {
             master.statusUpdate(stream.frameworkId, head, stream.latest);
         }
         if (stream.retry != null) {
