@@ -60,6 +60,8 @@ public final class LocalMaster implements AutoCloseable {
 
     private final Config config;
     private final String masterId = UUID.randomUUID().toString();
+    private final double startTime = now();
+    private volatile double electedTime = now();
     /** Whether this master leads (single-master clusters always do); set by the cluster's detector. */
     private volatile boolean leading = true;
     /** The leader's address for 307 redirects when not leading; null when none is known (503). */
@@ -114,6 +116,7 @@ public final class LocalMaster implements AutoCloseable {
         final Resources resources;
         TaskState state = TaskState.TASK_STAGING;
         TaskStatus lastStatus;
+        final List<TaskStatus> statuses = new ArrayList<>();
 
         TaskEntry(String frameworkId, TaskInfo task, String agentId, Resources resources) {
             this.frameworkId = frameworkId;
@@ -183,6 +186,9 @@ public final class LocalMaster implements AutoCloseable {
         leaderAddress = leader == null ? null : leader.getAddress();
         if (nowLeading != leading) {
             LOG.info("master {} is {}", masterId, nowLeading ? "now the leader" : "no longer the leader");
+            if (nowLeading) {
+                electedTime = now();
+            }
         }
         leading = nowLeading;
     }
@@ -845,6 +851,9 @@ public final class LocalMaster implements AutoCloseable {
             if (task != null) {
                 task.state = latest;
                 task.lastStatus = status;
+                if (task.statuses.isEmpty() || !task.statuses.get(task.statuses.size() - 1).getUuid().equals(status.getUuid())) {
+                    task.statuses.add(status);
+                }
             }
             FrameworkEntry fw = frameworks.get(frameworkId);
             if (fw != null) {
@@ -885,46 +894,25 @@ public final class LocalMaster implements AutoCloseable {
     // ---------------------------------------------------------------- /state
 
     private String stateJson() {
-        ObjectNode root = json.createObjectNode();
-        root.put("version", VERSION);
-        root.put("id", masterId);
-        root.put("pid", info.getPid());
-        root.put("hostname", info.getHostname());
-        root.put("activated_slaves", agents.size());
-        root.put("leader", info.getPid());
-        ArrayNode fws = root.putArray("frameworks");
-        for (FrameworkEntry fw : frameworks.values()) {
-            ObjectNode f = fws.addObject();
-            f.put("id", fw.id.getValue());
-            f.put("name", fw.info.getName());
-            f.put("active", fw.stream != null && !fw.suppressed);
-            f.put("connected", fw.stream != null);
-            f.put("suppressed", fw.suppressed);
-            f.put("failover_timeout", fw.info.getFailoverTimeout());
-            f.put("offers", offers.values().stream().filter(o -> o.frameworkId().equals(fw.id.getValue())).count());
-            ArrayNode ts = f.putArray("tasks");
-            tasks.values().stream().filter(t -> t.frameworkId.equals(fw.id.getValue())).forEach(t -> {
-                ObjectNode n = ts.addObject();
-                n.put("id", t.task.getTaskId().getValue());
-                n.put("name", t.task.getName());
-                n.put("framework_id", t.frameworkId);
-                n.put("executor_id", t.task.hasExecutor() ? t.task.getExecutor().getExecutorId().getValue() : "");
-                n.put("slave_id", t.agentId);
-                n.put("state", t.state.name());
-            });
+        Map<String, Resources> used = new LinkedHashMap<>();
+        Map<String, Resources> offered = new LinkedHashMap<>();
+        for (TaskEntry t : tasks.values()) {
+            if (!isTerminal(t.state)) {
+                used.merge(t.agentId, t.resources, Resources::plus);
+                used.merge("fw:" + t.frameworkId, t.resources, Resources::plus);
+            }
         }
-        ArrayNode slaves = root.putArray("slaves");
-        for (AgentEntry agent : agents.values()) {
-            ObjectNode a = slaves.addObject();
-            a.put("id", agent.id().getValue());
-            a.put("hostname", agent.hostname());
-            a.put("port", agent.port());
-            a.put("pid", "slave(1)@" + config.host() + ":" + agent.port());
-            a.put("active", !unreachable.containsKey(agent.id().getValue()));
-            a.put("resources", agent.total().toString());
-            a.put("unreserved_resources", available(agent.id().getValue()).toString());
+        executorResources.forEach((key, res) -> {
+            String[] parts = key.split("/", 3);
+            used.merge(parts[0], res, Resources::plus);
+            used.merge("fw:" + parts[1], res, Resources::plus);
+        });
+        for (OfferEntry o : offers.values()) {
+            offered.merge(o.agentId(), o.resources(), Resources::plus);
+            offered.merge("fw:" + o.frameworkId(), o.resources(), Resources::plus);
         }
-        return root.toString();
+        return new MasterStateJson(json).render(this, frameworks.values(), agents.values(), tasks.values(),
+                offers.values(), unreachable, used, offered, startTime, electedTime);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -109,6 +109,32 @@ final class Resources {
         return scalars.getOrDefault(Slot.unreserved(name), 0.0);
     }
 
+    /** All of a resource, whatever its reservation. */
+    double total(String name) {
+        return round(scalars.entrySet().stream().filter(e -> e.getKey().name().equals(name))
+                .mapToDouble(Map.Entry::getValue).sum());
+    }
+
+    /** "[31000-31999, 32005-32005]", or "" without ports. */
+    String portsText() {
+        return ports.isEmpty() ? "" : ports.stream().map(r -> r[0] + "-" + r[1])
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /** The scalars split by role ("*" for unreserved). */
+    Map<String, Resources> byRole() {
+        Map<String, Resources> out = new TreeMap<>();
+        scalars.forEach((slot, v) -> {
+            Map<Slot, Double> one = new TreeMap<>(ORDER);
+            one.put(slot, v);
+            out.merge(slot.role(), new Resources(one, List.of()), Resources::plus);
+        });
+        if (!ports.isEmpty()) {
+            out.merge("*", new Resources(new TreeMap<>(ORDER), ports), Resources::plus);
+        }
+        return out;
+    }
+
     double amount(Slot slot) {
         return scalars.getOrDefault(slot, 0.0);
     }

@@ -62,7 +62,11 @@ class StatefulServiceE2ETest extends EmbeddedOperatorTest {
         assertThat(volume0.toString()).contains("/volumes/roles/mesos-operator/store-0-");
         assertThat(volume0.resolve("history")).content().isEqualTo(first.path("taskId").asText() + "\n");
         // the master accounts the reservation for the role
-        assertThat(env.masterState().path("slaves").toString()).contains("(mesos-operator)");
+        assertThat(env.masterState().path("slaves")).anySatisfy(agent -> {
+            JsonNode reserved = agent.path("reserved_resources").path("mesos-operator");
+            assertThat(reserved.path("cpus").asDouble()).isEqualTo(0.1);
+            assertThat(reserved.path("disk").asDouble()).isEqualTo(64);
+        });
 
         // a crash: relaunched on the same agent, onto the same volume, with its data
         EmbeddedOperator.taskProcess(first.path("sandbox").asText()).orElseThrow().destroyForcibly();
@@ -85,7 +89,8 @@ class StatefulServiceE2ETest extends EmbeddedOperatorTest {
         env.delete("/v1/resources/Service/store");
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(volume0).doesNotExist();
-            assertThat(env.masterState().path("slaves").toString()).doesNotContain("(mesos-operator)");
+            assertThat(env.masterState().path("slaves"))
+                    .allSatisfy(agent -> assertThat(agent.path("reserved_resources").has("mesos-operator")).isFalse());
         });
         List<String> events = env.tasks("Service/store").stream().map(JsonNode::toString).toList();
         assertThat(events).isEmpty();

@@ -1,0 +1,141 @@
+package io.mesosoperator.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collection;
+import java.util.Map;
+import org.apache.mesos.v1.Protos.Attribute;
+
+/**
+ * The master's GET /state in the shape Mesos tools read (field names and resource objects as in
+ * mesos-transcripts/state.json): frameworks with their tasks and statuses, agents with total, used,
+ * offered, reserved and unreserved resources. Fields mesos-local has no notion of are left out.
+ */
+final class MasterStateJson {
+    private final ObjectMapper json;
+
+    MasterStateJson(ObjectMapper json) {
+        this.json = json;
+    }
+
+    String render(LocalMaster master, Collection<LocalMaster.FrameworkEntry> frameworks,
+                  Collection<LocalMaster.AgentEntry> agents, Collection<LocalMaster.TaskEntry> tasks,
+                  Collection<LocalMaster.OfferEntry> offers, Map<String, Double> unreachable,
+                  Map<String, Resources> used, Map<String, Resources> offered, double startTime, double electedTime) {
+        ObjectNode root = json.createObjectNode();
+        root.put("version", LocalMaster.VERSION);
+        root.put("start_time", startTime);
+        if (master.isLeading()) {
+            root.put("elected_time", electedTime);
+        }
+        root.put("id", master.id());
+        root.put("pid", master.info().getPid());
+        root.put("hostname", master.info().getHostname());
+        root.put("activated_slaves", agents.size() - unreachable.size());
+        root.put("deactivated_slaves", 0);
+        root.put("unreachable_slaves", unreachable.size());
+        if (master.isLeading()) {
+            root.put("leader", master.info().getPid());
+            root.set("leader_info", json.valueToTree(Map.of("id", master.id(), "pid", master.info().getPid(),
+                    "port", master.info().getPort(), "hostname", master.info().getHostname())));
+        }
+        root.putObject("flags").put("allocation_interval", "mesos-local");
+        ArrayNode slaves = root.putArray("slaves");
+        for (LocalMaster.AgentEntry agent : agents) {
+            String id = agent.id().getValue();
+            ObjectNode a = slaves.addObject();
+            a.put("id", id);
+            a.put("hostname", agent.hostname());
+            a.put("port", agent.port());
+            ObjectNode attributes = a.putObject("attributes");
+            for (Attribute attr : agent.agent().attributes()) {
+                attributes.put(attr.getName(), attr.getText().getValue());
+            }
+            a.put("pid", "slave(1)@" + agent.hostname() + ":" + agent.port());
+            a.set("resources", resources(agent.total()));
+            a.set("used_resources", resources(used.getOrDefault(id, Resources.empty())));
+            a.set("offered_resources", resources(offered.getOrDefault(id, Resources.empty())));
+            ObjectNode reserved = a.putObject("reserved_resources");
+            agent.total().byRole().forEach((role, res) -> {
+                if (!role.equals("*")) {
+                    reserved.set(role, resources(res));
+                }
+            });
+            a.set("unreserved_resources", resources(agent.total().byRole().getOrDefault("*", Resources.empty())));
+            a.put("active", !unreachable.containsKey(id));
+            a.put("deactivated", false);
+            a.put("version", LocalMaster.VERSION);
+        }
+        root.putArray("recovered_slaves");
+        ArrayNode fws = root.putArray("frameworks");
+        for (LocalMaster.FrameworkEntry fw : frameworks) {
+            String fid = fw.id.getValue();
+            ObjectNode f = fws.addObject();
+            f.put("id", fid);
+            f.put("name", fw.info.getName());
+            f.put("user", fw.info.getUser());
+            f.put("hostname", fw.info.getHostname());
+            f.put("role", fw.role().isEmpty() ? "*" : fw.role());
+            f.put("active", fw.stream != null);
+            f.put("connected", fw.stream != null);
+            f.put("recovered", false);
+            f.put("checkpoint", fw.info.getCheckpoint());
+            f.put("failover_timeout", fw.info.getFailoverTimeout());
+            ArrayNode capabilities = f.putArray("capabilities");
+            fw.info.getCapabilitiesList().forEach(c -> capabilities.add(c.getType().name()));
+            ArrayNode suppressed = f.putArray("suppressed_roles");
+            if (fw.suppressed) {
+                suppressed.add(fw.role().isEmpty() ? "*" : fw.role());
+            }
+            f.set("used_resources", resources(used.getOrDefault("fw:" + fid, Resources.empty())));
+            f.set("offered_resources", resources(offered.getOrDefault("fw:" + fid, Resources.empty())));
+            ArrayNode active = f.putArray("tasks");
+            ArrayNode unreachableTasks = f.putArray("unreachable_tasks");
+            ArrayNode completed = f.putArray("completed_tasks");
+            for (LocalMaster.TaskEntry t : tasks) {
+                if (!t.frameworkId.equals(fid)) {
+                    continue;
+                }
+                ArrayNode list = LocalMaster.isTerminal(t.state) ? completed
+                        : unreachable.containsKey(t.agentId) ? unreachableTasks : active;
+                ObjectNode n = list.addObject();
+                n.put("id", t.task.getTaskId().getValue());
+                n.put("name", t.task.getName());
+                n.put("framework_id", t.frameworkId);
+                n.put("executor_id", t.task.hasExecutor() ? t.task.getExecutor().getExecutorId().getValue() : "");
+                n.put("slave_id", t.agentId);
+                n.put("state", t.state.name());
+                n.set("resources", resources(t.resources));
+                n.put("role", fw.role().isEmpty() ? "*" : fw.role());
+                ArrayNode statuses = n.putArray("statuses");
+                t.statuses.forEach(st -> statuses.addObject().put("state", st.getState().name()).put("timestamp", st.getTimestamp()));
+            }
+            ArrayNode offerList = f.putArray("offers");
+            for (LocalMaster.OfferEntry o : offers) {
+                if (o.frameworkId().equals(fid)) {
+                    offerList.addObject().put("id", o.offer().getId().getValue()).put("slave_id", o.agentId())
+                            .set("resources", resources(o.resources()));
+                }
+            }
+        }
+        root.putArray("completed_frameworks");
+        root.putArray("orphan_tasks");
+        root.putArray("unregistered_frameworks");
+        return root.toString();
+    }
+
+    /** {"disk":..,"mem":..,"gpus":..,"cpus":..,"ports":"[31000-32000]"} as Mesos prints resources. */
+    private ObjectNode resources(Resources r) {
+        ObjectNode n = json.createObjectNode();
+        n.put("disk", r.total("disk"));
+        n.put("mem", r.total("mem"));
+        n.put("gpus", r.total("gpus"));
+        n.put("cpus", r.total("cpus"));
+        String ports = r.portsText();
+        if (!ports.isEmpty()) {
+            n.put("ports", ports);
+        }
+        return n;
+    }
+}
