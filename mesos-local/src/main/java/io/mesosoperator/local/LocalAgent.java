@@ -93,7 +93,8 @@ public final class LocalAgent implements AutoCloseable {
         EventStream stream;
         boolean shuttingDown;
         ScheduledFuture<?> registrationTimer;
-        final List<TaskInfo> queued = new ArrayList<>();
+        /** LAUNCH and LAUNCH_GROUP events waiting for the executor to subscribe. */
+        final List<Event> queued = new ArrayList<>();
         final Map<String, TaskInfo> tasks = new LinkedHashMap<>();
         final Map<String, TaskState> states = new LinkedHashMap<>();
 
@@ -439,10 +440,7 @@ public final class LocalAgent implements AutoCloseable {
             stream.send(Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
             return null;
         }
-        for (TaskInfo task : ex.queued) {
-            stream.send(Event.newBuilder().setType(Event.Type.LAUNCH)
-                    .setLaunch(Event.Launch.newBuilder().setTask(task)).build());
-        }
+        ex.queued.forEach(stream::send);
         ex.queued.clear();
         return null;
     }
@@ -530,11 +528,23 @@ public final class LocalAgent implements AutoCloseable {
     // ---------------------------------------------------------------- launching
 
     void launch(FrameworkInfo framework, TaskInfo task) {
+        ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : commandExecutorFor(task);
+        deliver(framework, info, List.of(task), Event.newBuilder().setType(Event.Type.LAUNCH)
+                .setLaunch(Event.Launch.newBuilder().setTask(task)).build());
+    }
+
+    /** LAUNCH_GROUP: the tasks reach their (one) executor together, in one event. */
+    void launchGroup(FrameworkInfo framework, ExecutorInfo executor, List<TaskInfo> group) {
+        deliver(framework, executor, group, Event.newBuilder().setType(Event.Type.LAUNCH_GROUP)
+                .setLaunchGroup(Event.LaunchGroup.newBuilder()
+                        .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addAllTasks(group))).build());
+    }
+
+    private void deliver(FrameworkInfo framework, ExecutorInfo info, List<TaskInfo> tasks, Event event) {
         actor.dispatch(() -> {
             if (partitioned()) {
                 return; // lost in the partition
             }
-            ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : commandExecutorFor(task);
             String key = framework.getId().getValue() + "/" + info.getExecutorId().getValue();
             ExecutorRun ex = executors.get(key);
             if (ex == null) {
@@ -547,19 +557,20 @@ public final class LocalAgent implements AutoCloseable {
                 executors.put(key, ex);
                 startExecutor(key, ex);
             }
-            ex.tasks.put(task.getTaskId().getValue(), task);
-            if (ex.process != null) {
-                try {
-                    linkVolumes(ex, task);
-                } catch (IOException e) {
-                    LOG.warn("agent {}: cannot link volumes of {}: {}", config.name(), task.getTaskId().getValue(), e.getMessage());
+            for (TaskInfo task : tasks) {
+                ex.tasks.put(task.getTaskId().getValue(), task);
+                if (ex.process != null) {
+                    try {
+                        linkVolumes(ex, task);
+                    } catch (IOException e) {
+                        LOG.warn("agent {}: cannot link volumes of {}: {}", config.name(), task.getTaskId().getValue(), e.getMessage());
+                    }
                 }
             }
             if (ex.stream != null) {
-                ex.stream.send(Event.newBuilder().setType(Event.Type.LAUNCH)
-                        .setLaunch(Event.Launch.newBuilder().setTask(task)).build());
+                ex.stream.send(event);
             } else {
-                ex.queued.add(task);
+                ex.queued.add(event);
             }
         });
     }
@@ -698,8 +709,9 @@ public final class LocalAgent implements AutoCloseable {
                     .setUuid(Uuids.random())
                     .build());
         }
-        LOG.info("agent {}: executor {} of framework {} is gone ({}, exit value {})", config.name(),
-                ex.info.getExecutorId().getValue(), ex.frameworkId(), message, exitValue);
+        LOG.info("agent {}: executor {} of framework {} is gone ({}, exit value {}){}", config.name(),
+                ex.info.getExecutorId().getValue(), ex.frameworkId(), message, exitValue,
+                exitValue == 0 ? "" : "; last lines of its stderr:\n" + tail(ex.sandbox.resolve("stderr"), 5));
         // FAILURE carries a raw wait status: exit code << 8, or the signal number
         int waitStatus = exitValue > 128 ? exitValue - 128 : Math.max(exitValue, 0) << 8;
         if (!partitioned()) {
@@ -716,20 +728,25 @@ public final class LocalAgent implements AutoCloseable {
                 if (!ex.frameworkId().equals(frameworkId) || !ex.tasks.containsKey(taskId)) {
                     continue;
                 }
-                boolean queued = ex.queued.removeIf(t -> t.getTaskId().getValue().equals(taskId));
-                if (queued) {
-                    ex.states.put(taskId, TaskState.TASK_KILLED);
-                    statusUpdate(frameworkId, TaskStatus.newBuilder()
-                            .setTaskId(TaskID.newBuilder().setValue(taskId))
-                            .setState(TaskState.TASK_KILLED)
-                            .setSource(TaskStatus.Source.SOURCE_AGENT)
-                            .setReason(TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH)
-                            .setMessage("Killed before delivery to the executor")
-                            .setAgentId(agentId)
-                            .setExecutorId(ex.info.getExecutorId())
-                            .setTimestamp(LocalMaster.now())
-                            .setUuid(Uuids.random())
-                            .build());
+                Event queued = ex.queued.stream().filter(e -> tasksOf(e).stream()
+                        .anyMatch(t -> t.getTaskId().getValue().equals(taskId))).findFirst().orElse(null);
+                if (queued != null) {
+                    // killing one task of an undelivered group kills the whole group (scheduler-http-api.md KILL)
+                    ex.queued.remove(queued);
+                    for (TaskInfo t : tasksOf(queued)) {
+                        ex.states.put(t.getTaskId().getValue(), TaskState.TASK_KILLED);
+                        statusUpdate(frameworkId, TaskStatus.newBuilder()
+                                .setTaskId(t.getTaskId())
+                                .setState(TaskState.TASK_KILLED)
+                                .setSource(TaskStatus.Source.SOURCE_AGENT)
+                                .setReason(TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH)
+                                .setMessage("Killed before delivery to the executor")
+                                .setAgentId(agentId)
+                                .setExecutorId(ex.info.getExecutorId())
+                                .setTimestamp(LocalMaster.now())
+                                .setUuid(Uuids.random())
+                                .build());
+                    }
                 } else if (ex.stream != null) {
                     ex.stream.send(Event.newBuilder().setType(Event.Type.KILL)
                             .setKill(Event.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId))).build());
@@ -737,6 +754,11 @@ public final class LocalAgent implements AutoCloseable {
                 return;
             }
         });
+    }
+
+    private static List<TaskInfo> tasksOf(Event launch) {
+        return launch.getType() == Event.Type.LAUNCH_GROUP ? launch.getLaunchGroup().getTaskGroup().getTasksList()
+                : List.of(launch.getLaunch().getTask());
     }
 
     void shutdownExecutor(String frameworkId, String executorId) {
@@ -795,6 +817,15 @@ public final class LocalAgent implements AutoCloseable {
             ex.process.destroyForcibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no stderr)";
         }
     }
 

@@ -484,6 +484,7 @@ public final class LocalMaster implements AutoCloseable {
                             pool = launch(fw, agent, task, pool);
                         }
                     }
+                    case LAUNCH_GROUP -> pool = launchGroup(fw, agent, op.getLaunchGroup(), pool);
                     case RESERVE -> pool = reservations.reserve(fw, agent, op.getReserve().getResourcesList(), pool);
                     case UNRESERVE -> pool = reservations.unreserve(fw, agent, op.getUnreserve().getResourcesList(), pool);
                     case CREATE -> pool = reservations.create(fw, agent, op.getCreate().getVolumesList(), pool);
@@ -530,6 +531,47 @@ public final class LocalMaster implements AutoCloseable {
             executorResources.putIfAbsent(executorKey, Resources.from(task.getExecutor().getResourcesList()));
         }
         agent.agent().launch(fw.info, launched);
+        return pool.minus(needed);
+    }
+
+    /** LAUNCH_GROUP: all tasks or none, onto one executor (required), delivered together. */
+    private Resources launchGroup(FrameworkEntry fw, AgentEntry agent, org.apache.mesos.v1.Protos.Offer.Operation.LaunchGroup op,
+                                  Resources pool) {
+        ExecutorInfo executor = op.getExecutor().toBuilder().setFrameworkId(fw.id).build();
+        List<TaskInfo> group = op.getTaskGroup().getTasksList();
+        String executorKey = agent.id().getValue() + "/" + fw.id.getValue() + "/" + executor.getExecutorId().getValue();
+        Resources needed = executorResources.containsKey(executorKey) ? Resources.empty()
+                : Resources.from(executor.getResourcesList());
+        String error = group.isEmpty() ? "Task group is empty" : null;
+        for (TaskInfo task : group) {
+            needed = needed.plus(Resources.from(task.getResourcesList()));
+            TaskEntry existing = tasks.get(fw.id.getValue() + "/" + task.getTaskId().getValue());
+            if (task.hasExecutor()) {
+                error = "Task " + task.getTaskId().getValue() + " in a task group must not have an executor";
+            } else if (existing != null && !isTerminal(existing.state)) {
+                error = "Task has duplicate ID: " + task.getTaskId().getValue();
+            }
+        }
+        if (error == null && !pool.contains(needed)) {
+            error = "Task group uses more resources " + needed + " than available " + pool;
+        }
+        if (error != null) {
+            for (TaskInfo task : group) {
+                sendUpdate(fw, masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
+                        TaskStatus.Reason.REASON_TASK_GROUP_INVALID, error));
+            }
+            return pool;
+        }
+        List<TaskInfo> launched = new ArrayList<>();
+        for (TaskInfo task : group) {
+            TaskInfo t = task.toBuilder().setAgentId(agent.id()).build();
+            launched.add(t);
+            TaskEntry entry = new TaskEntry(fw.id.getValue(), t.toBuilder().setExecutor(executor).build(), agent.id().getValue(),
+                    Resources.from(task.getResourcesList()));
+            tasks.put(fw.id.getValue() + "/" + task.getTaskId().getValue(), entry);
+        }
+        executorResources.putIfAbsent(executorKey, Resources.from(executor.getResourcesList()));
+        agent.agent().launchGroup(fw.info, executor, launched);
         return pool.minus(needed);
     }
 

@@ -1,0 +1,98 @@
+package io.mesosoperator.local;
+
+import io.mesosoperator.mesos.ContentType;
+import io.mesosoperator.mesos.RecordIo;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+
+/** A bare v1 scheduler for conformance tests: raw HTTP, events in a queue, nothing clever. */
+final class RawScheduler {
+    final URI endpoint;
+    final ContentType type;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    HttpResponse<InputStream> subscription;
+    String streamId;
+    FrameworkID frameworkId;
+
+    RawScheduler(String masterUrl, ContentType type) {
+        this.endpoint = URI.create(masterUrl + "/api/v1/scheduler");
+        this.type = type;
+    }
+
+    Event subscribe(FrameworkInfo info) throws Exception {
+        Call call = Call.newBuilder().setType(Call.Type.SUBSCRIBE)
+                .setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info)).build();
+        subscription = http.send(HttpRequest.newBuilder(endpoint).header("Content-Type", type.mediaType())
+                        .header("Accept", type.mediaType()).POST(HttpRequest.BodyPublishers.ofByteArray(type.encode(call))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        streamId = subscription.headers().firstValue("Mesos-Stream-Id").orElse(null);
+        Thread reader = new Thread(() -> {
+            try {
+                RecordIo.Reader records = new RecordIo.Reader(subscription.body());
+                for (byte[] r = records.next(); r != null; r = records.next()) {
+                    events.add(type.decode(r, Event.newBuilder()).build());
+                }
+            } catch (Exception ignored) {
+                // the stream ends with the test
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        Event subscribed = next(Event.Type.SUBSCRIBED);
+        frameworkId = subscribed.getSubscribed().getFrameworkId();
+        return subscribed;
+    }
+
+    HttpResponse<String> call(Call.Builder call) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).header("Content-Type", type.mediaType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(type.encode(call.setFrameworkId(frameworkId).build())));
+        if (streamId != null) {
+            request.header("Mesos-Stream-Id", streamId);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    Event next(Event.Type wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            Event e = events.poll(1, TimeUnit.SECONDS);
+            if (e != null && e.getType() == wanted) {
+                return e;
+            }
+        }
+        throw new AssertionError("no " + wanted + " event within 30s");
+    }
+
+    /** Waits for an update of a task in a state, acknowledging every update that carries a uuid. */
+    TaskStatus awaitUpdate(String taskId, TaskState state) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            Event e = events.poll(1, TimeUnit.SECONDS);
+            if (e == null || e.getType() != Event.Type.UPDATE) {
+                continue;
+            }
+            TaskStatus s = e.getUpdate().getStatus();
+            if (s.hasUuid()) {
+                call(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
+                        .setAgentId(s.getAgentId()).setTaskId(s.getTaskId()).setUuid(s.getUuid())));
+            }
+            if (s.getTaskId().getValue().equals(taskId) && s.getState() == state) {
+                return s;
+            }
+        }
+        throw new AssertionError("no " + state + " for " + taskId + " within 30s");
+    }
+}
