@@ -13,7 +13,11 @@ import io.mesosoperator.scheduler.reconcile.Reconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.service.ServiceReconciler;
 import io.mesosoperator.scheduler.spec.SpecValidator;
+import io.mesosoperator.scheduler.state.Leadership;
+import io.mesosoperator.scheduler.state.ZkReads;
 import io.mesosoperator.scheduler.state.ZkStore;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +31,6 @@ import org.apache.mesos.v1.Protos.FrameworkInfo;
 
 /** Wires the operator: ZooKeeper store, control loop, Mesos client, REST API, health checks. */
 public final class OperatorApplication extends Application<OperatorConfiguration> {
-    private Operator operator;
 
     @Override
     public String getName() {
@@ -44,32 +47,73 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         List<Reconciler> kinds = List.of(new ServiceReconciler(recovery));
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);
-        operator = new Operator(store, kinds, executor, new Operator.Identity(m.frameworkName, m.role, m.principal),
-                Clock.systemUTC());
-        MesosClient mesos = new MesosClient(new MesosClient.Settings(m.master, ContentType.parse(m.contentType),
+        Operator.Identity identity = new Operator.Identity(m.frameworkName, m.role, m.principal);
+        MesosClient.Settings mesosSettings = new MesosClient.Settings(m.master, ContentType.parse(m.contentType),
                 frameworkInfo(m), Duration.ofMillis(500), Duration.ofSeconds(15), Optional.ofNullable(m.principal),
-                readSecret(m.secretFile)),
-                () -> store.frameworkId().map(id -> FrameworkID.newBuilder().setValue(id).build()), operator);
+                readSecret(m.secretFile));
 
+        // One term per leadership: a fresh control loop and Mesos subscription, from ZooKeeper's state.
+        ExecutorService terms = Executors.newSingleThreadExecutor(r -> new Thread(r, "leadership-terms"));
+        Leadership.Listener onLeadership = new Leadership.Listener() {
+            @Override
+            public void lead() {
+                terms.execute(() -> {
+                    Operator next = new Operator(store, kinds, executor, identity, Clock.systemUTC());
+                    MesosClient client = new MesosClient(mesosSettings,
+                            () -> store.frameworkId().map(id -> FrameworkID.newBuilder().setValue(id).build()), next);
+                    next.start(client);
+                    client.start();
+                    term = new Term(next, client);
+                });
+            }
+
+            @Override
+            public void follow() {
+                Term ending = term;
+                term = null; // stop acting at once: the API turns read-only before anything is torn down
+                if (ending != null) {
+                    terms.execute(ending::close);
+                }
+            }
+        };
         env.lifecycle().manage(new Managed() {
             @Override
             public void start() throws Exception {
                 store.start();
-                operator.start(mesos);
-                mesos.start();
             }
 
             @Override
-            public void stop() {
-                // no TEARDOWN: tasks keep running until a new operator takes over (failover_timeout)
-                mesos.close();
-                operator.close();
+            public void stop() throws Exception {
+                // no TEARDOWN: tasks keep running until a new leader takes over (failover_timeout)
+                if (leadership != null) {
+                    leadership.close();
+                }
+                Term ending = term;
+                term = null;
+                if (ending != null) {
+                    ending.close();
+                }
+                terms.shutdown();
                 store.close();
             }
         });
+        // the election starts once the API listens, with the API's address as this instance's id
+        env.lifecycle().addServerLifecycleListener(new io.dropwizard.lifecycle.ServerLifecycleListener() {
+            @Override
+            public void serverStarted(org.eclipse.jetty.server.Server server) {
+                String self = "http://" + apiHost(server) + ":" + getLocalPort(server);
+                leadership = new Leadership(store.client(), store.root() + "/leader", self, onLeadership);
+                try {
+                    leadership.start();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot join the leader election: " + e.getMessage(), e);
+                }
+            }
+        });
+        OperatorAccess access = new OperatorAccess(this::operator, new ZkReads(store), () -> leadership);
         SpecValidator validator = new SpecValidator(kinds.stream().map(Reconciler::kind).toList());
-        env.jersey().register(new ResourcesApi(operator, validator, env.getObjectMapper()));
-        env.jersey().register(new TasksApi(operator));
+        env.jersey().register(new ResourcesApi(access, validator, env.getObjectMapper()));
+        env.jersey().register(new TasksApi(access));
         env.healthChecks().register("zookeeper", new HealthCheck() {
             @Override
             protected Result check() {
@@ -79,15 +123,42 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         env.healthChecks().register("mesos", new HealthCheck() {
             @Override
             protected Result check() {
-                return mesos.isSubscribed() ? Result.healthy("subscribed to " + mesos.master())
-                        : Result.unhealthy("not subscribed to " + mesos.master());
+                Term t = term;
+                if (t == null) {
+                    return Result.healthy("follower: the leader (" + (leadership == null ? "?"
+                            : leadership.leader().orElse("none yet")) + ") talks to Mesos");
+                }
+                return t.mesos().isSubscribed() ? Result.healthy("leader, subscribed to " + t.mesos().master())
+                        : Result.unhealthy("leader, not subscribed to " + t.mesos().master());
             }
         });
     }
 
-    /** The running control loop (for the embedded mode and tests). */
+    /** The acting operator and its subscription for one leadership term. */
+    private record Term(Operator operator, MesosClient mesos) {
+        void close() {
+            mesos.close();
+            operator.close();
+        }
+    }
+
+    private volatile Term term;
+    private volatile Leadership leadership;
+
+    private static String apiHost(org.eclipse.jetty.server.Server server) {
+        for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.ServerConnector sc && !"admin".equals(sc.getName())) {
+                String host = sc.getHost();
+                return host == null || host.equals("0.0.0.0") ? java.net.InetAddress.getLoopbackAddress().getHostAddress() : host;
+            }
+        }
+        return "127.0.0.1";
+    }
+
+    /** The acting control loop while this instance leads, else null (for the embedded mode and tests). */
     public Operator operator() {
-        return operator;
+        Term t = term;
+        return t == null ? null : t.operator();
     }
 
     private static FrameworkInfo frameworkInfo(OperatorConfiguration.MesosSettings m) {

@@ -32,12 +32,12 @@ import java.util.Map;
 @Path("/v1/resources")
 @Produces(MediaType.APPLICATION_JSON)
 public final class ResourcesApi {
-    private final Operator operator;
+    private final OperatorAccess access;
     private final SpecValidator validator;
     private final ObjectMapper json;
 
-    public ResourcesApi(Operator operator, SpecValidator validator, ObjectMapper json) {
-        this.operator = operator;
+    public ResourcesApi(OperatorAccess access, SpecValidator validator, ObjectMapper json) {
+        this.access = access;
         this.validator = validator;
         this.json = json;
     }
@@ -55,7 +55,9 @@ public final class ResourcesApi {
         }
         Operator.Applied applied;
         try {
-            applied = operator.apply(validated);
+            applied = access.writer().apply(validated);
+        } catch (OperatorAccess.NotLeader e) {
+            return e.response;
         } catch (InvalidSpecException e) {
             return ApiErrors.of(422, SpecValidator.locate(document, e.errors()));
         } catch (ZkStore.StoreException e) {
@@ -71,7 +73,7 @@ public final class ResourcesApi {
     public Response list(@QueryParam("kind") String kind) {
         ArrayNode items = json.createArrayNode();
         String wanted = kind == null ? null : validator.canonicalKind(kind);
-        operator.resources().stream().filter(r -> wanted == null || r.kind().equals(wanted)).forEach(r -> items.add(view(r)));
+        access.reads().resources().stream().filter(r -> wanted == null || r.kind().equals(wanted)).forEach(r -> items.add(view(r)));
         ObjectNode out = json.createObjectNode();
         out.set("items", items);
         return Response.ok(out).build();
@@ -80,7 +82,7 @@ public final class ResourcesApi {
     @GET
     @Path("/{kind}/{name}")
     public Response get(@PathParam("kind") String kind, @PathParam("name") String name) {
-        Resource r = operator.resource(key(kind, name));
+        Resource r = access.reads().resource(key(kind, name));
         return r == null ? notFound(kind, name) : Response.ok(view(r)).build();
     }
 
@@ -88,7 +90,7 @@ public final class ResourcesApi {
     @Path("/{kind}/{name}/status")
     public Response status(@PathParam("kind") String kind, @PathParam("name") String name) {
         return ifExists(kind, name, key -> {
-            ResourceStatus status = operator.status(key);
+            ResourceStatus status = access.reads().status(key);
             return status == null ? json.createObjectNode() : json.valueToTree(status);
         });
     }
@@ -96,12 +98,12 @@ public final class ResourcesApi {
     @GET
     @Path("/{kind}/{name}/events")
     public Response events(@PathParam("kind") String kind, @PathParam("name") String name) {
-        return ifExists(kind, name, key -> Map.of("items", operator.events(key)));
+        return ifExists(kind, name, key -> Map.of("items", access.reads().events(key)));
     }
 
     private Response ifExists(String kind, String name, java.util.function.Function<ResourceKey, Object> body) {
         ResourceKey key = key(kind, name);
-        return operator.resource(key) == null ? notFound(kind, name) : Response.ok(body.apply(key)).build();
+        return access.reads().resource(key) == null ? notFound(kind, name) : Response.ok(body.apply(key)).build();
     }
 
     @DELETE
@@ -109,9 +111,11 @@ public final class ResourcesApi {
     public Response delete(@PathParam("kind") String kind, @PathParam("name") String name) {
         ResourceKey key = key(kind, name);
         try {
-            if (!operator.delete(key)) {
+            if (!access.writer().delete(key)) {
                 return notFound(kind, name);
             }
+        } catch (OperatorAccess.NotLeader e) {
+            return e.response;
         } catch (ZkStore.StoreException e) {
             return ApiErrors.of(503, "not deleted, ZooKeeper is unavailable: " + e.getMessage());
         }
@@ -133,7 +137,7 @@ public final class ResourcesApi {
 
     private ObjectNode view(Resource resource) {
         ObjectNode out = resource.toJson();
-        ResourceStatus status = operator.status(resource.key());
+        ResourceStatus status = access.reads().status(resource.key());
         if (status != null) {
             out.set("status", json.valueToTree(status));
         }

@@ -1,6 +1,5 @@
 package io.mesosoperator.scheduler.api;
 
-import io.mesosoperator.scheduler.reconcile.Operator;
 import io.mesosoperator.scheduler.reconcile.TaskRecord;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,15 +13,15 @@ import java.util.Map;
 @Path("/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 public final class TasksApi {
-    private final Operator operator;
+    private final OperatorAccess access;
 
-    public TasksApi(Operator operator) {
-        this.operator = operator;
+    public TasksApi(OperatorAccess access) {
+        this.access = access;
     }
 
     @GET
     public Map<String, List<TaskRecord>> list(@QueryParam("resource") String resource) {
-        List<TaskRecord> tasks = operator.tasks().stream()
+        List<TaskRecord> tasks = access.reads().tasks().stream()
                 .filter(t -> resource == null || t.resource().equalsIgnoreCase(resource))
                 .toList();
         return Map.of("items", tasks);

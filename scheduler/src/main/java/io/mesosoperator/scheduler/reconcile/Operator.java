@@ -54,7 +54,7 @@ import org.slf4j.MDC;
  * kills go to Mesos, status goes to ZooKeeper. Task records are written before a launch is sent
  * and every status update is persisted before it is acknowledged, so nothing is lost on a crash.
  */
-public final class Operator implements MesosClient.Listener, AutoCloseable {
+public final class Operator implements MesosClient.Listener, ResourceReads, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
     private static final Duration RESYNC_INTERVAL = Duration.ofSeconds(30);
     private static final Duration IMPLICIT_RECONCILE_INTERVAL = Duration.ofMinutes(5);
@@ -128,24 +128,29 @@ public final class Operator implements MesosClient.Listener, AutoCloseable {
 
     // ---------------------------------------------------------------- reads (any thread)
 
+    @Override
     public List<Resource> resources() {
         return resources.values().stream().sorted((a, b) -> a.key().compareTo(b.key())).toList();
     }
 
+    @Override
     public Resource resource(ResourceKey key) {
         return resources.get(key);
     }
 
+    @Override
     public ResourceStatus status(ResourceKey key) {
         return statuses.get(key);
     }
 
+    @Override
     public List<TaskRecord> tasks() {
         return tasks.values().stream()
                 .sorted((a, b) -> (a.resource() + a.instance() + a.taskId()).compareTo(b.resource() + b.instance() + b.taskId()))
                 .toList();
     }
 
+    @Override
     public List<OperatorEvent> events(ResourceKey key) {
         Deque<OperatorEvent> list = events.get(key);
         if (list == null) {

@@ -67,6 +67,11 @@ public final class ZkStore implements AutoCloseable {
         return root;
     }
 
+    /** The Curator client, for recipes on the same connection (leader election). */
+    public CuratorFramework client() {
+        return client;
+    }
+
     public boolean connected() {
         return client.getZookeeperClient().isConnected();
     }

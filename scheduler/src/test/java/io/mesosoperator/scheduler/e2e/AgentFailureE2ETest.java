@@ -98,7 +98,8 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
         JsonNode victim = Optional.ofNullable(task(1)).orElseThrow();
         LocalAgent agent = agent(victim.path("agentId").asText());
         agent.crash();
-        assertThat(EmbeddedOperator.processesIn(victim.path("sandbox").asText())).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(EmbeddedOperator.processesIn(victim.path("sandbox").asText())).isEmpty());
 
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode replacement = task(1);

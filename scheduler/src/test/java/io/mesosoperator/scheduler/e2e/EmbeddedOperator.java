@@ -87,13 +87,47 @@ final class EmbeddedOperator implements AutoCloseable {
         startOperator();
     }
 
+    private DropwizardTestSupport<OperatorConfiguration> first;
+
+    /** Stops the operator started first, whichever instance the helper talks to now. */
+    void stopFirst() {
+        if (first != null) {
+            first.after();
+            first = null;
+        }
+    }
+
     void startOperator() throws Exception {
         operator = new DropwizardTestSupport<>(OperatorApplication.class, config.toString());
+        first = operator;
         operator.before();
+        // alone in the election, it leads within moments; writes before that would get 503
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (((OperatorApplication) operator.getApplication()).operator() == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the operator did not become leader within 30s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Another operator instance on the same ZooKeeper and cluster (it follows while the first leads). */
+    DropwizardTestSupport<OperatorConfiguration> startAnotherOperator() throws Exception {
+        DropwizardTestSupport<OperatorConfiguration> other = new DropwizardTestSupport<>(OperatorApplication.class, config.toString());
+        other.before();
+        return other;
+    }
+
+    /** Switches the API calls of this helper to another instance (e.g. after a takeover). */
+    void useOperator(DropwizardTestSupport<OperatorConfiguration> other) {
+        operator = other;
     }
 
     void stopOperator() {
         operator.after();
+        if (operator == first) {
+            first = null;
+        }
         operator = null;
     }
 
@@ -189,6 +223,9 @@ final class EmbeddedOperator implements AutoCloseable {
         try {
             if (operator != null) {
                 operator.after();
+            }
+            if (first != null && first != operator) {
+                first.after();
             }
         } finally {
             cluster.close();

@@ -1,0 +1,18 @@
+package io.mesosoperator.scheduler.reconcile;
+
+import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.util.List;
+
+/** What the read-only API serves: from the acting leader's memory, or from ZooKeeper on a follower. */
+public interface ResourceReads {
+    List<Resource> resources();
+
+    Resource resource(ResourceKey key);
+
+    ResourceStatus status(ResourceKey key);
+
+    List<TaskRecord> tasks();
+
+    List<OperatorEvent> events(ResourceKey key);
+}

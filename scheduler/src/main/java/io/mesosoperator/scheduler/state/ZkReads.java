@@ -1,0 +1,45 @@
+package io.mesosoperator.scheduler.state;
+
+import io.mesosoperator.scheduler.reconcile.OperatorEvent;
+import io.mesosoperator.scheduler.reconcile.ResourceReads;
+import io.mesosoperator.scheduler.reconcile.ResourceStatus;
+import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.util.Comparator;
+import java.util.List;
+
+/** A follower's view: every read goes to ZooKeeper, where the leader keeps everything. */
+public final class ZkReads implements ResourceReads {
+    private final ZkStore store;
+
+    public ZkReads(ZkStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public List<Resource> resources() {
+        return store.loadResources().stream().sorted(Comparator.comparing(Resource::key)).toList();
+    }
+
+    @Override
+    public Resource resource(ResourceKey key) {
+        return store.loadResources().stream().filter(r -> r.key().equals(key)).findFirst().orElse(null);
+    }
+
+    @Override
+    public ResourceStatus status(ResourceKey key) {
+        return store.loadStatuses().get(key);
+    }
+
+    @Override
+    public List<TaskRecord> tasks() {
+        return store.loadTasks().values().stream()
+                .sorted(Comparator.comparing((TaskRecord t) -> t.resource() + t.instance() + t.taskId())).toList();
+    }
+
+    @Override
+    public List<OperatorEvent> events(ResourceKey key) {
+        return List.of(); // events live in the leader's memory
+    }
+}
