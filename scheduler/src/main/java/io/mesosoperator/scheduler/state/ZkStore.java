@@ -48,7 +48,8 @@ public final class ZkStore implements AutoCloseable {
         this.client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .retryPolicy(new ExponentialBackoffRetry(200, 10, 5000))
-                .sessionTimeoutMs(15_000)
+                // as Mesos' own --zk_session_timeout: a dead leader's latch goes within 10 s
+                .sessionTimeoutMs(10_000)
                 .connectionTimeoutMs(10_000)
                 .build();
     }
