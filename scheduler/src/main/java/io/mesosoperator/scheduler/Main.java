@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommands.Up.class, RunCommands.Cluster.class, RunCommands.Server.class,
             ClientCommands.Apply.class, ClientCommands.Get.class, ClientCommands.Describe.class,
-            ClientCommands.Delete.class, CommandLine.HelpCommand.class
+            ClientCommands.Delete.class, ClientCommands.History.class, ClientCommands.Rollback.class,
+            CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -22,7 +22,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Map;
+import io.mesosoperator.scheduler.spec.FieldError;
 
 /**
  * /v1/resources: apply (create or update from YAML or JSON), get, list, delete, and the status
@@ -104,6 +106,46 @@ public final class ResourcesApi {
     private Response ifExists(String kind, String name, java.util.function.Function<ResourceKey, Object> body) {
         ResourceKey key = key(kind, name);
         return access.reads().resource(key) == null ? notFound(kind, name) : Response.ok(body.apply(key)).build();
+    }
+
+    @GET
+    @Path("/{kind}/{name}/history")
+    public Response history(@PathParam("kind") String kind, @PathParam("name") String name) {
+        return ifExists(kind, name, key -> Map.of("items", access.reads().history(key)));
+    }
+
+    /** Applies the spec of an earlier generation (default: the one before the current) as a new generation. */
+    @POST
+    @Path("/{kind}/{name}/rollback")
+    public Response rollback(@PathParam("kind") String kind, @PathParam("name") String name,
+                             @QueryParam("toGeneration") Long toGeneration) {
+        ResourceKey key = key(kind, name);
+        Resource current = access.reads().resource(key);
+        if (current == null) {
+            return notFound(kind, name);
+        }
+        List<ObjectNode> history = access.reads().history(key);
+        long wanted = toGeneration != null ? toGeneration : history.stream()
+                .mapToLong(h -> h.path("generation").asLong()).filter(g -> g < current.generation()).max().orElse(-1);
+        ObjectNode target = history.stream().filter(h -> h.path("generation").asLong() == wanted).findFirst().orElse(null);
+        if (target == null) {
+            String kept = history.stream().map(h -> h.path("generation").asText()).collect(java.util.stream.Collectors.joining(", "));
+            return ApiErrors.of(422, List.of(FieldError.of("toGeneration", wanted < 0 ? "there is no earlier generation to roll back to"
+                    : "generation " + wanted + " is not in the kept history (kept: " + kept + ")")));
+        }
+        ObjectNode validated;
+        try {
+            validated = validator.validate(new ParsedDocument((ObjectNode) target.get("resource"), Map.of()));
+            Operator.Applied applied = access.writer().apply(validated);
+            ObjectNode out = view(applied.resource());
+            out.put("change", applied.change().verb());
+            out.put("rolledBackTo", wanted);
+            return Response.ok(out).build();
+        } catch (OperatorAccess.NotLeader e) {
+            return e.response;
+        } catch (InvalidSpecException e) {
+            return ApiErrors.of(422, e.errors());
+        }
     }
 
     @DELETE

@@ -278,6 +278,46 @@ public final class ClientCommands {
         }
     }
 
+    @Command(name = "history", mixinStandardHelpOptions = true,
+            description = "List the kept generations of a resource's spec (the last 10), newest last.")
+    public static final class History extends ResourceCommand {
+        @Override
+        int execute(ApiClient api) {
+            ApiClient.Reply reply = api.get(path() + "/history");
+            if (!reply.ok()) {
+                return fail("", reply);
+            }
+            Table table = new Table("GENERATION", "APPLIED", "CHANGE", "SPEC");
+            for (JsonNode h : reply.body().path("items")) {
+                table.row(h.path("generation").asLong(), age(h.path("appliedAt").asText(null)) + " ago",
+                        h.path("change").asText(), h.path("resource").path("spec").toString());
+            }
+            table.print(out, "");
+            return 0;
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Apply an earlier generation's spec again, as a new generation (default: the previous one).")
+    public static final class Rollback extends ResourceCommand {
+        @Option(names = "--to-generation", description = "The generation to go back to (see `history`).")
+        Long generation;
+
+        @Override
+        int execute(ApiClient api) {
+            ApiClient.Reply reply = api.post(path() + "/rollback" + (generation != null ? "?toGeneration=" + generation : ""),
+                    "application/json", "");
+            if (!reply.ok()) {
+                return fail("", reply);
+            }
+            JsonNode r = reply.body();
+            out.println(r.path("kind").asText().toLowerCase(Locale.ROOT) + "/" + name + " rolled back to generation "
+                    + r.path("rolledBackTo").asLong() + " (" + r.path("change").asText() + ", now generation "
+                    + r.path("metadata").path("generation").asLong() + ")");
+            return 0;
+        }
+    }
+
     /** "5s", "3m", "2h", "4d" since an ISO instant. */
     static String age(String since) {
         if (since == null || since.isEmpty()) {

@@ -151,6 +151,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     }
 
     @Override
+    public List<ObjectNode> history(ResourceKey key) {
+        return store.history(key);
+    }
+
+    @Override
     public List<OperatorEvent> events(ResourceKey key) {
         Deque<OperatorEvent> list = events.get(key);
         if (list == null) {
@@ -200,7 +205,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 : current.metadata().path("creationTimestamp").asText());
         metadata.put("uid", current == null ? UUID.randomUUID().toString() : current.metadata().path("uid").asText());
         Resource next = new Resource(validated);
-        store.putResource(next);
+        store.putResource(next, change.verb());
         resources.put(key, next);
         LOG.info("{} {} (generation {})", key, change.verb(), generation);
         record(key, "Normal", "Spec" + capitalize(change.verb()), "generation " + generation + " accepted ("

@@ -15,4 +15,7 @@ public interface ResourceReads {
     List<TaskRecord> tasks();
 
     List<OperatorEvent> events(ResourceKey key);
+
+    /** The kept generations, oldest first: {generation, appliedAt, change, resource}. */
+    List<com.fasterxml.jackson.databind.node.ObjectNode> history(ResourceKey key);
 }

@@ -39,6 +39,11 @@ public final class ZkReads implements ResourceReads {
     }
 
     @Override
+    public List<com.fasterxml.jackson.databind.node.ObjectNode> history(ResourceKey key) {
+        return store.history(key);
+    }
+
+    @Override
     public List<OperatorEvent> events(ResourceKey key) {
         return List.of(); // events live in the leader's memory
     }

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   ROOT/framework-id                 the Mesos FrameworkID, for failover
  *   ROOT/resources/KIND/NAME          accepted specs, with metadata.generation
+ *   ROOT/history/KIND/NAME/GENERATION the last {@value #HISTORY_KEPT} accepted generations of each
  *   ROOT/status/KIND/NAME             their status
  *   ROOT/tasks/TASK_ID                task records, written before the launch is sent
  *   ROOT/reservations/KIND/NAME/I     reservations and volumes of stateful instances
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ZkStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ZkStore.class);
+    /** How many generations of a spec are kept for `history` and `rollback`. */
+    public static final int HISTORY_KEPT = 10;
 
     private final CuratorFramework client;
     private final String root;
@@ -100,11 +103,65 @@ public final class ZkStore implements AutoCloseable {
         return out;
     }
 
-    public void putResource(Resource resource) {
-        write(resourcePath(resource.key()), bytes(resource.toJson()));
+    /**
+     * Stores a newly accepted generation: the resource and its history entry in one ZooKeeper
+     * transaction (both or neither), dropping history beyond {@link #HISTORY_KEPT}.
+     */
+    public void putResource(Resource resource, String change) {
+        ResourceKey key = resource.key();
+        try {
+            createParents(resourcePath(key));
+            createParents(historyPath(key) + "/x");
+            List<CuratorOp> ops = new ArrayList<>();
+            byte[] doc = bytes(resource.toJson());
+            ops.add(client.checkExists().forPath(resourcePath(key)) == null
+                    ? client.transactionOp().create().forPath(resourcePath(key), doc)
+                    : client.transactionOp().setData().forPath(resourcePath(key), doc));
+            ObjectNode entry = json.createObjectNode();
+            entry.put("generation", resource.generation());
+            entry.put("appliedAt", java.time.Instant.now().toString());
+            entry.put("change", change);
+            entry.set("resource", resource.toJson());
+            String generationNode = historyPath(key) + "/" + String.format("%010d", resource.generation());
+            ops.add(client.checkExists().forPath(generationNode) == null
+                    ? client.transactionOp().create().forPath(generationNode, bytes(entry))
+                    : client.transactionOp().setData().forPath(generationNode, bytes(entry)));
+            List<String> old = new ArrayList<>(children(historyPath(key)));
+            old.sort(null);
+            for (int i = 0; i < old.size() + 1 - HISTORY_KEPT; i++) {
+                if (!(historyPath(key) + "/" + old.get(i)).equals(generationNode)) {
+                    ops.add(client.transactionOp().delete().forPath(historyPath(key) + "/" + old.get(i)));
+                }
+            }
+            client.transaction().forOperations(ops);
+        } catch (Exception e) {
+            throw new StoreException("cannot store " + key, e);
+        }
     }
 
-    /** Removes the spec and its status together. */
+    /** The kept generations of a resource, oldest first: {generation, appliedAt, change, resource}. */
+    public List<ObjectNode> history(ResourceKey key) {
+        List<String> nodes = new ArrayList<>(children(historyPath(key)));
+        nodes.sort(null);
+        List<ObjectNode> out = new ArrayList<>();
+        for (String n : nodes) {
+            read(historyPath(key) + "/" + n).ifPresent(b -> out.add((ObjectNode) parse(b, ObjectNode.class)));
+        }
+        return out;
+    }
+
+    private String historyPath(ResourceKey key) {
+        return root + "/history/" + key.kind() + "/" + key.name();
+    }
+
+    private void createParents(String path) throws Exception {
+        String parent = path.substring(0, path.lastIndexOf('/'));
+        if (client.checkExists().forPath(parent) == null) {
+            client.create().orSetData().creatingParentsIfNeeded().forPath(parent);
+        }
+    }
+
+    /** Removes the spec, its status and its history together. */
     public void deleteResource(ResourceKey key) {
         try {
             List<CuratorOp> ops = new ArrayList<>();
@@ -113,6 +170,9 @@ public final class ZkStore implements AutoCloseable {
             }
             if (client.checkExists().forPath(statusPath(key)) != null) {
                 ops.add(client.transactionOp().delete().forPath(statusPath(key)));
+            }
+            for (String n : children(historyPath(key))) {
+                ops.add(client.transactionOp().delete().forPath(historyPath(key) + "/" + n));
             }
             if (!ops.isEmpty()) {
                 client.transaction().forOperations(ops);

@@ -75,6 +75,17 @@ class CliE2ETest extends EmbeddedOperatorTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(cli("get").out()).containsPattern("hello\\s+2/2\\s+Running\\s+2\\s"));
 
+        // history and rollback: generation 3 brings back generation 1's three instances
+        assertThat(cli("history", "service", "hello").out()).containsPattern("1\\s+\\S+ ago\\s+created")
+                .containsPattern("2\\s+\\S+ ago\\s+scaled");
+        Run rollback = cli("rollback", "service", "hello");
+        assertThat(rollback.out()).contains("service/hello rolled back to generation 1 (scaled, now generation 3)");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(cli("get").out()).containsPattern("hello\\s+3/3\\s+Running\\s+3\\s"));
+        Run tooOld = cli("rollback", "service", "hello", "--to-generation", "42");
+        assertThat(tooOld.code()).isEqualTo(1);
+        assertThat(tooOld.err()).contains("toGeneration: generation 42 is not in the kept history (kept: 1, 2, 3)");
+
         assertThat(cli("delete", "service", "hello").out()).contains("service/hello deleted");
         assertThat(cli("get").out()).contains("No resources found.");
         Run missing = cli("describe", "service", "hello");
