@@ -59,6 +59,17 @@ class CrashLoopE2ETest extends EmbeddedOperatorTest {
         });
     }
 
+    @Test
+    void aServiceThatExitsCleanlyIsStillRelaunched() {
+        env.post("/v1/resources", "application/yaml", spec("sleep 1; exit 0").replace("name: crasher", "name: quitter"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode instance = env.get("/v1/resources/Service/quitter").body().path("status").path("instances").get(0);
+            assertThat(instance.path("restarts").asInt()).isGreaterThanOrEqualTo(2);
+            assertThat(instance.path("lastExit").asText()).isEqualTo("TASK_FINISHED: Command exited with status 0");
+        });
+        env.delete("/v1/resources/Service/quitter");
+    }
+
     private static JsonNode condition(JsonNode status, String type) {
         for (JsonNode c : status.path("conditions")) {
             if (c.path("type").asText().equals(type)) {
