@@ -32,6 +32,10 @@ public final class RunCommands {
                 description = "Number of masters; more than one gives a leader and standbys in ZooKeeper (default: ${DEFAULT-VALUE}).")
         int masters;
 
+        @Option(names = "--zk-servers", defaultValue = "1",
+                description = "ZooKeeper servers: 1 on --zk-port, or an ensemble (e.g. 3) on free loopback ports (default: ${DEFAULT-VALUE}).")
+        int zkServers;
+
         @Option(names = "--zk-port", defaultValue = "2181", description = "ZooKeeper port (default: ${DEFAULT-VALUE}).")
         int zkPort;
 
@@ -40,7 +44,8 @@ public final class RunCommands {
 
         EmbeddedCluster start() throws Exception {
             return EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir.toAbsolutePath(), zkPort, masterPort,
-                    masterPort + 1, agents, agentCpus, agentMem, ExecutorJar.locate(), masters));
+                    masterPort + 1, agents, agentCpus, agentMem, ExecutorJar.locate(), masters,
+                    java.time.Duration.ofSeconds(75), zkServers));
         }
     }
 

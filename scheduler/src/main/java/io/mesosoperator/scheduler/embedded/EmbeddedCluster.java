@@ -1,6 +1,7 @@
 package io.mesosoperator.scheduler.embedded;
 
 import io.mesosoperator.local.EmbeddedZooKeeper;
+import io.mesosoperator.local.EmbeddedZooKeeperEnsemble;
 import io.mesosoperator.local.LocalAgent;
 import io.mesosoperator.local.MesosLocalCluster;
 import java.nio.file.Path;
@@ -12,47 +13,67 @@ import java.util.List;
  */
 public final class EmbeddedCluster implements AutoCloseable {
     private final EmbeddedZooKeeper zookeeper;
+    private final EmbeddedZooKeeperEnsemble ensemble;
     private final MesosLocalCluster mesos;
 
-    private EmbeddedCluster(EmbeddedZooKeeper zookeeper, MesosLocalCluster mesos) {
+    private EmbeddedCluster(EmbeddedZooKeeper zookeeper, EmbeddedZooKeeperEnsemble ensemble, MesosLocalCluster mesos) {
         this.zookeeper = zookeeper;
+        this.ensemble = ensemble;
         this.mesos = mesos;
     }
 
     /** Where the masters publish themselves in ZooKeeper, as `mesos-master --zk=zk://HOST/mesos`. */
     public static final String MESOS_ZK_PATH = "/mesos";
 
+    /** @param zkServers 1: one ZooKeeper server on zkPort; more: an ensemble on free ports */
     public record Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
                            double agentCpus, double agentMemMb, Path executorJar, int masters,
-                           java.time.Duration agentUnreachableAfter) {
+                           java.time.Duration agentUnreachableAfter, int zkServers) {
         public Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
                         double agentCpus, double agentMemMb, Path executorJar, int masters) {
             this(workDir, zkPort, masterPort, firstAgentPort, agents, agentCpus, agentMemMb, executorJar, masters,
-                    java.time.Duration.ofSeconds(75));
+                    java.time.Duration.ofSeconds(75), 1);
         }
     }
 
     public static EmbeddedCluster start(Settings s) throws Exception {
-        EmbeddedZooKeeper zk = EmbeddedZooKeeper.start("127.0.0.1", s.zkPort(), s.workDir().resolve("zookeeper"));
+        EmbeddedZooKeeper single = null;
+        EmbeddedZooKeeperEnsemble ensemble = null;
+        if (s.zkServers() > 1) {
+            ensemble = EmbeddedZooKeeperEnsemble.start(s.zkServers(), s.workDir().resolve("zookeeper"));
+        } else {
+            single = EmbeddedZooKeeper.start("127.0.0.1", s.zkPort(), s.workDir().resolve("zookeeper"));
+        }
+        String connect = ensemble != null ? ensemble.connectString() : single.connectString();
         try {
             MesosLocalCluster mesos = MesosLocalCluster.builder(s.workDir().resolve("mesos"))
                     .ports(s.masterPort(), s.firstAgentPort())
                     .agents(s.agents())
                     .agentResources(s.agentCpus(), s.agentMemMb(), 20_000)
                     .executorJar(s.executorJar())
-                    .zookeeper(zk.connectString(), MESOS_ZK_PATH)
+                    .zookeeper(connect, MESOS_ZK_PATH)
                     .masters(s.masters())
                     .agentUnreachableAfter(s.agentUnreachableAfter())
                     .start();
-            return new EmbeddedCluster(zk, mesos);
+            return new EmbeddedCluster(single, ensemble, mesos);
         } catch (Exception e) {
-            zk.close();
+            if (single != null) {
+                single.close();
+            }
+            if (ensemble != null) {
+                ensemble.close();
+            }
             throw e;
         }
     }
 
     public String zkConnect() {
-        return zookeeper.connectString();
+        return ensemble != null ? ensemble.connectString() : zookeeper.connectString();
+    }
+
+    /** The ZooKeeper ensemble, when started with more than one server (fault injection in tests). */
+    public EmbeddedZooKeeperEnsemble ensemble() {
+        return ensemble;
     }
 
     /** The leading master's http:// URL. */
@@ -62,7 +83,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     /** The masters' ZooKeeper group, as a zk:// master URL for schedulers. */
     public String masterZkUrl() {
-        return "zk://" + zookeeper.connectString() + MESOS_ZK_PATH;
+        return "zk://" + zkConnect() + MESOS_ZK_PATH;
     }
 
     /** Fault injection for tests: the leading master dies; a standby takes over. */
@@ -81,6 +102,11 @@ public final class EmbeddedCluster implements AutoCloseable {
     @Override
     public void close() {
         mesos.close();
-        zookeeper.close();
+        if (zookeeper != null) {
+            zookeeper.close();
+        }
+        if (ensemble != null) {
+            ensemble.close();
+        }
     }
 }

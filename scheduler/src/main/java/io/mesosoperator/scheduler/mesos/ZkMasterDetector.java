@@ -38,7 +38,7 @@ final class ZkMasterDetector implements MasterDetector {
         this.url = url;
         this.path = path;
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder().connectString(connect)
-                .retryPolicy(new ExponentialBackoffRetry(200, 10, 5000)).sessionTimeoutMs(10_000);
+                .retryPolicy(new ExponentialBackoffRetry(200, 10, 5000)).sessionTimeoutMs(10_000).connectionTimeoutMs(10_000);
         if (auth != null) {
             builder.authorization("digest", auth.getBytes(StandardCharsets.UTF_8));
         }

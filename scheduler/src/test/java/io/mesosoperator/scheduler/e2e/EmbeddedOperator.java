@@ -42,27 +42,31 @@ final class EmbeddedOperator implements AutoCloseable {
 
     /** What a test class varies; the defaults are the embedded mode's. */
     record Options(int masters, MasterUrl masterUrl, String contentType, Duration agentUnreachableAfter,
-                   Map<String, Object> config) {
+                   Map<String, Object> config, int zkServers) {
         static Options defaults() {
-            return new Options(1, MasterUrl.ZK, "protobuf", Duration.ofSeconds(75), Map.of());
+            return new Options(1, MasterUrl.ZK, "protobuf", Duration.ofSeconds(75), Map.of(), 1);
         }
 
         Options masters(int n) {
-            return new Options(n, masterUrl, contentType, agentUnreachableAfter, config);
+            return new Options(n, masterUrl, contentType, agentUnreachableAfter, config, zkServers);
         }
 
         Options masterUrl(MasterUrl url, String type) {
-            return new Options(masters, url, type, agentUnreachableAfter, config);
+            return new Options(masters, url, type, agentUnreachableAfter, config, zkServers);
         }
 
         Options agentUnreachableAfter(Duration d) {
-            return new Options(masters, masterUrl, contentType, d, config);
+            return new Options(masters, masterUrl, contentType, d, config, zkServers);
+        }
+
+        Options zkServers(int n) {
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, n);
         }
 
         Options config(String dottedKey, Object value) {
             Map<String, Object> more = new java.util.HashMap<>(config);
             more.put(dottedKey, value);
-            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, more);
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, more, zkServers);
         }
     }
 
@@ -73,7 +77,7 @@ final class EmbeddedOperator implements AutoCloseable {
     EmbeddedOperator(Path workDir, Options options) throws Exception {
         this.workDir = workDir;
         cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, 3, 2, 2048, ExecutorJar.locate(),
-                options.masters(), options.agentUnreachableAfter()));
+                options.masters(), options.agentUnreachableAfter(), options.zkServers()));
         ServerConfig server = ServerConfig.from(null);
         options.config().forEach(server::set);
         config = server
