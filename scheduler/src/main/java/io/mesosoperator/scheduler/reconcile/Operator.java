@@ -159,7 +159,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     public List<OperatorEvent> events(ResourceKey key) {
         Deque<OperatorEvent> list = events.get(key);
         if (list == null) {
-            return List.of();
+            return store.events(key);
         }
         synchronized (list) {
             return List.copyOf(list);
@@ -236,6 +236,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     public void subscribed(FrameworkID frameworkId, MasterInfo master) {
         loop.execute(() -> {
             store.saveFrameworkId(frameworkId.getValue());
+            resources.keySet().forEach(key -> record(key, "Normal", "Subscribed", "operator subscribed to Mesos master "
+                    + master.getId() + " as framework " + frameworkId.getValue() + "; reconciling its tasks"));
             suppressed = false;
             startReconciliation();
             resyncAll();
@@ -300,8 +302,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                     }
                 }
                 releaseReservations(key, 0, own);
-                if (own.isEmpty()) {
-                    events.remove(key);
+                if (own.isEmpty() && events.remove(key) != null) {
+                    store.deleteEvents(key);
                 }
                 return;
             }
@@ -323,6 +325,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                     kill(t, k.reason());
                 }
             }
+            recordBackoffs(key, statuses.get(key), result.status());
             if (!result.status().equals(statuses.get(key))) {
                 ResourceStatus before = statuses.put(key, result.status());
                 store.putStatus(key, result.status());
@@ -343,6 +346,16 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             loop.schedule(() -> enqueue(key), 5, TimeUnit.SECONDS);
         } finally {
             MDC.remove("resource");
+        }
+    }
+
+    private void recordBackoffs(ResourceKey key, ResourceStatus before, ResourceStatus after) {
+        for (InstanceStatus now : after.instances()) {
+            InstanceStatus was = before == null ? null : before.instance(now.instance());
+            if ("BACKOFF".equals(now.state()) && (was == null || !java.util.Objects.equals(was.nextLaunchTime(), now.nextLaunchTime()))) {
+                record(key, "Warning", "BackOff", "instance " + now.instance() + " failed " + now.consecutiveFailures()
+                        + " time(s) in a row (" + now.lastExit() + "); next launch at " + now.nextLaunchTime());
+            }
         }
     }
 
@@ -692,13 +705,21 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         }
     }
 
+    /** Keeps an event for `describe`, in memory and in ZooKeeper (so followers and successors see it). */
     private void record(ResourceKey key, String type, String reason, String message) {
-        Deque<OperatorEvent> list = events.computeIfAbsent(key, k -> new ArrayDeque<>());
+        Deque<OperatorEvent> list = events.computeIfAbsent(key, k -> new ArrayDeque<>(store.events(k)));
+        List<OperatorEvent> snapshot;
         synchronized (list) {
             list.addLast(new OperatorEvent(clock.instant().toString(), type, reason, message));
             while (list.size() > EVENTS_KEPT) {
                 list.removeFirst();
             }
+            snapshot = List.copyOf(list);
+        }
+        try {
+            store.putEvents(key, snapshot);
+        } catch (ZkStore.StoreException e) {
+            LOG.warn("event of {} not stored: {}", key, e.getMessage()); // an event is not worth failing an action for
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.reconcile.OperatorEvent;
 import io.mesosoperator.scheduler.reconcile.ReservationRecord;
 import io.mesosoperator.scheduler.reconcile.ResourceStatus;
 import io.mesosoperator.scheduler.reconcile.TaskRecord;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  *   ROOT/status/KIND/NAME             their status
  *   ROOT/tasks/TASK_ID                task records, written before the launch is sent
  *   ROOT/reservations/KIND/NAME/I     reservations and volumes of stateful instances
+ *   ROOT/events/KIND/NAME             the last events of a resource (launches, kills, failures...)
  * </pre>
  */
 public final class ZkStore implements AutoCloseable {
@@ -217,6 +219,34 @@ public final class ZkStore implements AutoCloseable {
         } catch (Exception e) {
             throw new StoreException("cannot delete task record " + taskId, e);
         }
+    }
+
+    // ---------------------------------------------------------------- events
+
+    public List<OperatorEvent> events(ResourceKey key) {
+        return read(eventsPath(key)).map(b -> {
+            try {
+                return List.of(json.readValue(b, OperatorEvent[].class));
+            } catch (IOException e) {
+                throw new StoreException("corrupt events of " + key, e);
+            }
+        }).orElse(List.of());
+    }
+
+    public void putEvents(ResourceKey key, List<OperatorEvent> events) {
+        write(eventsPath(key), bytes(events));
+    }
+
+    public void deleteEvents(ResourceKey key) {
+        try {
+            client.delete().quietly().forPath(eventsPath(key));
+        } catch (Exception e) {
+            throw new StoreException("cannot delete events of " + key, e);
+        }
+    }
+
+    private String eventsPath(ResourceKey key) {
+        return root + "/events/" + key.kind() + "/" + key.name();
     }
 
     // ---------------------------------------------------------------- reservations

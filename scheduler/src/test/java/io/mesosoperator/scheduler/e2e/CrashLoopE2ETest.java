@@ -46,7 +46,11 @@ class CrashLoopE2ETest extends EmbeddedOperatorTest {
         JsonNode instance = env.get("/v1/resources/Service/crasher").body().path("status").path("instances").get(0);
         assertThat(instance.path("lastExit").asText()).isEqualTo("TASK_FAILED: Command exited with status 3");
         assertThat(env.get("/v1/resources/Service/crasher/events").body().path("items"))
-                .anySatisfy(e -> assertThat(e.path("reason").asText()).isEqualTo("InstanceFailed"));
+                .anySatisfy(e -> assertThat(e.path("reason").asText()).isEqualTo("InstanceFailed"))
+                .anySatisfy(e -> {
+                    assertThat(e.path("reason").asText()).isEqualTo("BackOff");
+                    assertThat(e.path("message").asText()).contains("next launch at");
+                });
 
         // fixing the command is a new configuration: it starts at once and the service recovers
         assertThat(env.post("/v1/resources", "application/yaml", spec("sleep 600")).body().path("change").asText())

@@ -52,6 +52,9 @@ class LeaderElectionE2ETest extends EmbeddedOperatorTest {
             assertThat(taskIds()).isEqualTo(before);
             EmbeddedOperator.Reply refused = env.post("/v1/resources", "application/yaml", spec(3));
             assertThat(refused.status()).isEqualTo(503);
+            // events are kept in ZooKeeper: a follower shows them too
+            assertThat(env.get("/v1/resources/Service/elected/events").body().path("items"))
+                    .anySatisfy(e -> assertThat(e.path("reason").asText()).isEqualTo("Launching"));
             assertThat(refused.body().path("errors").get(0).path("message").asText())
                     .contains("follower", leaderUrl);
             assertThat(env.delete("/v1/resources/Service/elected").status()).isEqualTo(503);
