@@ -23,6 +23,7 @@ final class RawScheduler {
     final ContentType type;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /** The SUBSCRIBE response (status and headers; its body is the event stream). */
     HttpResponse<InputStream> subscription;
     String streamId;
     FrameworkID frameworkId;

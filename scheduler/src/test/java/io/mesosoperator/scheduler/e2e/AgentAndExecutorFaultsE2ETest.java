@@ -20,15 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentAndExecutorFaultsE2ETest extends EmbeddedOperatorTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String SPEC = """
-            apiVersion: mesos-operator.io/v1
-            kind: Service
-            metadata: {name: sturdy}
-            spec:
-              instances: 3
-              mem: 32
-              command: sleep 600
-            """;
+    private static final String SPEC = Specs.service("sturdy", 3, "sleep 600");
 
     private JsonNode task(int instance) {
         return env.tasks("Service/sturdy").stream().filter(t -> t.path("instance").asInt() == instance).findFirst()

@@ -30,16 +30,7 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
                 .config("reconcile.replaceUnreachableAfterSeconds", 2));
     }
 
-    private static final String SPEC = """
-            apiVersion: mesos-operator.io/v1
-            kind: Service
-            metadata: {name: spread}
-            spec:
-              instances: 3
-              mem: 32
-              command: sleep 600
-              killGracePeriodSeconds: 1
-            """;
+    private static final String SPEC = Specs.service("spread", 3, "sleep 600", "killGracePeriodSeconds: 1");
 
     private JsonNode task(int instance) {
         return env.tasks("Service/spread").stream().filter(t -> t.path("instance").asInt() == instance)

@@ -13,15 +13,7 @@ import org.junit.jupiter.api.Test;
 class CrashLoopE2ETest extends EmbeddedOperatorTest {
 
     static String spec(String command) {
-        return """
-                apiVersion: mesos-operator.io/v1
-                kind: Service
-                metadata: {name: crasher}
-                spec:
-                  instances: 1
-                  mem: 32
-                  command: '%s'
-                """.formatted(command);
+        return Specs.service("crasher", 1, command);
     }
 
     @Test

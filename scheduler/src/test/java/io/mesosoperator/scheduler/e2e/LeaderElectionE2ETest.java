@@ -19,15 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class LeaderElectionE2ETest extends EmbeddedOperatorTest {
     static String spec(int instances) {
-        return """
-                apiVersion: mesos-operator.io/v1
-                kind: Service
-                metadata: {name: elected}
-                spec:
-                  instances: %d
-                  mem: 32
-                  command: sleep 600
-                """.formatted(instances);
+        return Specs.service("elected", instances, "sleep 600");
     }
 
     @Test

@@ -22,15 +22,7 @@ class MasterFailoverE2ETest extends EmbeddedOperatorTest {
     }
 
     static String spec(int instances) {
-        return """
-                apiVersion: mesos-operator.io/v1
-                kind: Service
-                metadata: {name: steady}
-                spec:
-                  instances: %d
-                  mem: 32
-                  command: sleep 600
-                """.formatted(instances);
+        return Specs.service("steady", instances, "sleep 600");
     }
 
     private JsonNode status() {

@@ -23,17 +23,8 @@ class StatefulServiceE2ETest extends EmbeddedOperatorTest {
     }
 
     static String spec(int instances) {
-        return """
-                apiVersion: mesos-operator.io/v1
-                kind: Service
-                metadata: {name: store}
-                spec:
-                  instances: %d
-                  mem: 32
-                  volume: {sizeMb: 64, containerPath: data}
-                  command: 'echo "$MESOS_TASK_ID" >> data/history; exec sleep 600'
-                  killGracePeriodSeconds: 1
-                """.formatted(instances);
+        return Specs.service("store", instances, "echo \"$MESOS_TASK_ID\" >> data/history; exec sleep 600",
+                "volume: {sizeMb: 64, containerPath: data}", "killGracePeriodSeconds: 1");
     }
 
     private JsonNode instance(int i) {

@@ -22,15 +22,7 @@ class ZooKeeperFailureE2ETest extends EmbeddedOperatorTest {
     }
 
     static String spec(int instances) {
-        return """
-                apiVersion: mesos-operator.io/v1
-                kind: Service
-                metadata: {name: keeper}
-                spec:
-                  instances: %d
-                  mem: 32
-                  command: sleep 600
-                """.formatted(instances);
+        return Specs.service("keeper", instances, "sleep 600");
     }
 
     private int ready() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,10 +29,10 @@ class LauncherIT {
 
     @Test
     void upRunsTheSampleAndStopsCleanlyOnSigterm() throws Exception {
-        int zk = freePort();
-        int master = freePortBlock(3); // the master and, on the next ports, two agents
-        int api = freePort();
-        int admin = freePort();
+        int zk = FreePorts.one();
+        int master = FreePorts.block(3); // the master and, on the next ports, two agents
+        int api = FreePorts.one();
+        int admin = FreePorts.one();
         Path workDir = work.resolve("state");
         Path log = work.resolve("up.log");
         Process up = launcher(log, "up", "--work-dir", workDir.toString(), "--agents", "2", "--zk-port", Integer.toString(zk),
@@ -95,27 +94,5 @@ class LauncherIT {
         }
     }
 
-    private static int freePortBlock(int size) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int first = freePort();
-            boolean free = true;
-            for (int i = 1; i < size && free; i++) {
-                try (ServerSocket s = new ServerSocket(first + i)) {
-                    free = true;
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return first;
-            }
-        }
-        throw new IOException("no block of " + size + " free ports found");
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

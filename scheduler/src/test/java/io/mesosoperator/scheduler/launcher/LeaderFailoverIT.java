@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,15 +32,15 @@ class LeaderFailoverIT {
 
     @Test
     void killingTheLeaderHandsOverToTheFollower() throws Exception {
-        int zk = free();
-        int master = freeBlock(3);
+        int zk = FreePorts.one();
+        int master = FreePorts.block(3);
         try {
             Process cluster = start("cluster.log", "cluster", "--work-dir", work.resolve("state").toString(), "--agents", "2",
                     "--zk-port", Integer.toString(zk), "--master-port", Integer.toString(master));
             await().atMost(Duration.ofSeconds(90)).until(() -> log("cluster.log").contains("embedded cluster is up"));
             String masterUrl = "zk://127.0.0.1:" + zk + "/mesos";
-            int apiA = free();
-            int apiB = free();
+            int apiA = FreePorts.one();
+            int apiB = FreePorts.one();
             Process a = server("a.log", masterUrl, zk, apiA);
             await().atMost(Duration.ofSeconds(90)).until(() -> log("a.log").contains("is now the leading operator"));
             server("b.log", masterUrl, zk, apiB);
@@ -82,7 +81,7 @@ class LeaderFailoverIT {
 
     private Process server(String log, String masterUrl, int zk, int api) throws IOException {
         return start(log, "server", "--master", masterUrl, "--zk", "127.0.0.1:" + zk, "--api-port", Integer.toString(api),
-                "--admin-port", Integer.toString(free()));
+                "--admin-port", Integer.toString(FreePorts.one()));
     }
 
     private Process start(String log, String... args) throws IOException {
@@ -125,27 +124,5 @@ class LeaderFailoverIT {
         return ids;
     }
 
-    private static int free() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static int freeBlock(int size) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int first = free();
-            boolean ok = true;
-            for (int i = 1; i < size && ok; i++) {
-                try (ServerSocket s = new ServerSocket(first + i)) {
-                    ok = true;
-                } catch (IOException e) {
-                    ok = false;
-                }
-            }
-            if (ok) {
-                return first;
-            }
-        }
-        throw new IOException("no block of free ports");
-    }
 }
