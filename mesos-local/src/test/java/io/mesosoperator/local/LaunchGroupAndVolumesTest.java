@@ -38,7 +38,8 @@ class LaunchGroupAndVolumesTest {
 
     @BeforeEach
     void start() throws Exception {
-        cluster = MesosLocalCluster.builder(work).agents(1).executorJar(EXECUTOR).start();
+        cluster = MesosLocalCluster.builder(work).agents(1).executorJar(EXECUTOR)
+                .heartbeatInterval(java.time.Duration.ofSeconds(1)).start();
         scheduler = new RawScheduler(cluster.masterUrl(), ContentType.JSON);
         scheduler.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("raw").setRole("data")
                 .addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.PARTITION_AWARE))
@@ -133,6 +134,31 @@ class LaunchGroupAndVolumesTest {
         Offer after = scheduler.next(Event.Type.OFFERS).getOffers().getOffers(0);
         assertThat(after.getResourcesList()).allSatisfy(r -> assertThat(r.getRole()).isEqualTo("*"));
         assertThat(Files.exists(volumeDir)).isFalse();
+    }
+
+    @Test
+    void aFrameworkGoneLongerThanItsFailoverTimeoutIsRemovedWithItsTasks() throws Exception {
+        // the class's framework steps aside so the agent is offered to the new one
+        Offer held = scheduler.next(Event.Type.OFFERS).getOffers().getOffers(0);
+        scheduler.call(Call.newBuilder().setType(Call.Type.SUPPRESS).setSuppress(Call.Suppress.getDefaultInstance()));
+        scheduler.call(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder().addOfferIds(held.getId())));
+        RawScheduler shortLived = new RawScheduler(cluster.masterUrl(), ContentType.PROTOBUF);
+        shortLived.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("brief").setFailoverTimeout(1).build());
+        Offer offer = shortLived.next(Event.Type.OFFERS).getOffers().getOffers(0);
+        shortLived.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder().addOfferIds(offer.getId())
+                .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH).setLaunch(
+                        Offer.Operation.Launch.newBuilder().addTaskInfos(task("brief-task", "exec sleep 300",
+                                List.of(scalar("cpus", 0.1), scalar("mem", 32)), offer))))));
+        shortLived.awaitUpdate("brief-task", TaskState.TASK_RUNNING);
+        assertThat(cluster.agents().get(0).executorPids()).containsKey("brief-task");
+
+        shortLived.subscription.body().close(); // the scheduler goes away
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(40);
+        while (cluster.agents().get(0).executorPids().containsKey("brief-task") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        // noticed when a heartbeat cannot be written; after 1 s of failover timeout its executor is shut down
+        assertThat(cluster.agents().get(0).executorPids()).doesNotContainKey("brief-task");
     }
 
     private static Offer nextOfferWith(RawScheduler scheduler, String persistenceId) throws Exception {

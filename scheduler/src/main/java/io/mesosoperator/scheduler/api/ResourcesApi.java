@@ -60,6 +60,8 @@ public final class ResourcesApi {
             applied = access.writer().apply(validated);
         } catch (OperatorAccess.NotLeader e) {
             return e.response;
+        } catch (Operator.NotActing e) {
+            return ApiErrors.of(503, e.getMessage());
         } catch (InvalidSpecException e) {
             return ApiErrors.of(422, SpecValidator.locate(document, e.errors()));
         } catch (ZkStore.StoreException e) {
@@ -143,6 +145,8 @@ public final class ResourcesApi {
             return Response.ok(out).build();
         } catch (OperatorAccess.NotLeader e) {
             return e.response;
+        } catch (Operator.NotActing e) {
+            return ApiErrors.of(503, e.getMessage());
         } catch (InvalidSpecException e) {
             return ApiErrors.of(422, e.errors());
         }
@@ -158,6 +162,8 @@ public final class ResourcesApi {
             }
         } catch (OperatorAccess.NotLeader e) {
             return e.response;
+        } catch (Operator.NotActing e) {
+            return ApiErrors.of(503, e.getMessage());
         } catch (ZkStore.StoreException e) {
             return ApiErrors.of(503, "not deleted, ZooKeeper is unavailable: " + e.getMessage());
         }

@@ -184,8 +184,18 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     /** The outcome of an apply: the stored resource and how it changed. */
     public record Applied(Resource resource, SpecChange change) {}
 
+    /** The term of this operator ended (leadership lost) while a write was on its way: retry with the leader. */
+    public static final class NotActing extends RuntimeException {
+        NotActing() {
+            super("this operator just stopped leading; retry the request (with the new leader)");
+        }
+    }
+
     /** Stores a validated document as the new desired state (ZooKeeper first) and enqueues it. */
     public synchronized Applied apply(ObjectNode validated) {
+        if (loop.isShutdown()) {
+            throw new NotActing();
+        }
         ResourceKey key = new ResourceKey(validated.path("kind").asText(), validated.path("metadata").path("name").asText());
         Resource current = resources.get(key);
         List<io.mesosoperator.scheduler.spec.FieldError> problems =
@@ -220,6 +230,9 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     /** Removes the desired state; the loop then kills every task of the resource. */
     public synchronized boolean delete(ResourceKey key) {
+        if (loop.isShutdown()) {
+            throw new NotActing();
+        }
         if (!resources.containsKey(key)) {
             return false;
         }
@@ -275,10 +288,14 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     private void enqueue(ResourceKey key) {
         if (queued.add(key)) {
-            loop.execute(() -> {
-                queued.remove(key);
-                reconcile(key);
-            });
+            try {
+                loop.execute(() -> {
+                    queued.remove(key);
+                    reconcile(key);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                queued.remove(key); // the term ended; the next leader reconciles everything it loads
+            }
         }
     }
 

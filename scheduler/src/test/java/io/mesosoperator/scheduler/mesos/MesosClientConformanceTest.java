@@ -82,6 +82,24 @@ class MesosClientConformanceTest {
     }
 
     @Test
+    void followsA307FromAStandbyMasterToTheLeader() throws Exception {
+        try (io.mesosoperator.local.EmbeddedZooKeeper zk = io.mesosoperator.local.EmbeddedZooKeeper.start("127.0.0.1", 0, work.resolve("zk"));
+             MesosLocalCluster cluster = MesosLocalCluster.builder(work.resolve("mesos")).agents(1).masters(2)
+                     .zookeeper(zk.connectString(), "/mesos").start()) {
+            String standby = cluster.masters().get(1).url();
+            Recorder recorder = new Recorder();
+            MesosClient client = client(standby, ContentType.JSON, recorder, null, null);
+            client.start();
+            try {
+                assertThat(recorder.subscriptions.poll(10, TimeUnit.SECONDS)).isNotNull();
+                assertThat(client.master()).startsWith(cluster.master().url());
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void authenticatesWithHttpBasicWhenTheMasterRequiresIt() throws Exception {
         try (MesosLocalCluster cluster = MesosLocalCluster.builder(work).agents(1)
                 .credentials(Map.of("operator", "s3cret")).start()) {
