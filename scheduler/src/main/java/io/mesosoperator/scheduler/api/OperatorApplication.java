@@ -9,6 +9,10 @@ import io.mesosoperator.scheduler.mesos.MesosClient;
 import io.mesosoperator.scheduler.mesos.TaskFactory;
 import io.mesosoperator.scheduler.reconcile.Backoff;
 import io.mesosoperator.scheduler.reconcile.Operator;
+import io.mesosoperator.scheduler.reconcile.OperatorMetrics;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.mesosoperator.scheduler.reconcile.Reconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.service.ServiceReconciler;
@@ -48,6 +52,11 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);
         Operator.Identity identity = new Operator.Identity(m.frameworkName, m.role, m.principal);
+        OperatorMetrics metrics = new OperatorMetrics(env.metrics(), kinds.stream().map(r -> r.kind().kind()).toList(),
+                this::operator, () -> term != null);
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        DropwizardExports.builder().dropwizardRegistry(env.metrics()).register(prometheus);
+        env.admin().addServlet("prometheus", new PrometheusMetricsServlet(prometheus)).addMapping("/metrics/prometheus");
         MesosClient.Settings mesosSettings = new MesosClient.Settings(m.master, ContentType.parse(m.contentType),
                 frameworkInfo(m), Duration.ofMillis(500), Duration.ofSeconds(15), Optional.ofNullable(m.principal),
                 readSecret(m.secretFile));
@@ -58,7 +67,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
             @Override
             public void lead() {
                 terms.execute(() -> {
-                    Operator next = new Operator(store, kinds, executor, identity, Clock.systemUTC());
+                    Operator next = new Operator(store, kinds, executor, identity, metrics, Clock.systemUTC());
                     MesosClient client = new MesosClient(mesosSettings,
                             () -> store.frameworkId().map(id -> FrameworkID.newBuilder().setValue(id).build()), next);
                     next.start(client);

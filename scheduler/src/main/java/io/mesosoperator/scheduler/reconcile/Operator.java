@@ -67,6 +67,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     public record Identity(String frameworkName, String role, String principal) {}
 
     private final ZkStore store;
+    private final OperatorMetrics metrics;
     private final Identity identity;
     private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
     private final TaskFactory taskFactory;
@@ -99,8 +100,9 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private long reconcileStartNanos;
 
     public Operator(ZkStore store, Collection<Reconciler> kinds, TaskFactory.ExecutorSettings executor, Identity identity,
-                    Clock clock) {
+                    OperatorMetrics metrics, Clock clock) {
         this.store = store;
+        this.metrics = metrics;
         this.identity = identity;
         kinds.forEach(r -> reconcilers.put(r.kind().kind(), r));
         this.executor = executor;
@@ -307,6 +309,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     private void reconcile(ResourceKey key) {
         MDC.put("resource", key.toString());
+        com.codahale.metrics.Timer.Context timing = metrics.reconcile.time();
         try {
             Resource resource = resources.get(key);
             List<TaskRecord> own = tasks.values().stream().filter(t -> t.resource().equals(key.toString())).toList();
@@ -362,6 +365,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             LOG.error("reconciling {} failed; retrying in 5s", key, e);
             loop.schedule(() -> enqueue(key), 5, TimeUnit.SECONDS);
         } finally {
+            timing.stop();
             MDC.remove("resource");
         }
     }
@@ -408,6 +412,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         store.putTask(killing);
         tasks.put(killing.taskId(), killing);
         LOG.info("killing task {} ({})", task.taskId(), reason);
+        metrics.kills.mark();
         record(task.resourceKey(), "Normal", "Killing", "instance " + task.instance() + " task " + task.taskId() + ": " + reason);
         Call.Kill.Builder kill = Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(task.taskId()));
         if (task.agentId() != null) {
@@ -419,6 +424,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     // ---------------------------------------------------------------- offers
 
     private void offers(List<Offer> offers) {
+        metrics.offersReceived.mark(offers.size());
         List<PodSpec> waiting = pending.values().stream().flatMap(m -> m.values().stream()).toList();
         Map<String, Map<String, ReservedResources.Held>> held = new HashMap<>();
         offers.forEach(o -> held.put(o.getId().getValue(), ReservedResources.held(o, identity.frameworkName())));
@@ -476,6 +482,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 unused.add(offer);
                 continue;
             }
+            metrics.offersUsed.mark();
+            metrics.launches.mark(launch.getTaskInfosCount());
             send(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
                     .addOfferIds(offer.getId())
                     .addAllOperations(operations)
@@ -563,6 +571,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         if (offers.isEmpty()) {
             return;
         }
+        metrics.offersDeclined.mark(offers.size());
         List<OfferID> ids = offers.stream().map(Offer::getId).toList();
         send(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder()
                 .addAllOfferIds(ids).setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))));
@@ -610,6 +619,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             String exit = state + (status.hasMessage() ? ": " + status.getMessage() : "");
             if (!record.killRequested() && resources.containsKey(key)) {
                 recordFailure(key, record.instance(), exit, now);
+                metrics.failures.mark();
                 LOG.warn("task {} (instance {}) ended unexpectedly: {}", taskId, record.instance(), exit);
                 record(key, "Warning", "InstanceFailed", "instance " + record.instance() + " task " + taskId + " " + exit);
             } else {

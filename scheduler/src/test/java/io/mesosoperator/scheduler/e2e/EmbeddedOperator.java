@@ -143,6 +143,16 @@ final class EmbeddedOperator implements AutoCloseable {
         return "http://127.0.0.1:" + operator.getLocalPort();
     }
 
+    /** A GET on the admin port (health checks, metrics), as text. */
+    String admin(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.getAdminPort() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     Reply post(String path, String contentType, String body) {
         return send(HttpRequest.newBuilder(URI.create(api() + path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));

@@ -84,12 +84,37 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
                 .content().contains("hi from " + task.path("taskId").asText());
         // spread: three instances on three agents
         assertThat(env.tasks(RESOURCE).stream().map(t -> t.path("agentId").asText()).collect(Collectors.toSet())).hasSize(3);
+        // Prometheus text format on the admin port: well-formed, counting what just happened
+        Map<String, Double> metrics = prometheus(env.admin("/metrics/prometheus"));
+        assertThat(metrics.get("mesos_operator_tasks_launched_total")).isGreaterThanOrEqualTo(3.0);
+        assertThat(metrics.get("mesos_operator_offers_received_total")).isPositive();
+        assertThat(metrics.get("mesos_operator_tasks_service_task_running")).isEqualTo(3.0);
+        assertThat(metrics.get("mesos_operator_leader")).isEqualTo(1.0);
+        assertThat(metrics.get("mesos_operator_reconcile_duration_count")).isPositive();
+        assertThat(env.admin("/healthcheck")).contains("\"mesos\"", "leader, subscribed", "\"zookeeper\"");
         // nothing waits for resources any more: offers are suppressed and none are held
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode framework = env.masterState().path("frameworks").get(0);
             assertThat(framework.path("suppressed_roles")).isNotEmpty();
             assertThat(framework.path("offers")).isEmpty();
         });
+    }
+
+    /** Parses the Prometheus text format strictly enough to catch a malformed line. */
+    static Map<String, Double> prometheus(String text) {
+        Map<String, Double> values = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                assertThat(line).matches("(|# (HELP|TYPE) \\w+ .*)");
+                continue;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)").matcher(line);
+            assertThat(m.matches()).as("metric line: %s", line).isTrue();
+            if (m.group(2) == null) {
+                values.put(m.group(1), Double.parseDouble(m.group(3)));
+            }
+        }
+        return values;
     }
 
     @Test
