@@ -121,6 +121,9 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         });
         OperatorAccess access = new OperatorAccess(this::operator, new ZkReads(store), () -> leadership);
         SpecValidator validator = new SpecValidator(kinds.stream().map(Reconciler::kind).toList());
+        if (config.api.tokenFile != null) {
+            env.jersey().register(BearerAuthFilter.fromFile(Path.of(config.api.tokenFile), config.api.protectReads));
+        }
         env.jersey().register(new ResourcesApi(access, validator, env.getObjectMapper()));
         env.jersey().register(new TasksApi(access));
         env.healthChecks().register("zookeeper", new HealthCheck() {

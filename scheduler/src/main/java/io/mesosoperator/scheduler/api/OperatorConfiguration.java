@@ -31,6 +31,11 @@ public class OperatorConfiguration extends Configuration {
     @JsonProperty
     public ReconcileSettings reconcile = new ReconcileSettings();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    public ApiSettings api = new ApiSettings();
+
     public OperatorConfiguration() {
         DefaultServerFactory server = (DefaultServerFactory) getServerFactory();
         HttpConnectorFactory api = (HttpConnectorFactory) server.getApplicationConnectors().get(0);
@@ -104,6 +109,16 @@ public class OperatorConfiguration extends Configuration {
         @NotEmpty
         @JsonProperty
         public String root = "/mesos-operator";
+    }
+
+    public static class ApiSettings {
+        /** A file holding the bearer token(s), one per line; when set, every write needs one. */
+        @JsonProperty
+        public String tokenFile;
+
+        /** With a token file: whether reads need a token too. */
+        @JsonProperty
+        public boolean protectReads = false;
     }
 
     public static class ReconcileSettings {

@@ -23,10 +23,12 @@ final class ApiClient {
     }
 
     private final String server;
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    ApiClient(String server) {
+    ApiClient(String server, String token) {
         this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        this.token = token == null || token.isBlank() ? null : token.trim();
     }
 
     Reply get(String path) {
@@ -52,6 +54,9 @@ final class ApiClient {
 
     private Reply send(HttpRequest.Builder request) {
         try {
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());

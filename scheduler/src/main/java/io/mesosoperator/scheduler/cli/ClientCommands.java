@@ -33,13 +33,17 @@ public final class ClientCommands {
                 description = "Operator API URL (default: $MESOS_OPERATOR_SERVER or http://127.0.0.1:8080).")
         String server;
 
+        @Option(names = "--token", defaultValue = "${env:MESOS_OPERATOR_TOKEN}",
+                description = "Bearer token for operators that require one (default: $MESOS_OPERATOR_TOKEN).")
+        String token;
+
         PrintStream out = System.out;
         PrintStream err = System.err;
 
         @Override
         public final Integer call() {
             try {
-                return execute(new ApiClient(server));
+                return execute(new ApiClient(server, token));
             } catch (ApiClient.CliException e) {
                 err.println("error: " + e.getMessage());
                 return 1;

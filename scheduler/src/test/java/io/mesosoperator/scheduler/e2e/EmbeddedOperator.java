@@ -233,7 +233,13 @@ final class EmbeddedOperator implements AutoCloseable {
     }
 
     /** Stops everything; the operator's log is kept as target/e2e-logs/NAME.log for reading after a failure. */
+    private boolean closed;
+
     void close(String name) {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             if (operator != null) {
                 operator.after();

@@ -1,0 +1,60 @@
+package io.mesosoperator.scheduler.api;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.List;
+
+/**
+ * Bearer-token authentication of the REST API: writes always need a valid token once a token file
+ * is configured, reads only when `api.protectReads` says so. Tokens are compared in constant time
+ * and never logged or echoed.
+ */
+final class BearerAuthFilter implements ContainerRequestFilter {
+    private final List<byte[]> tokens;
+    private final boolean protectReads;
+
+    private BearerAuthFilter(List<byte[]> tokens, boolean protectReads) {
+        this.tokens = tokens;
+        this.protectReads = protectReads;
+    }
+
+    static BearerAuthFilter fromFile(Path file, boolean protectReads) throws IOException {
+        List<byte[]> tokens = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
+                .filter(t -> !t.isEmpty() && !t.startsWith("#")).map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+        if (tokens.isEmpty()) {
+            throw new IOException("api.tokenFile " + file + " holds no token");
+        }
+        return new BearerAuthFilter(tokens, protectReads);
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String method = request.getMethod();
+        boolean read = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+        if (read && !protectReads) {
+            return;
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || !valid(header.substring(7).trim())) {
+            request.abortWith(jakarta.ws.rs.core.Response.fromResponse(ApiErrors.of(401, header == null
+                            ? "this operator requires a bearer token (Authorization: Bearer TOKEN; CLI: --token or $MESOS_OPERATOR_TOKEN)"
+                            : "the bearer token is not valid"))
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mesos-operator\"").build());
+        }
+    }
+
+    private boolean valid(String presented) {
+        byte[] bytes = presented.getBytes(StandardCharsets.UTF_8);
+        boolean ok = false;
+        for (byte[] token : tokens) {
+            ok |= MessageDigest.isEqual(token, bytes);
+        }
+        return ok;
+    }
+}
