@@ -328,6 +328,7 @@ public final class LocalAgent implements AutoCloseable {
         try {
             switch (target) {
                 case "/api/v1/executor" -> executorApi(req, resp);
+                case "/files/read", "/files/read.json" -> readFile(req, resp);
                 case "/health", "/slave(1)/health" -> resp.setStatus(200);
                 default -> Http.text(resp, 404, "");
             }
@@ -377,6 +378,47 @@ public final class LocalAgent implements AutoCloseable {
                 });
                 Http.accepted(resp);
             }
+        }
+    }
+
+    /**
+     * GET /files/read?path=P&offset=O&length=L: {"data": text, "offset": O} like the Mesos agent's
+     * files API; offset -1 answers the file's size; a path outside the agent's directory or a
+     * missing file is 404 with an empty body.
+     */
+    private void readFile(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getParameter("path");
+        Path file = path == null ? null : Path.of(path).toAbsolutePath().normalize();
+        if (file == null || !file.startsWith(config.workDir().toAbsolutePath().normalize()) || !Files.isRegularFile(file)) {
+            Http.text(resp, 404, "");
+            return;
+        }
+        long size = Files.size(file);
+        long offset = parseLong(req.getParameter("offset"), 0);
+        if (offset < 0) {
+            Http.json(resp, "{\"data\":\"\",\"offset\":" + size + "}");
+            return;
+        }
+        long length = Math.min(parseLong(req.getParameter("length"), size), 1 << 20);
+        byte[] data = new byte[0];
+        if (offset < size) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(length, size - offset));
+                ch.read(buf, offset);
+                data = java.util.Arrays.copyOf(buf.array(), buf.position());
+            }
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode out = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        out.put("data", new String(data, java.nio.charset.StandardCharsets.UTF_8));
+        out.put("offset", offset);
+        Http.json(resp, out.toString());
+    }
+
+    private static long parseLong(String value, long fallback) {
+        try {
+            return value == null ? fallback : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return fallback;
         }
     }
 

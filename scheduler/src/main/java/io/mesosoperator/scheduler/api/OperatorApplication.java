@@ -126,6 +126,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         }
         env.jersey().register(new ResourcesApi(access, validator, env.getObjectMapper()));
         env.jersey().register(new TasksApi(access));
+        env.jersey().register(new LogsApi(access, env.getObjectMapper(), validator::canonicalKind));
         env.healthChecks().register("zookeeper", new HealthCheck() {
             @Override
             protected Result check() {

@@ -322,6 +322,53 @@ public final class ClientCommands {
         }
     }
 
+    @Command(name = "logs", mixinStandardHelpOptions = true,
+            description = "Print an instance's stdout (or stderr) from its sandbox; -f follows it.")
+    public static final class Logs extends ResourceCommand {
+        @Parameters(index = "2", arity = "0..1", defaultValue = "0", description = "Instance number (default: 0).")
+        int instance;
+
+        @Option(names = {"-f", "--follow"}, description = "Keep printing what is appended.")
+        boolean follow;
+
+        @Option(names = "--stderr", description = "Print stderr instead of stdout.")
+        boolean stderr;
+
+        @Option(names = "--tail", defaultValue = "16384", description = "Start this many bytes before the end (default: ${DEFAULT-VALUE}).")
+        long tail;
+
+        @Override
+        int execute(ApiClient api) {
+            String base = path() + "/logs?instance=" + instance + "&file=" + (stderr ? "stderr" : "stdout");
+            ApiClient.Reply size = api.get(base + "&offset=-1");
+            if (!size.ok()) {
+                return fail("", size);
+            }
+            long offset = Math.max(0, size.body().path("offset").asLong() - tail);
+            while (true) {
+                ApiClient.Reply chunk = api.get(base + "&offset=" + offset);
+                if (!chunk.ok()) {
+                    return fail("", chunk);
+                }
+                String data = chunk.body().path("data").asText();
+                out.print(data);
+                out.flush();
+                offset += data.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                if (!follow) {
+                    return 0;
+                }
+                if (data.isEmpty()) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return 0;
+                    }
+                }
+            }
+        }
+    }
+
     /** "5s", "3m", "2h", "4d" since an ISO instant. */
     static String age(String since) {
         if (since == null || since.isEmpty()) {

@@ -466,7 +466,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 String taskId = TaskFactory.newTaskId(pod);
                 TaskInfo task = taskFactory.build(taskId, p, offer.getAgentId(), offer.getFrameworkId(), reservation);
                 TaskRecord record = TaskRecord.staging(taskId, pod.resource(), pod.instance(), pod.configHash(),
-                        offer.getAgentId().getValue(), now);
+                        offer.getAgentId().getValue(), agentUrl(offer), now);
                 store.putTask(record); // before the launch leaves: a crash now is found by reconciliation
                 tasks.put(taskId, record);
                 pending.getOrDefault(pod.resource(), new HashMap<>()).remove(pod.instance());
@@ -498,6 +498,16 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             send(Call.newBuilder().setType(Call.Type.SUPPRESS).setSuppress(Call.Suppress.getDefaultInstance()));
             LOG.debug("nothing waits for resources: suppressed offers");
         }
+    }
+
+    /** The agent's HTTP address as the offer gives it (Offer.url), or null. */
+    private static String agentUrl(Offer offer) {
+        if (!offer.hasUrl()) {
+            return null;
+        }
+        org.apache.mesos.v1.Protos.Address a = offer.getUrl().getAddress();
+        String host = a.hasIp() ? a.getIp() : a.getHostname();
+        return offer.getUrl().getScheme() + "://" + host + ":" + a.getPort();
     }
 
     /**

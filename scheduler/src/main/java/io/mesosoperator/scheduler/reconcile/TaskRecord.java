@@ -25,11 +25,14 @@ public record TaskRecord(
         String runningSince,
         boolean killRequested,
         String updatedAt,
-        String unreachableSince) {
+        String unreachableSince,
+        String agentUrl) {
 
-    public static TaskRecord staging(String taskId, ResourceKey resource, int instance, String configHash, String agentId, String now) {
+    /** @param agentUrl the agent's HTTP address (from the offer), where its files API serves the sandbox */
+    public static TaskRecord staging(String taskId, ResourceKey resource, int instance, String configHash, String agentId,
+                                     String agentUrl, String now) {
         return new TaskRecord(taskId, resource.toString(), instance, configHash, agentId, "TASK_STAGING", null, null,
-                null, null, now, null, false, now, null);
+                null, null, now, null, false, now, null, agentUrl);
     }
 
     @JsonIgnore
@@ -49,7 +52,7 @@ public record TaskRecord(
         return new TaskRecord(taskId, resource, instance, configHash, newAgentId != null ? newAgentId : agentId,
                 newState, newHealthy != null ? newHealthy : ("TASK_RUNNING".equals(newState) ? healthy : null),
                 newMessage != null ? newMessage : message, newReason, newSandbox != null ? newSandbox : sandbox,
-                launchedAt, since, killRequested, now, unreachable);
+                launchedAt, since, killRequested, now, unreachable, agentUrl);
     }
 
     static final String UNREACHABLE = "TASK_UNREACHABLE";
@@ -61,6 +64,6 @@ public record TaskRecord(
 
     public TaskRecord withKillRequested() {
         return new TaskRecord(taskId, resource, instance, configHash, agentId, state, healthy, message, reason, sandbox,
-                launchedAt, runningSince, true, updatedAt, unreachableSince);
+                launchedAt, runningSince, true, updatedAt, unreachableSince, agentUrl);
     }
 }

@@ -56,6 +56,9 @@ class CliE2ETest extends EmbeddedOperatorTest {
                 assertThat(cli("get").out()).containsPattern("Service\\s+hello\\s+3/3\\s+Running\\s+1\\s"));
         assertThat(cli("get", "service", "hello", "-o", "yaml").out()).contains("readyReplicas: 3", "GREETING: hello from mesos-operator");
         assertThat(cli("get", "tasks").out()).containsPattern("hello-0\\.\\S+\\s+Service/hello\\s+0\\s+TASK_RUNNING\\s+true");
+        // an instance's output, read from its sandbox through the agent's files API
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(cli("logs", "service", "hello", "1").out()).contains("hello from mesos-operator (hello-1."));
         Run describe = cli("describe", "Service", "hello");
         assertThat(describe.out()).contains("Phase:        Running", "Ready:        3/3", "Ready         True",
                 "Labels:       team=data", "Events:", "Launching");

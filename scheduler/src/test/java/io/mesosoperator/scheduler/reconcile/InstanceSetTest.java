@@ -40,7 +40,7 @@ class InstanceSetTest {
     static TaskRecord task(String id, int instance, String state, String hash) {
         return new TaskRecord(id, KEY.toString(), instance, hash, "agent-1", state, null, null, null, null,
                 NOW.minusSeconds(100).toString(), "TASK_RUNNING".equals(state) ? NOW.minusSeconds(90).toString() : null,
-                false, NOW.toString(), null);
+                false, NOW.toString(), null, null);
     }
 
     static ReconcileResult run(int n, List<TaskRecord> tasks, ResourceStatus previous, Set<Integer> inFlight) {
@@ -165,7 +165,7 @@ class InstanceSetTest {
     void whenTheAgentReturnsTheOlderCopyIsKilled() {
         TaskRecord back = task("old", 0, "TASK_RUNNING", "h1");
         TaskRecord replacement = new TaskRecord("new", KEY.toString(), 0, "h1", "agent-2", "TASK_RUNNING", null, null, null,
-                null, NOW.minusSeconds(5).toString(), NOW.minusSeconds(4).toString(), false, NOW.toString(), null);
+                null, NOW.minusSeconds(5).toString(), NOW.minusSeconds(4).toString(), false, NOW.toString(), null, null);
         ReconcileResult r = run(1, List.of(back, replacement), null, Set.of());
         assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("old");
         assertThat(r.status().instances().get(0).taskId()).isEqualTo("new");

@@ -1,0 +1,78 @@
+package io.mesosoperator.scheduler.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Set;
+
+/**
+ * GET /v1/resources/{kind}/{name}/logs: a piece of an instance's stdout or stderr, read through
+ * the agent's files API (/files/read, as on any Mesos agent). offset -1 answers the file's size,
+ * so a client can start at the end and follow.
+ */
+@Path("/v1/resources/{kind}/{name}/logs")
+@Produces(MediaType.APPLICATION_JSON)
+public final class LogsApi {
+    private static final Set<String> FILES = Set.of("stdout", "stderr");
+
+    private final OperatorAccess access;
+    private final ObjectMapper json;
+    private final java.util.function.UnaryOperator<String> canonicalKind;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    LogsApi(OperatorAccess access, ObjectMapper json, java.util.function.UnaryOperator<String> canonicalKind) {
+        this.access = access;
+        this.json = json;
+        this.canonicalKind = canonicalKind;
+    }
+
+    @GET
+    public Response read(@PathParam("kind") String kind, @PathParam("name") String name,
+                         @QueryParam("instance") @DefaultValue("0") int instance,
+                         @QueryParam("file") @DefaultValue("stdout") String file,
+                         @QueryParam("offset") @DefaultValue("0") long offset,
+                         @QueryParam("length") @DefaultValue("65536") long length) {
+        if (!FILES.contains(file)) {
+            return ApiErrors.of(422, "file must be stdout or stderr");
+        }
+        String resource = canonicalKind.apply(kind) + "/" + name;
+        TaskRecord task = access.reads().tasks().stream()
+                .filter(t -> t.resource().equals(resource) && t.instance() == instance && !t.terminal())
+                .max(Comparator.comparing((TaskRecord t) -> "TASK_RUNNING".equals(t.state())).thenComparing(TaskRecord::launchedAt))
+                .orElse(null);
+        if (task == null || task.sandbox() == null || task.agentUrl() == null) {
+            return ApiErrors.of(404, resource + " instance " + instance + " has no running task with a known sandbox");
+        }
+        String url = task.agentUrl() + "/files/read?path=" + URLEncoder.encode(task.sandbox() + "/" + file, StandardCharsets.UTF_8)
+                + "&offset=" + offset + "&length=" + Math.min(length, 1 << 20);
+        try {
+            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (reply.statusCode() != 200) {
+                return ApiErrors.of(502, "agent " + task.agentId() + " answered " + reply.statusCode() + " for " + file);
+            }
+            ObjectNode out = (ObjectNode) json.readTree(reply.body());
+            out.put("taskId", task.taskId());
+            out.put("file", file);
+            return Response.ok(out).build();
+        } catch (Exception e) {
+            return ApiErrors.of(502, "cannot read " + file + " from agent " + task.agentId() + ": " + e.getMessage());
+        }
+    }
+}
