@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
             RunCommands.Up.class, RunCommands.Cluster.class, RunCommands.Server.class,
             ClientCommands.Apply.class, ClientCommands.Get.class, ClientCommands.Describe.class,
             ClientCommands.Delete.class, ClientCommands.History.class, ClientCommands.Rollback.class,
-            ClientCommands.Logs.class,
+            ClientCommands.Logs.class, ClientCommands.Watch.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -33,15 +33,19 @@ final class BearerAuthFilter implements ContainerRequestFilter {
         return new BearerAuthFilter(tokens, protectReads);
     }
 
-    @Override
-    public void filter(ContainerRequestContext request) {
-        String method = request.getMethod();
+    /** Whether a request with this method and Authorization header may pass. */
+    boolean allows(String method, String header) {
         boolean read = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
         if (read && !protectReads) {
-            return;
+            return true;
         }
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && valid(header.substring(7).trim());
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || !valid(header.substring(7).trim())) {
+        if (!allows(request.getMethod(), header)) {
             request.abortWith(jakarta.ws.rs.core.Response.fromResponse(ApiErrors.of(401, header == null
                             ? "this operator requires a bearer token (Authorization: Bearer TOKEN; CLI: --token or $MESOS_OPERATOR_TOKEN)"
                             : "the bearer token is not valid"))

@@ -10,6 +10,7 @@ import io.mesosoperator.scheduler.mesos.TaskFactory;
 import io.mesosoperator.scheduler.reconcile.Backoff;
 import io.mesosoperator.scheduler.reconcile.Operator;
 import io.mesosoperator.scheduler.reconcile.OperatorMetrics;
+import io.mesosoperator.scheduler.reconcile.WatchHub;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -52,6 +53,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);
         Operator.Identity identity = new Operator.Identity(m.frameworkName, m.role, m.principal);
+        WatchHub watchHub = new WatchHub();
         OperatorMetrics metrics = new OperatorMetrics(env.metrics(), kinds.stream().map(r -> r.kind().kind()).toList(),
                 this::operator, () -> term != null);
         PrometheusRegistry prometheus = new PrometheusRegistry();
@@ -67,7 +69,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
             @Override
             public void lead() {
                 terms.execute(() -> {
-                    Operator next = new Operator(store, kinds, executor, identity, metrics, Clock.systemUTC());
+                    Operator next = new Operator(store, kinds, executor, identity, metrics, watchHub, Clock.systemUTC());
                     MesosClient client = new MesosClient(mesosSettings,
                             () -> store.frameworkId().map(id -> FrameworkID.newBuilder().setValue(id).build()), next);
                     next.start(client);
@@ -121,9 +123,18 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         });
         OperatorAccess access = new OperatorAccess(this::operator, new ZkReads(store), () -> leadership);
         SpecValidator validator = new SpecValidator(kinds.stream().map(Reconciler::kind).toList());
-        if (config.api.tokenFile != null) {
-            env.jersey().register(BearerAuthFilter.fromFile(Path.of(config.api.tokenFile), config.api.protectReads));
+        BearerAuthFilter auth = config.api.tokenFile == null ? null
+                : BearerAuthFilter.fromFile(Path.of(config.api.tokenFile), config.api.protectReads);
+        if (auth != null) {
+            env.jersey().register(auth);
         }
+        env.lifecycle().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopping(org.eclipse.jetty.util.component.LifeCycle event) {
+                watchHub.endAll(); // open watch streams must not hold the server's shutdown
+            }
+        });
+        env.servlets().addServlet("events", new EventsServlet(watchHub, env.getObjectMapper(), auth)).addMapping("/v1/events");
         env.jersey().register(new ResourcesApi(access, validator, env.getObjectMapper()));
         env.jersey().register(new TasksApi(access));
         env.jersey().register(new LogsApi(access, env.getObjectMapper(), validator::canonicalKind));

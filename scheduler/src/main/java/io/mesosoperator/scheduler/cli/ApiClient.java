@@ -44,6 +44,27 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }
 
+    /** Reads a Server-Sent Events stream line by line until it ends. */
+    void stream(String path, java.util.function.Consumer<String> onLine) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream").GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<java.util.stream.Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                throw new CliException("watch refused: HTTP " + response.statusCode());
+            }
+            response.body().forEach(onLine);
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the operator at " + server);
+        } catch (IOException e) {
+            throw new CliException("watch ended: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

@@ -369,6 +369,44 @@ public final class ClientCommands {
         }
     }
 
+    @Command(name = "watch", mixinStandardHelpOptions = true,
+            description = "Print resource events, task state changes and status changes as they happen (Ctrl-C stops).")
+    public static final class Watch extends ClientCommand {
+        @Parameters(index = "0", arity = "0..1", description = "Only this kind.")
+        String kind;
+
+        @Parameters(index = "1", arity = "0..1", description = "Only this name.")
+        String name;
+
+        @Override
+        int execute(ApiClient api) {
+            StringBuilder query = new StringBuilder("/v1/events");
+            if (kind != null) {
+                query.append("?kind=").append(ApiClient.encode(kind));
+                if (name != null) {
+                    query.append("&name=").append(ApiClient.encode(name));
+                }
+            }
+            Table header = new Table("TIME", "RESOURCE", "KIND", "TYPE", "REASON", "MESSAGE");
+            header.print(out, "");
+            api.stream(query.toString(), line -> {
+                if (!line.startsWith("data: ")) {
+                    return;
+                }
+                try {
+                    JsonNode c = ApiClient.JSON.readTree(line.substring(6));
+                    out.printf("%-12s %-24s %-7s %-18s %-26s %s%n", c.path("time").asText().replaceAll(".*T(\\d+:\\d+:\\d+).*", "$1"),
+                            c.path("resource").asText(), c.path("kind").asText(), c.path("type").asText(),
+                            c.path("reason").asText(""), c.path("message").asText(""));
+                    out.flush();
+                } catch (IOException e) {
+                    err.println("unreadable event: " + line);
+                }
+            });
+            return 0;
+        }
+    }
+
     /** "5s", "3m", "2h", "4d" since an ISO instant. */
     static String age(String since) {
         if (since == null || since.isEmpty()) {

@@ -68,6 +68,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     private final ZkStore store;
     private final OperatorMetrics metrics;
+    private final WatchHub watchers;
     private final Identity identity;
     private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
     private final TaskFactory taskFactory;
@@ -100,9 +101,10 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private long reconcileStartNanos;
 
     public Operator(ZkStore store, Collection<Reconciler> kinds, TaskFactory.ExecutorSettings executor, Identity identity,
-                    OperatorMetrics metrics, Clock clock) {
+                    OperatorMetrics metrics, WatchHub watchers, Clock clock) {
         this.store = store;
         this.metrics = metrics;
+        this.watchers = watchers;
         this.identity = identity;
         kinds.forEach(r -> reconcilers.put(r.kind().kind(), r));
         this.executor = executor;
@@ -349,6 +351,13 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             if (!result.status().equals(statuses.get(key))) {
                 ResourceStatus before = statuses.put(key, result.status());
                 store.putStatus(key, result.status());
+                if (before == null || !before.phase().equals(result.status().phase())
+                        || before.readyReplicas() != result.status().readyReplicas()
+                        || before.observedGeneration() != result.status().observedGeneration()) {
+                    watchers.publish(new WatchHub.Change(clock.instant().toString(), "status", key.toString(),
+                            result.status().phase(), result.status().readyReplicas() + "/" + result.status().replicas(),
+                            "generation " + result.status().observedGeneration() + " observed"));
+                }
                 if (before == null || !before.phase().equals(result.status().phase())) {
                     LOG.info("{} is {} ({}/{} ready)", key, result.status().phase(), result.status().readyReplicas(),
                             result.status().replicas());
@@ -625,6 +634,10 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 status.hasMessage() ? status.getMessage() : null, status.hasReason() ? status.getReason().name() : null,
                 sandbox, status.hasAgentId() ? status.getAgentId().getValue() : null, now);
         ResourceKey key = record.resourceKey();
+        if (!state.equals(record.state())) {
+            watchers.publish(new WatchHub.Change(now, "task", key.toString(), state, status.hasReason() ? status.getReason().name() : null,
+                    "instance " + record.instance() + " task " + taskId + (status.hasMessage() ? ": " + status.getMessage() : "")));
+        }
         if (updated.terminal()) {
             String exit = state + (status.hasMessage() ? ": " + status.getMessage() : "");
             if (!record.killRequested() && resources.containsKey(key)) {
@@ -746,8 +759,10 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private void record(ResourceKey key, String type, String reason, String message) {
         Deque<OperatorEvent> list = events.computeIfAbsent(key, k -> new ArrayDeque<>(store.events(k)));
         List<OperatorEvent> snapshot;
+        OperatorEvent event = new OperatorEvent(clock.instant().toString(), type, reason, message);
+        watchers.publish(new WatchHub.Change(event.time(), "event", key.toString(), type, reason, message));
         synchronized (list) {
-            list.addLast(new OperatorEvent(clock.instant().toString(), type, reason, message));
+            list.addLast(event);
             while (list.size() > EVENTS_KEPT) {
                 list.removeFirst();
             }

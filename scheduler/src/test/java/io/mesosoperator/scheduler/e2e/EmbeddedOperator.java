@@ -153,6 +153,14 @@ final class EmbeddedOperator implements AutoCloseable {
         }
     }
 
+    /** Opens GET /v1/events (Server-Sent Events) and collects its lines as they arrive. */
+    List<String> watch(String query) {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api() + "/v1/events" + query)).GET().build();
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(lines::add));
+        return lines;
+    }
+
     Reply post(String path, String contentType, String body) {
         return send(HttpRequest.newBuilder(URI.create(api() + path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));

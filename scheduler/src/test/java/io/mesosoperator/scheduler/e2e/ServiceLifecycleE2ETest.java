@@ -145,11 +145,17 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
     @Test
     @Order(3)
     void scalesUpAndDown() {
+        List<String> watched = env.watch("?kind=service&name=web");
+        await().atMost(WAIT).until(() -> watched.contains(": watching"));
         EmbeddedOperator.Reply up = env.post("/v1/resources", "application/yaml", spec(5));
         assertThat(up.status()).isEqualTo(200);
         assertThat(up.body().path("change").asText()).isEqualTo("scaled");
         assertThat(up.body().path("metadata").path("generation").asLong()).isEqualTo(2);
         awaitReady(5, 2);
+        // the watch stream told it as it happened: the accepted change, launches, running tasks, the new status
+        await().atMost(WAIT).untilAsserted(() -> assertThat(String.join("\n", watched))
+                .contains("event: event", "\"reason\":\"SpecScaled\"", "\"reason\":\"Launching\"",
+                        "event: task", "\"type\":\"TASK_RUNNING\"", "event: status", "\"reason\":\"5/5\""));
 
         List<String> sandboxes = env.tasks(RESOURCE).stream().map(t -> t.path("sandbox").asText()).toList();
         EmbeddedOperator.Reply down = env.post("/v1/resources", "application/yaml", spec(1));
