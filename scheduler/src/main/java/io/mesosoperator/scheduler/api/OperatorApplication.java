@@ -123,6 +123,20 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         });
         OperatorAccess access = new OperatorAccess(this::operator, new ZkReads(store), () -> leadership);
         SpecValidator validator = new SpecValidator(kinds.stream().map(Reconciler::kind).toList());
+        if (config.api.specsDir != null) {
+            SpecsDirectory specsDir = new SpecsDirectory(Path.of(config.api.specsDir), config.api.prune, validator, this::operator);
+            env.lifecycle().manage(new Managed() {
+                @Override
+                public void start() {
+                    specsDir.start();
+                }
+
+                @Override
+                public void stop() {
+                    specsDir.close();
+                }
+            });
+        }
         BearerAuthFilter auth = config.api.tokenFile == null ? null
                 : BearerAuthFilter.fromFile(Path.of(config.api.tokenFile), config.api.protectReads);
         if (auth != null) {

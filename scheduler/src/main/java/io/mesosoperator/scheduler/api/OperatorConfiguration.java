@@ -119,6 +119,14 @@ public class OperatorConfiguration extends Configuration {
         /** With a token file: whether reads need a token too. */
         @JsonProperty
         public boolean protectReads = false;
+
+        /** A directory whose YAML/JSON files are applied whenever they change. */
+        @JsonProperty
+        public String specsDir;
+
+        /** With specsDir: deleting a file deletes the resource it declared. */
+        @JsonProperty
+        public boolean prune = false;
     }
 
     public static class ReconcileSettings {

@@ -61,6 +61,12 @@ public final class RunCommands {
         @Option(names = "--admin-port", defaultValue = "8081", description = "Admin port: health checks, metrics (default: ${DEFAULT-VALUE}).")
         int adminPort;
 
+        @Option(names = "--specs-dir", description = "Apply every YAML/JSON file in this directory whenever it changes.")
+        Path specsDir;
+
+        @Option(names = "--prune", description = "With --specs-dir: deleting a file deletes the resource it declared.")
+        boolean prune;
+
         @Override
         public Integer call() throws Exception {
             OperatorApplication app = new OperatorApplication(); // sets up logging before anything logs
@@ -71,6 +77,9 @@ public final class RunCommands {
                     .set("mesos.master", running.masterZkUrl()) // leader detection as on a real cluster
                     .set("mesos.javaCommand", javaCommand())
                     .set("zookeeper.connect", running.zkConnect())
+                    .set("mesos.role", "mesos-operator") // a role of its own, so that volumes work
+                    .set("api.specsDir", specsDir == null ? null : specsDir.toAbsolutePath().toString())
+                    .set("api.prune", prune ? Boolean.TRUE : null)
                     .ports("127.0.0.1", apiPort, adminPort)
                     .logging(logs.resolve("operator.log"), false)
                     .write(cluster.workDir.toAbsolutePath().resolve("operator.yaml"));
@@ -136,12 +145,20 @@ public final class RunCommands {
         @Option(names = "--log-file", description = "Also log to this file.")
         Path logFile;
 
+        @Option(names = "--specs-dir", description = "Apply every YAML/JSON file in this directory whenever it changes.")
+        Path specsDir;
+
+        @Option(names = "--prune", description = "With --specs-dir: deleting a file deletes the resource it declared.")
+        boolean prune;
+
         @Override
         public Integer call() throws Exception {
             OperatorApplication app = new OperatorApplication();
             ServerConfig built = ServerConfig.from(config)
                     .set("mesos.master", master)
                     .set("zookeeper.connect", zk)
+                    .set("api.specsDir", specsDir == null ? null : specsDir.toAbsolutePath().toString())
+                    .set("api.prune", prune ? Boolean.TRUE : null)
                     .ports(bind, apiPort, adminPort);
             if (config == null || logFile != null) {
                 built.logging(logFile, true);

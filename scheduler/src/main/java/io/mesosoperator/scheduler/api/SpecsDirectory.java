@@ -1,0 +1,123 @@
+package io.mesosoperator.scheduler.api;
+
+import io.mesosoperator.scheduler.reconcile.Operator;
+import io.mesosoperator.scheduler.spec.FieldError;
+import io.mesosoperator.scheduler.spec.InvalidSpecException;
+import io.mesosoperator.scheduler.spec.ParsedDocument;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.spec.SpecParser;
+import io.mesosoperator.scheduler.spec.SpecValidator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * `--specs-dir DIR`: every *.yaml, *.yml and *.json file in DIR is applied when it appears or
+ * changes, so editing a file is how a user scales. A refused file is logged with its
+ * file:line:column errors and changes nothing. With `--prune`, deleting a file deletes the
+ * resource it declared. Only the leader applies.
+ */
+final class SpecsDirectory implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SpecsDirectory.class);
+
+    private final Path dir;
+    private final boolean prune;
+    private final SpecValidator validator;
+    private final Supplier<Operator> acting;
+    private final Map<Path, Integer> appliedHash = new HashMap<>();
+    private final Map<Path, ResourceKey> declared = new HashMap<>();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "specs-dir");
+        t.setDaemon(true);
+        return t;
+    });
+
+    SpecsDirectory(Path dir, boolean prune, SpecValidator validator, Supplier<Operator> acting) {
+        this.dir = dir;
+        this.prune = prune;
+        this.validator = validator;
+        this.acting = acting;
+    }
+
+    void start() {
+        LOG.info("applying the specs in {} on every change{}", dir, prune ? "; deleting a file deletes its resource" : "");
+        poller.scheduleWithFixedDelay(this::scan, 0, 1, TimeUnit.SECONDS);
+    }
+
+    private synchronized void scan() {
+        Operator operator = acting.get();
+        if (operator == null) {
+            appliedHash.clear(); // a follower applies nothing; a new leader applies everything again (idempotent)
+            return;
+        }
+        Set<Path> present = new HashSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> p.getFileName().toString().matches(".*\\.(ya?ml|json)$")).sorted().forEach(file -> {
+                present.add(file);
+                apply(operator, file);
+            });
+        } catch (IOException e) {
+            LOG.warn("cannot list the specs directory {}: {}", dir, e.getMessage());
+            return;
+        }
+        for (Path gone : new HashSet<>(declared.keySet())) {
+            if (!present.contains(gone)) {
+                ResourceKey key = declared.remove(gone);
+                appliedHash.remove(gone);
+                if (prune && !declared.containsValue(key)) {
+                    LOG.info("{} was removed: deleting {}", gone.getFileName(), key);
+                    operator.delete(key);
+                }
+            }
+        }
+    }
+
+    private void apply(Operator operator, Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", file, e.getMessage());
+            return;
+        }
+        if (Integer.valueOf(text.hashCode()).equals(appliedHash.get(file))) {
+            return;
+        }
+        appliedHash.put(file, text.hashCode()); // a refused version is not retried until the file changes
+        try {
+            ParsedDocument document = SpecParser.parse(text);
+            Operator.Applied applied;
+            try {
+                applied = operator.apply(validator.validate(document));
+            } catch (InvalidSpecException e) {
+                throw new InvalidSpecException(SpecValidator.locate(document, e.errors()));
+            }
+            declared.put(file, applied.resource().key());
+            LOG.info("{}: {} {} (generation {})", file.getFileName(), applied.resource().key(), applied.change().verb(),
+                    applied.resource().generation());
+        } catch (InvalidSpecException e) {
+            for (FieldError error : e.errors()) {
+                LOG.warn("{}:{} (refused; the running spec is unchanged)", file, error.describe());
+            }
+        } catch (RuntimeException e) {
+            appliedHash.remove(file); // e.g. ZooKeeper unavailable: try again at the next scan
+            LOG.warn("{} not applied: {}", file, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}
