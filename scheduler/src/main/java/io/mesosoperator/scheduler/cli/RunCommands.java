@@ -49,6 +49,20 @@ public final class RunCommands {
         }
     }
 
+    /** --specs-dir and --prune, shared by `up` and `server`. */
+    static class SpecsDirOptions {
+        @Option(names = "--specs-dir", description = "Apply every YAML/JSON file in this directory whenever it changes.")
+        Path dir;
+
+        @Option(names = "--prune", description = "With --specs-dir: deleting a file deletes the resource it declared.")
+        boolean prune;
+
+        ServerConfig configure(ServerConfig config) {
+            return config.set("api.specsDir", dir == null ? null : dir.toAbsolutePath().toString())
+                    .set("api.prune", prune ? Boolean.TRUE : null);
+        }
+    }
+
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = "Run everything on this machine: embedded ZooKeeper, a mesos-local master with agents, and the operator.")
     public static final class Up implements Callable<Integer> {
@@ -61,11 +75,8 @@ public final class RunCommands {
         @Option(names = "--admin-port", defaultValue = "8081", description = "Admin port: health checks, metrics (default: ${DEFAULT-VALUE}).")
         int adminPort;
 
-        @Option(names = "--specs-dir", description = "Apply every YAML/JSON file in this directory whenever it changes.")
-        Path specsDir;
-
-        @Option(names = "--prune", description = "With --specs-dir: deleting a file deletes the resource it declared.")
-        boolean prune;
+        @picocli.CommandLine.Mixin
+        SpecsDirOptions specsDir = new SpecsDirOptions();
 
         @Override
         public Integer call() throws Exception {
@@ -78,9 +89,8 @@ public final class RunCommands {
                     .set("mesos.javaCommand", javaCommand())
                     .set("zookeeper.connect", running.zkConnect())
                     .set("mesos.role", "mesos-operator") // a role of its own, so that volumes work
-                    .set("api.specsDir", specsDir == null ? null : specsDir.toAbsolutePath().toString())
-                    .set("api.prune", prune ? Boolean.TRUE : null)
                     .ports("127.0.0.1", apiPort, adminPort)
+                    .apply(specsDir::configure)
                     .logging(logs.resolve("operator.log"), false)
                     .write(cluster.workDir.toAbsolutePath().resolve("operator.yaml"));
             app.run("server", config.toString());
@@ -145,11 +155,8 @@ public final class RunCommands {
         @Option(names = "--log-file", description = "Also log to this file.")
         Path logFile;
 
-        @Option(names = "--specs-dir", description = "Apply every YAML/JSON file in this directory whenever it changes.")
-        Path specsDir;
-
-        @Option(names = "--prune", description = "With --specs-dir: deleting a file deletes the resource it declared.")
-        boolean prune;
+        @picocli.CommandLine.Mixin
+        SpecsDirOptions specsDir = new SpecsDirOptions();
 
         @Override
         public Integer call() throws Exception {
@@ -157,9 +164,8 @@ public final class RunCommands {
             ServerConfig built = ServerConfig.from(config)
                     .set("mesos.master", master)
                     .set("zookeeper.connect", zk)
-                    .set("api.specsDir", specsDir == null ? null : specsDir.toAbsolutePath().toString())
-                    .set("api.prune", prune ? Boolean.TRUE : null)
-                    .ports(bind, apiPort, adminPort);
+                    .ports(bind, apiPort, adminPort)
+                    .apply(specsDir::configure);
             if (config == null || logFile != null) {
                 built.logging(logFile, true);
             }

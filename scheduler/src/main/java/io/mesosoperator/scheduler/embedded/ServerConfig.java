@@ -46,6 +46,11 @@ public final class ServerConfig {
         return this;
     }
 
+    /** Lets a group of options add what it sets. */
+    public ServerConfig apply(java.util.function.UnaryOperator<ServerConfig> options) {
+        return options.apply(this);
+    }
+
     /** API and admin connectors on a host and ports (0 = any free port). */
     public ServerConfig ports(String host, Integer apiPort, Integer adminPort) {
         if (apiPort != null) {
