@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
             RunCommands.Up.class, RunCommands.Cluster.class, RunCommands.Server.class,
             ClientCommands.Apply.class, ClientCommands.Get.class, ClientCommands.Describe.class,
             ClientCommands.Delete.class, ClientCommands.History.class, ClientCommands.Rollback.class,
-            ClientCommands.Logs.class, ClientCommands.Watch.class,
+            ClientCommands.Logs.class, ClientCommands.Watch.class, ClientCommands.Restart.class,
+            ClientCommands.Replace.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -152,6 +152,47 @@ public final class ResourcesApi {
         }
     }
 
+    /** Restarts all instances, or one: same place, same volume. */
+    @POST
+    @Path("/{kind}/{name}/restart")
+    public Response restart(@PathParam("kind") String kind, @PathParam("name") String name,
+                            @QueryParam("instance") Integer instance) {
+        return podVerb(kind, name, instance, "restarted", op -> op.restart(key(kind, name), instance));
+    }
+
+    /** Replaces one instance: a new place and, for stateful instances, a new volume. */
+    @POST
+    @Path("/{kind}/{name}/replace")
+    public Response replace(@PathParam("kind") String kind, @PathParam("name") String name,
+                            @QueryParam("instance") Integer instance) {
+        if (instance == null) {
+            return ApiErrors.of(422, List.of(FieldError.of("instance", "is required: replace works on one instance")));
+        }
+        return podVerb(kind, name, instance, "replaced", op -> op.replace(key(kind, name), instance));
+    }
+
+    private Response podVerb(String kind, String name, Integer instance, String verb,
+                             java.util.function.ToIntFunction<Operator> action) {
+        ResourceKey key = key(kind, name);
+        Resource resource = access.reads().resource(key);
+        if (resource == null) {
+            return notFound(kind, name);
+        }
+        ResourceStatus status = access.reads().status(key);
+        if (instance != null && (instance < 0 || status == null || instance >= status.replicas())) {
+            return ApiErrors.of(422, List.of(FieldError.of("instance", "no instance " + instance + " in " + key)));
+        }
+        try {
+            int killed = action.applyAsInt(access.writer());
+            return Response.ok(Map.of("resource", key.toString(), "instance", instance == null ? "all" : instance,
+                    "action", verb, "tasksKilled", killed)).build();
+        } catch (OperatorAccess.NotLeader e) {
+            return e.response;
+        } catch (Operator.NotActing e) {
+            return ApiErrors.of(503, e.getMessage());
+        }
+    }
+
     @DELETE
     @Path("/{kind}/{name}")
     public Response delete(@PathParam("kind") String kind, @PathParam("name") String name) {

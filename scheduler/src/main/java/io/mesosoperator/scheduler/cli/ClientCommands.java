@@ -87,6 +87,18 @@ public final class ClientCommands {
         String path() {
             return "/v1/resources/" + ApiClient.encode(kind) + "/" + ApiClient.encode(name);
         }
+
+        int podVerb(ApiClient api, String verb, Integer instance) {
+            ApiClient.Reply reply = api.post(path() + "/" + verb + (instance == null ? "" : "?instance=" + instance),
+                    "application/json", "");
+            if (!reply.ok()) {
+                return fail("", reply);
+            }
+            out.println(kind.toLowerCase(Locale.ROOT) + "/" + name + " " + reply.body().path("action").asText()
+                    + " (instance " + reply.body().path("instance").asText() + ", " + reply.body().path("tasksKilled").asInt()
+                    + " task(s) stopped)");
+            return 0;
+        }
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
@@ -404,6 +416,30 @@ public final class ClientCommands {
                 }
             });
             return 0;
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true,
+            description = "Restart all instances, or one, in place (a stateful instance keeps its agent and volume).")
+    public static final class Restart extends ResourceCommand {
+        @Parameters(index = "2", arity = "0..1", description = "Instance number (default: all).")
+        Integer instance;
+
+        @Override
+        int execute(ApiClient api) {
+            return podVerb(api, "restart", instance);
+        }
+    }
+
+    @Command(name = "replace", mixinStandardHelpOptions = true,
+            description = "Replace one instance: a new place and, if stateful, a new empty volume (the old one is destroyed).")
+    public static final class Replace extends ResourceCommand {
+        @Parameters(index = "2", description = "Instance number.")
+        int instance;
+
+        @Override
+        int execute(ApiClient api) {
+            return podVerb(api, "replace", instance);
         }
     }
 

@@ -21,6 +21,8 @@ public final class ReservedResources {
     public static final String FRAMEWORK_LABEL = "mesos-operator.io/framework";
     public static final String RESOURCE_LABEL = TaskFactory.RESOURCE_LABEL;
     public static final String INSTANCE_LABEL = TaskFactory.INSTANCE_LABEL;
+    /** Each reservation names its volume, so an instance's old and new reservations never merge. */
+    public static final String VOLUME_LABEL = "mesos-operator.io/volume";
 
     private ReservedResources() {}
 
@@ -29,6 +31,7 @@ public final class ReservedResources {
                 .addLabels(Label.newBuilder().setKey(FRAMEWORK_LABEL).setValue(framework))
                 .addLabels(Label.newBuilder().setKey(RESOURCE_LABEL).setValue(r.resource()))
                 .addLabels(Label.newBuilder().setKey(INSTANCE_LABEL).setValue(Integer.toString(r.instance())))
+                .addLabels(Label.newBuilder().setKey(VOLUME_LABEL).setValue(r.persistenceId()))
                 .build();
     }
 
@@ -58,9 +61,14 @@ public final class ReservedResources {
                 .build();
     }
 
-    /** What an offer holds that was reserved by this framework, per (resource, instance) label pair. */
-    public record Held(String resource, int instance, double cpus, double mem, double disk, Resource volume,
-                       List<Resource> resources) {}
+    /** What an offer holds that was reserved by this framework, per reservation (see {@link #key}). */
+    public record Held(String resource, int instance, String persistenceId, double cpus, double mem, double disk,
+                       Resource volume, List<Resource> resources) {}
+
+    /** How {@link #held} keys a reservation: resource, instance and volume. */
+    public static String key(ReservationRecord r) {
+        return r.resource() + "#" + r.instance() + "#" + r.persistenceId();
+    }
 
     public static Map<String, Held> held(Offer offer, String framework) {
         Map<String, Held> out = new java.util.LinkedHashMap<>();
@@ -71,13 +79,14 @@ public final class ReservedResources {
             }
             String resource = labels.get().get(RESOURCE_LABEL);
             int instance = Integer.parseInt(labels.get().getOrDefault(INSTANCE_LABEL, "-1"));
-            String key = resource + "#" + instance;
-            Held h = out.getOrDefault(key, new Held(resource, instance, 0, 0, 0, null, List.of()));
+            String volumeId = labels.get().getOrDefault(VOLUME_LABEL, "");
+            String key = resource + "#" + instance + "#" + volumeId;
+            Held h = out.getOrDefault(key, new Held(resource, instance, volumeId, 0, 0, 0, null, List.of()));
             List<Resource> all = new java.util.ArrayList<>(h.resources());
             all.add(res);
             double v = res.getScalar().getValue();
             boolean volume = res.hasDisk() && res.getDisk().hasPersistence();
-            out.put(key, new Held(resource, instance,
+            out.put(key, new Held(resource, instance, volumeId,
                     h.cpus() + (res.getName().equals("cpus") ? v : 0),
                     h.mem() + (res.getName().equals("mem") ? v : 0),
                     h.disk() + (res.getName().equals("disk") && !volume ? v : 0),

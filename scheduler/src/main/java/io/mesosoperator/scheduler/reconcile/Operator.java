@@ -247,6 +247,65 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         return true;
     }
 
+    /**
+     * Restarts instances in place: their tasks are killed (not counted as failures) and relaunched;
+     * a stateful instance comes back on its agent and volume. Returns how many tasks were killed.
+     */
+    public int restart(ResourceKey key, Integer instance) {
+        return onLoop(() -> {
+            int killed = 0;
+            for (TaskRecord t : List.copyOf(tasks.values())) {
+                if (t.resource().equals(key.toString()) && !t.terminal() && !t.killRequested()
+                        && (instance == null || t.instance() == instance)) {
+                    kill(t, "restart requested");
+                    killed++;
+                }
+            }
+            return killed;
+        });
+    }
+
+    /**
+     * Replaces an instance: like a restart, but a stateful instance also gives up its reservation
+     * and volume (destroyed when next offered) and starts afresh wherever resources are.
+     */
+    public int replace(ResourceKey key, int instance) {
+        return onLoop(() -> {
+            ReservationRecord r = reservations.remove(reservationKey(key, instance));
+            if (r != null) {
+                store.deleteReservation(key, instance);
+                cleanupAgents.add(r.agentId());
+                record(key, "Normal", "Replacing", "instance " + instance + " gives up volume " + r.persistenceId()
+                        + " on agent " + r.agentId());
+            }
+            int killed = 0;
+            for (TaskRecord t : List.copyOf(tasks.values())) {
+                if (t.resource().equals(key.toString()) && t.instance() == instance && !t.terminal() && !t.killRequested()) {
+                    kill(t, "replace requested");
+                    killed++;
+                }
+            }
+            revive();
+            return killed;
+        });
+    }
+
+    private <T> T onLoop(java.util.concurrent.Callable<T> work) {
+        if (loop.isShutdown()) {
+            throw new NotActing();
+        }
+        try {
+            return loop.submit(work).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            throw new NotActing();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotActing();
+        }
+    }
+
     // ---------------------------------------------------------------- Mesos listener (subscriber thread)
 
     @Override
@@ -456,7 +515,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                     public boolean reserved(PodSpec pod, Offer offer) {
                         ReservationRecord r = reservations.get(reservationKey(pod.resource(), pod.instance()));
                         ReservedResources.Held h = r == null ? null
-                                : held.get(offer.getId().getValue()).get(pod.resource() + "#" + pod.instance());
+                                : held.get(offer.getId().getValue()).get(ReservedResources.key(r));
                         return h != null && h.cpus() + 1e-9 >= r.cpus() && h.mem() + 1e-9 >= r.mem()
                                 && (h.volume() != null || h.disk() + 1e-9 >= r.diskMb());
                     }
@@ -528,7 +587,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                                          List<Offer.Operation> operations, String now) {
         String key = reservationKey(pod.resource(), pod.instance());
         ReservationRecord r = reservations.get(key);
-        ReservedResources.Held h = held.get(pod.resource() + "#" + pod.instance());
+        ReservedResources.Held h = r == null ? null : held.get(ReservedResources.key(r));
         boolean holdsReservation = r != null && h != null && h.cpus() + 1e-9 >= r.cpus() && h.mem() + 1e-9 >= r.mem();
         if (!holdsReservation) {
             if (r != null) {
@@ -560,7 +619,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         List<Offer.Operation> operations = new ArrayList<>();
         for (ReservedResources.Held h : held.values()) {
             ReservationRecord owner = reservations.get(ResourceKey.parse(h.resource()) + "#" + h.instance());
-            if (owner != null && owner.agentId().equals(offer.getAgentId().getValue())) {
+            if (owner != null && owner.agentId().equals(offer.getAgentId().getValue())
+                    && owner.persistenceId().equals(h.persistenceId())) {
                 continue;
             }
             List<org.apache.mesos.v1.Protos.Resource> unreserve = new ArrayList<>();

@@ -71,10 +71,35 @@ class StatefulServiceE2ETest extends EmbeddedOperatorTest {
                     .containsExactly(first.path("taskId").asText(), again.path("taskId").asText());
         });
 
+        // restart in place: a new task on the same agent and volume, not counted as a failure
+        JsonNode beforeRestart = instance(0);
+        JsonNode restarted = env.post("/v1/resources/Service/store/restart?instance=0", "application/json", "").body();
+        assertThat(restarted.path("tasksKilled").asInt()).isEqualTo(1);
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode again = instance(0);
+            assertThat(again).isNotNull();
+            assertThat(again.path("taskId").asText()).isNotEqualTo(beforeRestart.path("taskId").asText());
+            assertThat(volumeOf(again)).isEqualTo(volume0);
+            assertThat(Files.readAllLines(volume0.resolve("history"))).hasSize(3);
+        });
+        assertThat(env.get("/v1/resources/Service/store").body().path("status").path("instances").get(0)
+                .path("consecutiveFailures").asInt()).isEqualTo(1); // the crash above, not the restart
+
+        // replace: a fresh volume; the old one is destroyed
+        env.post("/v1/resources/Service/store/replace?instance=1", "application/json", "");
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode fresh = instance(1);
+            assertThat(fresh).isNotNull();
+            assertThat(volumeOf(fresh)).isNotEqualTo(volume1);
+            assertThat(volume1).doesNotExist();
+        });
+        Path volume1Now = volumeOf(instance(1));
+        assertThat(env.post("/v1/resources/Service/store/replace", "application/json", "").status()).isEqualTo(422);
+
         // scale down: instance 1 is gone for good, its volume destroyed and its resources unreserved
         env.post("/v1/resources", "application/yaml", spec(1));
         awaitReady(1);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(volume1).doesNotExist());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(volume1Now).doesNotExist());
         assertThat(volume0).exists();
 
         env.delete("/v1/resources/Service/store");
