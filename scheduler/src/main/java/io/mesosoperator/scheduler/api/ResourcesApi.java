@@ -110,6 +110,14 @@ public final class ResourcesApi {
         return access.reads().resource(key) == null ? notFound(kind, name) : Response.ok(body.apply(key)).build();
     }
 
+    /** The deploy plan: one step per instance, with the blocker of each step that waits. */
+    @GET
+    @Path("/{kind}/{name}/plan")
+    public Response plan(@PathParam("kind") String kind, @PathParam("name") String name) {
+        return ifExists(kind, name, key -> io.mesosoperator.scheduler.reconcile.PlanView.deploy(key,
+                access.reads().status(key), access.reads()));
+    }
+
     @GET
     @Path("/{kind}/{name}/history")
     public Response history(@PathParam("kind") String kind, @PathParam("name") String name) {

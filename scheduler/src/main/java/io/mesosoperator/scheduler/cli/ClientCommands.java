@@ -443,6 +443,29 @@ public final class ClientCommands {
         }
     }
 
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = "Show the deploy plan: a step per instance, and what each waiting step waits for.")
+    public static final class Plan extends ResourceCommand {
+        @Override
+        int execute(ApiClient api) {
+            ApiClient.Reply reply = api.get(path() + "/plan");
+            if (!reply.ok()) {
+                return fail("", reply);
+            }
+            JsonNode plan = reply.body();
+            out.println("Plan " + plan.path("name").asText() + " (" + plan.path("status").asText() + ")");
+            for (JsonNode phase : plan.path("phases")) {
+                out.println("  Phase " + phase.path("name").asText() + " (" + phase.path("strategy").asText() + ", "
+                        + phase.path("status").asText() + ")");
+                Table steps = new Table("STEP", "STATUS", "MESSAGE", "BLOCKED BY");
+                phase.path("steps").forEach(s -> steps.row(s.path("name").asText(), s.path("status").asText(),
+                        s.path("message").asText(""), s.path("blocker").asText("-")));
+                steps.print(out, "    ");
+            }
+            return 0;
+        }
+    }
+
     /** "5s", "3m", "2h", "4d" since an ISO instant. */
     static String age(String since) {
         if (since == null || since.isEmpty()) {

@@ -21,8 +21,11 @@ public final class OfferMatcher {
     /** A pod placed on an offer, with the ports picked for it. */
     public record Placement(PodSpec pod, List<Long> ports) {}
 
-    /** Placements per offer id; offers without any are to be declined. */
-    public record Result(Map<String, List<Placement>> placements, List<PodSpec> unplaced) {}
+    /**
+     * Placements per offer id (offers without any are to be declined), and for each pod that found
+     * no place, why: what was short on how many of the offered agents.
+     */
+    public record Result(Map<String, List<Placement>> placements, List<PodSpec> unplaced, Map<PodSpec, String> reasons) {}
 
     /** Where stateful pods may go: only to the agent holding their reservation, taking cpus/mem from it. */
     public interface Constraints {
@@ -58,6 +61,7 @@ public final class OfferMatcher {
         Map<String, List<Placement>> placements = new LinkedHashMap<>();
         Map<String, Integer> placedOnAgent = new LinkedHashMap<>();
         List<PodSpec> unplaced = new ArrayList<>();
+        Map<PodSpec, String> reasons = new LinkedHashMap<>();
         for (PodSpec pod : pending) {
             Remaining best = null;
             int bestLoad = Integer.MAX_VALUE;
@@ -78,13 +82,55 @@ public final class OfferMatcher {
             }
             if (best == null) {
                 unplaced.add(pod);
+                reasons.put(pod, whyNot(pod, remaining.values(), byId, constraints, executorCpus, executorMemMb));
                 continue;
             }
             List<Long> ports = best.take(bestNeed);
             placements.computeIfAbsent(best.offerId, k -> new ArrayList<>()).add(new Placement(pod, ports));
             placedOnAgent.merge(pod.resource() + "@" + best.agentId, 1, Integer::sum);
         }
-        return new Result(placements, unplaced);
+        return new Result(placements, unplaced, reasons);
+    }
+
+    /** "no offer fits: of 3 agent(s) offered, 2 short of cpus (needs 100.05), 3 short of mem (needs 64)". */
+    private static String whyNot(PodSpec pod, java.util.Collection<Remaining> offers, Map<String, Offer> byId,
+                                 Constraints constraints, double executorCpus, double executorMem) {
+        int eligible = 0;
+        int cpus = 0;
+        int mem = 0;
+        int disk = 0;
+        int ports = 0;
+        Need need = null;
+        for (Remaining r : offers) {
+            Offer offer = byId.get(r.offerId);
+            if (!constraints.eligible(pod, offer)) {
+                continue;
+            }
+            eligible++;
+            need = Need.of(pod, constraints.reserved(pod, offer), executorCpus, executorMem);
+            cpus += r.cpus + 1e-9 < need.cpus() ? 1 : 0;
+            mem += r.mem + 1e-9 < need.mem() ? 1 : 0;
+            disk += r.disk + 1e-9 < need.disk() ? 1 : 0;
+            ports += r.ports.stream().mapToLong(p -> p[1] - p[0] + 1).sum() < need.ports() ? 1 : 0;
+        }
+        if (eligible == 0) {
+            return "no offer from an eligible agent (a stateful instance waits for the agent holding its volume)";
+        }
+        List<String> shortages = new ArrayList<>();
+        if (cpus > 0) {
+            shortages.add(cpus + " short of cpus (needs " + need.cpus() + ")");
+        }
+        if (mem > 0) {
+            shortages.add(mem + " short of mem (needs " + need.mem() + " MB)");
+        }
+        if (disk > 0) {
+            shortages.add(disk + " short of disk (needs " + need.disk() + " MB)");
+        }
+        if (ports > 0) {
+            shortages.add(ports + " short of ports (needs " + need.ports() + ")");
+        }
+        return "no offer fits: of " + eligible + " agent(s) offered, " + (shortages.isEmpty()
+                ? "the others' resources went to earlier instances" : String.join(", ", shortages));
     }
 
     /** What a pod takes from an offer's unreserved resources. */

@@ -95,6 +95,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private final Map<String, ReservationRecord> reservations = new HashMap<>();
     /** Agents that may hold reservations no instance owns any more, to destroy and unreserve. */
     private final Set<String> cleanupAgents = new HashSet<>();
+    /** Why a waiting instance got no place in the last offers, by "Kind/name#instance" (read by the plan view). */
+    private final ConcurrentMap<String, String> placementBlockers = new ConcurrentHashMap<>();
     private boolean suppressed;
     private long lastReviveNanos;
     private Set<String> unreconciled = new HashSet<>();
@@ -184,6 +186,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     }
 
     // ---------------------------------------------------------------- writes from the API
+
+    @Override
+    public String placementBlocker(ResourceKey key, int instance) {
+        return placementBlockers.get(reservationKey(key, instance));
+    }
 
     /** The outcome of an apply: the stored resource and how it changed. */
     public record Applied(Resource resource, SpecChange change) {}
@@ -521,6 +528,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                     }
                 });
         String now = clock.instant().toString();
+        placementBlockers.clear();
+        match.reasons().forEach((pod, why) -> placementBlockers.put(reservationKey(pod.resource(), pod.instance()), why));
         List<Offer> unused = new ArrayList<>();
         for (Offer offer : offers) {
             List<Offer.Operation> operations = new ArrayList<>(cleanupOrphans(offer, held.get(offer.getId().getValue())));

@@ -16,6 +16,11 @@ public interface ResourceReads {
 
     List<OperatorEvent> events(ResourceKey key);
 
+    /** Why an instance found no place in the last offers; known only to the acting leader. */
+    default String placementBlocker(ResourceKey key, int instance) {
+        return null;
+    }
+
     /** The kept generations, oldest first: {generation, appliedAt, change, resource}. */
     List<com.fasterxml.jackson.databind.node.ObjectNode> history(ResourceKey key);
 }

@@ -63,6 +63,18 @@ class CliE2ETest extends EmbeddedOperatorTest {
         assertThat(describe.out()).contains("Phase:        Running", "Ready:        3/3", "Ready         True",
                 "Labels:       team=data", "Events:", "Launching");
 
+        assertThat(cli("plan", "service", "hello").out()).contains("Plan deploy (COMPLETE)")
+                .containsPattern("hello-2\\s+COMPLETE");
+        // an instance that cannot fit anywhere says why it waits
+        Path greedy = work.resolve("greedy.yaml");
+        Files.writeString(greedy, Specs.service("greedy", 1, "sleep 600", "cpus: 100"));
+        assertThat(cli("apply", "-f", greedy.toString()).code()).isZero();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(cli("plan", "service", "greedy").out())
+                .contains("Plan deploy (WAITING)")
+                .containsPattern("greedy-0\\s+WAITING\\s+waiting for resources\\s+no offer fits: of 3 agent\\(s\\) offered, "
+                        + "3 short of cpus \\(needs 100.05\\)"));
+        assertThat(cli("delete", "service", "greedy").code()).isZero();
+
         // a bad edit names the file, line, column and field, and leaves the service as it was
         Path bad = work.resolve("hello-bad.yaml");
         Files.writeString(bad, Files.readString(SAMPLE).replace("instances: 3", "instances: -1"));
