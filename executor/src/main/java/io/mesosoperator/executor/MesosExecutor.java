@@ -1,5 +1,6 @@
 package io.mesosoperator.executor;
 
+import io.mesosoperator.mesos.TaskStates;
 import io.mesosoperator.mesos.Uuids;
 import java.io.IOException;
 import java.time.Duration;
@@ -271,7 +272,7 @@ final class MesosExecutor {
 
     private void checkFinished() {
         boolean allTerminal = !launched.isEmpty() && running.isEmpty()
-                && launched.keySet().stream().allMatch(id -> isTerminal(lastState.get(id)));
+                && launched.keySet().stream().allMatch(id -> TaskStates.isTerminal(lastState.get(id)));
         boolean allAcked;
         synchronized (unacknowledged) {
             allAcked = unacknowledged.isEmpty();
@@ -279,14 +280,6 @@ final class MesosExecutor {
         if (allAcked && (allTerminal || (shuttingDown && running.isEmpty()))) {
             finished.countDown();
         }
-    }
-
-    static boolean isTerminal(TaskState state) {
-        return state != null && switch (state) {
-            case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
-                    TASK_GONE_BY_OPERATOR -> true;
-            default -> false;
-        };
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -3,6 +3,7 @@ package io.mesosoperator.local;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.mesosoperator.mesos.ContentType;
+import io.mesosoperator.mesos.TaskStates;
 import io.mesosoperator.mesos.Uuids;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -561,7 +562,7 @@ public final class LocalAgent implements AutoCloseable {
             if (!stream.pending.isEmpty()) {
                 stream.retryMillis = config.statusUpdateRetry().toMillis();
                 forward(key, stream);
-            } else if (LocalMaster.isTerminal(acked.getState())) {
+            } else if (TaskStates.isTerminal(acked.getState())) {
                 updates.remove(key);
             }
         });
@@ -735,7 +736,7 @@ public final class LocalAgent implements AutoCloseable {
         }
         for (TaskInfo task : ex.tasks.values()) {
             TaskState state = ex.states.get(task.getTaskId().getValue());
-            if (state != null && LocalMaster.isTerminal(state)) {
+            if (state != null && TaskStates.isTerminal(state)) {
                 continue;
             }
             TaskState terminal = ex.shuttingDown ? TaskState.TASK_KILLED : TaskState.TASK_FAILED;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.mesosoperator.mesos.ContentType;
+import io.mesosoperator.mesos.TaskStates;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -512,7 +513,7 @@ public final class LocalMaster implements AutoCloseable {
         }
         String error = null;
         TaskEntry existing = tasks.get(key);
-        if (existing != null && !isTerminal(existing.state)) {
+        if (existing != null && !TaskStates.isTerminal(existing.state)) {
             error = "Task has duplicate ID: " + task.getTaskId().getValue();
         } else if (task.hasExecutor() == task.hasCommand()) {
             error = "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
@@ -548,7 +549,7 @@ public final class LocalMaster implements AutoCloseable {
             TaskEntry existing = tasks.get(fw.id.getValue() + "/" + task.getTaskId().getValue());
             if (task.hasExecutor()) {
                 error = "Task " + task.getTaskId().getValue() + " in a task group must not have an executor";
-            } else if (existing != null && !isTerminal(existing.state)) {
+            } else if (existing != null && !TaskStates.isTerminal(existing.state)) {
                 error = "Task has duplicate ID: " + task.getTaskId().getValue();
             }
         }
@@ -609,7 +610,7 @@ public final class LocalMaster implements AutoCloseable {
                     .addTasks(Call.Reconcile.Task.newBuilder().setTaskId(taskId)).build());
             return;
         }
-        if (!isTerminal(task.state) && !unreachable.containsKey(task.agentId)) {
+        if (!TaskStates.isTerminal(task.state) && !unreachable.containsKey(task.agentId)) {
             agents.get(task.agentId).agent().killTask(fw.id.getValue(), taskId.getValue());
         }
     }
@@ -760,7 +761,7 @@ public final class LocalMaster implements AutoCloseable {
             });
         }
         for (TaskEntry task : tasks.values()) {
-            if (!task.agentId.equals(id) || isTerminal(task.state)) {
+            if (!task.agentId.equals(id) || TaskStates.isTerminal(task.state)) {
                 continue;
             }
             FrameworkEntry fw = frameworks.get(task.frameworkId);
@@ -785,7 +786,7 @@ public final class LocalMaster implements AutoCloseable {
         AgentEntry agent = agents.get(agentId);
         Resources free = agent.total();
         for (TaskEntry task : tasks.values()) {
-            if (task.agentId.equals(agentId) && !isTerminal(task.state)) {
+            if (task.agentId.equals(agentId) && !TaskStates.isTerminal(task.state)) {
                 free = free.minus(task.resources);
             }
         }
@@ -939,7 +940,7 @@ public final class LocalMaster implements AutoCloseable {
         Map<String, Resources> used = new LinkedHashMap<>();
         Map<String, Resources> offered = new LinkedHashMap<>();
         for (TaskEntry t : tasks.values()) {
-            if (!isTerminal(t.state)) {
+            if (!TaskStates.isTerminal(t.state)) {
                 used.merge(t.agentId, t.resources, Resources::plus);
                 used.merge("fw:" + t.frameworkId, t.resources, Resources::plus);
             }
@@ -958,14 +959,6 @@ public final class LocalMaster implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    static boolean isTerminal(TaskState state) {
-        return switch (state) {
-            case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
-                    TASK_GONE_BY_OPERATOR -> true;
-            default -> false;
-        };
-    }
 
     static double now() {
         return System.currentTimeMillis() / 1000.0;

@@ -3,6 +3,7 @@ package io.mesosoperator.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.mesos.TaskStates;
 import java.util.Collection;
 import java.util.Map;
 import org.apache.mesos.v1.Protos.Attribute;
@@ -97,7 +98,7 @@ final class MasterStateJson {
                 if (!t.frameworkId.equals(fid)) {
                     continue;
                 }
-                ArrayNode list = LocalMaster.isTerminal(t.state) ? completed
+                ArrayNode list = TaskStates.isTerminal(t.state) ? completed
                         : unreachable.containsKey(t.agentId) ? unreachableTasks : active;
                 ObjectNode n = list.addObject();
                 n.put("id", t.task.getTaskId().getValue());

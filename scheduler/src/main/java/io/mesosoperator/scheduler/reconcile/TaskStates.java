@@ -13,11 +13,7 @@ public final class TaskStates {
      * was replaced). TASK_UNREACHABLE is not: the agent may come back with the task.
      */
     public static boolean isTerminal(String state) {
-        return switch (state) {
-            case "TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_ERROR", "TASK_LOST", "TASK_DROPPED",
-                    "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN" -> true;
-            default -> false;
-        };
+        return "TASK_UNKNOWN".equals(state) || io.mesosoperator.mesos.TaskStates.isTerminal(TaskState.valueOf(state));
     }
 
     public static boolean isTerminal(TaskState state) {
