@@ -29,12 +29,4 @@ final class StoutDuration {
         return Duration.ofNanos((long) (value * nanosPerUnit));
     }
 
-    static String format(Duration d) {
-        long millis = d.toMillis();
-        if (millis % 1000 != 0) {
-            return millis + "ms";
-        }
-        long secs = millis / 1000;
-        return secs % 60 == 0 && secs > 0 ? (secs / 60) + "mins" : secs + "secs";
-    }
 }

@@ -2,7 +2,6 @@ package io.mesosoperator.local;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -60,10 +59,6 @@ final class Actor implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException(name + " did not answer within 30s", e);
         }
-    }
-
-    ExecutorService executor() {
-        return thread;
     }
 
     private void run(Runnable work) {

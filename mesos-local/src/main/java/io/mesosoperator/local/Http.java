@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /** Status lines and bodies exactly as a Mesos 1.12 master/agent answers (see mesos-transcripts/). */
 final class Http {
@@ -89,7 +88,4 @@ final class Http {
         return request.getInputStream().readAllBytes();
     }
 
-    static Optional<String> header(HttpServletRequest request, String name) {
-        return Optional.ofNullable(request.getHeader(name));
-    }
 }

@@ -1,8 +1,6 @@
 package io.mesosoperator.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.mesosoperator.mesos.ContentType;
 import io.mesosoperator.mesos.TaskStates;
@@ -962,10 +960,6 @@ public final class LocalMaster implements AutoCloseable {
 
     static double now() {
         return System.currentTimeMillis() / 1000.0;
-    }
-
-    static TimeInfo nowTime() {
-        return TimeInfo.newBuilder().setNanoseconds(System.currentTimeMillis() * 1_000_000L).build();
     }
 
     private static int ipv4AsNetworkOrderInt(String dotted) {

@@ -105,10 +105,6 @@ public final class MesosClient implements AutoCloseable {
         return streamId != null;
     }
 
-    public Optional<FrameworkID> frameworkId() {
-        return Optional.ofNullable(frameworkId);
-    }
-
     public String master() {
         return endpoint == null ? settings.masterUrl() : endpoint.toString();
     }

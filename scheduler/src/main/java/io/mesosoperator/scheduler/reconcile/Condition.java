@@ -17,10 +17,4 @@ public record Condition(String type, String status, String reason, String messag
     public Condition at(String time) {
         return new Condition(type, status, reason, message, time);
     }
-
-    /** Same meaning (the transition time aside). */
-    public boolean sameAs(Condition o) {
-        return o != null && type.equals(o.type) && status.equals(o.status) && reason.equals(o.reason)
-                && java.util.Objects.equals(message, o.message);
-    }
 }

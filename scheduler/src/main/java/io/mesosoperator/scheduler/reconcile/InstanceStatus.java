@@ -33,11 +33,6 @@ public record InstanceStatus(
                 time, nextLaunchTime);
     }
 
-    public InstanceStatus restarted() {
-        return new InstanceStatus(instance, taskId, state, ready, agentId, restarts + 1, consecutiveFailures, lastExit,
-                lastFailureTime, nextLaunchTime);
-    }
-
     public InstanceStatus healthyAgain() {
         return new InstanceStatus(instance, taskId, state, ready, agentId, restarts, 0, lastExit, lastFailureTime,
                 nextLaunchTime);

@@ -5,14 +5,12 @@ import io.mesosoperator.scheduler.mesos.MesosClient;
 import io.mesosoperator.scheduler.mesos.OfferMatcher;
 import io.mesosoperator.scheduler.mesos.ReservedResources;
 import io.mesosoperator.scheduler.mesos.TaskFactory;
-import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.spec.SpecChange;
 import io.mesosoperator.scheduler.state.ZkStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -170,19 +168,6 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         synchronized (list) {
             return List.copyOf(list);
         }
-    }
-
-    public Set<String> kinds() {
-        return reconcilers.keySet();
-    }
-
-    public KindDefinition kindDefinition(String kind) {
-        Reconciler r = reconcilers.get(kind);
-        return r == null ? null : r.kind();
-    }
-
-    public boolean subscribed() {
-        return mesos != null && mesos.isSubscribed();
     }
 
     // ---------------------------------------------------------------- writes from the API

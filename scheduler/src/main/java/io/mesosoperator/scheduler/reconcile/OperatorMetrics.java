@@ -45,9 +45,4 @@ public final class OperatorMetrics {
             }
         }
     }
-
-    /** Metrics that go nowhere, for unit tests of the loop. */
-    public static OperatorMetrics discarded() {
-        return new OperatorMetrics(new MetricRegistry(), java.util.List.of(), () -> null, () -> false);
-    }
 }

@@ -50,10 +50,6 @@ public final class SpecValidator {
         return kinds.keySet();
     }
 
-    public KindDefinition kind(String kind) {
-        return kinds.get(kind);
-    }
-
     /** The kind's name as users may type it in the CLI or URL ("service" -> "Service"). */
     public String canonicalKind(String text) {
         return kinds.keySet().stream().filter(k -> k.equalsIgnoreCase(text)).findFirst().orElse(text);
