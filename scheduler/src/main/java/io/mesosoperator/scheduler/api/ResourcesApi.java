@@ -67,8 +67,7 @@ public final class ResourcesApi {
         } catch (ZkStore.StoreException e) {
             return ApiErrors.of(503, "not stored, ZooKeeper is unavailable: " + e.getMessage());
         }
-        ObjectNode out = view(applied.resource());
-        out.put("change", applied.change().verb());
+        ObjectNode out = view(applied);
         return Response.status(applied.change() == io.mesosoperator.scheduler.spec.SpecChange.CREATED ? 201 : 200)
                 .entity(out).build();
     }
@@ -147,8 +146,7 @@ public final class ResourcesApi {
         try {
             validated = validator.validate(new ParsedDocument((ObjectNode) target.get("resource"), Map.of()));
             Operator.Applied applied = access.writer().apply(validated);
-            ObjectNode out = view(applied.resource());
-            out.put("change", applied.change().verb());
+            ObjectNode out = view(applied);
             out.put("rolledBackTo", wanted);
             return Response.ok(out).build();
         } catch (OperatorAccess.NotLeader e) {
@@ -230,6 +228,13 @@ public final class ResourcesApi {
             return ApiErrors.of(404, "unknown kind '" + kind + "' (known: " + String.join(", ", validator.kinds()) + ")");
         }
         return ApiErrors.of(404, canonical + "/" + name + " not found");
+    }
+
+    /** The stored resource and how the write changed it. */
+    private ObjectNode view(Operator.Applied applied) {
+        ObjectNode out = view(applied.resource());
+        out.put("change", applied.change().verb());
+        return out;
     }
 
     private ObjectNode view(Resource resource) {

@@ -47,11 +47,9 @@ final class ApiClient {
     /** Reads a Server-Sent Events stream line by line until it ends. */
     void stream(String path, java.util.function.Consumer<String> onLine) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream").GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
         try {
-            HttpResponse<java.util.stream.Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<java.util.stream.Stream<String>> response = http.send(authorize(request).build(),
+                    HttpResponse.BodyHandlers.ofLines());
             if (response.statusCode() != 200) {
                 throw new CliException("watch refused: HTTP " + response.statusCode());
             }
@@ -69,16 +67,17 @@ final class ApiClient {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    private HttpRequest.Builder authorize(HttpRequest.Builder request) {
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
+    }
+
     private URI uri(String path) {
         return URI.create(server + path);
     }
 
     private Reply send(HttpRequest.Builder request) {
         try {
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<String> response = http.send(authorize(request).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
             return new Reply(response.statusCode(), body);

@@ -24,12 +24,12 @@ public final class ZkReads implements ResourceReads {
 
     @Override
     public Resource resource(ResourceKey key) {
-        return store.loadResources().stream().filter(r -> r.key().equals(key)).findFirst().orElse(null);
+        return store.loadResource(key).orElse(null);
     }
 
     @Override
     public ResourceStatus status(ResourceKey key) {
-        return store.loadStatuses().get(key);
+        return store.loadStatus(key).orElse(null);
     }
 
     @Override

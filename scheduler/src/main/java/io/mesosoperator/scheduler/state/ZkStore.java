@@ -98,11 +98,18 @@ public final class ZkStore implements AutoCloseable {
         List<Resource> out = new ArrayList<>();
         for (String kind : children(root + "/resources")) {
             for (String name : children(root + "/resources/" + kind)) {
-                read(resourcePath(new ResourceKey(kind, name)))
-                        .ifPresent(b -> out.add(new Resource((ObjectNode) parse(b, ObjectNode.class))));
+                loadResource(new ResourceKey(kind, name)).ifPresent(out::add);
             }
         }
         return out;
+    }
+
+    public Optional<Resource> loadResource(ResourceKey key) {
+        return read(resourcePath(key)).map(b -> new Resource((ObjectNode) parse(b, ObjectNode.class)));
+    }
+
+    public Optional<ResourceStatus> loadStatus(ResourceKey key) {
+        return read(statusPath(key)).map(b -> parse(b, ResourceStatus.class));
     }
 
     /**
@@ -189,7 +196,7 @@ public final class ZkStore implements AutoCloseable {
         for (String kind : children(root + "/status")) {
             for (String name : children(root + "/status/" + kind)) {
                 ResourceKey key = new ResourceKey(kind, name);
-                read(statusPath(key)).ifPresent(b -> out.put(key, parse(b, ResourceStatus.class)));
+                loadStatus(key).ifPresent(status -> out.put(key, status));
             }
         }
         return out;
