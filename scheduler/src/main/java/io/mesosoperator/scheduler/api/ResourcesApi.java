@@ -117,6 +117,34 @@ public final class ResourcesApi {
                 access.reads().status(key), access.reads()));
     }
 
+    /** plan pause | continue (also approves a canary's configuration) | restart (redeploys every instance). */
+    @POST
+    @Path("/{kind}/{name}/plan/{action}")
+    public Response controlPlan(@PathParam("kind") String kind, @PathParam("name") String name,
+                                @PathParam("action") String action) {
+        ResourceKey key = key(kind, name);
+        if (access.reads().resource(key) == null) {
+            return notFound(kind, name);
+        }
+        Operator.PlanAction planAction;
+        try {
+            planAction = Operator.PlanAction.valueOf(action.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return ApiErrors.of(404, "unknown plan action '" + action + "' (known: pause, continue, restart)");
+        }
+        try {
+            io.mesosoperator.scheduler.reconcile.PlanState state = access.writer().controlPlan(key, planAction);
+            return Response.ok(Map.of("resource", key.toString(), "action", action.toLowerCase(java.util.Locale.ROOT),
+                    "paused", state.paused(), "restarts", state.restarts())).build();
+        } catch (OperatorAccess.NotLeader e) {
+            return e.response;
+        } catch (Operator.NotActing e) {
+            return ApiErrors.of(503, e.getMessage());
+        } catch (ZkStore.StoreException e) {
+            return ApiErrors.of(503, "plan unchanged, ZooKeeper is unavailable: " + e.getMessage());
+        }
+    }
+
     @GET
     @Path("/{kind}/{name}/history")
     public Response history(@PathParam("kind") String kind, @PathParam("name") String name) {

@@ -85,6 +85,10 @@ public final class ClientCommands {
         String name;
 
         String path() {
+            return path(kind, name);
+        }
+
+        static String path(String kind, String name) {
             return "/v1/resources/" + ApiClient.encode(kind) + "/" + ApiClient.encode(name);
         }
 
@@ -444,16 +448,30 @@ public final class ClientCommands {
     }
 
     @Command(name = "plan", mixinStandardHelpOptions = true,
-            description = "Show the deploy plan: a step per instance, and what each waiting step waits for.")
-    public static final class Plan extends ResourceCommand {
+            description = {"Show the deploy plan: a step per instance, and what each waiting step waits for.",
+                    "plan pause|continue|restart KIND NAME steer it."},
+            subcommands = {PlanPause.class, PlanContinue.class, PlanRestart.class})
+    public static final class Plan extends ClientCommand {
+        // optional here (picocli checks a parent's required parameters even when a subcommand runs)
+        @Parameters(index = "0", arity = "0..1", description = "Kind, e.g. Service (any case).")
+        String kind;
+
+        @Parameters(index = "1", arity = "0..1", description = "Name.")
+        String name;
+
         @Override
         int execute(ApiClient api) {
-            ApiClient.Reply reply = api.get(path() + "/plan");
+            if (kind == null || name == null) {
+                err.println("plan needs KIND NAME (or: plan pause|continue|restart KIND NAME)");
+                return 2;
+            }
+            ApiClient.Reply reply = api.get(ResourceCommand.path(kind, name) + "/plan");
             if (!reply.ok()) {
                 return fail("", reply);
             }
             JsonNode plan = reply.body();
-            out.println("Plan " + plan.path("name").asText() + " (" + plan.path("status").asText() + ")");
+            out.println("Plan " + plan.path("name").asText() + " (" + plan.path("status").asText()
+                    + (plan.path("paused").asBoolean() ? ", paused by the user" : "") + ")");
             for (JsonNode phase : plan.path("phases")) {
                 out.println("  Phase " + phase.path("name").asText() + " (" + phase.path("strategy").asText() + ", "
                         + phase.path("status").asText() + ")");
@@ -463,6 +481,51 @@ public final class ClientCommands {
                 steps.print(out, "    ");
             }
             return 0;
+        }
+    }
+
+    /** plan pause|continue|restart: one POST to the plan's action. */
+    abstract static class PlanControl extends ResourceCommand {
+        private final String action;
+        private final String done;
+
+        PlanControl(String action, String done) {
+            this.action = action;
+            this.done = done;
+        }
+
+        @Override
+        int execute(ApiClient api) {
+            ApiClient.Reply reply = api.post(path() + "/plan/" + action, "application/json", "");
+            if (!reply.ok()) {
+                return fail("", reply);
+            }
+            out.println(kind.toLowerCase(Locale.ROOT) + "/" + name + " plan " + done);
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Pause the deploy plan: steps under way finish, no new step starts (recovery goes on).")
+    public static final class PlanPause extends PlanControl {
+        public PlanPause() {
+            super("pause", "paused");
+        }
+    }
+
+    @Command(name = "continue", mixinStandardHelpOptions = true,
+            description = "Resume a paused plan; after a canary step, approve its configuration for the other instances.")
+    public static final class PlanContinue extends PlanControl {
+        public PlanContinue() {
+            super("continue", "continued");
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true,
+            description = "Restart the plan: every instance is redeployed, in the plan's order (canary pauses again).")
+    public static final class PlanRestart extends PlanControl {
+        public PlanRestart() {
+            super("restart", "restarted");
         }
     }
 

@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
  * The shared mechanism behind every kind: keep exactly one ready task per desired pod. Launches
  * what is missing (after the crash backoff), kills duplicates and instances beyond the count,
  * replaces pods whose configuration changed one at a time once all are ready, and summarizes
- * the outcome as a status with Ready / Progressing / Degraded conditions. Pure: no I/O.
+ * the outcome as a status with Ready / Progressing / Degraded conditions. The plan's strategy
+ * (parallel, serial, canary) and the user's pause decide which deploy steps may proceed; recovery
+ * of an already deployed instance always may. Pure: no I/O.
  */
 public final class InstanceSet {
     /** An instance failing this many times in a row is reported as crash-looping (Degraded). */
@@ -22,9 +24,13 @@ public final class InstanceSet {
 
     private InstanceSet() {}
 
-    public static ReconcileResult reconcile(Resource resource, List<PodSpec> pods, Reconciler.Observed observed,
-                                            RecoveryPolicy policy, Instant now) {
+    public static ReconcileResult reconcile(Resource resource, List<PodSpec> specPods, Strategy strategy,
+                                            Reconciler.Observed observed, RecoveryPolicy policy, Instant now) {
         Backoff backoff = policy.backoff();
+        PlanState plan = observed.plan();
+        // a plan restart changes every pod's configuration, so the running tasks roll again
+        List<PodSpec> pods = specPods.stream().map(p -> p.withConfigHash(plan.target(p.configHash()))).toList();
+        String planConfig = pods.isEmpty() ? plan.target("") : pods.get(0).configHash();
         List<PodSpec> launches = new ArrayList<>();
         List<ReconcileResult.Kill> kills = new ArrayList<>();
         List<InstanceStatus> instances = new ArrayList<>();
@@ -50,6 +56,7 @@ public final class InstanceSet {
             }
         }
 
+        List<Slot> slots = new ArrayList<>();
         for (PodSpec pod : pods) {
             int i = pod.instance();
             InstanceStatus history = previous(observed.previousStatus(), i);
@@ -74,7 +81,16 @@ public final class InstanceSet {
                     kills.add(new ReconcileResult.Kill(extra.taskId(), extra.agentId(), "duplicate of " + tasks.get(0).taskId()));
                 }
             }
-            TaskRecord current = tasks.isEmpty() ? null : tasks.get(0);
+            slots.add(new Slot(pod, history, tasks.isEmpty() ? null : tasks.get(0), observed.launchesInFlight().contains(i)));
+        }
+        Map<Integer, String> held = holds(slots, strategy, plan, planConfig, resource.key().name());
+
+        for (Slot slot : slots) {
+            PodSpec pod = slot.pod();
+            int i = pod.instance();
+            InstanceStatus history = slot.history();
+            TaskRecord current = slot.current();
+            String heldBy = held.get(i);
             if (current != null) {
                 boolean isReady = isReady(current, pod);
                 if (isReady) {
@@ -87,22 +103,28 @@ public final class InstanceSet {
                             requeue = min(requeue, Duration.between(now, resetAt));
                         }
                     }
+                    if (slot.upToDate()) {
+                        history = history.deployed(pod.configHash());
+                    }
                 } else {
                     starting = true;
                 }
                 if (current.killRequested()) {
                     stopping = true;
-                } else if (!Objects.equals(pod.configHash(), current.configHash())) {
+                } else if (!slot.upToDate() && heldBy == null) {
                     outdated.add(i);
                 }
-                instances.add(history.withTask(current.taskId(), current.state(), isReady, current.agentId(), null));
+                instances.add(history.withTask(current.taskId(), current.state(), isReady, current.agentId(), null)
+                        .planned(!slot.upToDate(), heldBy));
+            } else if (heldBy != null) {
+                instances.add(history.withTask(null, "WAITING_FOR_PLAN", false, null, null).planned(false, heldBy));
             } else {
                 starting = true;
                 Instant launchAt = now;
                 if (history.consecutiveFailures() > 0 && history.lastFailureTime() != null) {
                     launchAt = Instant.parse(history.lastFailureTime()).plus(backoff.delayAfter(history.consecutiveFailures()));
                 }
-                if (observed.launchesInFlight().contains(i) || !now.isBefore(launchAt)) {
+                if (slot.launchInFlight() || !now.isBefore(launchAt)) {
                     launches.add(pod);
                     instances.add(history.withTask(null, "WAITING_FOR_OFFER", false, null, null));
                 } else {
@@ -128,9 +150,13 @@ public final class InstanceSet {
         conditions.add(Condition.of(Condition.READY, ready == pods.size(),
                 ready == pods.size() ? "AllInstancesReady" : "InstancesNotReady",
                 ready + "/" + pods.size() + " instances ready"));
-        String progressReason = updating ? "RollingUpdate" : stopping ? "ScalingDown" : starting ? "Launching" : "Stable";
+        String progressReason = !held.isEmpty() && plan.paused() ? "PlanPaused"
+                : !held.isEmpty() && held.values().stream().anyMatch(h -> h.startsWith(CANARY_HOLD)) ? "CanaryWaiting"
+                : updating ? "RollingUpdate" : stopping ? "ScalingDown" : starting ? "Launching" : "Stable";
         conditions.add(Condition.of(Condition.PROGRESSING, !progressReason.equals("Stable"), progressReason,
                 switch (progressReason) {
+                    case "PlanPaused" -> held.size() + " instance(s) wait: the plan is paused (plan continue resumes it)";
+                    case "CanaryWaiting" -> held.size() + " instance(s) wait for plan continue after the canary";
                     case "RollingUpdate" -> outdated.size() + " instance(s) still run an older configuration";
                     case "ScalingDown" -> "stopping instances that are no longer wanted";
                     case "Launching" -> (pods.size() - ready) + " instance(s) starting or waiting for resources";
@@ -140,14 +166,73 @@ public final class InstanceSet {
         conditions.add(Condition.of(Condition.DEGRADED, degraded, degraded ? "CrashLoopBackOff" : "AsExpected",
                 degraded ? String.join("; ", crashLoops) : "no instance is failing repeatedly"));
 
+        boolean anyOutdated = slots.stream().anyMatch(s -> s.current() != null && !s.upToDate());
         String phase = degraded ? "Degraded"
-                : updating ? "Updating"
+                : anyOutdated ? "Updating"
                 : ready == pods.size() && !stopping ? "Running"
                 : ready == 0 && !pods.isEmpty() ? "Pending"
                 : "Deploying";
         ResourceStatus status = new ResourceStatus(resource.generation(), phase, pods.size(), ready,
-                withTransitionTimes(conditions, observed.previousStatus(), now), instances);
+                withTransitionTimes(conditions, observed.previousStatus(), now), instances,
+                new ResourceStatus.Plan(strategy.label(), planConfig, plan.paused(), plan.approvedConfig()));
         return new ReconcileResult(launches, kills, status, requeue);
+    }
+
+    static final String CANARY_HOLD = "canary: ";
+
+    /** One desired instance and what runs of it now. */
+    private record Slot(PodSpec pod, InstanceStatus history, TaskRecord current, boolean launchInFlight) {
+        boolean upToDate() {
+            return current != null && Objects.equals(pod.configHash(), current.configHash());
+        }
+
+        boolean complete() {
+            return current != null && upToDate() && !current.killRequested() && isReady(current, pod);
+        }
+
+        /** Its task died after it was deployed with this configuration: bringing it back is recovery. */
+        boolean recovering() {
+            return current == null && pod.configHash().equals(history.deployedConfig());
+        }
+
+        /** Deploy work already under way: a task with this configuration, or a launch waiting for an offer. */
+        boolean started() {
+            return (current != null && upToDate()) || launchInFlight;
+        }
+    }
+
+    /**
+     * Which deploy steps the plan holds back, and why (instance -> reason). Recovery is never held;
+     * a step already under way is never pulled back.
+     */
+    private static Map<Integer, String> holds(List<Slot> slots, Strategy strategy, PlanState plan, String planConfig,
+                                              String name) {
+        List<Slot> steps = slots.stream().filter(s -> !s.complete() && !s.recovering()).toList();
+        Map<Integer, String> held = new java.util.TreeMap<>();
+        if (plan.paused()) {
+            steps.stream().filter(s -> !s.started()).forEach(s -> held.put(s.pod().instance(),
+                    "paused by the user (plan continue resumes it)"));
+            return held;
+        }
+        if (strategy == Strategy.PARALLEL) {
+            return held;
+        }
+        if (strategy == Strategy.CANARY && !planConfig.equals(plan.approvedConfig())) {
+            Slot canary = slots.stream().filter(Slot::complete).findFirst().orElse(null);
+            if (canary != null) {
+                steps.stream().filter(s -> !s.started()).forEach(s -> held.put(s.pod().instance(), CANARY_HOLD
+                        + canary.pod().name() + " runs the new configuration; check it, then plan continue deploys the rest"));
+                return held;
+            }
+        }
+        // serial (and canary before its first step and after approval): one step at a time, in order
+        Slot first = steps.stream().filter(Slot::started).findFirst().orElse(steps.isEmpty() ? null : steps.get(0));
+        for (Slot s : steps) {
+            if (s != first && !s.started()) {
+                held.put(s.pod().instance(), "serial: waits for " + first.pod().name() + " to be ready");
+            }
+        }
+        return held;
     }
 
     /** Ready: running, and healthy when the pod has a health check. */

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * One instance ("pod") of a resource as users see it, and the crash history the restart backoff
- * is computed from (kept in the status, so it survives an operator restart).
+ * is computed from (kept in the status, so it survives an operator restart). {@code deployedConfig}
+ * is the configuration the instance last became ready with: when its task dies later, bringing it
+ * back is recovery, which no plan strategy holds back. {@code heldBy} says why the plan does not
+ * deploy this instance yet (serial order, canary, paused).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InstanceStatus(
@@ -17,24 +20,38 @@ public record InstanceStatus(
         int consecutiveFailures,
         String lastExit,
         String lastFailureTime,
-        String nextLaunchTime) {
+        String nextLaunchTime,
+        String deployedConfig,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean outdated,
+        String heldBy) {
 
     public static InstanceStatus fresh(int instance) {
-        return new InstanceStatus(instance, null, null, false, null, 0, 0, null, null, null);
+        return new InstanceStatus(instance, null, null, false, null, 0, 0, null, null, null, null, false, null);
     }
 
     public InstanceStatus withTask(String newTaskId, String newState, boolean newReady, String newAgentId, String next) {
         return new InstanceStatus(instance, newTaskId, newState, newReady, newAgentId, restarts, consecutiveFailures,
-                lastExit, lastFailureTime, next);
+                lastExit, lastFailureTime, next, deployedConfig, false, null);
     }
 
     public InstanceStatus failed(String exit, String time) {
         return new InstanceStatus(instance, taskId, state, false, agentId, restarts + 1, consecutiveFailures + 1, exit,
-                time, nextLaunchTime);
+                time, nextLaunchTime, deployedConfig, outdated, heldBy);
     }
 
     public InstanceStatus healthyAgain() {
         return new InstanceStatus(instance, taskId, state, ready, agentId, restarts, 0, lastExit, lastFailureTime,
-                nextLaunchTime);
+                nextLaunchTime, deployedConfig, outdated, heldBy);
+    }
+
+    /** Ready with this configuration: from now on, relaunching it is recovery. */
+    public InstanceStatus deployed(String config) {
+        return new InstanceStatus(instance, taskId, state, ready, agentId, restarts, consecutiveFailures, lastExit,
+                lastFailureTime, nextLaunchTime, config, outdated, heldBy);
+    }
+
+    public InstanceStatus planned(boolean isOutdated, String held) {
+        return new InstanceStatus(instance, taskId, state, ready, agentId, restarts, consecutiveFailures, lastExit,
+                lastFailureTime, nextLaunchTime, deployedConfig, isOutdated, held);
     }
 }

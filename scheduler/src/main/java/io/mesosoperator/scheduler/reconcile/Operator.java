@@ -11,6 +11,7 @@ import io.mesosoperator.scheduler.spec.SpecChange;
 import io.mesosoperator.scheduler.state.ZkStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -83,6 +84,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private final ConcurrentMap<ResourceKey, Resource> resources = new ConcurrentHashMap<>(); // API threads (under lock)
     private final ConcurrentMap<ResourceKey, ResourceStatus> statuses = new ConcurrentHashMap<>(); // loop
     private final ConcurrentMap<String, TaskRecord> tasks = new ConcurrentHashMap<>(); // loop
+    private final ConcurrentMap<ResourceKey, PlanState> plans = new ConcurrentHashMap<>(); // loop
     private final ConcurrentMap<ResourceKey, Deque<OperatorEvent>> events = new ConcurrentHashMap<>();
     private final Set<ResourceKey> queued = ConcurrentHashMap.newKeySet();
 
@@ -118,6 +120,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         store.loadResources().forEach(r -> resources.put(r.key(), r));
         statuses.putAll(store.loadStatuses());
         tasks.putAll(store.loadTasks());
+        plans.putAll(store.loadPlans());
         store.loadReservations().forEach(r -> reservations.put(reservationKey(r.resourceKey(), r.instance()), r));
         LOG.info("loaded {} resource(s), {} task record(s) and {} reservation(s) from ZooKeeper", resources.size(),
                 tasks.size(), reservations.size());
@@ -282,6 +285,38 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         });
     }
 
+    /** What a user can do to a deploy plan (plan pause|continue|restart). */
+    public enum PlanAction { PAUSE, CONTINUE, RESTART }
+
+    /**
+     * Pauses, continues (which also approves the configuration a canary step deployed) or restarts
+     * (rolls every instance again, in the plan's order) the deploy plan. Stored in ZooKeeper before
+     * it takes effect, so a new leader carries on with it. Returns the new plan state.
+     */
+    public PlanState controlPlan(ResourceKey key, PlanAction action) {
+        return onLoop(() -> {
+            PlanState before = plans.getOrDefault(key, PlanState.INITIAL);
+            ResourceStatus status = statuses.get(key);
+            String config = status == null || status.plan() == null ? null : status.plan().config();
+            PlanState after = switch (action) {
+                case PAUSE -> before.pause();
+                case CONTINUE -> before.resume(config);
+                case RESTART -> before.restart();
+            };
+            store.putPlan(key, after);
+            plans.put(key, after);
+            String what = switch (action) {
+                case PAUSE -> "paused: no new step starts until plan continue";
+                case CONTINUE -> "continued" + (config == null ? "" : "; configuration " + config + " approved");
+                case RESTART -> "restarted: every instance is redeployed in the plan's order";
+            };
+            LOG.info("{} plan {}", key, what);
+            record(key, "Normal", "Plan" + capitalize(action.name().toLowerCase(java.util.Locale.ROOT)), "deploy plan " + what);
+            enqueue(key);
+            return after;
+        });
+    }
+
     private <T> T onLoop(java.util.concurrent.Callable<T> work) {
         if (loop.isShutdown()) {
             throw new NotActing();
@@ -369,6 +404,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             if (resource == null) {
                 pending.remove(key);
                 statuses.remove(key);
+                plans.remove(key);
                 for (TaskRecord t : own) {
                     if (!t.terminal() && !t.killRequested()) {
                         kill(t, "resource deleted");
@@ -383,7 +419,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             Reconciler reconciler = reconcilers.get(resource.kind());
             Map<Integer, PodSpec> waiting = pending.getOrDefault(key, Map.of());
             ReconcileResult result = reconciler.reconcile(resource,
-                    new Reconciler.Observed(own, statuses.get(key), waiting.keySet()), clock.instant());
+                    new Reconciler.Observed(own, statuses.get(key), waiting.keySet(),
+                            plans.getOrDefault(key, PlanState.INITIAL)), clock.instant());
             Map<Integer, PodSpec> nextWaiting = new TreeMap<>();
             result.launches().forEach(p -> nextWaiting.put(p.instance(), p));
             boolean newDemand = !waiting.keySet().containsAll(nextWaiting.keySet());
@@ -399,6 +436,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 }
             }
             recordBackoffs(key, statuses.get(key), result.status());
+            recordCompletedSteps(key, statuses.get(key), result.status());
             if (!result.status().equals(statuses.get(key))) {
                 ResourceStatus before = statuses.put(key, result.status());
                 store.putStatus(key, result.status());
@@ -436,6 +474,24 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             if ("BACKOFF".equals(now.state()) && (was == null || !java.util.Objects.equals(was.nextLaunchTime(), now.nextLaunchTime()))) {
                 record(key, "Warning", "BackOff", "instance " + now.instance() + " failed " + now.consecutiveFailures()
                         + " time(s) in a row (" + now.lastExit() + "); next launch at " + now.nextLaunchTime());
+            }
+        }
+    }
+
+    /** A deploy step completes when its instance is first ready with the plan's configuration. */
+    private void recordCompletedSteps(ResourceKey key, ResourceStatus before, ResourceStatus after) {
+        for (InstanceStatus now : after.instances()) {
+            InstanceStatus was = before == null ? null : before.instance(now.instance());
+            if (now.deployedConfig() == null || (was != null && now.deployedConfig().equals(was.deployedConfig()))) {
+                continue;
+            }
+            TaskRecord task = now.taskId() == null ? null : tasks.get(now.taskId());
+            if (task != null && task.launchedAt() != null) {
+                Duration took = Duration.between(Instant.parse(task.launchedAt()), clock.instant());
+                metrics.planStep.update(took.toMillis(), TimeUnit.MILLISECONDS);
+                watchers.publish(new WatchHub.Change(clock.instant().toString(), "plan-step", key.toString(),
+                        "COMPLETE", key.name() + "-" + now.instance(), "ready with configuration " + now.deployedConfig()
+                        + " after " + took.toMillis() + " ms"));
             }
         }
     }
@@ -735,9 +791,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         instances.add((prev == null ? InstanceStatus.fresh(instance) : prev).failed(exit, now));
         instances.sort((a, b) -> Integer.compare(a.instance(), b.instance()));
         ResourceStatus next = status == null
-                ? new ResourceStatus(0, "Pending", 0, 0, List.of(), instances)
-                : new ResourceStatus(status.observedGeneration(), status.phase(), status.replicas(), status.readyReplicas(),
-                        status.conditions(), instances);
+                ? new ResourceStatus(0, "Pending", 0, 0, List.of(), instances, null)
+                : status.withInstances(instances);
         statuses.put(key, next);
         store.putStatus(key, next);
     }
@@ -748,8 +803,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             return;
         }
         List<InstanceStatus> reset = status.instances().stream().map(InstanceStatus::healthyAgain).toList();
-        ResourceStatus next = new ResourceStatus(status.observedGeneration(), status.phase(), status.replicas(),
-                status.readyReplicas(), status.conditions(), reset);
+        ResourceStatus next = status.withInstances(reset);
         statuses.put(key, next);
         store.putStatus(key, next);
     }

@@ -11,7 +11,7 @@ import org.apache.mesos.v1.Protos.TaskState;
 
 /**
  * The operator's metrics, shared by every leadership term: offers received, declined and used,
- * launches and failures, reconcile durations, tasks per kind and Mesos state, leadership. Exported
+ * launches and failures, reconcile and plan step durations, tasks per kind and Mesos state, leadership. Exported
  * by Dropwizard (/metrics) and in Prometheus text format (/metrics/prometheus, admin port).
  */
 public final class OperatorMetrics {
@@ -24,6 +24,8 @@ public final class OperatorMetrics {
     final Meter kills;
     final Meter failures;
     final Timer reconcile;
+    /** From a deploy step's launch to its instance being ready with the new configuration. */
+    final Timer planStep;
 
     public OperatorMetrics(MetricRegistry registry, Collection<String> kinds, Supplier<ResourceReads> acting,
                            BooleanSupplier leading) {
@@ -34,6 +36,7 @@ public final class OperatorMetrics {
         kills = registry.meter(PREFIX + "tasks.killed");
         failures = registry.meter(PREFIX + "tasks.failed");
         reconcile = registry.timer(PREFIX + "reconcile.duration");
+        planStep = registry.timer(PREFIX + "plan.step.duration");
         registry.gauge(PREFIX + "leader", () -> (Gauge<Integer>) () -> leading.getAsBoolean() ? 1 : 0);
         for (String kind : kinds) {
             for (TaskState state : TaskState.values()) {

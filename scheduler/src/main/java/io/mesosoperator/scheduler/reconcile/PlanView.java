@@ -9,7 +9,8 @@ import java.util.List;
  * The deploy plan of a resource as DC/OS Commons users know it: one phase, one step per
  * instance, each with a state and, when it is not progressing, the concrete blocker (no offer
  * fits and why, backoff until when, waiting for readiness, agent unreachable). Derived from the
- * status and the last offer round; nothing is stored. Strategy: parallel (all instances at once).
+ * status and the last offer round. The strategy and the user's pause come from the plan state
+ * the reconciler applied (kept in ZooKeeper, see {@link PlanState}).
  */
 public final class PlanView {
     private PlanView() {}
@@ -19,7 +20,9 @@ public final class PlanView {
 
     public record Phase(String name, String strategy, String status, List<Step> steps) {}
 
-    public record Plan(String name, String status, List<Phase> phases) {}
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Plan(String name, String status, boolean paused, String config, String approvedConfig,
+                       List<Phase> phases) {}
 
     public static Plan deploy(ResourceKey key, ResourceStatus status, ResourceReads reads) {
         List<Step> steps = new ArrayList<>();
@@ -28,12 +31,23 @@ public final class PlanView {
                 steps.add(step(key, i, reads));
             }
         }
+        ResourceStatus.Plan plan = status == null || status.plan() == null
+                ? new ResourceStatus.Plan(Strategy.PARALLEL.label(), null, false, null) : status.plan();
         String phaseStatus = aggregate(steps);
-        return new Plan("deploy", phaseStatus, List.of(new Phase("instances", "parallel", phaseStatus, steps)));
+        return new Plan("deploy", phaseStatus, plan.paused(), plan.config(), plan.approvedConfig(),
+                List.of(new Phase("instances", plan.strategy(), phaseStatus, steps)));
     }
 
     private static Step step(ResourceKey key, InstanceStatus i, ResourceReads reads) {
         String name = key.name() + "-" + i.instance();
+        if (i.heldBy() != null) {
+            String what = i.taskId() == null ? "not launched yet" : "task " + i.taskId() + " runs an older configuration";
+            return new Step(name, i.heldBy().startsWith("serial") ? "PENDING" : "WAITING", what, i.heldBy());
+        }
+        if (i.ready() && i.outdated()) {
+            return new Step(name, "PENDING", "task " + i.taskId() + " runs an older configuration",
+                    "rolling update: replaced when its turn comes (one instance at a time)");
+        }
         if (i.ready()) {
             return new Step(name, "COMPLETE", "task " + i.taskId() + " is ready", null);
         }

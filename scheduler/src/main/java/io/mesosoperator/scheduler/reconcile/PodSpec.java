@@ -30,6 +30,12 @@ public record PodSpec(
         return resource.name() + "-" + instance;
     }
 
+    /** The same pod, to be launched with this configuration (the plan adds its restart count to the spec's hash). */
+    public PodSpec withConfigHash(String config) {
+        return new PodSpec(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck,
+                killGracePeriod, config, volume);
+    }
+
     /** A persistent volume of this instance; null for stateless pods. */
     public record Volume(double sizeMb, String containerPath) {}
 

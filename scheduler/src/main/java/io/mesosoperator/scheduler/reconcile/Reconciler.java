@@ -22,6 +22,10 @@ public interface Reconciler {
         return List.of();
     }
 
-    /** What the operator observed of one resource when reconciling it. */
-    record Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight) {}
+    /** What the operator observed of one resource when reconciling it, and what users decided about its plan. */
+    record Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight, PlanState plan) {
+        public Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight) {
+            this(tasks, previousStatus, launchesInFlight, PlanState.INITIAL);
+        }
+    }
 }

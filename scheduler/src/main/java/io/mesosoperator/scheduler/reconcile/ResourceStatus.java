@@ -11,7 +11,20 @@ public record ResourceStatus(
         int replicas,
         int readyReplicas,
         List<Condition> conditions,
-        List<InstanceStatus> instances) {
+        List<InstanceStatus> instances,
+        Plan plan) {
+
+    /**
+     * The deploy plan's summary: its strategy, the configuration it deploys (spec hash and restart
+     * count; {@code plan continue} approves this one past a canary), whether the user paused it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Plan(String strategy, String config, boolean paused, String approvedConfig) {}
+
+    /** The same status with these instances (crash history written between reconciliations). */
+    public ResourceStatus withInstances(List<InstanceStatus> newInstances) {
+        return new ResourceStatus(observedGeneration, phase, replicas, readyReplicas, conditions, newInstances, plan);
+    }
 
     public Condition condition(String type) {
         return conditions == null ? null

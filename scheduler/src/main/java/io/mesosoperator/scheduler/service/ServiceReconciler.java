@@ -9,6 +9,7 @@ import io.mesosoperator.scheduler.reconcile.InstanceSet;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.reconcile.ReconcileResult;
 import io.mesosoperator.scheduler.reconcile.Reconciler;
+import io.mesosoperator.scheduler.reconcile.Strategy;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
@@ -38,7 +39,7 @@ public final class ServiceReconciler implements Reconciler {
 
     @Override
     public ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
-        return InstanceSet.reconcile(resource, pods(resource), observed, policy, now);
+        return InstanceSet.reconcile(resource, pods(resource), Strategy.of(parse(resource.spec()).strategy()), observed, policy, now);
     }
 
     /** What the schema cannot say: cross-field rules, and what the operator's configuration allows. */
@@ -60,7 +61,7 @@ public final class ServiceReconciler implements Reconciler {
 
     static List<PodSpec> pods(Resource resource) {
         ServiceSpec spec = parse(resource.spec());
-        String hash = ConfigHash.of(resource.spec(), KIND.scaleFields());
+        String hash = ConfigHash.of(resource.spec(), KIND.untaskedFields());
         List<PodSpec.Artifact> uris = spec.uris() == null ? List.of() : spec.uris().stream().map(ServiceReconciler::artifact).toList();
         List<String> ports = spec.ports() == null ? List.of() : spec.ports().stream().map(ServiceSpec.Port::name).toList();
         ServiceSpec.HealthCheck h = spec.healthCheck();

@@ -16,7 +16,8 @@ public record ServiceSpec(
         List<JsonNode> uris,
         List<Port> ports,
         HealthCheck healthCheck,
-        double killGracePeriodSeconds) {
+        double killGracePeriodSeconds,
+        String strategy) {
 
     public record Port(String name) {}
 

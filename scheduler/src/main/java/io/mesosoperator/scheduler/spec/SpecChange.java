@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * How a new spec differs from the running one (DESIGN.md section 2): nothing, only the count
- * (scale), or task configuration (rolling update).
+ * (scale), only how the plan deploys (strategy), or task configuration (rolling update).
  */
 public enum SpecChange {
-    CREATED, NO_OP, SCALE, ROLLING_UPDATE;
+    CREATED, NO_OP, SCALE, PLAN_CHANGE, ROLLING_UPDATE;
 
     public static SpecChange classify(JsonNode running, JsonNode next, KindDefinition kind) {
         if (running == null) {
@@ -21,7 +21,8 @@ public enum SpecChange {
             return NO_OP;
         }
         Set<String> changed = changedFields(running, next);
-        return kind.scaleFields().containsAll(changed) ? SCALE : ROLLING_UPDATE;
+        return kind.scaleFields().containsAll(changed) ? SCALE
+                : kind.untaskedFields().containsAll(changed) ? PLAN_CHANGE : ROLLING_UPDATE;
     }
 
     /** Top-level spec fields whose values differ. */
@@ -43,7 +44,7 @@ public enum SpecChange {
             case CREATED -> "created";
             case NO_OP -> "unchanged";
             case SCALE -> "scaled";
-            case ROLLING_UPDATE -> "configured";
+            case PLAN_CHANGE, ROLLING_UPDATE -> "configured";
         };
     }
 }

@@ -130,7 +130,11 @@ public final class SpecValidator {
             case "type" -> message = "must be " + article(keywordValue.asText()) + ", not "
                     + article(typeOf(m.getInstanceNode()));
             case "const" -> message = "must be " + keywordValue;
-            case "enum" -> message = "must be one of " + keywordValue;
+            case "enum" -> {
+                List<String> values = new ArrayList<>();
+                keywordValue.forEach(v -> values.add(v.asText()));
+                message = "'" + m.getInstanceNode().asText() + "' is not one of: " + String.join(", ", values);
+            }
             case "minLength" -> message = keywordValue.asInt() <= 1 ? "must not be empty"
                     : "must be at least " + keywordValue.asInt() + " characters";
             case "maxLength" -> message = "must be at most " + keywordValue.asInt() + " characters";

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.scheduler.reconcile.OperatorEvent;
+import io.mesosoperator.scheduler.reconcile.PlanState;
 import io.mesosoperator.scheduler.reconcile.ReservationRecord;
 import io.mesosoperator.scheduler.reconcile.ResourceStatus;
 import io.mesosoperator.scheduler.reconcile.TaskRecord;
@@ -170,7 +171,7 @@ public final class ZkStore implements AutoCloseable {
         }
     }
 
-    /** Removes the spec, its status and its history together. */
+    /** Removes the spec, its status, its plan decisions and its history together. */
     public void deleteResource(ResourceKey key) {
         try {
             List<CuratorOp> ops = new ArrayList<>();
@@ -179,6 +180,9 @@ public final class ZkStore implements AutoCloseable {
             }
             if (client.checkExists().forPath(statusPath(key)) != null) {
                 ops.add(client.transactionOp().delete().forPath(statusPath(key)));
+            }
+            if (client.checkExists().forPath(planPath(key)) != null) {
+                ops.add(client.transactionOp().delete().forPath(planPath(key)));
             }
             for (String n : children(historyPath(key))) {
                 ops.add(client.transactionOp().delete().forPath(historyPath(key) + "/" + n));
@@ -204,6 +208,27 @@ public final class ZkStore implements AutoCloseable {
 
     public void putStatus(ResourceKey key, ResourceStatus status) {
         write(statusPath(key), bytes(status));
+    }
+
+    // ---------------------------------------------------------------- plans
+
+    public Map<ResourceKey, PlanState> loadPlans() {
+        Map<ResourceKey, PlanState> out = new LinkedHashMap<>();
+        for (String kind : children(root + "/plans")) {
+            for (String name : children(root + "/plans/" + kind)) {
+                ResourceKey key = new ResourceKey(kind, name);
+                read(planPath(key)).ifPresent(b -> out.put(key, parse(b, PlanState.class)));
+            }
+        }
+        return out;
+    }
+
+    public void putPlan(ResourceKey key, PlanState plan) {
+        write(planPath(key), bytes(plan));
+    }
+
+    private String planPath(ResourceKey key) {
+        return root + "/plans/" + key.kind() + "/" + key.name();
     }
 
     // ---------------------------------------------------------------- tasks

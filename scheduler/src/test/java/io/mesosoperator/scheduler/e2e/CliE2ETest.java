@@ -3,22 +3,15 @@ package io.mesosoperator.scheduler.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mesosoperator.scheduler.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The kubectl-like CLI against a running operator, with the sample spec exactly as shipped. */
 class CliE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLE = Path.of("..", "sample-specs", "service.yaml");
 
-
-    record Run(int code, String out, String err) {}
 
     @Override
     EmbeddedOperator startEnvironment(Path dir) throws Exception {
@@ -26,29 +19,13 @@ class CliE2ETest extends EmbeddedOperatorTest {
         return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().masterUrl(EmbeddedOperator.MasterUrl.HTTP, "json"));
     }
 
-    Run cli(String... args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            String[] full = new String[args.length + 2];
-            System.arraycopy(args, 0, full, 0, args.length);
-            full[args.length] = "--server";
-            full[args.length + 1] = env.api();
-            int code = new CommandLine(new Main()).execute(full);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
+    EmbeddedOperator.Run cli(String... args) {
+        return env.cli(args);
     }
 
     @Test
     void sampleServiceThroughTheCli() throws Exception {
-        Run apply = cli("apply", "-f", SAMPLE.toString());
+        EmbeddedOperator.Run apply = cli("apply", "-f", SAMPLE.toString());
         assertThat(apply.code()).isZero();
         assertThat(apply.out()).contains("service/hello created (generation 1)");
 
@@ -59,7 +36,7 @@ class CliE2ETest extends EmbeddedOperatorTest {
         // an instance's output, read from its sandbox through the agent's files API
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(cli("logs", "service", "hello", "1").out()).contains("hello from mesos-operator (hello-1."));
-        Run describe = cli("describe", "Service", "hello");
+        EmbeddedOperator.Run describe = cli("describe", "Service", "hello");
         assertThat(describe.out()).contains("Phase:        Running", "Ready:        3/3", "Ready         True",
                 "Labels:       team=data", "Events:", "Launching");
 
@@ -78,7 +55,7 @@ class CliE2ETest extends EmbeddedOperatorTest {
         // a bad edit names the file, line, column and field, and leaves the service as it was
         Path bad = work.resolve("hello-bad.yaml");
         Files.writeString(bad, Files.readString(SAMPLE).replace("instances: 3", "instances: -1"));
-        Run refused = cli("apply", "-f", bad.toString());
+        EmbeddedOperator.Run refused = cli("apply", "-f", bad.toString());
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains(bad + ":13:14: spec.instances: must be >= 0");
         assertThat(cli("get", "service", "hello").out()).containsPattern("hello\\s+3/3\\s+Running\\s+1\\s");
@@ -93,17 +70,17 @@ class CliE2ETest extends EmbeddedOperatorTest {
         // history and rollback: generation 3 brings back generation 1's three instances
         assertThat(cli("history", "service", "hello").out()).containsPattern("1\\s+\\S+ ago\\s+created")
                 .containsPattern("2\\s+\\S+ ago\\s+scaled");
-        Run rollback = cli("rollback", "service", "hello");
+        EmbeddedOperator.Run rollback = cli("rollback", "service", "hello");
         assertThat(rollback.out()).contains("service/hello rolled back to generation 1 (scaled, now generation 3)");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(cli("get").out()).containsPattern("hello\\s+3/3\\s+Running\\s+3\\s"));
-        Run tooOld = cli("rollback", "service", "hello", "--to-generation", "42");
+        EmbeddedOperator.Run tooOld = cli("rollback", "service", "hello", "--to-generation", "42");
         assertThat(tooOld.code()).isEqualTo(1);
         assertThat(tooOld.err()).contains("toGeneration: generation 42 is not in the kept history (kept: 1, 2, 3)");
 
         assertThat(cli("delete", "service", "hello").out()).contains("service/hello deleted");
         assertThat(cli("get").out()).contains("No resources found.");
-        Run missing = cli("describe", "service", "hello");
+        EmbeddedOperator.Run missing = cli("describe", "service", "hello");
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("Service/hello not found");
     }

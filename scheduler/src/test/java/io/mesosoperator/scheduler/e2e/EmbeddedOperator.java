@@ -174,6 +174,31 @@ final class EmbeddedOperator implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(api() + path)).DELETE());
     }
 
+    /** What a CLI command printed and returned. */
+    record Run(int code, String out, String err) {}
+
+    /** Runs bin/mesos-operator's CLI in this JVM against this operator, capturing its output. */
+    Run cli(String... args) {
+        java.io.PrintStream savedOut = System.out;
+        java.io.PrintStream savedErr = System.err;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            String[] full = new String[args.length + 2];
+            System.arraycopy(args, 0, full, 0, args.length);
+            full[args.length] = "--server";
+            full[args.length + 1] = api();
+            int code = new picocli.CommandLine(new io.mesosoperator.scheduler.Main()).execute(full);
+            return new Run(code, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                    err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+    }
+
     JsonNode masterState() {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.masterUrl() + "/state")).build(),

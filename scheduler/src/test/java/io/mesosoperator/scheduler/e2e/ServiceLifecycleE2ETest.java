@@ -91,6 +91,7 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
         assertThat(metrics.get("mesos_operator_tasks_service_task_running")).isEqualTo(3.0);
         assertThat(metrics.get("mesos_operator_leader")).isEqualTo(1.0);
         assertThat(metrics.get("mesos_operator_reconcile_duration_count")).isPositive();
+        assertThat(metrics.get("mesos_operator_plan_step_duration_count")).isGreaterThanOrEqualTo(3.0);
         assertThat(env.admin("/healthcheck")).contains("\"mesos\"", "leader, subscribed", "\"zookeeper\"");
         // nothing waits for resources any more: offers are suppressed and none are held
         await().atMost(WAIT).untilAsserted(() -> {

@@ -44,7 +44,8 @@ class InstanceSetTest {
     }
 
     static ReconcileResult run(int n, List<TaskRecord> tasks, ResourceStatus previous, Set<Integer> inFlight) {
-        return InstanceSet.reconcile(resource(1), pods(n, "h1"), new Reconciler.Observed(tasks, previous, inFlight), POLICY, NOW);
+        return InstanceSet.reconcile(resource(1), pods(n, "h1"), Strategy.PARALLEL,
+                new Reconciler.Observed(tasks, previous, inFlight), POLICY, NOW);
     }
 
     @Test
@@ -82,7 +83,7 @@ class InstanceSetTest {
         InstanceStatus crashed = InstanceStatus.fresh(0).failed("TASK_FAILED: Command exited with status 3", NOW.minusSeconds(1).toString())
                 .failed("TASK_FAILED: Command exited with status 3", NOW.minusSeconds(1).toString())
                 .failed("TASK_FAILED: Command exited with status 3", NOW.minusSeconds(1).toString());
-        ResourceStatus previous = new ResourceStatus(1, "Degraded", 1, 0, List.of(), List.of(crashed));
+        ResourceStatus previous = new ResourceStatus(1, "Degraded", 1, 0, List.of(), List.of(crashed), null);
         ReconcileResult r = run(1, List.of(), previous, Set.of());
         // third failure in a row: 1s * 2^2 = 4s after the failure, 3s from now
         assertThat(r.launches()).isEmpty();
@@ -99,7 +100,7 @@ class InstanceSetTest {
     @Test
     void aSingleFailureRelaunchesAfterTheInitialDelayWithoutDegrading() {
         InstanceStatus once = InstanceStatus.fresh(0).failed("TASK_FAILED: killed", NOW.minusSeconds(2).toString());
-        ReconcileResult r = run(1, List.of(), new ResourceStatus(1, "Running", 1, 0, List.of(), List.of(once)), Set.of());
+        ReconcileResult r = run(1, List.of(), new ResourceStatus(1, "Running", 1, 0, List.of(), List.of(once), null), Set.of());
         assertThat(r.launches()).hasSize(1);
         assertThat(r.status().condition(Condition.DEGRADED).isTrue()).isFalse();
     }
@@ -109,7 +110,7 @@ class InstanceSetTest {
         InstanceStatus crashed = InstanceStatus.fresh(0).failed("x", NOW.minusSeconds(200).toString())
                 .failed("x", NOW.minusSeconds(200).toString());
         ReconcileResult r = run(1, List.of(task("a", 0, "TASK_RUNNING", "h1")),
-                new ResourceStatus(1, "Degraded", 1, 0, List.of(), List.of(crashed)), Set.of());
+                new ResourceStatus(1, "Degraded", 1, 0, List.of(), List.of(crashed), null), Set.of());
         assertThat(r.status().instances().get(0).consecutiveFailures()).isZero();
         assertThat(r.status().instances().get(0).restarts()).isEqualTo(2);
         assertThat(r.status().phase()).isEqualTo("Running");
@@ -136,11 +137,11 @@ class InstanceSetTest {
         List<PodSpec> pods = List.of(new PodSpec(KEY, 0, 0.1, 32, 0, "x", Map.of(), List.of(), List.of(), check,
                 Duration.ZERO, "h1", null));
         TaskRecord unknownHealth = task("a", 0, "TASK_RUNNING", "h1");
-        ReconcileResult r = InstanceSet.reconcile(resource(1), pods,
+        ReconcileResult r = InstanceSet.reconcile(resource(1), pods, Strategy.PARALLEL,
                 new Reconciler.Observed(List.of(unknownHealth), null, Set.of()), POLICY, NOW);
         assertThat(r.status().readyReplicas()).isZero();
         TaskRecord healthy = unknownHealth.withUpdate("TASK_RUNNING", true, null, null, null, null, NOW.toString());
-        r = InstanceSet.reconcile(resource(1), pods, new Reconciler.Observed(List.of(healthy), null, Set.of()), POLICY, NOW);
+        r = InstanceSet.reconcile(resource(1), pods, Strategy.PARALLEL, new Reconciler.Observed(List.of(healthy), null, Set.of()), POLICY, NOW);
         assertThat(r.status().readyReplicas()).isEqualTo(1);
     }
 
@@ -177,5 +178,74 @@ class InstanceSetTest {
         assertThat(BACKOFF.delayAfter(1)).isEqualTo(Duration.ofSeconds(1));
         assertThat(BACKOFF.delayAfter(4)).isEqualTo(Duration.ofSeconds(8));
         assertThat(BACKOFF.delayAfter(20)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    // ------------------------------------------------------------ plan strategies
+
+    static ReconcileResult plan(Strategy strategy, PlanState state, int n, String hash, List<TaskRecord> tasks,
+                                ResourceStatus previous, Set<Integer> inFlight) {
+        return InstanceSet.reconcile(resource(1), pods(n, hash), strategy,
+                new Reconciler.Observed(tasks, previous, inFlight, state), POLICY, NOW);
+    }
+
+    @Test
+    void serialLaunchesOneInstanceAtATimeInOrder() {
+        ReconcileResult r = plan(Strategy.SERIAL, PlanState.INITIAL, 3, "h1", List.of(), null, Set.of());
+        assertThat(r.launches()).extracting(PodSpec::instance).containsExactly(0);
+        assertThat(r.status().instance(1).heldBy()).isEqualTo("serial: waits for web-0 to be ready");
+
+        // instance 0 started but is not ready yet: still nothing else
+        r = plan(Strategy.SERIAL, PlanState.INITIAL, 3, "h1", List.of(task("a", 0, "TASK_STARTING", "h1")), r.status(), Set.of());
+        assertThat(r.launches()).isEmpty();
+
+        // instance 0 ready: instance 1 goes, 2 still waits (for 1)
+        r = plan(Strategy.SERIAL, PlanState.INITIAL, 3, "h1", List.of(task("a", 0, "TASK_RUNNING", "h1")), r.status(), Set.of());
+        assertThat(r.launches()).extracting(PodSpec::instance).containsExactly(1);
+        assertThat(r.status().instance(2).heldBy()).isEqualTo("serial: waits for web-1 to be ready");
+    }
+
+    @Test
+    void canaryDeploysOneInstanceThenWaitsForContinue() {
+        List<TaskRecord> old = List.of(task("a", 0, "TASK_RUNNING", "old"), task("b", 1, "TASK_RUNNING", "old"),
+                task("c", 2, "TASK_RUNNING", "old"));
+        // a new configuration: the canary (instance 0) is replaced first
+        ReconcileResult r = plan(Strategy.CANARY, new PlanState(false, "old", 0), 3, "new", old, null, Set.of());
+        assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("a");
+
+        // the canary runs the new configuration: everything else waits for plan continue
+        List<TaskRecord> canaryUp = List.of(task("a2", 0, "TASK_RUNNING", "new"), task("b", 1, "TASK_RUNNING", "old"),
+                task("c", 2, "TASK_RUNNING", "old"));
+        r = plan(Strategy.CANARY, new PlanState(false, "old", 0), 3, "new", canaryUp, r.status(), Set.of());
+        assertThat(r.kills()).isEmpty();
+        assertThat(r.status().instance(1).heldBy()).startsWith("canary: web-0 runs the new configuration");
+        assertThat(r.status().condition(Condition.PROGRESSING).reason()).isEqualTo("CanaryWaiting");
+        assertThat(r.status().plan().config()).isEqualTo("new");
+
+        // plan continue approves "new": the rest rolls serially
+        PlanState approved = new PlanState(false, "old", 0).resume(r.status().plan().config());
+        r = plan(Strategy.CANARY, approved, 3, "new", canaryUp, r.status(), Set.of());
+        assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("b");
+        assertThat(r.status().instance(2).heldBy()).isEqualTo("serial: waits for web-1 to be ready");
+    }
+
+    @Test
+    void pausedPlanStartsNothingNewButRecoveryGoesOn() {
+        ResourceStatus deployed = plan(Strategy.PARALLEL, PlanState.INITIAL, 2, "h1",
+                List.of(task("a", 0, "TASK_RUNNING", "h1"), task("b", 1, "TASK_RUNNING", "h1")), null, Set.of()).status();
+        PlanState paused = PlanState.INITIAL.pause();
+        // instance 0 died after it was deployed (recovery), and the user scaled to 3 (a new step)
+        ReconcileResult r = plan(Strategy.PARALLEL, paused, 3, "h1", List.of(task("b", 1, "TASK_RUNNING", "h1")), deployed, Set.of());
+        assertThat(r.launches()).extracting(PodSpec::instance).containsExactly(0);
+        assertThat(r.status().instance(2).heldBy()).startsWith("paused by the user");
+        assertThat(r.status().condition(Condition.PROGRESSING).reason()).isEqualTo("PlanPaused");
+    }
+
+    @Test
+    void planRestartMakesEveryTaskOutdatedAndRollsThemOneAtATime() {
+        List<TaskRecord> running = List.of(task("a", 0, "TASK_RUNNING", "h1"), task("b", 1, "TASK_RUNNING", "h1"));
+        ReconcileResult r = plan(Strategy.PARALLEL, PlanState.INITIAL.restart(), 2, "h1", running, null, Set.of());
+        assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("a");
+        assertThat(r.status().phase()).isEqualTo("Updating");
+        assertThat(r.status().plan().config()).isEqualTo("h1-r1");
     }
 }

@@ -26,6 +26,9 @@ class SpecChangeTest {
                 .isEqualTo(SpecChange.ROLLING_UPDATE);
         assertThat(SpecChange.classify(running, spec("{\"instances\":5,\"command\":\"a\",\"mem\":128}"), ServiceReconciler.KIND))
                 .isEqualTo(SpecChange.ROLLING_UPDATE);
+        // the plan's strategy steers the rollout, it replaces no task
+        assertThat(SpecChange.classify(running, spec("{\"instances\":3,\"command\":\"a\",\"mem\":64,\"strategy\":\"canary\"}"),
+                ServiceReconciler.KIND)).isEqualTo(SpecChange.PLAN_CHANGE);
     }
 
     @Test

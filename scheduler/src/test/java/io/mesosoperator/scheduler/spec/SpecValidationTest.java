@@ -34,7 +34,7 @@ class SpecValidationTest {
                         "spec.instances", "must be an integer, not a string", 6),
                 Arguments.of("unknown field", GOOD + "  colour: blue\n",
                         "spec.colour", "unknown field (allowed: command, cpus, disk, env, healthCheck, instances,"
-                                + " killGracePeriodSeconds, mem, ports, uris, volume)", 8),
+                                + " killGracePeriodSeconds, mem, ports, strategy, uris, volume)", 8),
                 Arguments.of("missing command", GOOD.replace("  command: sleep 1000\n", ""),
                         "spec.command", "is required", 5),
                 Arguments.of("empty command", GOOD.replace("sleep 1000", "''"),
@@ -53,6 +53,8 @@ class SpecValidationTest {
                         "spec.healthCheck", "needs exactly one of: port, portName", 8),
                 Arguments.of("uri of the wrong shape", GOOD + "  uris: [3]\n",
                         "spec.uris[0]", "must be a string or an object", 8),
+                Arguments.of("unknown strategy", GOOD + "  strategy: rolling\n",
+                        "spec.strategy", "'rolling' is not one of: parallel, serial, canary", 8),
                 Arguments.of("bad env name", GOOD + "  env: {1X: a}\n",
                         "spec.env", "'1X' is not a valid name", 8),
                 Arguments.of("syntax error", GOOD.replace("  command: sleep 1000", "   command: [\n"),
