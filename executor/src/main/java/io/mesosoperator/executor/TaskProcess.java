@@ -45,6 +45,7 @@ final class TaskProcess {
             env.put(variable.getName(), variable.getValue());
         }
         env.put("MESOS_TASK_ID", task.getTaskId().getValue());
+        ConfigFiles.render(env, sandbox);
         return new TaskProcess(task, builder.start());
     }
 

@@ -7,9 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds the executor jar to hand to agents when mesos.executorUri is not configured: the system
- * property / environment variable set by bin/mesos-operator, else next to the operator's jar (the
- * Docker image layout), else the build tree.
+ * Finds the executor jar to hand to agents when mesos.executorUri is not configured (and, by the
+ * same rules, the workload distributions dists/ builds).
  */
 public final class ExecutorJar {
     public static final String PROPERTY = "mesos.operator.executor.jar";
@@ -18,22 +17,31 @@ public final class ExecutorJar {
     private ExecutorJar() {}
 
     public static Path locate() {
+        return locate(FILE, "executor/target", PROPERTY, "MESOS_OPERATOR_EXECUTOR_JAR")
+                .orElseThrow(() -> new IllegalStateException("cannot find " + FILE
+                        + "; build it with `mvn -pl executor package` or set mesos.executorUri"));
+    }
+
+    /**
+     * A build artifact the operator hands to agents: the system property or environment variable
+     * set by bin/mesos-operator (or the tests), else next to the operator's jar (the Docker image
+     * layout), else in the build tree under {@code buildDir}.
+     */
+    public static java.util.Optional<Path> locate(String file, String buildDir, String property, String envVariable) {
         List<Path> candidates = new ArrayList<>();
-        String configured = System.getProperty(PROPERTY, System.getenv("MESOS_OPERATOR_EXECUTOR_JAR"));
+        String configured = System.getProperty(property, System.getenv(envVariable));
         if (configured != null) {
             candidates.add(Path.of(configured));
         }
         try {
             Path here = Path.of(ExecutorJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path dir = Files.isDirectory(here) ? here : here.getParent();
-            candidates.add(dir.resolve(FILE));
-            candidates.add(dir.resolve("../../executor/target/" + FILE).normalize());
-            candidates.add(dir.resolve("../../../executor/target/" + FILE).normalize());
+            candidates.add(dir.resolve(file));
+            candidates.add(dir.resolve("../../" + buildDir + "/" + file).normalize());
+            candidates.add(dir.resolve("../../../" + buildDir + "/" + file).normalize());
         } catch (URISyntaxException | SecurityException e) {
-            // fall through to the error below
+            // only the configured candidate then
         }
-        return candidates.stream().filter(Files::isRegularFile).findFirst().map(Path::toAbsolutePath)
-                .orElseThrow(() -> new IllegalStateException("cannot find " + FILE + " (looked at " + candidates
-                        + "); build it with `mvn -pl executor package` or set mesos.executorUri"));
+        return candidates.stream().filter(Files::isRegularFile).findFirst().map(Path::toAbsolutePath);
     }
 }

@@ -17,6 +17,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.mesosoperator.scheduler.reconcile.Reconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.service.ServiceReconciler;
+import io.mesosoperator.scheduler.kafka.KafkaProbe;
+import io.mesosoperator.scheduler.kafka.KafkaReconciler;
 import io.mesosoperator.scheduler.spec.SpecValidator;
 import io.mesosoperator.scheduler.state.Leadership;
 import io.mesosoperator.scheduler.state.ZkReads;
@@ -37,6 +39,17 @@ import org.apache.mesos.v1.Protos.FrameworkInfo;
 /** Wires the operator: ZooKeeper store, control loop, Mesos client, REST API, health checks. */
 public final class OperatorApplication extends Application<OperatorConfiguration> {
 
+    /** The Kafka tarball dists/ builds: found like the executor jar when workloads.kafkaDistribution is unset. */
+    private static final String[] KAFKA_DIST = {"kafka-4.1.1.tgz", "dists/target", "mesos.operator.kafka.dist",
+            "MESOS_OPERATOR_KAFKA_DIST"};
+
+    private static String distribution(String configured, String[] built) {
+        if (configured != null) {
+            return configured;
+        }
+        return ExecutorJar.locate(built[0], built[1], built[2], built[3]).map(p -> p.toUri().toString()).orElse(null);
+    }
+
     @Override
     public String getName() {
         return "mesos-operator";
@@ -49,7 +62,15 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         Backoff backoff = new Backoff(seconds(config.reconcile.backoffInitialSeconds), config.reconcile.backoffFactor,
                 seconds(config.reconcile.backoffMaxSeconds), seconds(config.reconcile.backoffResetSeconds));
         RecoveryPolicy recovery = new RecoveryPolicy(backoff, seconds(config.reconcile.replaceUnreachableAfterSeconds));
-        List<Reconciler> kinds = List.of(new ServiceReconciler(recovery));
+        KafkaProbe kafkaProbe = new KafkaProbe();
+        env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
+            @Override
+            public void stop() {
+                kafkaProbe.close();
+            }
+        });
+        List<Reconciler> kinds = List.of(new ServiceReconciler(recovery),
+                new KafkaReconciler(recovery, distribution(config.workloads.kafkaDistribution, KAFKA_DIST), kafkaProbe));
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);
         Operator.Identity identity = new Operator.Identity(m.frameworkName, m.role, m.principal);

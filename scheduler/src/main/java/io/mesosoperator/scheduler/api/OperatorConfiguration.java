@@ -34,6 +34,11 @@ public class OperatorConfiguration extends Configuration {
     @Valid
     @NotNull
     @JsonProperty
+    public WorkloadSettings workloads = new WorkloadSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
     public ApiSettings api = new ApiSettings();
 
     public OperatorConfiguration() {
@@ -127,6 +132,16 @@ public class OperatorConfiguration extends Configuration {
         /** With specsDir: deleting a file deletes the resource it declared. */
         @JsonProperty
         public boolean prune = false;
+    }
+
+    /** Where agents fetch the workload distributions specs do not name themselves. */
+    public static class WorkloadSettings {
+        /**
+         * URI of the Kafka tarball (kafka/libs/*.jar inside), e.g. an https:// URL agents can reach.
+         * Default: the one dists/ builds, when found (embedded mode, tests).
+         */
+        @JsonProperty
+        public String kafkaDistribution;
     }
 
     public static class ReconcileSettings {

@@ -74,6 +74,9 @@ public final class OfferMatcher {
                 }
                 String agentKey = pod.resource() + "@" + r.agentId;
                 int load = activeOnAgent.applyAsInt(pod, r.agentId) + placedOnAgent.getOrDefault(agentKey, 0);
+                if (pod.maxPerAgent() != null && load >= pod.maxPerAgent()) {
+                    continue;
+                }
                 if (load < bestLoad) {
                     best = r;
                     bestLoad = load;
@@ -82,7 +85,8 @@ public final class OfferMatcher {
             }
             if (best == null) {
                 unplaced.add(pod);
-                reasons.put(pod, whyNot(pod, remaining.values(), byId, constraints, executorCpus, executorMemMb));
+                reasons.put(pod, whyNot(pod, remaining.values(), byId, constraints, executorCpus, executorMemMb,
+                        agent -> activeOnAgent.applyAsInt(pod, agent) + placedOnAgent.getOrDefault(pod.resource() + "@" + agent, 0)));
                 continue;
             }
             List<Long> ports = best.take(bestNeed);
@@ -94,8 +98,10 @@ public final class OfferMatcher {
 
     /** "no offer fits: of 3 agent(s) offered, 2 short of cpus (needs 100.05), 3 short of mem (needs 64)". */
     private static String whyNot(PodSpec pod, java.util.Collection<Remaining> offers, Map<String, Offer> byId,
-                                 Constraints constraints, double executorCpus, double executorMem) {
+                                 Constraints constraints, double executorCpus, double executorMem,
+                                 java.util.function.ToIntFunction<String> loadOnAgent) {
         int eligible = 0;
+        int full = 0;
         int cpus = 0;
         int mem = 0;
         int disk = 0;
@@ -107,6 +113,9 @@ public final class OfferMatcher {
                 continue;
             }
             eligible++;
+            if (pod.maxPerAgent() != null && loadOnAgent.applyAsInt(r.agentId) >= pod.maxPerAgent()) {
+                full++;
+            }
             need = Need.of(pod, constraints.reserved(pod, offer), executorCpus, executorMem);
             cpus += r.cpus + 1e-9 < need.cpus() ? 1 : 0;
             mem += r.mem + 1e-9 < need.mem() ? 1 : 0;
@@ -128,6 +137,10 @@ public final class OfferMatcher {
         }
         if (ports > 0) {
             shortages.add(ports + " short of ports (needs " + need.ports() + ")");
+        }
+        if (full > 0) {
+            shortages.add(full + " already run " + pod.maxPerAgent() + " instance(s) of " + pod.resource().name()
+                    + " (the most one agent may)");
         }
         return "no offer fits: of " + eligible + " agent(s) offered, " + (shortages.isEmpty()
                 ? "the others' resources went to earlier instances" : String.join(", ", shortages));

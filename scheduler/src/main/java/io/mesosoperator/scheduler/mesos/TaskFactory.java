@@ -34,6 +34,7 @@ public final class TaskFactory {
     /** How agents start the executor: the java to run, where the jar is, what it may use. */
     public record ExecutorSettings(String javaCommand, String executorUri, double cpus, double memMb) {}
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper FILES_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final ExecutorSettings executor;
     private final String frameworkName;
 
@@ -47,13 +48,19 @@ public final class TaskFactory {
     }
 
     /** @param reservation where a stateful pod's cpus, mem and volume are reserved; null for stateless pods */
-    public TaskInfo build(String taskId, OfferMatcher.Placement placement, AgentID agent, FrameworkID framework,
+    public TaskInfo build(String taskId, OfferMatcher.Placement placement, AgentID agent, String host, FrameworkID framework,
                           io.mesosoperator.scheduler.reconcile.ReservationRecord reservation) {
         PodSpec pod = placement.pod();
         Environment.Builder env = Environment.newBuilder();
         pod.env().forEach((k, v) -> env.addVariables(variable(k, v)));
         env.addVariables(variable("MESOS_OPERATOR_RESOURCE", pod.resource().toString()));
         env.addVariables(variable("MESOS_OPERATOR_INSTANCE", Integer.toString(pod.instance())));
+        // the address the task's servers bind and advertise, and the java the agent runs executors with
+        env.addVariables(variable("MESOS_OPERATOR_HOST", host));
+        env.addVariables(variable("MESOS_OPERATOR_JAVA", executor.javaCommand()));
+        if (!pod.files().isEmpty()) {
+            env.addVariables(variable("MESOS_OPERATOR_CONFIG_FILES", FILES_JSON.valueToTree(pod.files()).toString()));
+        }
         for (int i = 0; i < placement.ports().size(); i++) {
             String port = Long.toString(placement.ports().get(i));
             env.addVariables(variable("PORT" + i, port));

@@ -26,6 +26,12 @@ public final class InstanceSet {
 
     public static ReconcileResult reconcile(Resource resource, List<PodSpec> specPods, Strategy strategy,
                                             Reconciler.Observed observed, RecoveryPolicy policy, Instant now) {
+        return reconcile(resource, specPods, strategy, WorkloadProbe.NONE, observed, policy, now);
+    }
+
+    public static ReconcileResult reconcile(Resource resource, List<PodSpec> specPods, Strategy strategy,
+                                            WorkloadProbe probe, Reconciler.Observed observed, RecoveryPolicy policy,
+                                            Instant now) {
         Backoff backoff = policy.backoff();
         PlanState plan = observed.plan();
         // a plan restart changes every pod's configuration, so the running tasks roll again
@@ -74,14 +80,14 @@ public final class InstanceSet {
                 tasks.add(t);
             }
             // the ready one first, then the newest: that one stays if there are duplicates
-            tasks.sort(Comparator.comparing((TaskRecord t) -> !isReady(t, pod))
+            tasks.sort(Comparator.comparing((TaskRecord t) -> !isReady(t, pod, probe))
                     .thenComparing(TaskRecord::launchedAt, Comparator.nullsLast(Comparator.reverseOrder())));
             for (TaskRecord extra : tasks.subList(Math.min(1, tasks.size()), tasks.size())) {
                 if (!extra.killRequested()) {
                     kills.add(new ReconcileResult.Kill(extra.taskId(), extra.agentId(), "duplicate of " + tasks.get(0).taskId()));
                 }
             }
-            slots.add(new Slot(pod, history, tasks.isEmpty() ? null : tasks.get(0), observed.launchesInFlight().contains(i)));
+            slots.add(new Slot(pod, history, tasks.isEmpty() ? null : tasks.get(0), observed.launchesInFlight().contains(i), probe));
         }
         Map<Integer, String> held = holds(slots, strategy, plan, planConfig, resource.key().name());
 
@@ -92,7 +98,7 @@ public final class InstanceSet {
             TaskRecord current = slot.current();
             String heldBy = held.get(i);
             if (current != null) {
-                boolean isReady = isReady(current, pod);
+                boolean isReady = isReady(current, pod, probe);
                 if (isReady) {
                     ready++;
                     if (history.consecutiveFailures() > 0 && current.runningSince() != null) {
@@ -115,7 +121,8 @@ public final class InstanceSet {
                     outdated.add(i);
                 }
                 instances.add(history.withTask(current.taskId(), current.state(), isReady, current.agentId(), null)
-                        .planned(!slot.upToDate(), heldBy));
+                        .planned(!slot.upToDate(), heldBy)
+                        .waitingFor(!isReady && isReady(current, pod, WorkloadProbe.NONE) ? probe.notReady(current) : null));
             } else if (heldBy != null) {
                 instances.add(history.withTask(null, "WAITING_FOR_PLAN", false, null, null).planned(false, heldBy));
             } else {
@@ -140,7 +147,8 @@ public final class InstanceSet {
         }
 
         boolean updating = !outdated.isEmpty();
-        if (updating && ready == pods.size() && launches.isEmpty() && !stopping) {
+        String rollBlocker = updating ? probe.rollBlocker() : null;
+        if (updating && ready == pods.size() && launches.isEmpty() && !stopping && rollBlocker == null) {
             int victim = outdated.get(0);
             TaskRecord task = active.get(victim).get(0);
             kills.add(new ReconcileResult.Kill(task.taskId(), task.agentId(), "configuration changed (rolling update)"));
@@ -157,7 +165,8 @@ public final class InstanceSet {
                 switch (progressReason) {
                     case "PlanPaused" -> held.size() + " instance(s) wait: the plan is paused (plan continue resumes it)";
                     case "CanaryWaiting" -> held.size() + " instance(s) wait for plan continue after the canary";
-                    case "RollingUpdate" -> outdated.size() + " instance(s) still run an older configuration";
+                    case "RollingUpdate" -> outdated.size() + " instance(s) still run an older configuration"
+                            + (rollBlocker == null ? "" : "; the next waits: " + rollBlocker);
                     case "ScalingDown" -> "stopping instances that are no longer wanted";
                     case "Launching" -> (pods.size() - ready) + " instance(s) starting or waiting for resources";
                     default -> "all instances match the spec";
@@ -174,20 +183,20 @@ public final class InstanceSet {
                 : "Deploying";
         ResourceStatus status = new ResourceStatus(resource.generation(), phase, pods.size(), ready,
                 withTransitionTimes(conditions, observed.previousStatus(), now), instances,
-                new ResourceStatus.Plan(strategy.label(), planConfig, plan.paused(), plan.approvedConfig()));
+                new ResourceStatus.Plan(strategy.label(), planConfig, plan.paused(), plan.approvedConfig()), null);
         return new ReconcileResult(launches, kills, status, requeue);
     }
 
     static final String CANARY_HOLD = "canary: ";
 
     /** One desired instance and what runs of it now. */
-    private record Slot(PodSpec pod, InstanceStatus history, TaskRecord current, boolean launchInFlight) {
+    private record Slot(PodSpec pod, InstanceStatus history, TaskRecord current, boolean launchInFlight, WorkloadProbe probe) {
         boolean upToDate() {
             return current != null && Objects.equals(pod.configHash(), current.configHash());
         }
 
         boolean complete() {
-            return current != null && upToDate() && !current.killRequested() && isReady(current, pod);
+            return current != null && upToDate() && !current.killRequested() && isReady(current, pod, probe);
         }
 
         /** Its task died after it was deployed with this configuration: bringing it back is recovery. */
@@ -235,10 +244,11 @@ public final class InstanceSet {
         return held;
     }
 
-    /** Ready: running, and healthy when the pod has a health check. */
-    static boolean isReady(TaskRecord task, PodSpec pod) {
+    /** Ready: running, healthy when the pod has a health check, and serving as its kind's probe sees it. */
+    static boolean isReady(TaskRecord task, PodSpec pod, WorkloadProbe probe) {
         return "TASK_RUNNING".equals(task.state())
-                && (pod.healthCheck() == null || Boolean.TRUE.equals(task.healthy()));
+                && (pod.healthCheck() == null || Boolean.TRUE.equals(task.healthy()))
+                && probe.notReady(task) == null;
     }
 
     private static InstanceStatus previous(ResourceStatus status, int instance) {

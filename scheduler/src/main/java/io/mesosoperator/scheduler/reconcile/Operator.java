@@ -130,6 +130,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         loop.scheduleWithFixedDelay(() -> send(Call.newBuilder().setType(Call.Type.RECONCILE)
                         .setReconcile(Call.Reconcile.getDefaultInstance())),
                 IMPLICIT_RECONCILE_INTERVAL.toMillis(), IMPLICIT_RECONCILE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        reconcilers.values().forEach(r -> r.bind(this::enqueue));
         resyncAll();
     }
 
@@ -582,9 +583,14 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 ReservationRecord reservation = pod.volume() == null ? null
                         : reserveFor(pod, offer, held.get(offer.getId().getValue()), operations, now);
                 String taskId = TaskFactory.newTaskId(pod);
-                TaskInfo task = taskFactory.build(taskId, p, offer.getAgentId(), offer.getFrameworkId(), reservation);
+                TaskInfo task = taskFactory.build(taskId, p, offer.getAgentId(), offer.getHostname(),
+                        offer.getFrameworkId(), reservation);
+                Map<String, Long> ports = new LinkedHashMap<>();
+                for (int i = 0; i < p.ports().size(); i++) {
+                    ports.put(pod.portNames().get(i), p.ports().get(i));
+                }
                 TaskRecord record = TaskRecord.staging(taskId, pod.resource(), pod.instance(), pod.configHash(),
-                        offer.getAgentId().getValue(), agentUrl(offer), now);
+                        offer.getAgentId().getValue(), agentUrl(offer), offer.getHostname(), ports, now);
                 store.putTask(record); // before the launch leaves: a crash now is found by reconciliation
                 tasks.put(taskId, record);
                 pending.getOrDefault(pod.resource(), new HashMap<>()).remove(pod.instance());
@@ -791,7 +797,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         instances.add((prev == null ? InstanceStatus.fresh(instance) : prev).failed(exit, now));
         instances.sort((a, b) -> Integer.compare(a.instance(), b.instance()));
         ResourceStatus next = status == null
-                ? new ResourceStatus(0, "Pending", 0, 0, List.of(), instances, null)
+                ? new ResourceStatus(0, "Pending", 0, 0, List.of(), instances, null, null)
                 : status.withInstances(instances);
         statuses.put(key, next);
         store.putStatus(key, next);

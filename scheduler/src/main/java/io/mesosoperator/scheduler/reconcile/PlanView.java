@@ -69,7 +69,8 @@ public final class PlanView {
                         + " is unreachable; the instance is replaced elsewhere if it does not come back in time");
             }
             case "TASK_RUNNING" -> {
-                return new Step(name, "STARTED", "task " + i.taskId() + " runs", "waiting for readiness (health check)");
+                return new Step(name, "STARTED", "task " + i.taskId() + " runs", i.waitingFor() != null
+                        ? "waiting for readiness: " + i.waitingFor() : "waiting for readiness (health check)");
             }
             default -> {
                 return new Step(name, "STARTING", "task " + i.taskId() + " is " + state, null);

@@ -23,7 +23,24 @@ public record PodSpec(
         HealthCheckSpec healthCheck,
         Duration killGracePeriod,
         String configHash,
-        Volume volume) {
+        Volume volume,
+        List<ConfigFile> files,
+        Integer maxPerAgent) {
+
+    /** A pod without configuration files or a placement limit (Service). */
+    public PodSpec(ResourceKey resource, int instance, double cpus, double memMb, double diskMb, String command,
+                   Map<String, String> env, List<Artifact> uris, List<String> portNames, HealthCheckSpec healthCheck,
+                   Duration killGracePeriod, String configHash, Volume volume) {
+        this(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck, killGracePeriod,
+                configHash, volume, List.of(), null);
+    }
+
+    /**
+     * A file the executor renders into the sandbox before the process starts: {@code format} is
+     * properties (content: an object), yaml (any JSON value) or lines (an array of strings); string
+     * values may use the task's variables, e.g. {@code ${PORT_BROKER}} or {@code ${MESOS_OPERATOR_HOST}}.
+     */
+    public record ConfigFile(String path, String format, com.fasterxml.jackson.databind.JsonNode content) {}
 
     /** "hello-0": the stable name of the instance; task ids start with it. */
     public String name() {
@@ -33,7 +50,7 @@ public record PodSpec(
     /** The same pod, to be launched with this configuration (the plan adds its restart count to the spec's hash). */
     public PodSpec withConfigHash(String config) {
         return new PodSpec(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck,
-                killGracePeriod, config, volume);
+                killGracePeriod, config, volume, files, maxPerAgent);
     }
 
     /** A persistent volume of this instance; null for stateless pods. */

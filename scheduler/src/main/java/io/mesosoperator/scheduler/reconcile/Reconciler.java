@@ -17,6 +17,10 @@ public interface Reconciler {
 
     ReconcileResult reconcile(Resource resource, Observed observed, Instant now);
 
+    /** Where the kind's own observers (e.g. Kafka's AdminClient) enqueue a resource whose picture changed. */
+    default void bind(java.util.function.Consumer<io.mesosoperator.scheduler.spec.ResourceKey> enqueue) {
+    }
+
     /** Checks beyond the schema (cross-field, against the operator's Mesos role); empty when fine. */
     default List<FieldError> check(Resource resource, String role) {
         return List.of();

@@ -3,7 +3,10 @@ package io.mesosoperator.scheduler.reconcile;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/** The status of a resource, written only by the operator (DESIGN.md section 2). */
+/**
+ * The status of a resource, written only by the operator (DESIGN.md section 2). {@code workload}
+ * is what the kind reports of its running software (null for Service).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResourceStatus(
         long observedGeneration,
@@ -12,7 +15,8 @@ public record ResourceStatus(
         int readyReplicas,
         List<Condition> conditions,
         List<InstanceStatus> instances,
-        Plan plan) {
+        Plan plan,
+        com.fasterxml.jackson.databind.JsonNode workload) {
 
     /**
      * The deploy plan's summary: its strategy, the configuration it deploys (spec hash and restart
@@ -23,7 +27,12 @@ public record ResourceStatus(
 
     /** The same status with these instances (crash history written between reconciliations). */
     public ResourceStatus withInstances(List<InstanceStatus> newInstances) {
-        return new ResourceStatus(observedGeneration, phase, replicas, readyReplicas, conditions, newInstances, plan);
+        return new ResourceStatus(observedGeneration, phase, replicas, readyReplicas, conditions, newInstances, plan, workload);
+    }
+
+    /** The same status with what the kind reports of its software (e.g. Kafka's bootstrap servers, quorum leader). */
+    public ResourceStatus withWorkload(com.fasterxml.jackson.databind.JsonNode details) {
+        return new ResourceStatus(observedGeneration, phase, replicas, readyReplicas, conditions, instances, plan, details);
     }
 
     public Condition condition(String type) {

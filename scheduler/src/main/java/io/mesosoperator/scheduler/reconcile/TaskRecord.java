@@ -26,13 +26,25 @@ public record TaskRecord(
         boolean killRequested,
         String updatedAt,
         String unreachableSince,
-        String agentUrl) {
+        String agentUrl,
+        String host,
+        java.util.Map<String, Long> ports) {
 
-    /** @param agentUrl the agent's HTTP address (from the offer), where its files API serves the sandbox */
+    /**
+     * @param agentUrl the agent's HTTP address (from the offer), where its files API serves the sandbox
+     * @param host     the agent's hostname, where the task's servers listen
+     * @param ports    the ports the task got, by name (its peers' configuration is built from them)
+     */
     public static TaskRecord staging(String taskId, ResourceKey resource, int instance, String configHash, String agentId,
-                                     String agentUrl, String now) {
+                                     String agentUrl, String host, java.util.Map<String, Long> ports, String now) {
         return new TaskRecord(taskId, resource.toString(), instance, configHash, agentId, "TASK_STAGING", null, null,
-                null, null, now, null, false, now, null, agentUrl);
+                null, null, now, null, false, now, null, agentUrl, host, ports);
+    }
+
+    /** "host:port" of one of the task's named ports; null when it has no such port. */
+    public String address(String portName) {
+        Long port = ports == null ? null : ports.get(portName);
+        return port == null || host == null ? null : host + ":" + port;
     }
 
     @JsonIgnore
@@ -52,7 +64,7 @@ public record TaskRecord(
         return new TaskRecord(taskId, resource, instance, configHash, newAgentId != null ? newAgentId : agentId,
                 newState, newHealthy != null ? newHealthy : ("TASK_RUNNING".equals(newState) ? healthy : null),
                 newMessage != null ? newMessage : message, newReason, newSandbox != null ? newSandbox : sandbox,
-                launchedAt, since, killRequested, now, unreachable, agentUrl);
+                launchedAt, since, killRequested, now, unreachable, agentUrl, host, ports);
     }
 
     static final String UNREACHABLE = "TASK_UNREACHABLE";
@@ -64,6 +76,6 @@ public record TaskRecord(
 
     public TaskRecord withKillRequested() {
         return new TaskRecord(taskId, resource, instance, configHash, agentId, state, healthy, message, reason, sandbox,
-                launchedAt, runningSince, true, updatedAt, unreachableSince, agentUrl);
+                launchedAt, runningSince, true, updatedAt, unreachableSince, agentUrl, host, ports);
     }
 }

@@ -1,8 +1,6 @@
 package io.mesosoperator.scheduler.service;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.reconcile.ConfigHash;
 import io.mesosoperator.scheduler.reconcile.InstanceSet;
@@ -13,6 +11,7 @@ import io.mesosoperator.scheduler.reconcile.Strategy;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.SpecBinding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,8 +22,6 @@ import java.util.Set;
 /** Service: N identical instances of a command, each kept running by the shared InstanceSet. */
 public final class ServiceReconciler implements Reconciler {
     public static final KindDefinition KIND = new KindDefinition("Service", "service.schema.json", Set.of("instances"));
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     private final RecoveryPolicy policy;
 
@@ -47,9 +44,8 @@ public final class ServiceReconciler implements Reconciler {
     public List<FieldError> check(Resource resource, String role) {
         ServiceSpec spec = parse(resource.spec());
         List<FieldError> errors = new ArrayList<>();
-        if (spec.volume() != null && "*".equals(role)) {
-            errors.add(FieldError.of("spec.volume", "persistent volumes need a Mesos role other than \"*\";"
-                    + " set mesos.role in the operator's configuration"));
+        if (spec.volume() != null && SpecBinding.volumeNeedsRole("spec.volume", role) != null) {
+            errors.add(SpecBinding.volumeNeedsRole("spec.volume", role));
         }
         if (spec.healthCheck() != null && spec.healthCheck().portName() != null
                 && (spec.ports() == null || spec.ports().stream().noneMatch(p -> p.name().equals(spec.healthCheck().portName())))) {
@@ -79,12 +75,7 @@ public final class ServiceReconciler implements Reconciler {
     }
 
     private static ServiceSpec parse(JsonNode spec) {
-        try {
-            return JSON.treeToValue(spec, ServiceSpec.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            // the schema admitted it, so this is a bug in the schema/record pair
-            throw new IllegalStateException("accepted Service spec does not map to ServiceSpec: " + e.getOriginalMessage(), e);
-        }
+        return SpecBinding.bind(spec, ServiceSpec.class);
     }
 
     private static PodSpec.Artifact artifact(JsonNode uri) {

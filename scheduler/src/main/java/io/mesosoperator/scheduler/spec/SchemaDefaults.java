@@ -23,8 +23,11 @@ final class SchemaDefaults {
         for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> property = it.next();
             JsonNode propertySchema = deref(property.getValue(), resolve);
-            if (!object.has(property.getKey()) && propertySchema.has("default")) {
-                object.set(property.getKey(), propertySchema.get("default").deepCopy());
+            // a default beside a "$ref" (one kind's default for a shared definition) wins over the definition's
+            JsonNode fallback = property.getValue().has("default") ? property.getValue().get("default")
+                    : propertySchema == null ? null : propertySchema.get("default");
+            if (!object.has(property.getKey()) && fallback != null) {
+                object.set(property.getKey(), fallback.deepCopy());
             }
             if (object.has(property.getKey())) {
                 apply(propertySchema, object.get(property.getKey()), resolve);

@@ -42,31 +42,35 @@ final class EmbeddedOperator implements AutoCloseable {
 
     /** What a test class varies; the defaults are the embedded mode's. */
     record Options(int masters, MasterUrl masterUrl, String contentType, Duration agentUnreachableAfter,
-                   Map<String, Object> config, int zkServers) {
+                   Map<String, Object> config, int zkServers, int agents) {
         static Options defaults() {
-            return new Options(1, MasterUrl.ZK, "protobuf", Duration.ofSeconds(75), Map.of(), 1);
+            return new Options(1, MasterUrl.ZK, "protobuf", Duration.ofSeconds(75), Map.of(), 1, 3);
+        }
+
+        Options agents(int n) {
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, zkServers, n);
         }
 
         Options masters(int n) {
-            return new Options(n, masterUrl, contentType, agentUnreachableAfter, config, zkServers);
+            return new Options(n, masterUrl, contentType, agentUnreachableAfter, config, zkServers, agents);
         }
 
         Options masterUrl(MasterUrl url, String type) {
-            return new Options(masters, url, type, agentUnreachableAfter, config, zkServers);
+            return new Options(masters, url, type, agentUnreachableAfter, config, zkServers, agents);
         }
 
         Options agentUnreachableAfter(Duration d) {
-            return new Options(masters, masterUrl, contentType, d, config, zkServers);
+            return new Options(masters, masterUrl, contentType, d, config, zkServers, agents);
         }
 
         Options zkServers(int n) {
-            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, n);
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, n, agents);
         }
 
         Options config(String dottedKey, Object value) {
             Map<String, Object> more = new java.util.HashMap<>(config);
             more.put(dottedKey, value);
-            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, more, zkServers);
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, more, zkServers, agents);
         }
     }
 
@@ -76,7 +80,7 @@ final class EmbeddedOperator implements AutoCloseable {
 
     EmbeddedOperator(Path workDir, Options options) throws Exception {
         this.workDir = workDir;
-        cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, 3, 2, 2048, ExecutorJar.locate(),
+        cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, options.agents(), 2, 2048, ExecutorJar.locate(),
                 options.masters(), options.agentUnreachableAfter(), options.zkServers()));
         ServerConfig server = ServerConfig.from(null);
         options.config().forEach(server::set);

@@ -43,6 +43,26 @@ class OfferMatcherTest {
     }
 
     @Test
+    void neverPutsMoreThanTheLimitOnOneAgentAndSaysSo() {
+        PodSpec one = pod(0, 0.1, 32, List.of());
+        List<PodSpec> pods = List.of(limited(one, 0), limited(one, 1), limited(one, 2));
+        // agent a1 already runs one instance of the resource
+        OfferMatcher.Result r = OfferMatcher.match(pods,
+                List.of(offer("o1", "a1", 4, 4096, 31000, 31999), offer("o2", "a2", 4, 4096, 32000, 32999)), 0.05, 64,
+                (p, a) -> a.equals("a1") ? 1 : 0);
+        assertThat(r.placements()).containsOnlyKeys("o2");
+        assertThat(r.placements().get("o2")).hasSize(1);
+        assertThat(r.unplaced()).hasSize(2);
+        assertThat(r.reasons().get(r.unplaced().get(0))).isEqualTo("no offer fits: of 2 agent(s) offered,"
+                + " 2 already run 1 instance(s) of web (the most one agent may)");
+    }
+
+    static PodSpec limited(PodSpec p, int instance) {
+        return new PodSpec(p.resource(), instance, p.cpus(), p.memMb(), p.diskMb(), p.command(), p.env(), p.uris(),
+                p.portNames(), p.healthCheck(), p.killGracePeriod(), p.configHash(), p.volume(), List.of(), 1);
+    }
+
+    @Test
     void countsExecutorOverheadAndLeavesWhatDoesNotFit() {
         OfferMatcher.Result r = OfferMatcher.match(List.of(pod(0, 1.0, 100, List.of()), pod(1, 1.0, 100, List.of())),
                 List.of(offer("o1", "a1", 2.0, 300, 31000, 31999)), 0.05, 64, (p, a) -> 0);

@@ -40,7 +40,7 @@ class InstanceSetTest {
     static TaskRecord task(String id, int instance, String state, String hash) {
         return new TaskRecord(id, KEY.toString(), instance, hash, "agent-1", state, null, null, null, null,
                 NOW.minusSeconds(100).toString(), "TASK_RUNNING".equals(state) ? NOW.minusSeconds(90).toString() : null,
-                false, NOW.toString(), null, null);
+                false, NOW.toString(), null, null, "127.0.0.1", Map.of());
     }
 
     static ReconcileResult run(int n, List<TaskRecord> tasks, ResourceStatus previous, Set<Integer> inFlight) {
@@ -83,7 +83,7 @@ class InstanceSetTest {
         InstanceStatus crashed = InstanceStatus.fresh(0).failed("TASK_FAILED: Command exited with status 3", NOW.minusSeconds(1).toString())
                 .failed("TASK_FAILED: Command exited with status 3", NOW.minusSeconds(1).toString())
                 .failed("TASK_FAILED: Command exited with status 3", NOW.minusSeconds(1).toString());
-        ResourceStatus previous = new ResourceStatus(1, "Degraded", 1, 0, List.of(), List.of(crashed), null);
+        ResourceStatus previous = new ResourceStatus(1, "Degraded", 1, 0, List.of(), List.of(crashed), null, null);
         ReconcileResult r = run(1, List.of(), previous, Set.of());
         // third failure in a row: 1s * 2^2 = 4s after the failure, 3s from now
         assertThat(r.launches()).isEmpty();
@@ -100,7 +100,7 @@ class InstanceSetTest {
     @Test
     void aSingleFailureRelaunchesAfterTheInitialDelayWithoutDegrading() {
         InstanceStatus once = InstanceStatus.fresh(0).failed("TASK_FAILED: killed", NOW.minusSeconds(2).toString());
-        ReconcileResult r = run(1, List.of(), new ResourceStatus(1, "Running", 1, 0, List.of(), List.of(once), null), Set.of());
+        ReconcileResult r = run(1, List.of(), new ResourceStatus(1, "Running", 1, 0, List.of(), List.of(once), null, null), Set.of());
         assertThat(r.launches()).hasSize(1);
         assertThat(r.status().condition(Condition.DEGRADED).isTrue()).isFalse();
     }
@@ -110,7 +110,7 @@ class InstanceSetTest {
         InstanceStatus crashed = InstanceStatus.fresh(0).failed("x", NOW.minusSeconds(200).toString())
                 .failed("x", NOW.minusSeconds(200).toString());
         ReconcileResult r = run(1, List.of(task("a", 0, "TASK_RUNNING", "h1")),
-                new ResourceStatus(1, "Degraded", 1, 0, List.of(), List.of(crashed), null), Set.of());
+                new ResourceStatus(1, "Degraded", 1, 0, List.of(), List.of(crashed), null, null), Set.of());
         assertThat(r.status().instances().get(0).consecutiveFailures()).isZero();
         assertThat(r.status().instances().get(0).restarts()).isEqualTo(2);
         assertThat(r.status().phase()).isEqualTo("Running");
@@ -166,7 +166,7 @@ class InstanceSetTest {
     void whenTheAgentReturnsTheOlderCopyIsKilled() {
         TaskRecord back = task("old", 0, "TASK_RUNNING", "h1");
         TaskRecord replacement = new TaskRecord("new", KEY.toString(), 0, "h1", "agent-2", "TASK_RUNNING", null, null, null,
-                null, NOW.minusSeconds(5).toString(), NOW.minusSeconds(4).toString(), false, NOW.toString(), null, null);
+                null, NOW.minusSeconds(5).toString(), NOW.minusSeconds(4).toString(), false, NOW.toString(), null, null, "127.0.0.1", Map.of());
         ReconcileResult r = run(1, List.of(back, replacement), null, Set.of());
         assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("old");
         assertThat(r.status().instances().get(0).taskId()).isEqualTo("new");

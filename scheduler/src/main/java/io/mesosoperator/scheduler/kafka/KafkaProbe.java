@@ -1,0 +1,212 @@
+package io.mesosoperator.scheduler.kafka;
+
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.clients.admin.RaftVoterEndpoint;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's view into the Kafka clusters it runs, through the Kafka AdminClient: which
+ * brokers are in the cluster metadata, the KRaft quorum (leader, voters, observers), partitions
+ * under-replicated and replicas per broker. Polls every {@link #INTERVAL} on its own thread and
+ * tells the operator when a cluster's picture changed. It also grows the controller quorum: a
+ * controller that joined as an observer (formatted with --no-initial-controllers) is added as a
+ * voter (KIP-853), which a static controller.quorum.voters list cannot do when ports come from
+ * Mesos offers.
+ */
+public final class KafkaProbe implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaProbe.class);
+    static final Duration INTERVAL = Duration.ofSeconds(2);
+    /** A cluster nobody reconciled for this long is no longer watched (deleted). */
+    private static final Duration FORGET_AFTER = Duration.ofMinutes(2);
+
+    /** What the AdminClient saw at {@code takenAt}; {@code error} set when the cluster did not answer. */
+    public record Snapshot(Instant takenAt, Set<Integer> brokers, Integer quorumLeader, Set<Integer> voters,
+                           Set<Integer> observers, int underReplicatedPartitions, Map<Integer, Integer> replicasPerBroker,
+                           String error) {
+        boolean sameAs(Snapshot o) {
+            return o != null && brokers.equals(o.brokers) && Objects.equals(quorumLeader, o.quorumLeader)
+                    && voters.equals(o.voters) && observers.equals(o.observers)
+                    && underReplicatedPartitions == o.underReplicatedPartitions
+                    && replicasPerBroker.equals(o.replicasPerBroker) && Objects.equals(error, o.error);
+        }
+    }
+
+    private static final class Watch {
+        volatile List<String> bootstrap = List.of();
+        volatile Map<Integer, String> controllers = Map.of();
+        volatile Instant touched = Instant.now();
+        volatile Snapshot snapshot;
+        Admin admin;
+        String adminBootstrap;
+    }
+
+    private final ConcurrentMap<ResourceKey, Watch> watches = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kafka-probe");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Consumer<ResourceKey> onChange = k -> { };
+
+    public KafkaProbe() {
+        poller.scheduleWithFixedDelay(this::pollAll, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Where to tell that a cluster's picture changed (the acting operator's queue). */
+    void bind(Consumer<ResourceKey> listener) {
+        onChange = listener;
+    }
+
+    /**
+     * Keeps watching a cluster: its brokers' addresses (AdminClient bootstrap) and the controller
+     * endpoints that should be voters, by node id.
+     */
+    void watch(ResourceKey key, List<String> bootstrap, Map<Integer, String> controllers) {
+        Watch w = watches.computeIfAbsent(key, k -> new Watch());
+        w.bootstrap = List.copyOf(bootstrap);
+        w.controllers = Map.copyOf(controllers);
+        w.touched = Instant.now();
+    }
+
+    Snapshot snapshot(ResourceKey key) {
+        Watch w = watches.get(key);
+        return w == null ? null : w.snapshot;
+    }
+
+    private void pollAll() {
+        for (Map.Entry<ResourceKey, Watch> e : watches.entrySet()) {
+            Watch w = e.getValue();
+            if (Duration.between(w.touched, Instant.now()).compareTo(FORGET_AFTER) > 0) {
+                watches.remove(e.getKey());
+                closeAdmin(w);
+                continue;
+            }
+            if (w.bootstrap.isEmpty()) {
+                continue;
+            }
+            Snapshot next = poll(e.getKey(), w);
+            Snapshot before = w.snapshot;
+            w.snapshot = next;
+            if (!next.sameAs(before)) {
+                LOG.info("{}: brokers {} in the metadata, quorum leader {}, voters {}, {} partition(s) under-replicated{}",
+                        e.getKey(), next.brokers(), next.quorumLeader(), next.voters(), next.underReplicatedPartitions(),
+                        next.error() == null ? "" : " (" + next.error() + ")");
+                onChange.accept(e.getKey());
+            }
+        }
+    }
+
+    private Snapshot poll(ResourceKey key, Watch w) {
+        Instant now = Instant.now();
+        try {
+            Admin admin = admin(w);
+            Set<Integer> brokers = new TreeSet<>();
+            for (Node n : admin.describeCluster().nodes().get(5, TimeUnit.SECONDS)) {
+                brokers.add(n.id());
+            }
+            QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
+            Set<Integer> voters = new TreeSet<>();
+            quorum.voters().forEach(v -> voters.add(v.replicaId()));
+            Set<Integer> observers = new TreeSet<>();
+            for (QuorumInfo.ReplicaState o : quorum.observers()) {
+                observers.add(o.replicaId());
+                String endpoint = w.controllers.get(o.replicaId());
+                if (endpoint != null && !voters.contains(o.replicaId()) && !Uuid.ZERO_UUID.equals(o.replicaDirectoryId())) {
+                    addVoter(key, admin, o, endpoint);
+                }
+            }
+            int underReplicated = 0;
+            Map<Integer, Integer> replicas = new TreeMap<>();
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(5, TimeUnit.SECONDS);
+            if (!topics.isEmpty()) {
+                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
+                for (TopicDescription t : described.values()) {
+                    for (TopicPartitionInfo p : t.partitions()) {
+                        if (p.isr().size() < p.replicas().size()) {
+                            underReplicated++;
+                        }
+                        p.replicas().forEach(n -> replicas.merge(n.id(), 1, Integer::sum));
+                    }
+                }
+            }
+            return new Snapshot(now, brokers, quorum.leaderId(), voters, observers, underReplicated, replicas, null);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            closeAdmin(w); // a fresh client next time, with the then current bootstrap servers
+            return new Snapshot(now, Set.of(), null, Set.of(), Set.of(), 0, Map.of(),
+                    "the cluster did not answer: " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Snapshot(now, Set.of(), null, Set.of(), Set.of(), 0, Map.of(), "interrupted");
+        }
+    }
+
+    private void addVoter(ResourceKey key, Admin admin, QuorumInfo.ReplicaState observer, String endpoint)
+            throws InterruptedException {
+        int colon = endpoint.lastIndexOf(':');
+        RaftVoterEndpoint listener = new RaftVoterEndpoint(KafkaReconciler.CONTROLLER_LISTENER,
+                endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
+        try {
+            admin.addRaftVoter(observer.replicaId(), observer.replicaDirectoryId(), Set.of(listener)).all().get(10, TimeUnit.SECONDS);
+            LOG.info("{}: controller {} ({}) added to the KRaft quorum as a voter", key, observer.replicaId(), endpoint);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            // tried again at the next poll (e.g. the leader is still catching the observer up)
+            LOG.info("{}: adding controller {} to the quorum did not succeed yet: {}", key, observer.replicaId(),
+                    e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+        }
+    }
+
+    private Admin admin(Watch w) {
+        String bootstrap = String.join(",", w.bootstrap);
+        if (w.admin == null || !bootstrap.equals(w.adminBootstrap)) {
+            closeAdmin(w);
+            Map<String, Object> config = new HashMap<>();
+            config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            config.put(AdminClientConfig.CLIENT_ID_CONFIG, "mesos-operator");
+            config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4000);
+            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+            config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+            w.admin = Admin.create(config);
+            w.adminBootstrap = bootstrap;
+        }
+        return w.admin;
+    }
+
+    private static void closeAdmin(Watch w) {
+        if (w.admin != null) {
+            w.admin.close(Duration.ofSeconds(1));
+            w.admin = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        watches.values().forEach(KafkaProbe::closeAdmin);
+    }
+}

@@ -1,0 +1,20 @@
+package io.mesosoperator.scheduler.reconcile;
+
+/**
+ * What a kind knows of its running software beyond Mesos (DESIGN.md section 6: Kafka's AdminClient
+ * sees the broker, Cassandra's driver sees the node UP): whether an instance really serves, and
+ * whether a rolling update may replace the next instance. Reads a snapshot; never blocks.
+ */
+public interface WorkloadProbe {
+    WorkloadProbe NONE = new WorkloadProbe() { };
+
+    /** Why a RUNNING (and healthy) task does not serve yet, or null when it does. */
+    default String notReady(TaskRecord task) {
+        return null;
+    }
+
+    /** Why the next instance may not be replaced yet (e.g. partitions under-replicated), or null. */
+    default String rollBlocker() {
+        return null;
+    }
+}
