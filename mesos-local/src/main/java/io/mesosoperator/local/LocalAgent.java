@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * status updates reliably (head of each task's queue, retried until the scheduler acknowledges),
  * as slave.cpp and task_status_update_manager.cpp do.
  */
-public final class LocalAgent implements AutoCloseable {
+public final class LocalAgent implements Agent, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalAgent.class);
 
     public record Config(
@@ -161,7 +161,8 @@ public final class LocalAgent implements AutoCloseable {
         return config.workDir();
     }
 
-    List<Attribute> attributes() {
+    @Override
+    public List<Attribute> attributes() {
         List<Attribute> out = new ArrayList<>();
         config.attributes().forEach((k, v) -> out.add(Attribute.newBuilder().setName(k).setType(Value.Type.TEXT)
                 .setText(Value.Text.newBuilder().setValue(v)).build()));
@@ -203,7 +204,8 @@ public final class LocalAgent implements AutoCloseable {
 
     // ---------------------------------------------------------------- reservations and volumes
 
-    void checkpoint(Resources withReservations) {
+    @Override
+    public void checkpoint(Resources withReservations) {
         checkpointed = withReservations;
     }
 
@@ -212,7 +214,8 @@ public final class LocalAgent implements AutoCloseable {
         return config.workDir().resolve(Path.of("volumes", "roles", role.replace('/', '_'), persistenceId));
     }
 
-    void createVolume(String role, String persistenceId) {
+    @Override
+    public void createVolume(String role, String persistenceId) {
         try {
             Files.createDirectories(volumeDir(role, persistenceId));
         } catch (IOException e) {
@@ -220,7 +223,8 @@ public final class LocalAgent implements AutoCloseable {
         }
     }
 
-    void destroyVolume(String role, String persistenceId) {
+    @Override
+    public void destroyVolume(String role, String persistenceId) {
         Path dir = volumeDir(role, persistenceId);
         try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -299,7 +303,8 @@ public final class LocalAgent implements AutoCloseable {
         return partitionedSinceNanos >= 0;
     }
 
-    long partitionedForNanos() {
+    @Override
+    public long partitionedForNanos() {
         long since = partitionedSinceNanos;
         return since < 0 ? 0 : System.nanoTime() - since;
     }
@@ -544,7 +549,8 @@ public final class LocalAgent implements AutoCloseable {
         });
     }
 
-    void acknowledge(String frameworkId, String taskId, ByteString uuid) {
+    @Override
+    public void acknowledge(String frameworkId, String taskId, ByteString uuid) {
         actor.dispatch(() -> {
             if (partitioned()) {
                 return; // lost in the partition
@@ -570,14 +576,16 @@ public final class LocalAgent implements AutoCloseable {
 
     // ---------------------------------------------------------------- launching
 
-    void launch(FrameworkInfo framework, TaskInfo task) {
+    @Override
+    public void launch(FrameworkInfo framework, TaskInfo task) {
         ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : commandExecutorFor(task);
         deliver(framework, info, List.of(task), Event.newBuilder().setType(Event.Type.LAUNCH)
                 .setLaunch(Event.Launch.newBuilder().setTask(task)).build());
     }
 
     /** LAUNCH_GROUP: the tasks reach their (one) executor together, in one event. */
-    void launchGroup(FrameworkInfo framework, ExecutorInfo executor, List<TaskInfo> group) {
+    @Override
+    public void launchGroup(FrameworkInfo framework, ExecutorInfo executor, List<TaskInfo> group) {
         deliver(framework, executor, group, Event.newBuilder().setType(Event.Type.LAUNCH_GROUP)
                 .setLaunchGroup(Event.LaunchGroup.newBuilder()
                         .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addAllTasks(group))).build());
@@ -762,7 +770,8 @@ public final class LocalAgent implements AutoCloseable {
         }
     }
 
-    void killTask(String frameworkId, String taskId) {
+    @Override
+    public void killTask(String frameworkId, String taskId) {
         actor.dispatch(() -> {
             if (partitioned()) {
                 return; // lost in the partition
@@ -804,7 +813,8 @@ public final class LocalAgent implements AutoCloseable {
                 : List.of(launch.getLaunch().getTask());
     }
 
-    void shutdownExecutor(String frameworkId, String executorId) {
+    @Override
+    public void shutdownExecutor(String frameworkId, String executorId) {
         actor.dispatch(() -> {
             if (partitioned()) {
                 return; // lost in the partition
@@ -816,7 +826,8 @@ public final class LocalAgent implements AutoCloseable {
         });
     }
 
-    void shutdownFramework(String frameworkId) {
+    @Override
+    public void shutdownFramework(String frameworkId) {
         actor.dispatch(() -> {
             if (partitioned()) {
                 return;
@@ -835,7 +846,8 @@ public final class LocalAgent implements AutoCloseable {
         actor.delay(config.shutdownGracePeriod().toMillis(), () -> signalGroup(ex, "KILL"));
     }
 
-    void frameworkMessage(String frameworkId, String executorId, ByteString data) {
+    @Override
+    public void frameworkMessage(String frameworkId, String executorId, ByteString data) {
         actor.dispatch(() -> {
             if (partitioned()) {
                 return; // lost in the partition

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,7 @@ public final class LocalMaster implements AutoCloseable {
     private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
     /** Resources held by running executors, keyed by agent/framework/executor. */
     private final Map<String, Resources> executorResources = new LinkedHashMap<>();
+    private volatile java.util.function.Consumer<TaskInfo> launchWatcher = t -> { };
 
     static final class FrameworkEntry {
         FrameworkID id;
@@ -104,7 +106,7 @@ public final class LocalMaster implements AutoCloseable {
         }
     }
 
-    record AgentEntry(LocalAgent agent, AgentID id, Resources total, String hostname, int port) {}
+    record AgentEntry(Agent agent, AgentID id, Resources total, String hostname, int port) {}
 
     record OfferEntry(Offer offer, String frameworkId, String agentId, Resources resources) {}
 
@@ -408,6 +410,7 @@ public final class LocalMaster implements AutoCloseable {
             case REVIVE -> {
                 fw.suppressed = false;
                 fw.refusedUntilNanos.clear();
+                allocate(); // as Mesos' allocator does on revive: offers now, not at the next batch
             }
             case SUPPRESS -> fw.suppressed = true;
             case KILL -> kill(fw, call.getKill().getTaskId());
@@ -529,6 +532,7 @@ public final class LocalMaster implements AutoCloseable {
         if (executorKey != null) {
             executorResources.putIfAbsent(executorKey, Resources.from(task.getExecutor().getResourcesList()));
         }
+        launchWatcher.accept(launched);
         agent.agent().launch(fw.info, launched);
         return pool.minus(needed);
     }
@@ -694,6 +698,7 @@ public final class LocalMaster implements AutoCloseable {
             }
             List<Offer> batch = new ArrayList<>();
             long now = System.nanoTime();
+            Map<String, Resources> used = usedByAgent();
             for (AgentEntry agent : agents.values()) {
                 if (unreachable.containsKey(agent.id().getValue())) {
                     continue;
@@ -702,7 +707,9 @@ public final class LocalMaster implements AutoCloseable {
                 if (refusedUntil != null && refusedUntil > now) {
                     continue;
                 }
-                Resources free = available(agent.id().getValue()).offerableTo(fw.role().isEmpty() ? "*" : fw.role());
+                Resources taken = used.get(agent.id().getValue());
+                Resources free = (taken == null ? agent.total() : agent.total().minus(taken))
+                        .offerableTo(fw.role().isEmpty() ? "*" : fw.role());
                 if (!free.allocatable()) {
                     continue;
                 }
@@ -780,25 +787,21 @@ public final class LocalMaster implements AutoCloseable {
         }
     }
 
-    private Resources available(String agentId) {
-        AgentEntry agent = agents.get(agentId);
-        Resources free = agent.total();
+    /** What tasks, executors and outstanding offers hold, per agent: one pass over each, not one per agent. */
+    private Map<String, Resources> usedByAgent() {
+        Map<String, Resources> used = new HashMap<>();
         for (TaskEntry task : tasks.values()) {
-            if (task.agentId.equals(agentId) && !TaskStates.isTerminal(task.state)) {
-                free = free.minus(task.resources);
+            if (!TaskStates.isTerminal(task.state)) {
+                used.merge(task.agentId, task.resources, Resources::plus);
             }
         }
         for (Map.Entry<String, Resources> e : executorResources.entrySet()) {
-            if (e.getKey().startsWith(agentId + "/")) {
-                free = free.minus(e.getValue());
-            }
+            used.merge(e.getKey().substring(0, e.getKey().indexOf('/')), e.getValue(), Resources::plus);
         }
         for (OfferEntry offer : offers.values()) {
-            if (offer.agentId().equals(agentId)) {
-                free = free.minus(offer.resources());
-            }
+            used.merge(offer.agentId(), offer.resources(), Resources::plus);
         }
-        return free;
+        return used;
     }
 
     private void rescindAllOffers(FrameworkEntry fw, boolean notify) {
@@ -852,7 +855,12 @@ public final class LocalMaster implements AutoCloseable {
 
     // ---------------------------------------------------------------- from agents
 
-    AgentID registerAgent(LocalAgent agent, Resources total, String hostname, int port) {
+    /** Instrumentation (benchmarks): called on the master's thread with each task an ACCEPT launches. */
+    public void watchLaunches(java.util.function.Consumer<TaskInfo> watcher) {
+        launchWatcher = watcher;
+    }
+
+    AgentID registerAgent(Agent agent, Resources total, String hostname, int port) {
         return actor.call(() -> {
             AgentID id = AgentID.newBuilder().setValue(masterId + "-S" + agentSeq++).build();
             agents.put(id.getValue(), new AgentEntry(agent, id, total, hostname, port));

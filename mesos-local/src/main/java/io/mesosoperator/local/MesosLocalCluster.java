@@ -22,6 +22,8 @@ public final class MesosLocalCluster implements AutoCloseable {
         private int masterPort;
         private int firstAgentPort;
         private int agents = 3;
+        private int simulatedAgents;
+        private Duration simulatedStartDelay = Duration.ofMillis(50);
         private double cpus = 4;
         private double memMb = 4096;
         private double diskMb = 10240;
@@ -54,6 +56,16 @@ public final class MesosLocalCluster implements AutoCloseable {
 
         public Builder agents(int count) {
             agents = count;
+            return this;
+        }
+
+        /**
+         * Agents that run no processes (benchmarks): tasks go STARTING, then RUNNING after
+         * {@code startDelay}; they take the same resources as real agents. One master only.
+         */
+        public Builder simulatedAgents(int count, Duration startDelay) {
+            simulatedAgents = count;
+            simulatedStartDelay = startDelay;
             return this;
         }
 
@@ -139,7 +151,23 @@ public final class MesosLocalCluster implements AutoCloseable {
                 agent.start(master);
                 started.add(agent);
             }
-            MesosLocalCluster cluster = new MesosLocalCluster(startedMasters, started);
+            List<SimulatedAgent> simulated = new ArrayList<>();
+            java.util.concurrent.ScheduledExecutorService timer = null;
+            if (simulatedAgents > 0) {
+                if (masters > 1) {
+                    throw new IllegalArgumentException("simulated agents follow one master only");
+                }
+                timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "simulated-agents");
+                    t.setDaemon(true);
+                    return t;
+                });
+                for (int i = 0; i < simulatedAgents; i++) {
+                    simulated.add(SimulatedAgent.register(master, timer, simulatedStartDelay, "sim-agent-" + i,
+                            40000 + i % 20000, Resources.of(cpus, memMb, diskMb, 31000, 31999)));
+                }
+            }
+            MesosLocalCluster cluster = new MesosLocalCluster(startedMasters, started, simulated, timer);
             if (zkConnect != null) {
                 cluster.detector = new LeaderDetector(zkConnect, zkPath, cluster::leaderChanged);
             }
@@ -150,12 +178,21 @@ public final class MesosLocalCluster implements AutoCloseable {
     private final List<LocalMaster> masters;
     private volatile LocalMaster leader;
     private final List<LocalAgent> agents;
+    private final List<SimulatedAgent> simulatedAgents;
+    private final java.util.concurrent.ScheduledExecutorService simulationTimer;
     private LeaderDetector detector;
 
-    private MesosLocalCluster(List<LocalMaster> masters, List<LocalAgent> agents) {
+    private MesosLocalCluster(List<LocalMaster> masters, List<LocalAgent> agents, List<SimulatedAgent> simulated,
+                              java.util.concurrent.ScheduledExecutorService simulationTimer) {
         this.masters = new java.util.concurrent.CopyOnWriteArrayList<>(masters);
         this.leader = masters.get(0);
         this.agents = List.copyOf(agents);
+        this.simulatedAgents = List.copyOf(simulated);
+        this.simulationTimer = simulationTimer;
+    }
+
+    public List<SimulatedAgent> simulatedAgents() {
+        return simulatedAgents;
     }
 
     /** The detector saw a new leader in ZooKeeper: masters learn who leads, agents follow it. */
@@ -206,6 +243,9 @@ public final class MesosLocalCluster implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("stopping agent {} failed", agent.id(), e);
             }
+        }
+        if (simulationTimer != null) {
+            simulationTimer.shutdownNow();
         }
         if (detector != null) {
             detector.close();

@@ -1,6 +1,7 @@
 package io.mesosoperator.scheduler.cli;
 
 import io.mesosoperator.scheduler.api.ExecutorJar;
+import io.mesosoperator.scheduler.embedded.Benchmark;
 import io.mesosoperator.scheduler.api.OperatorApplication;
 import io.mesosoperator.scheduler.embedded.EmbeddedCluster;
 import io.mesosoperator.scheduler.embedded.ServerConfig;
@@ -172,6 +173,32 @@ public final class RunCommands {
             Path file = java.nio.file.Files.createTempFile("mesos-operator-", ".yaml");
             file.toFile().deleteOnExit();
             app.run("server", built.write(file).toString());
+            return 0;
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = {"Run the scale benchmark: the operator as its own process against thousands of simulated",
+                    "agents (launch throughput, reaction latency, reconciliation, heap, CPU), then real processes",
+                    "directly and through the operator. Prints one table (see BENCHMARKS.md)."})
+    public static final class Bench implements Callable<Integer> {
+        @Option(names = "--quick", description = "A small run that proves the benchmark works (seconds, not minutes).")
+        boolean quick;
+
+        @Option(names = "--work-dir", defaultValue = ".mesos-operator/bench",
+                description = "Where ZooKeeper, agents and the operator keep state and logs (default: ${DEFAULT-VALUE}).")
+        Path workDir;
+
+        @Option(names = "--profile", description = "Record the operator processes with Java Flight Recorder (operator.jfr).")
+        boolean profile;
+
+        @Override
+        public Integer call() throws Exception {
+            if (profile) {
+                System.setProperty(Benchmark.PROFILE, "true");
+            }
+            Benchmark bench = new Benchmark(quick ? Benchmark.Sizes.quick() : Benchmark.Sizes.full(), workDir, System.out);
+            Benchmark.print(bench.run(), System.out);
             return 0;
         }
     }

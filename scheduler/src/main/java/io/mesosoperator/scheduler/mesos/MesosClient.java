@@ -55,6 +55,9 @@ public final class MesosClient implements AutoCloseable {
     private final Settings settings;
     private final Supplier<Optional<FrameworkID>> savedFrameworkId;
     private final Listener listener;
+    private static final int MAX_IN_FLIGHT = 16;
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+    private final java.util.concurrent.ConcurrentLinkedQueue<Outgoing> outgoing = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
@@ -282,14 +285,35 @@ public final class MesosClient implements AutoCloseable {
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(type.encode(built)))
                 .build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-            if (error != null) {
-                LOG.warn("{} call failed: {}", built.getType(), error.getMessage());
-            } else if (response.statusCode() != 202 && response.statusCode() != 200) {
-                LOG.warn("{} call answered {}: {}", built.getType(), response.statusCode(), response.body());
-            }
-        });
+        outgoing.add(new Outgoing(built.getType(), request));
+        drain();
         return true;
+    }
+
+    private record Outgoing(Call.Type type, HttpRequest request) {}
+
+    /**
+     * At most {@link #MAX_IN_FLIGHT} calls on the wire, in order: a burst of thousands of
+     * acknowledgements then waits here as small requests instead of opening a connection each
+     * (HTTP/1.1 has one request per connection at a time) and swamping the master.
+     */
+    private void drain() {
+        while (!outgoing.isEmpty() && inFlight.tryAcquire()) {
+            Outgoing next = outgoing.poll();
+            if (next == null) {
+                inFlight.release();
+                return;
+            }
+            http.sendAsync(next.request(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+                if (error != null) {
+                    LOG.warn("{} call failed: {}", next.type(), error.getMessage());
+                } else if (response.statusCode() != 202 && response.statusCode() != 200) {
+                    LOG.warn("{} call answered {}: {}", next.type(), response.statusCode(), response.body());
+                }
+                inFlight.release();
+                drain();
+            });
+        }
     }
 
     private HttpRequest.Builder authorize(HttpRequest.Builder builder) {

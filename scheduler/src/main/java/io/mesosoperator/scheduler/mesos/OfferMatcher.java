@@ -2,6 +2,7 @@ package io.mesosoperator.scheduler.mesos;
 
 import io.mesosoperator.scheduler.reconcile.PodSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,41 +60,118 @@ public final class OfferMatcher {
             remaining.put(offer.getId().getValue(), Remaining.of(offer));
         }
         Map<String, List<Placement>> placements = new LinkedHashMap<>();
-        Map<String, Integer> placedOnAgent = new LinkedHashMap<>();
+        Map<String, Integer> placedOnAgent = new HashMap<>();
         List<PodSpec> unplaced = new ArrayList<>();
         Map<PodSpec, String> reasons = new LinkedHashMap<>();
+        // Pods without a reservation that need the same of the same resource are interchangeable: they
+        // are placed from a heap of the offers that fit, least loaded first (O(pods log offers), not
+        // pods x offers). A pod bound to its reservation looks at every offer itself.
+        Map<List<Object>, List<PodSpec>> alike = new LinkedHashMap<>();
         for (PodSpec pod : pending) {
-            Remaining best = null;
-            int bestLoad = Integer.MAX_VALUE;
-            Need bestNeed = null;
-            for (Remaining r : remaining.values()) {
-                Offer offer = byId.get(r.offerId);
-                Need need = Need.of(pod, constraints.reserved(pod, offer), executorCpus, executorMemMb);
-                if (!constraints.eligible(pod, offer) || !r.fits(need)) {
+            if (pod.volume() == null) {
+                alike.computeIfAbsent(List.of(pod.resource(), Need.of(pod, false, executorCpus, executorMemMb),
+                        java.util.Objects.toString(pod.maxPerAgent())), k -> new ArrayList<>()).add(pod);
+            } else {
+                alike.put(List.of(pod), List.of(pod));
+            }
+        }
+        for (List<PodSpec> group : alike.values()) {
+            if (group.get(0).volume() == null) {
+                placeAlike(group, remaining.values(), byId, Need.of(group.get(0), false, executorCpus, executorMemMb),
+                        constraints, activeOnAgent, placedOnAgent, placements);
+            } else {
+                placeOne(group.get(0), remaining.values(), byId, executorCpus, executorMemMb, constraints, activeOnAgent,
+                        placedOnAgent, placements);
+            }
+        }
+        java.util.Set<PodSpec> placed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        placements.values().forEach(list -> list.forEach(p -> placed.add(p.pod())));
+        for (List<PodSpec> group : alike.values()) {
+            String why = null; // the same for every pod of an alike group
+            for (PodSpec pod : group) {
+                if (placed.contains(pod)) {
                     continue;
                 }
-                String agentKey = pod.resource() + "@" + r.agentId;
-                int load = activeOnAgent.applyAsInt(pod, r.agentId) + placedOnAgent.getOrDefault(agentKey, 0);
-                if (pod.maxPerAgent() != null && load >= pod.maxPerAgent()) {
-                    continue;
+                if (why == null) {
+                    why = whyNot(pod, remaining.values(), byId, constraints, executorCpus, executorMemMb,
+                            agent -> activeOnAgent.applyAsInt(pod, agent) + placedOnAgent.getOrDefault(pod.resource() + "@" + agent, 0));
                 }
-                if (load < bestLoad) {
-                    best = r;
-                    bestLoad = load;
-                    bestNeed = need;
+                unplaced.add(pod);
+                reasons.put(pod, why);
+            }
+        }
+        return new Result(placements, unplaced, reasons);
+    }
+
+    /** One load-ordered pass for interchangeable pods: pop the least loaded offer that still fits. */
+    private static void placeAlike(List<PodSpec> group, java.util.Collection<Remaining> offers, Map<String, Offer> byId,
+                                   Need need, Constraints constraints, ToIntBiFunction<PodSpec, String> activeOnAgent,
+                                   Map<String, Integer> placedOnAgent, Map<String, List<Placement>> placements) {
+        PodSpec first = group.get(0);
+        record Candidate(int load, int order, Remaining offer) {}
+        java.util.PriorityQueue<Candidate> heap = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingInt(Candidate::load).thenComparingInt(Candidate::order));
+        int order = 0;
+        for (Remaining r : offers) {
+            order++;
+            if (!constraints.eligible(first, byId.get(r.offerId)) || !r.fits(need)) {
+                continue;
+            }
+            heap.add(new Candidate(activeOnAgent.applyAsInt(first, r.agentId)
+                    + placedOnAgent.getOrDefault(first.resource() + "@" + r.agentId, 0), order, r));
+        }
+        for (PodSpec pod : group) {
+            Candidate best = null;
+            while (!heap.isEmpty()) {
+                Candidate c = heap.poll();
+                if (pod.maxPerAgent() != null && c.load() >= pod.maxPerAgent()) {
+                    heap.clear(); // the least loaded is full, so all are: loads only grow
+                    break;
+                }
+                if (c.offer().fits(need)) {
+                    best = c;
+                    break;
                 }
             }
             if (best == null) {
-                unplaced.add(pod);
-                reasons.put(pod, whyNot(pod, remaining.values(), byId, constraints, executorCpus, executorMemMb,
-                        agent -> activeOnAgent.applyAsInt(pod, agent) + placedOnAgent.getOrDefault(pod.resource() + "@" + agent, 0)));
+                return;
+            }
+            List<Long> ports = best.offer().take(need);
+            placements.computeIfAbsent(best.offer().offerId, k -> new ArrayList<>()).add(new Placement(pod, ports));
+            placedOnAgent.merge(pod.resource() + "@" + best.offer().agentId, 1, Integer::sum);
+            heap.add(new Candidate(best.load() + 1, best.order(), best.offer()));
+        }
+    }
+
+    /** A pod bound to its reservation (or otherwise special): every offer is looked at. */
+    private static void placeOne(PodSpec pod, java.util.Collection<Remaining> offers, Map<String, Offer> byId,
+                                 double executorCpus, double executorMemMb, Constraints constraints,
+                                 ToIntBiFunction<PodSpec, String> activeOnAgent, Map<String, Integer> placedOnAgent,
+                                 Map<String, List<Placement>> placements) {
+        Remaining best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        Need bestNeed = null;
+        for (Remaining r : offers) {
+            Offer offer = byId.get(r.offerId);
+            Need need = Need.of(pod, constraints.reserved(pod, offer), executorCpus, executorMemMb);
+            if (!constraints.eligible(pod, offer) || !r.fits(need)) {
                 continue;
             }
+            int load = activeOnAgent.applyAsInt(pod, r.agentId) + placedOnAgent.getOrDefault(pod.resource() + "@" + r.agentId, 0);
+            if (pod.maxPerAgent() != null && load >= pod.maxPerAgent()) {
+                continue;
+            }
+            if (load < bestLoad) {
+                best = r;
+                bestLoad = load;
+                bestNeed = need;
+            }
+        }
+        if (best != null) {
             List<Long> ports = best.take(bestNeed);
             placements.computeIfAbsent(best.offerId, k -> new ArrayList<>()).add(new Placement(pod, ports));
             placedOnAgent.merge(pod.resource() + "@" + best.agentId, 1, Integer::sum);
         }
-        return new Result(placements, unplaced, reasons);
     }
 
     /** "no offer fits: of 3 agent(s) offered, 2 short of cpus (needs 100.05), 3 short of mem (needs 64)". */

@@ -60,6 +60,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     /** Unreachable tasks are asked about often, to notice soon when their agent is back. */
     private static final Duration UNREACHABLE_RECONCILE_INTERVAL = Duration.ofSeconds(5);
     private static final int EVENTS_KEPT = 30;
+    private static final Duration STATUS_FLUSH = Duration.ofMillis(200);
     private static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
 
     /** Who the operator is to Mesos: its role, principal and framework name (labels its reservations). */
@@ -90,6 +91,12 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     // loop thread only
     private final Map<ResourceKey, Map<Integer, PodSpec>> pending = new TreeMap<>();
+    private final Set<ResourceKey> statusDirty = new java.util.LinkedHashSet<>();
+    private final Set<ResourceKey> eventsDirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<String, TaskRecord> unstoredTasks = new LinkedHashMap<>();
+    private final List<TaskStatus> unacknowledged = new ArrayList<>();
+    private boolean taskFlushQueued;
+    private boolean statusFlushScheduled;
     private final Map<String, Long> lastHeardNanos = new HashMap<>();
     /** Reservations of stateful instances, by "Kind/name#instance". */
     private final Map<String, ReservationRecord> reservations = new HashMap<>();
@@ -100,6 +107,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private boolean suppressed;
     private long lastReviveNanos;
     private Set<String> unreconciled = new HashSet<>();
+    private boolean reconciling;
     private long reconcileStartNanos;
 
     public Operator(ZkStore store, Collection<Reconciler> kinds, TaskFactory.ExecutorSettings executor, Identity identity,
@@ -117,6 +125,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     /** Loads state from ZooKeeper and starts acting; the Mesos client is started after this. */
     public void start(MesosClient client) {
         this.mesos = client;
+        store.forgetWrites();
         store.loadResources().forEach(r -> resources.put(r.key(), r));
         statuses.putAll(store.loadStatuses());
         tasks.putAll(store.loadTasks());
@@ -440,7 +449,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             recordCompletedSteps(key, statuses.get(key), result.status());
             if (!result.status().equals(statuses.get(key))) {
                 ResourceStatus before = statuses.put(key, result.status());
-                store.putStatus(key, result.status());
+                persistSoon(key);
                 if (before == null || !before.phase().equals(result.status().phase())
                         || before.readyReplicas() != result.status().readyReplicas()
                         || before.observedGeneration() != result.status().observedGeneration()) {
@@ -526,7 +535,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     private void kill(TaskRecord task, String reason) {
         TaskRecord killing = task.withKillRequested();
-        store.putTask(killing);
+        storeSoon(killing.taskId(), killing, null); // after any queued update of the task, never before it
         tasks.put(killing.taskId(), killing);
         LOG.info("killing task {} ({})", task.taskId(), reason);
         metrics.kills.mark();
@@ -556,6 +565,9 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 new OfferMatcher.Constraints() {
                     @Override
                     public boolean eligible(PodSpec pod, Offer offer) {
+                        if (pod.volume() == null) {
+                            return true;
+                        }
                         ReservationRecord r = reservations.get(reservationKey(pod.resource(), pod.instance()));
                         return r == null || r.agentId().equals(offer.getAgentId().getValue());
                     }
@@ -573,6 +585,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         placementBlockers.clear();
         match.reasons().forEach((pod, why) -> placementBlockers.put(reservationKey(pod.resource(), pod.instance()), why));
         List<Offer> unused = new ArrayList<>();
+        Map<String, TaskRecord> launched = new LinkedHashMap<>();
+        List<Call.Builder> accepts = new ArrayList<>();
         for (Offer offer : offers) {
             List<Offer.Operation> operations = new ArrayList<>(cleanupOrphans(offer, held.get(offer.getId().getValue())));
             cleanupAgents.remove(offer.getAgentId().getValue());
@@ -591,7 +605,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 }
                 TaskRecord record = TaskRecord.staging(taskId, pod.resource(), pod.instance(), pod.configHash(),
                         offer.getAgentId().getValue(), agentUrl(offer), offer.getHostname(), ports, now);
-                store.putTask(record); // before the launch leaves: a crash now is found by reconciliation
+                launched.put(taskId, record);
                 tasks.put(taskId, record);
                 pending.getOrDefault(pod.resource(), new HashMap<>()).remove(pod.instance());
                 launch.addTaskInfos(task);
@@ -608,11 +622,15 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             }
             metrics.offersUsed.mark();
             metrics.launches.mark(launch.getTaskInfosCount());
-            send(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+            accepts.add(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
                     .addOfferIds(offer.getId())
                     .addAllOperations(operations)
                     .setFilters(Filters.newBuilder().setRefuseSeconds(1))));
         }
+        // the records of every task this round launches, stored before any launch leaves (a crash
+        // now is found by reconciliation), in a few transactions rather than one write per task
+        store.putTasks(launched, true);
+        accepts.forEach(this::send);
         pending.values().removeIf(Map::isEmpty);
         boolean nothingWaits = pending.isEmpty() && cleanupAgents.isEmpty();
         // what still waits did not fit these offers: look again soon, not at once
@@ -728,7 +746,9 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private void update(TaskStatus status) {
         String taskId = status.getTaskId().getValue();
         lastHeardNanos.put(taskId, System.nanoTime());
-        unreconciled.remove(taskId);
+        if (unreconciled.remove(taskId) && unreconciled.isEmpty() && reconciling) {
+            finishReconciliation(); // the last task answered: done now, not at the next retry tick
+        }
         TaskRecord record = tasks.get(taskId);
         String state = status.getState().name();
         if (record == null) {
@@ -765,11 +785,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 LOG.info("task {} (instance {}) ended: {}", taskId, record.instance(), exit);
                 record(key, "Normal", "Stopped", "instance " + record.instance() + " task " + taskId + " " + exit);
             }
-            store.deleteTask(taskId);
+            storeSoon(taskId, null, null);
             tasks.remove(taskId);
         } else if (!updated.state().equals(record.state()) || !java.util.Objects.equals(updated.healthy(), record.healthy())
                 || !java.util.Objects.equals(updated.sandbox(), record.sandbox())) {
-            store.putTask(updated);
+            storeSoon(taskId, updated, null);
             tasks.put(taskId, updated);
             if ("TASK_RUNNING".equals(state) && !"TASK_RUNNING".equals(record.state())) {
                 record(key, "Normal", "Running", "instance " + record.instance() + " task " + taskId + " is running");
@@ -777,8 +797,41 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         } else {
             tasks.put(taskId, updated);
         }
-        acknowledge(status); // only after the update is safely stored
+        storeSoon(null, null, status); // acknowledged only once the update is safely stored
         enqueue(key);
+    }
+
+    /**
+     * Queues a task record change and/or an acknowledgement; the loop stores every change queued
+     * by then in one go (the updates of a burst share transactions) and only then acknowledges.
+     */
+    private void storeSoon(String taskId, TaskRecord record, TaskStatus toAcknowledge) {
+        if (taskId != null) {
+            unstoredTasks.put(taskId, record);
+        }
+        if (toAcknowledge != null) {
+            unacknowledged.add(toAcknowledge);
+        }
+        if (!taskFlushQueued) {
+            taskFlushQueued = true;
+            loop.execute(this::flushTasks);
+        }
+    }
+
+    private void flushTasks() {
+        taskFlushQueued = false;
+        try {
+            store.putTasks(unstoredTasks, false);
+        } catch (ZkStore.StoreException e) {
+            // not acknowledged: Mesos sends these updates again, and they are stored then
+            LOG.warn("{} task update(s) not stored ({}); Mesos will resend them", unstoredTasks.size(), e.getMessage());
+            unstoredTasks.clear();
+            unacknowledged.clear();
+            return;
+        }
+        unstoredTasks.clear();
+        unacknowledged.forEach(this::acknowledge);
+        unacknowledged.clear();
     }
 
     private void acknowledge(TaskStatus status) {
@@ -803,6 +856,54 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         store.putStatus(key, next);
     }
 
+    /**
+     * Status is derived (recomputed from tasks at every reconciliation), so it is written at most
+     * every {@link #STATUS_FLUSH}, coalescing the many changes of a big launch; the crash history
+     * the backoff needs is written at once ({@link #recordFailure}).
+     */
+    private void persistSoon(ResourceKey key) {
+        if (key != null) {
+            statusDirty.add(key);
+        }
+        if (!statusFlushScheduled) {
+            statusFlushScheduled = true;
+            loop.schedule(this::flushStatuses, STATUS_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void flushStatuses() {
+        statusFlushScheduled = false;
+        for (ResourceKey key : List.copyOf(eventsDirty)) {
+            Deque<OperatorEvent> list = events.get(key);
+            if (list != null) {
+                List<OperatorEvent> snapshot;
+                synchronized (list) {
+                    snapshot = List.copyOf(list);
+                }
+                try {
+                    store.putEvents(key, snapshot);
+                } catch (ZkStore.StoreException e) {
+                    LOG.warn("events of {} not stored: {}", key, e.getMessage()); // not worth failing an action for
+                }
+            }
+            eventsDirty.remove(key);
+        }
+        for (java.util.Iterator<ResourceKey> it = statusDirty.iterator(); it.hasNext(); ) {
+            ResourceKey key = it.next();
+            ResourceStatus status = statuses.get(key);
+            try {
+                if (status != null && resources.containsKey(key)) {
+                    store.putStatus(key, status);
+                }
+                it.remove();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot store the status of {} yet ({}); retrying", key, e.getMessage());
+                persistSoon(key);
+                return;
+            }
+        }
+    }
+
     private void forgetFailures(ResourceKey key) {
         ResourceStatus status = statuses.get(key);
         if (status == null || status.instances() == null) {
@@ -817,22 +918,22 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     /** docs/reconciliation.md: explicit for every non-terminal task we know, with backoff, then implicit. */
     private void startReconciliation() {
         reconcileStartNanos = System.nanoTime();
+        reconciling = true;
         unreconciled = tasks.values().stream().filter(t -> !t.terminal()).map(TaskRecord::taskId).collect(Collectors.toCollection(HashSet::new));
         LOG.info("reconciling {} task(s) with Mesos", unreconciled.size());
         explicitReconcile(0, reconcileStartNanos);
     }
 
     private void explicitReconcile(int attempt, long round) {
-        if (round != reconcileStartNanos) {
-            return; // a newer subscription started its own reconciliation
+        if (round != reconcileStartNanos || !reconciling) {
+            return; // a newer subscription started its own reconciliation, or this one is done
         }
         unreconciled.removeIf(id -> !tasks.containsKey(id) || lastHeardNanos.getOrDefault(id, 0L) > reconcileStartNanos);
         if (unreconciled.isEmpty() || attempt > 8) {
             if (!unreconciled.isEmpty()) {
                 LOG.warn("{} task(s) never answered explicit reconciliation: {}", unreconciled.size(), unreconciled);
             }
-            send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(Call.Reconcile.getDefaultInstance()));
-            LOG.info("explicit reconciliation done; implicit reconciliation sent");
+            finishReconciliation();
             return;
         }
         Call.Reconcile.Builder reconcile = Call.Reconcile.newBuilder();
@@ -847,6 +948,14 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(reconcile));
         long delayMs = Math.min(30_000, 1000L << attempt);
         loop.schedule(() -> explicitReconcile(attempt + 1, round), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void finishReconciliation() {
+        reconciling = false;
+        send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(Call.Reconcile.getDefaultInstance()));
+        long tookMillis = (System.nanoTime() - reconcileStartNanos) / 1_000_000;
+        metrics.lastReconciliationMillis.set(tookMillis);
+        LOG.info("explicit reconciliation done in {} ms; implicit reconciliation sent", tookMillis);
     }
 
     private void reconcileUnreachable() {
@@ -882,10 +991,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             }
             snapshot = List.copyOf(list);
         }
+        eventsDirty.add(key); // stored with the next status flush: a launch burst makes thousands of events
         try {
-            store.putEvents(key, snapshot);
-        } catch (ZkStore.StoreException e) {
-            LOG.warn("event of {} not stored: {}", key, e.getMessage()); // an event is not worth failing an action for
+            loop.execute(() -> persistSoon(null)); // record() also runs on API threads; the flush is the loop's
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the term ended; the next leader starts from what was stored
         }
     }
 

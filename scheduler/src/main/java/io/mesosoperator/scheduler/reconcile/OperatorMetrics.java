@@ -26,6 +26,8 @@ public final class OperatorMetrics {
     final Timer reconcile;
     /** From a deploy step's launch to its instance being ready with the new configuration. */
     final Timer planStep;
+    /** How long the last explicit reconciliation took (subscription to every known task answered); -1 before one. */
+    final java.util.concurrent.atomic.AtomicLong lastReconciliationMillis = new java.util.concurrent.atomic.AtomicLong(-1);
 
     public OperatorMetrics(MetricRegistry registry, Collection<String> kinds, Supplier<ResourceReads> acting,
                            BooleanSupplier leading) {
@@ -37,6 +39,7 @@ public final class OperatorMetrics {
         failures = registry.meter(PREFIX + "tasks.failed");
         reconcile = registry.timer(PREFIX + "reconcile.duration");
         planStep = registry.timer(PREFIX + "plan.step.duration");
+        registry.gauge(PREFIX + "reconciliation.last_millis", () -> (Gauge<Long>) lastReconciliationMillis::get);
         registry.gauge(PREFIX + "leader", () -> (Gauge<Integer>) () -> leading.getAsBoolean() ? 1 : 0);
         for (String kind : kinds) {
             for (TaskState state : TaskState.values()) {

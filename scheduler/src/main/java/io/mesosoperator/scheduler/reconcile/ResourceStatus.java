@@ -41,7 +41,12 @@ public record ResourceStatus(
     }
 
     public InstanceStatus instance(int i) {
-        return instances == null ? null
-                : instances.stream().filter(s -> s.instance() == i).findFirst().orElse(null);
+        if (instances == null) {
+            return null;
+        }
+        if (i >= 0 && i < instances.size() && instances.get(i).instance() == i) {
+            return instances.get(i); // instances are kept in order: no scan (10,000 instances, per reconcile)
+        }
+        return instances.stream().filter(s -> s.instance() == i).findFirst().orElse(null);
     }
 }

@@ -43,6 +43,13 @@ public final class ZkStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ZkStore.class);
     /** How many generations of a spec are kept for `history` and `rollback`. */
     public static final int HISTORY_KEPT = 10;
+    static final int INSTANCES_PER_NODE = 500;
+    /** Task records are ~1 KB; ZooKeeper takes requests up to 1 MB. */
+    private static final int TASKS_PER_TRANSACTION = 200;
+    private static final String INSTANCE_NODES = "instanceNodes";
+    /** What this process last wrote per path (status nodes), to skip rewriting what did not change. */
+    private final Map<String, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> instanceNodes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final CuratorFramework client;
     private final String root;
@@ -110,7 +117,18 @@ public final class ZkStore implements AutoCloseable {
     }
 
     public Optional<ResourceStatus> loadStatus(ResourceKey key) {
-        return read(statusPath(key)).map(b -> parse(b, ResourceStatus.class));
+        return read(statusPath(key)).map(b -> {
+            ObjectNode header = parse(b, ObjectNode.class);
+            com.fasterxml.jackson.databind.JsonNode nodes = header.remove(INSTANCE_NODES);
+            if (nodes != null) {
+                com.fasterxml.jackson.databind.node.ArrayNode instances = header.putArray("instances");
+                for (int i = 0; i < nodes.asInt(); i++) {
+                    read(statusPath(key) + "/instances-" + i).ifPresent(chunk -> instances.addAll(
+                            (com.fasterxml.jackson.databind.node.ArrayNode) parse(chunk, com.fasterxml.jackson.databind.node.ArrayNode.class)));
+                }
+            }
+            return json.convertValue(header, ResourceStatus.class);
+        });
     }
 
     /**
@@ -179,6 +197,9 @@ public final class ZkStore implements AutoCloseable {
                 ops.add(client.transactionOp().delete().forPath(resourcePath(key)));
             }
             if (client.checkExists().forPath(statusPath(key)) != null) {
+                for (String chunk : children(statusPath(key))) {
+                    ops.add(client.transactionOp().delete().forPath(statusPath(key) + "/" + chunk));
+                }
                 ops.add(client.transactionOp().delete().forPath(statusPath(key)));
             }
             if (client.checkExists().forPath(planPath(key)) != null) {
@@ -190,6 +211,8 @@ public final class ZkStore implements AutoCloseable {
             if (!ops.isEmpty()) {
                 client.transaction().forOperations(ops);
             }
+            written.keySet().removeIf(p -> p.equals(statusPath(key)) || p.startsWith(statusPath(key) + "/"));
+            instanceNodes.remove(statusPath(key));
         } catch (Exception e) {
             throw new StoreException("cannot delete " + key, e);
         }
@@ -206,8 +229,49 @@ public final class ZkStore implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Stores a status. Its instances go to child nodes of {@value #INSTANCES_PER_NODE} each (a
+     * resource of 10,000 instances would exceed ZooKeeper's 1 MB node limit), and only nodes whose
+     * content changed since this process last wrote them are written.
+     */
     public void putStatus(ResourceKey key, ResourceStatus status) {
-        write(statusPath(key), bytes(status));
+        List<io.mesosoperator.scheduler.reconcile.InstanceStatus> instances =
+                status.instances() == null ? List.of() : status.instances();
+        int nodes = (instances.size() + INSTANCES_PER_NODE - 1) / INSTANCES_PER_NODE;
+        String path = statusPath(key);
+        for (int i = 0; i < nodes; i++) {
+            writeIfChanged(path + "/instances-" + i,
+                    bytes(instances.subList(i * INSTANCES_PER_NODE, Math.min(instances.size(), (i + 1) * INSTANCES_PER_NODE))));
+        }
+        ObjectNode header = json.valueToTree(status.withInstances(null));
+        header.put(INSTANCE_NODES, nodes);
+        writeIfChanged(path, bytes(header));
+        Integer before = instanceNodes.put(path, nodes);
+        for (int i = nodes; before != null && i < before; i++) {
+            deleteQuietly(path + "/instances-" + i); // scaled down
+        }
+    }
+
+    /** A new leadership term: other operators may have written since, so write everything again. */
+    public void forgetWrites() {
+        written.clear();
+        instanceNodes.clear();
+    }
+
+    private void writeIfChanged(String path, byte[] data) {
+        if (!java.util.Arrays.equals(written.get(path), data)) {
+            write(path, data);
+            written.put(path, data);
+        }
+    }
+
+    private void deleteQuietly(String path) {
+        try {
+            client.delete().quietly().forPath(path);
+            written.remove(path);
+        } catch (Exception e) {
+            throw new StoreException("cannot delete " + path, e);
+        }
     }
 
     // ---------------------------------------------------------------- plans
@@ -243,6 +307,49 @@ public final class ZkStore implements AutoCloseable {
 
     public void putTask(TaskRecord task) {
         write(root + "/tasks/" + task.taskId(), bytes(task));
+    }
+
+    /**
+     * Task record changes (null: delete; {@code created}: all new records) in as few ZooKeeper
+     * transactions as fit: one write per
+     * batch of launches or status updates instead of one per task. Each transaction is whole, so a
+     * crash loses none of what was acknowledged after it.
+     */
+    public void putTasks(Map<String, TaskRecord> changes, boolean created) {
+        if (created) {
+            try {
+                client.createContainers(root + "/tasks");
+            } catch (Exception e) {
+                throw new StoreException("cannot create " + root + "/tasks", e);
+            }
+        }
+        List<Map.Entry<String, TaskRecord>> all = new ArrayList<>(changes.entrySet());
+        for (int from = 0; from < all.size(); from += TASKS_PER_TRANSACTION) {
+            List<Map.Entry<String, TaskRecord>> batch = all.subList(from, Math.min(all.size(), from + TASKS_PER_TRANSACTION));
+            try {
+                List<CuratorOp> ops = new ArrayList<>();
+                for (Map.Entry<String, TaskRecord> e : batch) {
+                    String path = root + "/tasks/" + e.getKey();
+                    if (e.getValue() == null) {
+                        ops.add(client.transactionOp().delete().forPath(path));
+                    } else if (created) {
+                        ops.add(client.transactionOp().create().forPath(path, bytes(e.getValue())));
+                    } else {
+                        ops.add(client.transactionOp().setData().forPath(path, bytes(e.getValue())));
+                    }
+                }
+                client.transaction().forOperations(ops);
+            } catch (Exception e) {
+                // e.g. a record deleted meanwhile: one by one then, each with its own error handling
+                for (Map.Entry<String, TaskRecord> change : batch) {
+                    if (change.getValue() == null) {
+                        deleteTask(change.getKey());
+                    } else {
+                        putTask(change.getValue());
+                    }
+                }
+            }
+        }
     }
 
     public void deleteTask(String taskId) {

@@ -1,0 +1,510 @@
+package io.mesosoperator.scheduler.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mesosoperator.local.EmbeddedZooKeeper;
+import io.mesosoperator.local.MesosLocalCluster;
+import io.mesosoperator.local.SimulatedAgent;
+import io.mesosoperator.scheduler.api.ExecutorJar;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scale benchmark (issue #8): the operator runs as its own process, exactly as `server` runs
+ * it, against a mesos-local master with thousands of simulated agents over the real v1 HTTP API;
+ * this process plays Mesos, applies specs through the REST API, and measures from the outside
+ * (launches as the master receives them, status through the event stream, heap and CPU of the
+ * operator's process). Prints one table; nothing is asserted, the numbers are the result.
+ */
+public final class Benchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** System property: record the operator processes with Java Flight Recorder (operator.jfr in each work dir). */
+    public static final String PROFILE = "mesos.operator.bench.profile";
+    /** The operator's smallest restart backoff (reconcile.backoffInitialSeconds); subtracted from failure reactions. */
+    private static final Duration BACKOFF = Duration.ofMillis(100);
+    /** Tasks per Service resource (instances are capped at 10,000; the reaction phase scales one up). */
+    private static final int PER_SPEC = 5_000;
+
+    /** How big each phase is; {@link #quick()} proves the benchmark works in seconds. */
+    public record Sizes(int agents, int tasks, int bigAgents, int bigTasks, int reactions, int realProcesses) {
+        public static Sizes full() {
+            return new Sizes(1_000, 10_000, 5_000, 50_000, 50, 20);
+        }
+
+        public static Sizes quick() {
+            return new Sizes(20, 200, 0, 0, 3, 3);
+        }
+    }
+
+    /** One measured line of the table. */
+    public record Row(String what, String value, String target) {}
+
+    private final Sizes sizes;
+    private final Path work;
+    private final PrintStream log;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<Row> rows = new ArrayList<>() {
+        @Override
+        public boolean add(Row r) {
+            log.printf("  %s: %s%n", r.what(), r.value()); // as measured, in case a later phase fails
+            return super.add(r);
+        }
+    };
+
+    public Benchmark(Sizes sizes, Path work, PrintStream log) {
+        this.sizes = sizes;
+        this.work = work;
+        this.log = log;
+    }
+
+    public List<Row> run() throws Exception {
+        Files.createDirectories(work);
+        try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start("127.0.0.1", freePort(), work.resolve("zk"))) {
+            simulated(zk, sizes.agents(), sizes.tasks(), true);
+            if (sizes.bigTasks() > 0) {
+                simulated(zk, sizes.bigAgents(), sizes.bigTasks(), false);
+            }
+            realProcesses(zk);
+        }
+        return rows;
+    }
+
+    // ------------------------------------------------------------------ simulated agents
+
+    private void simulated(EmbeddedZooKeeper zk, int agents, int tasks, boolean everything) throws Exception {
+        log.printf("%n== %,d tasks on %,d simulated agents%n", tasks, agents);
+        Map<String, Long> launchedAt = new ConcurrentHashMap<>();
+        try (MesosLocalCluster mesos = MesosLocalCluster.builder(work.resolve("mesos-" + agents)).agents(0)
+                .simulatedAgents(agents, Duration.ofMillis(20)).agentResources(16, 65_536, 100_000).start()) {
+            mesos.master().watchLaunches(t -> launchedAt.putIfAbsent(t.getName(), System.nanoTime()));
+            String root = "/bench-" + agents;
+            OperatorProcess operator = OperatorProcess.start(work.resolve("operator-" + agents), mesos.masterUrl(),
+                    zk.connectString(), root, log);
+            try {
+                long heapIdle = operator.heapAfterGc();
+                double cpuBefore = operator.cpuSeconds();
+                int specs = (tasks + PER_SPEC - 1) / PER_SPEC;
+                List<String> names = new ArrayList<>();
+                long start = System.nanoTime();
+                try (EventWatch ready = operator.watch()) {
+                    for (int s = 0; s < specs; s++) {
+                        String name = "bench-" + s;
+                        names.add(name);
+                        operator.apply(service(name, Math.min(PER_SPEC, tasks - s * PER_SPEC)));
+                    }
+                    for (int s = 0; s < specs; s++) {
+                        int n = Math.min(PER_SPEC, tasks - s * PER_SPEC);
+                        ready.await("Service/" + names.get(s), n + "/" + n, Duration.ofMinutes(10));
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double cpu = operator.cpuSeconds() - cpuBefore;
+                rows.add(new Row(String.format(Locale.ROOT, "launch throughput, %,d tasks on %,d agents", tasks, agents),
+                        String.format(Locale.ROOT, "%,.0f tasks/s (%.1f s to all RUNNING)", tasks / seconds, seconds),
+                        tasks == 10_000 ? ">= 2,000 tasks/s" : ""));
+                long heapLoaded = operator.heapAfterGc();
+                rows.add(new Row(String.format(Locale.ROOT, "operator heap after full GC, %,d tasks", tasks),
+                        String.format(Locale.ROOT, "%.1f MiB per 10,000 tasks (%.1f MiB idle, %.1f MiB loaded)",
+                                (heapLoaded - heapIdle) / 1048576.0 * 10_000 / tasks, heapIdle / 1048576.0, heapLoaded / 1048576.0),
+                        "< 100 MiB per 10,000 tasks"));
+                rows.add(new Row(String.format(Locale.ROOT, "operator CPU per 1,000 launches (%,d tasks)", tasks),
+                        String.format(Locale.ROOT, "%.2f CPU s", cpu * 1000 / tasks), ""));
+                if (!everything) {
+                    return;
+                }
+                reactions(mesos, operator, launchedAt, names.get(0), Math.min(PER_SPEC, tasks));
+                operator = restart(operator, mesos, zk, root, tasks);
+            } finally {
+                operator.close();
+            }
+        }
+    }
+
+    private void reactions(MesosLocalCluster mesos, OperatorProcess operator, Map<String, Long> launchedAt, String name,
+                           int instances) throws Exception {
+        List<Double> scale = new ArrayList<>();
+        int count = instances;
+        for (int i = 0; i < sizes.reactions(); i++) {
+            count++;
+            String pod = name + "-" + (count - 1);
+            long t0 = System.nanoTime();
+            operator.apply(service(name, count));
+            scale.add(waitForLaunch(launchedAt, pod, t0));
+        }
+        rows.add(new Row("spec change (scale +1) -> first LAUNCH, p50 / p99", percentiles(scale), ""));
+
+        List<Double> failure = new ArrayList<>();
+        List<SimulatedAgent> agents = mesos.simulatedAgents();
+        for (int i = 0; i < sizes.reactions(); i++) {
+            SimulatedAgent agent = agents.get((i * 7919) % agents.size());
+            String taskId = agent.taskIds().stream().filter(t -> t.startsWith(name + "-")).findFirst().orElse(null);
+            if (taskId == null) {
+                continue;
+            }
+            String pod = taskId.substring(0, taskId.indexOf('.'));
+            launchedAt.remove(pod);
+            long t0 = System.nanoTime();
+            agent.fail(taskId, "benchmark: injected failure");
+            failure.add(waitForLaunch(launchedAt, pod, t0) - BACKOFF.toMillis());
+            // let the replacement settle, so the next failure is a first failure (same backoff)
+            Thread.sleep(200);
+        }
+        rows.add(new Row("task failure -> replacement LAUNCH beyond the " + BACKOFF.toMillis() + " ms backoff, p50 / p99",
+                percentiles(failure), "p99 < 250 ms"));
+        operator.apply(service(name, instances));
+    }
+
+    private OperatorProcess restart(OperatorProcess operator, MesosLocalCluster mesos, EmbeddedZooKeeper zk, String root,
+                                    int tasks) throws Exception {
+        operator.kill();
+        long start = System.nanoTime();
+        OperatorProcess next = OperatorProcess.start(operator.dir(), mesos.masterUrl(), zk.connectString(), root, log);
+        long reconcileMillis = next.awaitReconciliation(Duration.ofMinutes(5));
+        double total = (System.nanoTime() - start) / 1e9;
+        rows.add(new Row(String.format(Locale.ROOT, "reconciliation after an operator restart, %,d running tasks", tasks),
+                String.format(Locale.ROOT, "%.2f s (%.1f s from process start, JVM and ZooKeeper load included)",
+                        reconcileMillis / 1000.0, total), "< 5 s"));
+        return next;
+    }
+
+    private static double waitForLaunch(Map<String, Long> launchedAt, String pod, long since) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            Long at = launchedAt.get(pod);
+            if (at != null && at >= since) {
+                return (at - since) / 1e6;
+            }
+            Thread.sleep(1);
+        }
+        throw new IllegalStateException("no LAUNCH of " + pod + " within 2 minutes");
+    }
+
+    private static String percentiles(List<Double> millis) {
+        if (millis.isEmpty()) {
+            return "-";
+        }
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        double p50 = sorted.get((int) Math.floor(0.50 * (sorted.size() - 1)));
+        double p99 = sorted.get((int) Math.ceil(0.99 * (sorted.size() - 1)));
+        return String.format(Locale.ROOT, "%.0f ms / %.0f ms (%d samples)", p50, p99, sorted.size());
+    }
+
+    private static String service(String name, int instances) {
+        return """
+                apiVersion: mesos-operator.io/v1
+                kind: Service
+                metadata: {name: %s}
+                spec: {instances: %d, cpus: 0.01, mem: 16, command: sleep 3600}
+                """.formatted(name, instances);
+    }
+
+    // ------------------------------------------------------------------ real processes
+
+    private void realProcesses(EmbeddedZooKeeper zk) throws Exception {
+        int n = sizes.realProcesses();
+        log.printf("%n== %d real processes, directly and through the operator%n", n);
+        Path ready = Ready.compile(work.resolve("ready-app"));
+        for (String kind : List.of("jvm", "shell")) {
+            String command = kind.equals("jvm")
+                    ? Ready.javaCommand(ready) + " MARKERS/$MESOS_OPERATOR_INSTANCE"
+                    : "touch MARKERS/$MESOS_OPERATOR_INSTANCE && exec sleep 3600";
+            Path direct = work.resolve("direct-" + kind);
+            double directSeconds = startDirectly(command, direct, n);
+            double viaOperator;
+            try (MesosLocalCluster mesos = MesosLocalCluster.builder(work.resolve("mesos-real-" + kind)).agents(3)
+                    .agentResources(8, 16_384, 100_000).executorJar(ExecutorJar.locate()).start()) {
+                OperatorProcess operator = OperatorProcess.start(work.resolve("operator-real-" + kind), mesos.masterUrl(),
+                        zk.connectString(), "/bench-real-" + kind, log);
+                try {
+                    Path markers = Files.createDirectories(work.resolve("markers-" + kind));
+                    long start = System.nanoTime();
+                    operator.apply(service("real", n).replace("command: sleep 3600",
+                            "command: '" + command.replace("MARKERS", markers.toString()) + "'"));
+                    awaitMarkers(markers, n);
+                    viaOperator = (System.nanoTime() - start) / 1e9;
+                    operator.apply(service("real", 0));
+                } finally {
+                    operator.close();
+                }
+            }
+            rows.add(new Row(String.format(Locale.ROOT, "overhead on real processes (%d %s)", n,
+                    kind.equals("jvm") ? "JVM services" : "shell processes"),
+                    String.format(Locale.ROOT, "%.2fx (%.2f s via the operator / %.2f s directly)",
+                            viaOperator / directSeconds, viaOperator, directSeconds),
+                    kind.equals("jvm") ? "<= 1.5" : ""));
+        }
+    }
+
+    private static double startDirectly(String command, Path dir, int n) throws Exception {
+        Path markers = Files.createDirectories(dir.resolve("markers"));
+        List<Process> processes = new ArrayList<>();
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < n; i++) {
+                ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command.replace("MARKERS", markers.toString()))
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("out-" + i).toFile())
+                        .directory(dir.toFile());
+                pb.environment().put("MESOS_OPERATOR_INSTANCE", Integer.toString(i)); // as the operator sets it
+                processes.add(pb.start());
+            }
+            awaitMarkers(markers, n);
+            return (System.nanoTime() - start) / 1e9;
+        } finally {
+            for (Process p : processes) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static void awaitMarkers(Path markers, int n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (var files = Files.list(markers)) {
+                if (files.count() >= n) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("only some of " + n + " processes became ready in " + markers);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Prints the table: what, value, target. */
+    public static void print(List<Row> rows, PrintStream out) {
+        int w = rows.stream().mapToInt(r -> r.what().length()).max().orElse(10);
+        int v = rows.stream().mapToInt(r -> r.value().length()).max().orElse(10);
+        out.printf("%n%-" + w + "s   %-" + v + "s   %s%n", "MEASURE", "RESULT", "TARGET");
+        for (Row r : rows) {
+            out.printf("%-" + w + "s   %-" + v + "s   %s%n", r.what(), r.value(), r.target());
+        }
+    }
+
+    /** The operator as its own JVM, the way `bin/mesos-operator server` runs it. */
+    static final class OperatorProcess implements AutoCloseable {
+        private final Process process;
+        private final Path dir;
+        private final String api;
+        private final String admin;
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        private OperatorProcess(Process process, Path dir, String api, String admin) {
+            this.process = process;
+            this.dir = dir;
+            this.api = api;
+            this.admin = admin;
+        }
+
+        static OperatorProcess start(Path dir, String master, String zk, String root, PrintStream log) throws Exception {
+            Files.createDirectories(dir);
+            int apiPort = freePort();
+            int adminPort = freePort();
+            Path config = ServerConfig.from(null)
+                    .set("mesos.master", master)
+                    .set("mesos.executorUri", ExecutorJar.locate().toUri().toString())
+                    .set("mesos.javaCommand", javaCommand())
+                    .set("mesos.executorCpus", 0.01)
+                    .set("mesos.executorMemMb", 16)
+                    .set("zookeeper.connect", zk)
+                    .set("zookeeper.root", root)
+                    .set("reconcile.backoffInitialSeconds", BACKOFF.toMillis() / 1000.0)
+                    .ports("127.0.0.1", apiPort, adminPort)
+                    .logging(dir.resolve("operator.log"), false)
+                    .write(dir.resolve("operator.yaml"));
+            List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx1g"));
+            if (Boolean.getBoolean(PROFILE)) {
+                // JFR's method sampling, for finding where the operator spends its time (bench --profile)
+                command.add("-XX:StartFlightRecording=filename=" + dir.resolve("operator.jfr") + ",settings=profile");
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.mesosoperator.scheduler.Main", "server",
+                    "--config", config.toString()));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("stdout").toFile()).start();
+            OperatorProcess operator = new OperatorProcess(p, dir, "http://127.0.0.1:" + apiPort, "http://127.0.0.1:" + adminPort);
+            operator.awaitLeading();
+            log.printf("operator pid %d, API %s (log %s)%n", p.pid(), operator.api, dir.resolve("operator.log"));
+            return operator;
+        }
+
+        Path dir() {
+            return dir;
+        }
+
+        private void awaitLeading() throws Exception {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the operator exited; see " + dir.resolve("stdout"));
+                }
+                try {
+                    if (metric("mesos_operator.leader") == 1) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("the operator did not lead within 2 minutes; see " + dir);
+        }
+
+        long awaitReconciliation(Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                try {
+                    long millis = (long) metric("mesos_operator.reconciliation.last_millis");
+                    if (millis >= 0) {
+                        return millis;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                Thread.sleep(20);
+            }
+            throw new IllegalStateException("no reconciliation within " + timeout);
+        }
+
+        void apply(String yaml) throws Exception {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/resources"))
+                    .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(yaml)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new IllegalStateException("apply refused: " + r.statusCode() + " " + r.body());
+            }
+        }
+
+        EventWatch watch() {
+            return new EventWatch(http, api + "/v1/events");
+        }
+
+        double metric(String gauge) throws IOException, InterruptedException {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(admin + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode value = JSON.readTree(r.body()).path("gauges").path(gauge).path("value");
+            if (value.isMissingNode()) {
+                throw new IOException("no gauge " + gauge);
+            }
+            return value.asDouble();
+        }
+
+        /** Heap in use after a full GC (jcmd GC.run), from the operator's own JVM metrics. */
+        long heapAfterGc() throws Exception {
+            Path jcmd = Path.of(javaCommand()).resolveSibling("jcmd");
+            for (int i = 0; i < 2; i++) {
+                new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+            }
+            return (long) metric("jvm.memory.heap.used");
+        }
+
+        /** User + system CPU seconds of the operator's process (Linux /proc). */
+        double cpuSeconds() throws IOException {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    /** Follows /v1/events and waits for a status line such as "10000/10000" for a resource. */
+    static final class EventWatch implements AutoCloseable {
+        private final java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
+        private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
+
+        EventWatch(HttpClient http, String url) {
+            response = http.sendAsync(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofLines());
+            response.thenAccept(r -> r.body().forEach(line -> {
+                if (line.startsWith("data: ")) {
+                    try {
+                        JsonNode e = JSON.readTree(line.substring(6));
+                        if (e.path("kind").asText().equals("status")) {
+                            seen.put(e.path("resource").asText() + " " + e.path("reason").asText(), true);
+                        }
+                    } catch (IOException ignored) {
+                        // not an event line
+                    }
+                }
+            }));
+        }
+
+        void await(String resource, String ready, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!seen.containsKey(resource + " " + ready)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(resource + " did not reach " + ready + " within " + timeout);
+                }
+                Thread.sleep(2);
+            }
+        }
+
+        @Override
+        public void close() {
+            response.cancel(true);
+            response.thenAccept(r -> r.body().close());
+        }
+    }
+
+    static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** A tiny JVM service: marks itself ready (a file) once main runs, then stays up. */
+    static final class Ready {
+        private Ready() {}
+
+        static Path compile(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            Path source = dir.resolve("Ready.java");
+            Files.writeString(source, """
+                    public class Ready {
+                        public static void main(String[] args) throws Exception {
+                            java.nio.file.Files.createFile(java.nio.file.Path.of(args[0]));
+                            Thread.sleep(Long.MAX_VALUE);
+                        }
+                    }
+                    """);
+            javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+            if (javac == null || javac.run(null, null, null, "-d", dir.toString(), source.toString()) != 0) {
+                throw new IllegalStateException("cannot compile the benchmark's sample service (needs a JDK)");
+            }
+            return dir;
+        }
+
+        static String javaCommand(Path classes) {
+            return Benchmark.javaCommand() + " -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + classes + " Ready";
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.mesosoperator.scheduler.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmark's quick mode, once, to prove it works end to end (operator process, simulated
+ * agents, real processes). Its numbers are printed, never asserted: speed is not a test.
+ */
+class BenchmarkQuickTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void quickModeMeasuresEveryRow() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        List<Benchmark.Row> rows = new Benchmark(Benchmark.Sizes.quick(), work,
+                new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        Benchmark.print(rows, System.out);
+
+        assertThat(rows).extracting(Benchmark.Row::what).anyMatch(w -> w.startsWith("launch throughput"))
+                .anyMatch(w -> w.startsWith("operator heap after full GC"))
+                .anyMatch(w -> w.startsWith("operator CPU per 1,000 launches"))
+                .anyMatch(w -> w.startsWith("spec change (scale +1) -> first LAUNCH"))
+                .anyMatch(w -> w.startsWith("task failure -> replacement LAUNCH"))
+                .anyMatch(w -> w.startsWith("reconciliation after an operator restart"))
+                .anyMatch(w -> w.startsWith("overhead on real processes (3 JVM services)"))
+                .anyMatch(w -> w.startsWith("overhead on real processes (3 shell processes)"));
+        // every row carries a measured number, and the reaction rows have all their samples
+        assertThat(rows).allSatisfy(r -> assertThat(r.value()).containsPattern("\\d"));
+        assertThat(rows).filteredOn(r -> r.what().contains("p50 / p99"))
+                .allSatisfy(r -> assertThat(r.value()).contains("(3 samples)"));
+    }
+}
