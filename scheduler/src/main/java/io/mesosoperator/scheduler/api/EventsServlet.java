@@ -40,6 +40,10 @@ final class EventsServlet extends HttpServlet {
         }
         String kind = req.getParameter("kind");
         String name = req.getParameter("name");
+        // only=status,task,event,plan-step: the kinds of change wanted (default: all)
+        java.util.Set<String> only = req.getParameter("only") == null ? null
+                : java.util.Set.of(req.getParameter("only").split(","));
+        java.util.concurrent.atomic.AtomicBoolean dropped = new java.util.concurrent.atomic.AtomicBoolean();
         BlockingQueue<WatchHub.Change> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
         resp.setStatus(200);
         resp.setContentType("text/event-stream");
@@ -49,11 +53,20 @@ final class EventsServlet extends HttpServlet {
         out.write(": watching\n\n");
         out.flush();
         try (AutoCloseable subscription = hub.watch(change -> {
-            if ((change == WatchHub.END || matches(change.resource(), kind, name)) && !queue.offer(change)) {
+            boolean wanted = change == WatchHub.END
+                    || (matches(change.resource(), kind, name) && (only == null || only.contains(change.kind())));
+            if (wanted && !queue.offer(change)) {
+                dropped.set(true);
                 throw new IllegalStateException("watcher too slow"); // the hub drops it
             }
         })) {
             while (!out.checkError()) {
+                if (dropped.get() && queue.isEmpty()) {
+                    // say so and end: a client that reconnects starts afresh instead of silently missing changes
+                    out.write(": dropped: this watcher fell " + MAX_QUEUED + " changes behind\n\n");
+                    out.flush();
+                    return;
+                }
                 WatchHub.Change change = queue.poll(KEEPALIVE_MS, TimeUnit.MILLISECONDS);
                 if (change == WatchHub.END) {
                     return;

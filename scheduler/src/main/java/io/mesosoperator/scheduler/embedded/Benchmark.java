@@ -395,7 +395,7 @@ public final class Benchmark {
         }
 
         EventWatch watch() {
-            return new EventWatch(http, api + "/v1/events");
+            return new EventWatch(http, api + "/v1/events?only=status");
         }
 
         double metric(String gauge) throws IOException, InterruptedException {
@@ -425,13 +425,19 @@ public final class Benchmark {
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
         }
 
-        void kill() throws InterruptedException {
+        void kill() throws Exception {
+            if (Boolean.getBoolean(PROFILE)) {
+                // kill -9 loses the recording: dump it first
+                new ProcessBuilder(Path.of(javaCommand()).resolveSibling("jcmd").toString(), Long.toString(process.pid()),
+                        "JFR.dump", "filename=" + dir.resolve("operator-before-kill.jfr")).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+            }
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() throws Exception {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 kill();

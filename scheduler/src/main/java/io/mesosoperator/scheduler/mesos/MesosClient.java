@@ -58,6 +58,7 @@ public final class MesosClient implements AutoCloseable {
     private static final int MAX_IN_FLIGHT = 16;
     private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
     private final java.util.concurrent.ConcurrentLinkedQueue<Outgoing> outgoing = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Outgoing> acknowledgements = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
@@ -285,7 +286,7 @@ public final class MesosClient implements AutoCloseable {
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(type.encode(built)))
                 .build();
-        outgoing.add(new Outgoing(built.getType(), request));
+        (built.getType() == Call.Type.ACKNOWLEDGE ? acknowledgements : outgoing).add(new Outgoing(built.getType(), request));
         drain();
         return true;
     }
@@ -293,13 +294,16 @@ public final class MesosClient implements AutoCloseable {
     private record Outgoing(Call.Type type, HttpRequest request) {}
 
     /**
-     * At most {@link #MAX_IN_FLIGHT} calls on the wire, in order: a burst of thousands of
-     * acknowledgements then waits here as small requests instead of opening a connection each
-     * (HTTP/1.1 has one request per connection at a time) and swamping the master.
+     * At most {@link #MAX_IN_FLIGHT} calls on the wire: a burst of thousands of acknowledgements
+     * then waits here as small requests instead of opening a connection each (HTTP/1.1 has one
+     * request per connection at a time) and swamping the master. Other calls (ACCEPT, REVIVE,
+     * KILL...) go first, in order: a launch must not wait behind the acknowledgements of the last
+     * ten thousand updates, which Mesos does not need in any order.
      */
     private void drain() {
-        while (!outgoing.isEmpty() && inFlight.tryAcquire()) {
-            Outgoing next = outgoing.poll();
+        while ((!outgoing.isEmpty() || !acknowledgements.isEmpty()) && inFlight.tryAcquire()) {
+            Outgoing urgent = outgoing.poll();
+            Outgoing next = urgent != null ? urgent : acknowledgements.poll();
             if (next == null) {
                 inFlight.release();
                 return;
