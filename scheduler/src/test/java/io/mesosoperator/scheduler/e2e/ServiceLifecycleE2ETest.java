@@ -232,6 +232,28 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
 
     @Test
     @Order(6)
+    void aTaskMesosRunsThatTheOperatorHasNoRecordOfIsKilledAndReplaced() throws Exception {
+        // the record of one task is lost while the operator is down (e.g. restored from an old backup)
+        JsonNode orphan = env.tasks(RESOURCE).get(0);
+        String orphanId = orphan.path("taskId").asText();
+        env.stopOperator();
+        try (org.apache.curator.framework.CuratorFramework zk = org.apache.curator.framework.CuratorFrameworkFactory
+                .newClient(env.cluster().zkConnect(), new org.apache.curator.retry.RetryOneTime(100))) {
+            zk.start();
+            zk.delete().forPath("/mesos-operator/mesos-operator/tasks/" + orphanId);
+        }
+        env.startOperator();
+
+        // reconciliation finds it running in Mesos: unknown, so killed; its instance gets a new task
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(env.mesosRunningTasks()).doesNotContain(orphanId).hasSize(1);
+            assertThat(env.tasks(RESOURCE)).extracting(t -> t.path("instance").asInt()).containsExactly(0);
+        });
+        awaitReady(1, 3);
+    }
+
+    @Test
+    @Order(7)
     void deleteKillsAllTasks() {
         List<String> sandboxes = env.tasks(RESOURCE).stream().map(t -> t.path("sandbox").asText()).toList();
         EmbeddedOperator.Reply deleted = env.delete("/v1/resources/service/web");
