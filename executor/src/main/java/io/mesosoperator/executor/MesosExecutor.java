@@ -39,7 +39,7 @@ final class MesosExecutor {
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, TaskProcess> running = new ConcurrentHashMap<>();
+    private final Map<String, TaskRun> running = new ConcurrentHashMap<>();
     private final Map<String, HealthChecker> checkers = new ConcurrentHashMap<>();
     private final Map<String, TaskInfo> launched = new ConcurrentHashMap<>();
     private final Map<String, TaskState> lastState = new ConcurrentHashMap<>();
@@ -152,6 +152,10 @@ final class MesosExecutor {
             return; // re-delivered after re-subscription
         }
         update(task.getTaskId(), TaskState.TASK_STARTING, null, null);
+        if (SparkRunner.wanted(task)) {
+            launchSpark(task);
+            return;
+        }
         TaskProcess process;
         try {
             process = TaskProcess.start(task, settings.sandbox());
@@ -183,6 +187,24 @@ final class MesosExecutor {
         process.onExit().thenAccept(p -> exited(process, p.exitValue()));
     }
 
+    /** A Spark application: the runner decides RUNNING and the end from the SparkAppHandle. */
+    private void launchSpark(TaskInfo task) {
+        String id = task.getTaskId().getValue();
+        SparkRunner runner = new SparkRunner(task, settings.sandbox(), (state, message) -> {
+            if (TaskStates.isTerminal(state)) {
+                running.remove(id);
+            }
+            update(task.getTaskId(), state, message, null);
+        });
+        running.put(id, runner);
+        try {
+            runner.start();
+        } catch (IOException | RuntimeException e) {
+            running.remove(id);
+            update(task.getTaskId(), TaskState.TASK_FAILED, "Failed to launch the Spark application: " + e.getMessage(), null);
+        }
+    }
+
     private void exited(TaskProcess process, int exitValue) {
         String id = process.task().getTaskId().getValue();
         HealthChecker checker = checkers.remove(id);
@@ -198,7 +220,7 @@ final class MesosExecutor {
     }
 
     private void kill(TaskID taskId, Duration grace) {
-        TaskProcess process = running.get(taskId.getValue());
+        TaskRun process = running.get(taskId.getValue());
         if (process == null) {
             if (!launched.containsKey(taskId.getValue())) {
                 // never launched here: still answer with a terminal update, as Mesos expects

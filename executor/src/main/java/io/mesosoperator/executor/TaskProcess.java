@@ -15,7 +15,7 @@ import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.TaskInfo;
 
 /** One task's OS process: started in the sandbox, output appended to the sandbox's stdout/stderr. */
-final class TaskProcess {
+final class TaskProcess implements TaskRun {
     private final TaskInfo task;
     private final Process process;
     private volatile boolean killRequested;
@@ -63,7 +63,8 @@ final class TaskProcess {
         return CommandInfo.parseFrom(task.getData());
     }
 
-    TaskInfo task() {
+    @Override
+    public TaskInfo task() {
         return task;
     }
 
@@ -80,7 +81,8 @@ final class TaskProcess {
     }
 
     /** SIGTERM to the whole process tree, then SIGKILL to what is left after the grace period. */
-    void kill(Duration gracePeriod, ScheduledExecutorService timer) {
+    @Override
+    public void kill(Duration gracePeriod, ScheduledExecutorService timer) {
         killRequested = true;
         if (!process.isAlive()) {
             return;

@@ -17,6 +17,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.mesosoperator.scheduler.reconcile.Reconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.service.ServiceReconciler;
+import io.mesosoperator.scheduler.cassandra.CassandraProbe;
+import io.mesosoperator.scheduler.cassandra.CassandraReconciler;
+import io.mesosoperator.scheduler.akka.AkkaProbe;
+import io.mesosoperator.scheduler.akka.AkkaReconciler;
 import io.mesosoperator.scheduler.kafka.KafkaProbe;
 import io.mesosoperator.scheduler.kafka.KafkaReconciler;
 import io.mesosoperator.scheduler.spec.SpecValidator;
@@ -42,6 +46,15 @@ public final class OperatorApplication extends Application<OperatorConfiguration
     /** The Kafka tarball dists/ builds: found like the executor jar when workloads.kafkaDistribution is unset. */
     private static final String[] KAFKA_DIST = {"kafka-4.1.1.tgz", "dists/target", "mesos.operator.kafka.dist",
             "MESOS_OPERATOR_KAFKA_DIST"};
+    /** The Pekko sample sample-apps/ builds: the AkkaService artifact when workloads.pekkoSampleDistribution is unset. */
+    private static final String[] PEKKO_SAMPLE_DIST = {"pekko-cluster.tgz", "sample-apps/pekko-cluster/target",
+            "mesos.operator.pekko.sample.dist", "MESOS_OPERATOR_PEKKO_SAMPLE_DIST"};
+    /** The Cassandra tarball dists/ builds, found the same way when workloads.cassandraDistribution is unset. */
+    private static final String[] CASSANDRA_DIST = {"cassandra-5.0.6.tgz", "dists/target", "mesos.operator.cassandra.dist",
+            "MESOS_OPERATOR_CASSANDRA_DIST"};
+    /** The Spark tarball dists/ builds (a SPARK_HOME), found the same way when workloads.sparkDistribution is unset. */
+    private static final String[] SPARK_DIST = {"spark-3.5.7.tgz", "dists/target", "mesos.operator.spark.dist",
+            "MESOS_OPERATOR_SPARK_DIST"};
 
     private static String distribution(String configured, String[] built) {
         if (configured != null) {
@@ -63,14 +76,24 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 seconds(config.reconcile.backoffMaxSeconds), seconds(config.reconcile.backoffResetSeconds));
         RecoveryPolicy recovery = new RecoveryPolicy(backoff, seconds(config.reconcile.replaceUnreachableAfterSeconds));
         KafkaProbe kafkaProbe = new KafkaProbe();
+        AkkaProbe akkaProbe = new AkkaProbe();
+        CassandraProbe cassandraProbe = new CassandraProbe();
         env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
             @Override
             public void stop() {
                 kafkaProbe.close();
+                akkaProbe.close();
+                cassandraProbe.close();
             }
         });
         List<Reconciler> kinds = List.of(new ServiceReconciler(recovery),
-                new KafkaReconciler(recovery, distribution(config.workloads.kafkaDistribution, KAFKA_DIST), kafkaProbe));
+                new AkkaReconciler(recovery, distribution(config.workloads.pekkoSampleDistribution, PEKKO_SAMPLE_DIST),
+                        akkaProbe),
+                new KafkaReconciler(recovery, distribution(config.workloads.kafkaDistribution, KAFKA_DIST), kafkaProbe),
+                new CassandraReconciler(recovery, distribution(config.workloads.cassandraDistribution, CASSANDRA_DIST),
+                        cassandraProbe),
+                new io.mesosoperator.scheduler.spark.SparkJobReconciler(
+                        distribution(config.workloads.sparkDistribution, SPARK_DIST)));
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);
         Operator.Identity identity = new Operator.Identity(m.frameworkName, m.role, m.principal);

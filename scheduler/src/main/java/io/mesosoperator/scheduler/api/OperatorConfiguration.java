@@ -142,6 +142,27 @@ public class OperatorConfiguration extends Configuration {
          */
         @JsonProperty
         public String kafkaDistribution;
+
+        /**
+         * URI of the Cassandra tarball (cassandra/lib/*.jar, cassandra/conf/logback.xml and
+         * cassandra/conf/jvm17.flags inside). Default: the one dists/ builds, when found.
+         */
+        @JsonProperty
+        public String cassandraDistribution;
+
+        /**
+         * URI of the Spark tarball SparkJobs run with (a SPARK_HOME: spark/jars/*.jar and
+         * spark/bin/spark-submit inside). Default: the one dists/ builds, when found.
+         */
+        @JsonProperty
+        public String sparkDistribution;
+
+        /**
+         * URI of the AkkaService sample tarball (pekko-cluster/lib/*.jar inside), the artifact of
+         * specs that name none. Default: the one sample-apps/ builds, when found.
+         */
+        @JsonProperty
+        public String pekkoSampleDistribution;
     }
 
     public static class ReconcileSettings {

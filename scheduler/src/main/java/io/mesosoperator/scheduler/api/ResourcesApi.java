@@ -194,6 +194,28 @@ public final class ResourcesApi {
         return podVerb(kind, name, instance, "restarted", op -> op.restart(key(kind, name), instance));
     }
 
+    /** Kills a job's current run without a retry (its status records Killed); refused for kinds that are not jobs. */
+    @POST
+    @Path("/{kind}/{name}/kill")
+    public Response kill(@PathParam("kind") String kind, @PathParam("name") String name) {
+        ResourceKey key = key(kind, name);
+        if (access.reads().resource(key) == null) {
+            return notFound(kind, name);
+        }
+        try {
+            int killed = access.writer().killJob(key);
+            return Response.ok(Map.of("resource", key.toString(), "action", "killed", "tasksKilled", killed)).build();
+        } catch (IllegalArgumentException e) {
+            return ApiErrors.of(422, List.of(FieldError.of("kind", e.getMessage())));
+        } catch (OperatorAccess.NotLeader e) {
+            return e.response;
+        } catch (Operator.NotActing e) {
+            return ApiErrors.of(503, e.getMessage());
+        } catch (ZkStore.StoreException e) {
+            return ApiErrors.of(503, "not killed, ZooKeeper is unavailable: " + e.getMessage());
+        }
+    }
+
     /** Replaces one instance: a new place and, for stateful instances, a new volume. */
     @POST
     @Path("/{kind}/{name}/replace")

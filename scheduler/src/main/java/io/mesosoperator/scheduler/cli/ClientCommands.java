@@ -263,6 +263,16 @@ public final class ClientCommands {
                     i.path("ready").asBoolean(), i.path("restarts").asInt(), i.path("agentId").asText("-"),
                     i.path("taskId").asText("-"), i.path("lastExit").asText("-")));
             instances.print(out, "  ");
+            if (status.path("workload").has("runs")) {
+                // a job kind (SparkJob): its runs, each with its attempts
+                out.println("Runs:");
+                Table runs = new Table("RUN", "STATE", "ATTEMPTS", "APPLICATION", "STARTED", "ENDED", "LAST EXIT");
+                status.path("workload").path("runs").forEach(run -> runs.row(run.path("run").asInt(),
+                        run.path("state").asText(), run.path("attempts").asInt(), run.path("applicationId").asText("-"),
+                        age(run.path("startTime").asText(null)), age(run.path("endTime").asText(null)),
+                        run.path("lastExit").asText("-")));
+                runs.print(out, "  ");
+            }
             ApiClient.Reply tasks = api.get("/v1/tasks?resource=" + ApiClient.encode(r.path("kind").asText() + "/" + name));
             out.println("Tasks:");
             Table taskTable = new Table("TASK", "STATE", "HEALTHY", "SANDBOX");
@@ -444,6 +454,21 @@ public final class ClientCommands {
         @Override
         int execute(ApiClient api) {
             return podVerb(api, "replace", instance);
+        }
+    }
+
+    @Command(name = "kill", mixinStandardHelpOptions = true,
+            description = "Kill a job's current run (e.g. a SparkJob) without a retry; a scheduled job runs again at its next firing.")
+    public static final class Kill extends ResourceCommand {
+        @Override
+        int execute(ApiClient api) {
+            ApiClient.Reply reply = api.post(path() + "/kill", "application/json", "");
+            if (!reply.ok()) {
+                return fail("", reply);
+            }
+            out.println(kind.toLowerCase(Locale.ROOT) + "/" + name + " killed (" + reply.body().path("tasksKilled").asInt()
+                    + " task(s) stopped)");
+            return 0;
         }
     }
 

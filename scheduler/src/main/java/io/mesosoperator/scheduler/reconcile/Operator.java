@@ -61,6 +61,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private static final Duration UNREACHABLE_RECONCILE_INTERVAL = Duration.ofSeconds(5);
     private static final int EVENTS_KEPT = 30;
     private static final Duration STATUS_FLUSH = Duration.ofMillis(200);
+    private static final Duration REVIVE_EVERY = Duration.ofMillis(250);
     private static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
 
     /** Who the operator is to Mesos: its role, principal and framework name (labels its reservations). */
@@ -84,7 +85,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     // read by API threads, written as noted
     private final ConcurrentMap<ResourceKey, Resource> resources = new ConcurrentHashMap<>(); // API threads (under lock)
     private final ConcurrentMap<ResourceKey, ResourceStatus> statuses = new ConcurrentHashMap<>(); // loop
-    private final ConcurrentMap<String, TaskRecord> tasks = new ConcurrentHashMap<>(); // loop
+    private final TaskTable tasks = new TaskTable(); // loop
     private final ConcurrentMap<ResourceKey, PlanState> plans = new ConcurrentHashMap<>(); // loop
     private final ConcurrentMap<ResourceKey, Deque<OperatorEvent>> events = new ConcurrentHashMap<>();
     private final Set<ResourceKey> queued = ConcurrentHashMap.newKeySet();
@@ -97,6 +98,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private final List<TaskStatus> unacknowledged = new ArrayList<>();
     private boolean taskFlushQueued;
     private boolean statusFlushScheduled;
+    private boolean reviveDeferred;
     private final Map<String, Long> lastHeardNanos = new HashMap<>();
     /** Reservations of stateful instances, by "Kind/name#instance". */
     private final Map<String, ReservationRecord> reservations = new HashMap<>();
@@ -295,6 +297,30 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         });
     }
 
+    /**
+     * Kills a job's current work without a retry (`kill KIND NAME`): the kind records it in the
+     * status first (stored), then its reconciliation kills the tasks. Returns how many tasks run;
+     * refused (IllegalArgumentException) for kinds that are not jobs.
+     */
+    public int killJob(ResourceKey key) {
+        return onLoop(() -> {
+            Resource resource = resources.get(key);
+            if (resource == null) {
+                throw new IllegalArgumentException(key + " not found");
+            }
+            ResourceStatus next = reconcilers.get(key.kind()).killRequested(resource, statuses.get(key), clock.instant());
+            if (next == null) {
+                throw new IllegalArgumentException(key.kind() + " is not a job: there is nothing to kill without a"
+                        + " restart (use restart, or delete)");
+            }
+            store.putStatus(key, next);
+            statuses.put(key, next);
+            record(key, "Normal", "KillRequested", "the user killed the current run (no retry)");
+            enqueue(key);
+            return (int) tasks.of(key.toString()).stream().filter(t -> !t.terminal()).count();
+        });
+    }
+
     /** What a user can do to a deploy plan (plan pause|continue|restart). */
     public enum PlanAction { PAUSE, CONTINUE, RESTART }
 
@@ -410,7 +436,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         com.codahale.metrics.Timer.Context timing = metrics.reconcile.time();
         try {
             Resource resource = resources.get(key);
-            List<TaskRecord> own = tasks.values().stream().filter(t -> t.resource().equals(key.toString())).toList();
+            List<TaskRecord> own = tasks.of(key.toString());
             if (resource == null) {
                 pending.remove(key);
                 statuses.remove(key);
@@ -555,9 +581,12 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         Map<String, Map<String, ReservedResources.Held>> held = new HashMap<>();
         offers.forEach(o -> held.put(o.getId().getValue(), ReservedResources.held(o, identity.frameworkName())));
         Map<String, Map<String, Integer>> load = new HashMap<>();
-        for (TaskRecord t : tasks.values()) {
-            if (!t.terminal() && t.agentId() != null) {
-                load.computeIfAbsent(t.resource(), k -> new HashMap<>()).merge(t.agentId(), 1, Integer::sum);
+        for (ResourceKey waitingFor : pending.keySet()) {
+            Map<String, Integer> perAgent = load.computeIfAbsent(waitingFor.toString(), k -> new HashMap<>());
+            for (TaskRecord t : tasks.of(waitingFor.toString())) {
+                if (!t.terminal() && t.agentId() != null) {
+                    perAgent.merge(t.agentId(), 1, Integer::sum);
+                }
             }
         }
         OfferMatcher.Result match = OfferMatcher.match(waiting, offers, executor.cpus(), executor.memMb(),
@@ -730,10 +759,22 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 .addAllOfferIds(ids).setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))));
     }
 
-    /** New demand: un-suppress and clear decline filters (at most once a second). */
+    /**
+     * New demand: un-suppress and clear decline filters, at most once every {@link #REVIVE_EVERY}
+     * (no revive storm); demand within that window gets one revive at its end rather than none,
+     * which would leave it waiting for the declined offers' filters to expire.
+     */
     private void revive() {
         long now = System.nanoTime();
-        if (now - lastReviveNanos < 1_000_000_000L && !suppressed) {
+        long wait = lastReviveNanos + REVIVE_EVERY.toNanos() - now;
+        if (wait > 0 && !suppressed) {
+            if (!reviveDeferred) {
+                reviveDeferred = true;
+                loop.schedule(() -> {
+                    reviveDeferred = false;
+                    revive();
+                }, wait, TimeUnit.NANOSECONDS);
+            }
             return;
         }
         lastReviveNanos = now;
@@ -776,7 +817,18 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         }
         if (updated.terminal()) {
             String exit = state + (status.hasMessage() ? ": " + status.getMessage() : "");
-            if (!record.killRequested() && resources.containsKey(key)) {
+            ResourceStatus ended = resources.containsKey(key) ? reconcilers.get(key.kind())
+                    .taskEnded(resources.get(key), statuses.get(key), updated, clock.instant()) : null;
+            if (ended != null) {
+                // a kind that runs to completion (a job) recorded the outcome itself: not a crash
+                statuses.put(key, ended);
+                store.putStatus(key, ended);
+                boolean success = "TASK_FINISHED".equals(state);
+                LOG.info("task {} (instance {}) ended: {}", taskId, record.instance(), exit);
+                record(key, success || record.killRequested() ? "Normal" : "Warning", success ? "Completed"
+                        : record.killRequested() ? "Stopped" : "AttemptFailed",
+                        "instance " + record.instance() + " task " + taskId + " " + exit);
+            } else if (!record.killRequested() && resources.containsKey(key)) {
                 recordFailure(key, record.instance(), exit, now);
                 metrics.failures.mark();
                 LOG.warn("task {} (instance {}) ended unexpectedly: {}", taskId, record.instance(), exit);

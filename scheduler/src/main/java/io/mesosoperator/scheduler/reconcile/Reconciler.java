@@ -26,6 +26,25 @@ public interface Reconciler {
         return List.of();
     }
 
+    /**
+     * A task of this resource reached a terminal state (killed by the operator or not). Kinds that
+     * run to completion (jobs) record the outcome here and return the status to keep (stored at
+     * once, like a crash); null (the default) means the shared rule: a task that ended without a
+     * kill request is a crash of its instance, restarted with backoff.
+     */
+    default ResourceStatus taskEnded(Resource resource, ResourceStatus status, TaskRecord ended, Instant now) {
+        return null;
+    }
+
+    /**
+     * The user asked to kill this resource's current work without a retry (`kill KIND NAME`):
+     * returns the status that records it (the next reconciliation kills the tasks), or null when
+     * the kind has no such thing (only jobs do).
+     */
+    default ResourceStatus killRequested(Resource resource, ResourceStatus status, Instant now) {
+        return null;
+    }
+
     /** What the operator observed of one resource when reconciling it, and what users decided about its plan. */
     record Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight, PlanState plan) {
         public Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight) {

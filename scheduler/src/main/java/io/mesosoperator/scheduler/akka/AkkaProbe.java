@@ -1,0 +1,151 @@
+package io.mesosoperator.scheduler.akka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's view into the Akka/Pekko clusters it runs: every {@link #INTERVAL}, on its own
+ * thread, {@code GET /cluster/members} of Akka/Pekko Management on one running replica (the first
+ * that answers), and tells the operator when the membership changed. Only the status shows it:
+ * readiness is each replica's own {@code /ready}, through the Mesos health check.
+ */
+public final class AkkaProbe implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AkkaProbe.class);
+    static final Duration INTERVAL = Duration.ofSeconds(3);
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** A service nobody reconciled for this long is no longer watched (deleted). */
+    private static final Duration FORGET_AFTER = Duration.ofMinutes(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What one replica's management API answered at {@code takenAt}: members by address with their
+     * status, the unreachable ones, the leader; {@code error} set when no replica answered.
+     */
+    public record Snapshot(Instant takenAt, String answeredBy, String leader, Map<String, String> members,
+                           List<String> unreachable, String error) {
+        boolean sameAs(Snapshot o) {
+            return o != null && Objects.equals(answeredBy, o.answeredBy) && Objects.equals(leader, o.leader)
+                    && members.equals(o.members) && unreachable.equals(o.unreachable) && Objects.equals(error, o.error);
+        }
+    }
+
+    private static final class Watch {
+        volatile List<String> endpoints = List.of();
+        volatile Instant touched = Instant.now();
+        volatile Snapshot snapshot;
+    }
+
+    private final ConcurrentMap<ResourceKey, Watch> watches = new ConcurrentHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT).build();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "akka-probe");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Consumer<ResourceKey> onChange = k -> { };
+
+    public AkkaProbe() {
+        poller.scheduleWithFixedDelay(this::pollAll, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void bind(Consumer<ResourceKey> listener) {
+        onChange = listener;
+    }
+
+    /** Keeps watching a service through these management endpoints ("host:port", asked in order). */
+    void watch(ResourceKey key, List<String> endpoints) {
+        Watch w = watches.computeIfAbsent(key, k -> new Watch());
+        w.endpoints = List.copyOf(endpoints);
+        w.touched = Instant.now();
+    }
+
+    Snapshot snapshot(ResourceKey key) {
+        Watch w = watches.get(key);
+        return w == null ? null : w.snapshot;
+    }
+
+    private void pollAll() {
+        for (Map.Entry<ResourceKey, Watch> e : watches.entrySet()) {
+            Watch w = e.getValue();
+            try {
+                if (Duration.between(w.touched, Instant.now()).compareTo(FORGET_AFTER) > 0) {
+                    watches.remove(e.getKey());
+                    continue;
+                }
+                if (w.endpoints.isEmpty()) {
+                    continue;
+                }
+                Snapshot next = poll(w.endpoints);
+                Snapshot before = w.snapshot;
+                w.snapshot = next;
+                if (!next.sameAs(before)) {
+                    LOG.info("{}: members {}, unreachable {}{}", e.getKey(), next.members(), next.unreachable(),
+                            next.error() == null ? "" : " (" + next.error() + ")");
+                    onChange.accept(e.getKey());
+                }
+            } catch (RuntimeException ex) {
+                LOG.warn("{}: probing the cluster failed", e.getKey(), ex); // never kill the poller thread
+            }
+        }
+    }
+
+    private Snapshot poll(List<String> endpoints) {
+        String lastError = null;
+        for (String endpoint : endpoints) {
+            try {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + endpoint + "/cluster/members"))
+                        .timeout(TIMEOUT).GET().build();
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    lastError = "HTTP " + r.statusCode() + " from " + endpoint;
+                    continue;
+                }
+                return parse(endpoint, JSON.readTree(r.body()), Instant.now());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return new Snapshot(Instant.now(), null, null, Map.of(), List.of(), "interrupted");
+            } catch (Exception ex) {
+                lastError = endpoint + ": " + ex.getClass().getSimpleName()
+                        + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+            }
+        }
+        return new Snapshot(Instant.now(), null, null, Map.of(), List.of(), "no replica answered: " + lastError);
+    }
+
+    /** Akka/Pekko Management's {@code /cluster/members} answer, as a snapshot. */
+    static Snapshot parse(String endpoint, JsonNode body, Instant at) {
+        Map<String, String> members = new TreeMap<>();
+        body.path("members").forEach(m -> members.put(m.path("node").asText(), m.path("status").asText()));
+        List<String> unreachable = new ArrayList<>();
+        body.path("unreachable").forEach(u -> unreachable.add(u.path("node").asText()));
+        unreachable.sort(null);
+        return new Snapshot(at, endpoint, body.hasNonNull("leader") ? body.get("leader").asText() : null, members,
+                unreachable, null);
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}

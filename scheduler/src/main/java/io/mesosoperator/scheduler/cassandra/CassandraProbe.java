@@ -1,0 +1,402 @@
+package io.mesosoperator.scheduler.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Metadata;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
+import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's view into the Cassandra rings it runs, through the Apache Cassandra Java driver:
+ * which nodes the ring has (host ID, addresses, rack), which the driver sees UP, whether each
+ * answers a query routed to it (its system.local says it bootstrapped), and every keyspace's
+ * replication factor in the cluster's datacenter. Polls on its own thread and tells the operator
+ * when a ring's picture changed. It also decommissions nodes, over the node's JMX port (nodetool's
+ * way; the CQL protocol has no such operation), on a thread of its own since that streams data for
+ * as long as it takes.
+ */
+public final class CassandraProbe implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CassandraProbe.class);
+    static final Duration INTERVAL = Duration.ofSeconds(2);
+    /** A ring nobody reconciled for this long is no longer watched (deleted). */
+    private static final Duration FORGET_AFTER = Duration.ofMinutes(2);
+    /** A failed decommission is tried again after this long (e.g. once a down node is back). */
+    static final Duration RETRY_DECOMMISSION_AFTER = Duration.ofSeconds(20);
+    private static final ObjectName STORAGE_SERVICE = objectName("org.apache.cassandra.db:type=StorageService");
+
+    /**
+     * One node of the ring as the driver sees it: {@code state} is the driver's (UP, DOWN, UNKNOWN,
+     * FORCED_DOWN); {@code serving} when a query routed to it answered that it completed its bootstrap.
+     */
+    public record NodeView(String hostId, String nativeAddress, String storageAddress, String state, String datacenter,
+                           String rack, boolean serving) {}
+
+    /** What the driver saw at {@code takenAt}; {@code error} set when the ring did not answer. */
+    public record Snapshot(Instant takenAt, String clusterName, List<NodeView> nodes, Map<String, Integer> replication,
+                           String error) {
+        /**
+         * The node whose native transport listens at "host:port" (a task's address: the agent's
+         * hostname, which the driver knows by its IP address), or null.
+         */
+        NodeView byNativeAddress(String address) {
+            if (address == null) {
+                return null;
+            }
+            String ip = canonical(address);
+            return nodes.stream().filter(n -> address.equals(n.nativeAddress()) || ip.equals(n.nativeAddress()))
+                    .findFirst().orElse(null);
+        }
+
+        NodeView byHostId(String hostId) {
+            return hostId == null ? null : nodes.stream().filter(n -> hostId.equals(n.hostId())).findFirst().orElse(null);
+        }
+
+        boolean sameAs(Snapshot o) {
+            return o != null && Objects.equals(clusterName, o.clusterName) && nodes.equals(o.nodes)
+                    && replication.equals(o.replication) && Objects.equals(error, o.error);
+        }
+    }
+
+    /** A decommission the probe runs or ran: RUNNING, DONE or FAILED (with why). */
+    public record Decommission(int instance, String jmxAddress, String state, String message, Instant at) {
+        boolean done() {
+            return "DONE".equals(state);
+        }
+
+        boolean running() {
+            return "RUNNING".equals(state);
+        }
+    }
+
+    private static final class Watch {
+        volatile List<String> contactPoints = List.of();
+        volatile String datacenter;
+        volatile Instant touched = Instant.now();
+        volatile Snapshot snapshot;
+        final ConcurrentMap<Integer, Decommission> decommissions = new ConcurrentHashMap<>();
+        CqlSession session;
+        String sessionDatacenter;
+    }
+
+    private final ConcurrentMap<ResourceKey, Watch> watches = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cassandra-probe");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ExecutorService decommissioner = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cassandra-decommission");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Consumer<ResourceKey> onChange = k -> { };
+
+    public CassandraProbe() {
+        poller.scheduleWithFixedDelay(this::pollAll, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Where to tell that a ring's picture changed (the acting operator's queue). */
+    void bind(Consumer<ResourceKey> listener) {
+        onChange = listener;
+    }
+
+    /** Keeps watching a ring through these contact points ("host:native_port" of its running nodes). */
+    void watch(ResourceKey key, List<String> contactPoints, String datacenter) {
+        Watch w = watches.computeIfAbsent(key, k -> new Watch());
+        w.contactPoints = List.copyOf(contactPoints);
+        w.datacenter = datacenter;
+        w.touched = Instant.now();
+    }
+
+    Snapshot snapshot(ResourceKey key) {
+        Watch w = watches.get(key);
+        return w == null ? null : w.snapshot;
+    }
+
+    /** The decommission of one instance, as last started; null when none was. */
+    Decommission decommission(ResourceKey key, int instance) {
+        Watch w = watches.get(key);
+        return w == null ? null : w.decommissions.get(instance);
+    }
+
+    /**
+     * Decommissions the node of {@code instance} through its JMX port, unless that is under way,
+     * done, or failed less than {@link #RETRY_DECOMMISSION_AFTER} ago. {@code force} skips
+     * Cassandra's check that every keyspace keeps its replication factor (the caller checked the
+     * keyspaces that matter).
+     */
+    void requestDecommission(ResourceKey key, int instance, String jmxAddress, boolean force) {
+        Watch w = watches.computeIfAbsent(key, k -> new Watch());
+        Instant now = Instant.now();
+        Decommission before = w.decommissions.get(instance);
+        if (before != null && (before.running() || before.done()
+                || now.isBefore(before.at().plus(RETRY_DECOMMISSION_AFTER)))) {
+            return;
+        }
+        Decommission started = new Decommission(instance, jmxAddress, "RUNNING", "decommissioning through JMX at "
+                + jmxAddress, now);
+        w.decommissions.put(instance, started);
+        LOG.info("{}: decommissioning node {} (JMX {}{})", key, instance, jmxAddress, force ? ", forced past system keyspaces" : "");
+        decommissioner.execute(() -> {
+            Decommission result = runDecommission(instance, jmxAddress, force);
+            w.decommissions.put(instance, result);
+            LOG.info("{}: decommission of node {}: {} ({})", key, instance, result.state(), result.message());
+            onChange.accept(key);
+        });
+    }
+
+    /** Forgets a finished decommission (its instance is gone, or wanted again). */
+    void forgetDecommission(ResourceKey key, int instance) {
+        Watch w = watches.get(key);
+        if (w != null) {
+            w.decommissions.remove(instance);
+        }
+    }
+
+    private static Decommission runDecommission(int instance, String jmxAddress, boolean force) {
+        JMXServiceURL url;
+        try {
+            url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + jmxAddress + "/jmxrmi");
+        } catch (java.net.MalformedURLException e) {
+            return new Decommission(instance, jmxAddress, "FAILED", e.getMessage(), Instant.now());
+        }
+        try (JMXConnector jmx = JMXConnectorFactory.connect(url)) {
+            MBeanServerConnection server = jmx.getMBeanServerConnection();
+            String mode = String.valueOf(server.getAttribute(STORAGE_SERVICE, "OperationMode"));
+            // an operator that restarted mid-way finds the node still leaving: wait for it
+            long deadline = System.nanoTime() + Duration.ofHours(6).toNanos();
+            while ("LEAVING".equals(mode) && System.nanoTime() < deadline) {
+                Thread.sleep(2000);
+                mode = String.valueOf(server.getAttribute(STORAGE_SERVICE, "OperationMode"));
+            }
+            if (!"DECOMMISSIONED".equals(mode)) {
+                server.invoke(STORAGE_SERVICE, "decommission", new Object[] {force}, new String[] {"boolean"});
+                mode = String.valueOf(server.getAttribute(STORAGE_SERVICE, "OperationMode"));
+            }
+            return "DECOMMISSIONED".equals(mode)
+                    ? new Decommission(instance, jmxAddress, "DONE", "decommissioned: its data streamed to the other nodes", Instant.now())
+                    : new Decommission(instance, jmxAddress, "FAILED", "the node's operation mode is " + mode, Instant.now());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Decommission(instance, jmxAddress, "FAILED", "interrupted", Instant.now());
+        } catch (Exception e) {
+            return new Decommission(instance, jmxAddress, "FAILED", rootMessage(e), Instant.now());
+        }
+    }
+
+    private void pollAll() {
+        for (Map.Entry<ResourceKey, Watch> e : watches.entrySet()) {
+            Watch w = e.getValue();
+            if (Duration.between(w.touched, Instant.now()).compareTo(FORGET_AFTER) > 0) {
+                watches.remove(e.getKey());
+                closeSession(w);
+                continue;
+            }
+            if (w.contactPoints.isEmpty() && w.session == null) {
+                continue;
+            }
+            Snapshot next = poll(w);
+            Snapshot before = w.snapshot;
+            w.snapshot = next;
+            if (!next.sameAs(before)) {
+                LOG.info("{}: ring {}{}", e.getKey(), next.nodes().stream()
+                        .map(n -> n.storageAddress() + "=" + n.state() + (n.serving() ? "" : "(not serving)")).toList(),
+                        next.error() == null ? "" : " (" + next.error() + ")");
+                onChange.accept(e.getKey());
+            }
+        }
+    }
+
+    private Snapshot poll(Watch w) {
+        Instant now = Instant.now();
+        try {
+            CqlSession session = session(w);
+            Metadata metadata = session.getMetadata();
+            List<NodeView> nodes = new ArrayList<>();
+            for (Node node : metadata.getNodes().values()) {
+                boolean serving = false;
+                if (node.getState() == NodeState.UP) {
+                    try {
+                        Row row = session.execute(SimpleStatement.newInstance("SELECT bootstrapped FROM system.local")
+                                .setNode(node).setTimeout(Duration.ofSeconds(3))).one();
+                        serving = row != null && "COMPLETED".equals(row.getString("bootstrapped"));
+                    } catch (RuntimeException notAnswering) {
+                        serving = false;
+                    }
+                }
+                nodes.add(new NodeView(node.getHostId() == null ? null : node.getHostId().toString(),
+                        address(node.getBroadcastRpcAddress().orElse(null)),
+                        address(node.getBroadcastAddress().orElse(null)), node.getState().name(), node.getDatacenter(),
+                        node.getRack(), serving));
+            }
+            nodes.sort(Comparator.comparing(n -> String.valueOf(n.storageAddress())));
+            Map<String, Integer> replication = new TreeMap<>();
+            for (KeyspaceMetadata ks : metadata.getKeyspaces().values()) {
+                Integer rf = replicationFactor(ks.getReplication(), w.datacenter);
+                if (rf != null) {
+                    replication.put(ks.getName().asInternal(), rf);
+                }
+            }
+            if (nodes.stream().noneMatch(n -> n.state().equals("UP"))) {
+                closeSession(w); // a fresh session next time, from the then running nodes
+            }
+            return new Snapshot(now, metadata.getClusterName().orElse(null), List.copyOf(nodes), replication, null);
+        } catch (RuntimeException e) {
+            closeSession(w);
+            return new Snapshot(now, null, List.of(), Map.of(), "the ring did not answer: " + rootMessage(e));
+        }
+    }
+
+    /**
+     * A keyspace's replication factor in the datacenter: SimpleStrategy's replication_factor,
+     * NetworkTopologyStrategy's entry for the datacenter (0 when it has none); null for local and
+     * other strategies. Transient replication ("3/1") counts its full replicas.
+     */
+    static Integer replicationFactor(Map<String, String> replication, String datacenter) {
+        String strategy = replication.getOrDefault("class", "");
+        String value;
+        if (strategy.endsWith("SimpleStrategy")) {
+            value = replication.get("replication_factor");
+        } else if (strategy.endsWith("NetworkTopologyStrategy")) {
+            value = replication.getOrDefault(datacenter, "0");
+        } else {
+            return null;
+        }
+        if (value == null) {
+            return null;
+        }
+        int slash = value.indexOf('/');
+        try {
+            return Integer.parseInt((slash < 0 ? value : value.substring(0, slash)).trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private CqlSession session(Watch w) {
+        if (w.session != null && !w.session.isClosed() && Objects.equals(w.sessionDatacenter, w.datacenter)) {
+            return w.session;
+        }
+        closeSession(w);
+        List<InetSocketAddress> points = new ArrayList<>();
+        for (String cp : w.contactPoints) {
+            int colon = cp.lastIndexOf(':');
+            points.add(InetSocketAddress.createUnresolved(cp.substring(0, colon), Integer.parseInt(cp.substring(colon + 1))));
+        }
+        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+                .withString(DefaultDriverOption.SESSION_NAME, "mesos-operator")
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
+                .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 1)
+                .withInt(DefaultDriverOption.CONNECTION_POOL_REMOTE_SIZE, 1)
+                // the replicated system keyspaces too (the driver leaves them out by default): a
+                // decommission must know whether it has to be forced past system_distributed's 3 replicas
+                .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES,
+                        List.of("!/^system(_schema|_virtual_schema|_views)?$/"))
+                .build();
+        w.session = CqlSession.builder().addContactPoints(resolve(points)).withLocalDatacenter(w.datacenter)
+                .withConfigLoader(config).build();
+        w.sessionDatacenter = w.datacenter;
+        return w.session;
+    }
+
+    private static List<InetSocketAddress> resolve(List<InetSocketAddress> points) {
+        return points.stream().map(p -> new InetSocketAddress(p.getHostString(), p.getPort())).toList();
+    }
+
+    private static void closeSession(Watch w) {
+        if (w.session != null) {
+            try {
+                w.session.close();
+            } catch (RuntimeException e) {
+                // closing is best effort
+            }
+            w.session = null;
+        }
+    }
+
+    private static final ConcurrentMap<String, String> RESOLVED = new ConcurrentHashMap<>();
+
+    /** "ip:port" for "hostname:port" (resolved once per hostname; unchanged when it does not resolve). */
+    static String canonical(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            return hostPort;
+        }
+        String host = hostPort.substring(0, colon);
+        String ip = RESOLVED.computeIfAbsent(host, h -> {
+            try {
+                return java.net.InetAddress.getByName(h).getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                return h;
+            }
+        });
+        return ip + hostPort.substring(colon);
+    }
+
+    /** "ip:port" of a node's address, as the driver reports it. */
+    private static String address(SocketAddress address) {
+        if (address instanceof InetSocketAddress a) {
+            String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+            return host + ":" + a.getPort();
+        }
+        return address == null ? null : address.toString();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    private static ObjectName objectName(String name) {
+        try {
+            return new ObjectName(name);
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        decommissioner.shutdownNow();
+        watches.values().forEach(CassandraProbe::closeSession);
+    }
+}

@@ -1,0 +1,78 @@
+package io.mesosoperator.scheduler.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.reconcile.PodSpec;
+import io.mesosoperator.scheduler.spec.FieldError;
+import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The SparkJob kind's own parts: the pod of an attempt, its checks, and what it adds to the job status. */
+class SparkJobReconcilerTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static SparkJobSpec spec(String memory, String schedule, String restart) {
+        return new SparkJobSpec("file:///apps/wc.jar", "io.x.WordCount", List.of("words.txt", "out"),
+                List.of("file:///apps/words.txt"), Map.of("spark.sql.shuffle.partitions", "2"), null,
+                new SparkJobSpec.Driver(2, memory, null), null, Map.of(), null,
+                new SparkJobSpec.RestartPolicy(restart, 3, 5, 2, 300), schedule, "Allow", 1, 1);
+    }
+
+    static Resource resource(SparkJobSpec spec) {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("kind", "SparkJob");
+        doc.putObject("metadata").put("name", "wc").put("generation", 1);
+        doc.set("spec", JSON.valueToTree(spec));
+        return new Resource(doc);
+    }
+
+    @Test
+    void anAttemptRunsTheSparkRunnerWithTheDistributionAndTheApplicationsFiles() throws Exception {
+        PodSpec pod = SparkJobReconciler.pod(new ResourceKey("SparkJob", "wc"), 4, spec("1g", null, "Never"),
+                "file:///dists/spark.tgz", "h");
+        assertThat(pod.instance()).isEqualTo(4);
+        assertThat(pod.cpus()).isEqualTo(2);
+        assertThat(pod.memMb()).isEqualTo(1024 + 384);
+        assertThat(pod.uris()).extracting(PodSpec.Artifact::value)
+                .containsExactly("file:///dists/spark.tgz", "file:///apps/wc.jar", "file:///apps/words.txt");
+        assertThat(pod.uris().get(0).extract()).isTrue();
+        assertThat(pod.env()).containsEntry("MESOS_OPERATOR_RUNNER", "spark");
+        JsonNode settings = JSON.readTree(pod.env().get("MESOS_OPERATOR_SPARK"));
+        assertThat(settings.path("master").asText()).isEqualTo("local[2]");
+        assertThat(settings.path("driverMemory").asText()).isEqualTo("1024m");
+        assertThat(settings.path("appName").asText()).isEqualTo("wc-4");
+        assertThat(settings.path("args").toString()).isEqualTo("[\"words.txt\",\"out\"]");
+        assertThat(settings.path("conf").path("spark.sql.shuffle.partitions").asText()).isEqualTo("2");
+    }
+
+    @Test
+    void checksMemoryScheduleAndRestartPolicy() {
+        SparkJobReconciler kind = new SparkJobReconciler("file:///dists/spark.tgz");
+        assertThat(kind.check(resource(spec("512m", null, "OnFailure")), "*")).isEmpty();
+        assertThat(kind.check(resource(spec("384m", "bad cron", "Always")), "*")).extracting(FieldError::path)
+                .containsExactlyInAnyOrder("spec.driver.memory", "spec.schedule", "spec.restartPolicy.type");
+        assertThat(new SparkJobReconciler(null).check(resource(spec("1g", null, "Never")), "*"))
+                .extracting(FieldError::path).containsExactly("spec.distribution");
+    }
+
+    @Test
+    void runsShowTheApplicationIdAndTheDriverLog() throws Exception {
+        JsonNode workload = JSON.readTree("""
+                {"runs": [{"run": 0, "message": "Spark application local-1764 FINISHED (spark-submit exit code 0); driver log: driver.log",
+                           "sandbox": "/s/0"},
+                          {"run": 1, "message": "Spark application - FAILED (spark-submit exit code 1); driver log: driver.log"}]}""");
+        JsonNode out = SparkJobReconciler.withSparkDetails(workload);
+        assertThat(out.path("runs").get(0).path("applicationId").asText()).isEqualTo("local-1764");
+        assertThat(out.path("runs").get(0).path("driverLog").asText()).isEqualTo("/s/0/driver.log");
+        assertThat(out.path("runs").get(1).has("applicationId")).isFalse();
+        assertThat(out.path("applicationId").asText()).isEqualTo("local-1764");
+        assertThat(SparkJobReconciler.memoryMb("2g")).isEqualTo(2048);
+        assertThat(SparkJobReconciler.memoryMb("700")).isEqualTo(700);
+    }
+}
