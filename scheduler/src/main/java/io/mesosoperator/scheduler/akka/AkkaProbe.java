@@ -2,6 +2,7 @@ package io.mesosoperator.scheduler.akka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mesosoperator.scheduler.reconcile.PollingProbe;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,12 +30,10 @@ import org.slf4j.LoggerFactory;
  * that answers), and tells the operator when the membership changed. Only the status shows it:
  * readiness is each replica's own {@code /ready}, through the Mesos health check.
  */
-public final class AkkaProbe implements AutoCloseable {
+public final class AkkaProbe extends PollingProbe<AkkaProbe.Watch, AkkaProbe.Snapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(AkkaProbe.class);
     static final Duration INTERVAL = Duration.ofSeconds(3);
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
-    /** A service nobody reconciled for this long is no longer watched (deleted). */
-    private static final Duration FORGET_AFTER = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -49,65 +48,41 @@ public final class AkkaProbe implements AutoCloseable {
         }
     }
 
-    private static final class Watch {
+    static final class Watch extends PollingProbe.Watched<Snapshot> {
         volatile List<String> endpoints = List.of();
-        volatile Instant touched = Instant.now();
-        volatile Snapshot snapshot;
     }
 
-    private final ConcurrentMap<ResourceKey, Watch> watches = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(TIMEOUT).build();
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "akka-probe");
-        t.setDaemon(true);
-        return t;
-    });
-    private volatile Consumer<ResourceKey> onChange = k -> { };
 
     public AkkaProbe() {
-        poller.scheduleWithFixedDelay(this::pollAll, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    void bind(Consumer<ResourceKey> listener) {
-        onChange = listener;
+        super("akka-probe", INTERVAL, LOG);
     }
 
     /** Keeps watching a service through these management endpoints ("host:port", asked in order). */
     void watch(ResourceKey key, List<String> endpoints) {
-        Watch w = watches.computeIfAbsent(key, k -> new Watch());
-        w.endpoints = List.copyOf(endpoints);
-        w.touched = Instant.now();
+        watch(key).endpoints = List.copyOf(endpoints);
     }
 
-    Snapshot snapshot(ResourceKey key) {
-        Watch w = watches.get(key);
-        return w == null ? null : w.snapshot;
+    @Override
+    protected Watch newWatch() {
+        return new Watch();
     }
 
-    private void pollAll() {
-        for (Map.Entry<ResourceKey, Watch> e : watches.entrySet()) {
-            Watch w = e.getValue();
-            try {
-                if (Duration.between(w.touched, Instant.now()).compareTo(FORGET_AFTER) > 0) {
-                    watches.remove(e.getKey());
-                    continue;
-                }
-                if (w.endpoints.isEmpty()) {
-                    continue;
-                }
-                Snapshot next = poll(w.endpoints);
-                Snapshot before = w.snapshot;
-                w.snapshot = next;
-                if (!next.sameAs(before)) {
-                    LOG.info("{}: members {}, unreachable {}{}", e.getKey(), next.members(), next.unreachable(),
-                            next.error() == null ? "" : " (" + next.error() + ")");
-                    onChange.accept(e.getKey());
-                }
-            } catch (RuntimeException ex) {
-                LOG.warn("{}: probing the cluster failed", e.getKey(), ex); // never kill the poller thread
-            }
-        }
+    @Override
+    protected Snapshot poll(ResourceKey key, Watch w) {
+        return w.endpoints.isEmpty() ? null : poll(w.endpoints);
+    }
+
+    @Override
+    protected boolean same(Snapshot a, Snapshot b) {
+        return a.sameAs(b);
+    }
+
+    @Override
+    protected String describe(Snapshot next) {
+        return "members " + next.members() + ", unreachable " + next.unreachable()
+                + (next.error() == null ? "" : " (" + next.error() + ")");
     }
 
     private Snapshot poll(List<String> endpoints) {
@@ -144,8 +119,4 @@ public final class AkkaProbe implements AutoCloseable {
                 unreachable, null);
     }
 
-    @Override
-    public void close() {
-        poller.shutdownNow();
-    }
 }

@@ -8,7 +8,7 @@ import io.mesosoperator.scheduler.reconcile.InstanceSet;
 import io.mesosoperator.scheduler.reconcile.InstanceStatus;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.reconcile.ReconcileResult;
-import io.mesosoperator.scheduler.reconcile.Reconciler;
+import io.mesosoperator.scheduler.reconcile.WorkloadReconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.reconcile.Strategy;
 import io.mesosoperator.scheduler.reconcile.TaskRecord;
@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * AkkaService: N replicas of an Akka or Apache Pekko cluster application that form one cluster.
@@ -40,7 +39,7 @@ import java.util.function.Consumer;
  * Akka/Pekko Management's {@code /ready}, through a Mesos HTTP health check on the management
  * port; {@link AkkaProbe} adds the members one replica reports to the status.
  */
-public final class AkkaReconciler implements Reconciler {
+public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
     public static final KindDefinition KIND = new KindDefinition("AkkaService", "akka.schema.json", Set.of("replicas"));
     /** What the sample (sample-apps/pekko-cluster) needs when the spec names no artifact. */
     static final String SAMPLE_MAIN_CLASS = "io.mesosoperator.samples.ClusterNode";
@@ -53,39 +52,17 @@ public final class AkkaReconciler implements Reconciler {
     /** No replica Up for this long while all of them run: their seeds are gone, the cluster is re-formed. */
     static final Duration STRANDED_AFTER = Duration.ofSeconds(60);
 
-    private final RecoveryPolicy policy;
-    private final String defaultArtifact;
-    private final AkkaProbe probe;
-
     /** @param defaultArtifact the service tarball for specs that name none (null: they must) */
     public AkkaReconciler(RecoveryPolicy policy, String defaultArtifact, AkkaProbe probe) {
-        this.policy = policy;
-        this.defaultArtifact = defaultArtifact;
-        this.probe = probe;
-    }
-
-    @Override
-    public KindDefinition kind() {
-        return KIND;
-    }
-
-    @Override
-    public void bind(Consumer<ResourceKey> enqueue) {
-        probe.bind(enqueue);
+        super(KIND, policy, defaultArtifact, probe);
     }
 
     @Override
     public List<FieldError> check(Resource resource, String role) {
         AkkaSpec spec = SpecBinding.bind(resource.spec(), AkkaSpec.class);
         List<FieldError> errors = new ArrayList<>();
-        if (spec.heap() >= spec.mem()) {
-            errors.add(FieldError.of("spec.heap", "must be below spec.mem (" + (long) spec.mem() + " MiB): the JVM needs"
-                    + " memory beyond its heap"));
-        }
-        if (spec.artifact() == null && defaultArtifact == null) {
-            errors.add(FieldError.of("spec.artifact", "is required: the operator has no default"
-                    + " (workloads.pekkoSampleDistribution)"));
-        }
+        checkHeap(errors, spec.heap(), spec.mem());
+        checkDistribution(errors, "artifact", spec.artifact(), "pekkoSampleDistribution");
         if (spec.command() != null && (spec.mainClass() != null || spec.classpath() != null)) {
             errors.add(FieldError.of("spec.command", "give either command or mainClass (with classpath), not both"));
         }
@@ -312,7 +289,7 @@ public final class AkkaReconciler implements Reconciler {
     }
 
     private PodSpec pod(ResourceKey key, int id, AkkaSpec spec, String system, String hash, List<String> seeds) {
-        String artifact = spec.artifact() != null ? spec.artifact() : defaultArtifact;
+        String artifact = spec.artifact() != null ? spec.artifact() : defaultDistribution;
         // /ready: 200 once the node is Up (or WeaklyUp) in a cluster; a slow join may take a while under load
         PodSpec.HealthCheckSpec health = new PodSpec.HealthCheckSpec("http", null, MANAGEMENT, "/ready", null,
                 0, 2, 3, 5, 180);

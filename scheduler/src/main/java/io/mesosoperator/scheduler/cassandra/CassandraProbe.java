@@ -9,6 +9,7 @@ import com.datastax.oss.driver.api.core.metadata.Metadata;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
+import io.mesosoperator.scheduler.reconcile.PollingProbe;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -24,9 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -44,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * way; the CQL protocol has no such operation), on a thread of its own since that streams data for
  * as long as it takes.
  */
-public final class CassandraProbe implements AutoCloseable {
+public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, CassandraProbe.Snapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(CassandraProbe.class);
     static final Duration INTERVAL = Duration.ofSeconds(2);
     /** A ring nobody reconciled for this long is no longer watched (deleted). */
@@ -97,54 +95,34 @@ public final class CassandraProbe implements AutoCloseable {
         }
     }
 
-    private static final class Watch {
+    static final class Watch extends PollingProbe.Watched<Snapshot> {
         volatile List<String> contactPoints = List.of();
         volatile String datacenter;
-        volatile Instant touched = Instant.now();
-        volatile Snapshot snapshot;
         final ConcurrentMap<Integer, Decommission> decommissions = new ConcurrentHashMap<>();
         CqlSession session;
         String sessionDatacenter;
     }
 
-    private final ConcurrentMap<ResourceKey, Watch> watches = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "cassandra-probe");
-        t.setDaemon(true);
-        return t;
-    });
     private final ExecutorService decommissioner = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "cassandra-decommission");
         t.setDaemon(true);
         return t;
     });
-    private volatile Consumer<ResourceKey> onChange = k -> { };
 
     public CassandraProbe() {
-        poller.scheduleWithFixedDelay(this::pollAll, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Where to tell that a ring's picture changed (the acting operator's queue). */
-    void bind(Consumer<ResourceKey> listener) {
-        onChange = listener;
+        super("cassandra-probe", INTERVAL, LOG);
     }
 
     /** Keeps watching a ring through these contact points ("host:native_port" of its running nodes). */
     void watch(ResourceKey key, List<String> contactPoints, String datacenter) {
-        Watch w = watches.computeIfAbsent(key, k -> new Watch());
+        Watch w = watch(key);
         w.contactPoints = List.copyOf(contactPoints);
         w.datacenter = datacenter;
-        w.touched = Instant.now();
-    }
-
-    Snapshot snapshot(ResourceKey key) {
-        Watch w = watches.get(key);
-        return w == null ? null : w.snapshot;
     }
 
     /** The decommission of one instance, as last started; null when none was. */
     Decommission decommission(ResourceKey key, int instance) {
-        Watch w = watches.get(key);
+        Watch w = watched(key);
         return w == null ? null : w.decommissions.get(instance);
     }
 
@@ -155,7 +133,7 @@ public final class CassandraProbe implements AutoCloseable {
      * keyspaces that matter).
      */
     void requestDecommission(ResourceKey key, int instance, String jmxAddress, boolean force) {
-        Watch w = watches.computeIfAbsent(key, k -> new Watch());
+        Watch w = watch(key);
         Instant now = Instant.now();
         Decommission before = w.decommissions.get(instance);
         if (before != null && (before.running() || before.done()
@@ -170,13 +148,13 @@ public final class CassandraProbe implements AutoCloseable {
             Decommission result = runDecommission(instance, jmxAddress, force);
             w.decommissions.put(instance, result);
             LOG.info("{}: decommission of node {}: {} ({})", key, instance, result.state(), result.message());
-            onChange.accept(key);
+            changed(key);
         });
     }
 
     /** Forgets a finished decommission (its instance is gone, or wanted again). */
     void forgetDecommission(ResourceKey key, int instance) {
-        Watch w = watches.get(key);
+        Watch w = watched(key);
         if (w != null) {
             w.decommissions.remove(instance);
         }
@@ -213,27 +191,31 @@ public final class CassandraProbe implements AutoCloseable {
         }
     }
 
-    private void pollAll() {
-        for (Map.Entry<ResourceKey, Watch> e : watches.entrySet()) {
-            Watch w = e.getValue();
-            if (Duration.between(w.touched, Instant.now()).compareTo(FORGET_AFTER) > 0) {
-                watches.remove(e.getKey());
-                closeSession(w);
-                continue;
-            }
-            if (w.contactPoints.isEmpty() && w.session == null) {
-                continue;
-            }
-            Snapshot next = poll(w);
-            Snapshot before = w.snapshot;
-            w.snapshot = next;
-            if (!next.sameAs(before)) {
-                LOG.info("{}: ring {}{}", e.getKey(), next.nodes().stream()
-                        .map(n -> n.storageAddress() + "=" + n.state() + (n.serving() ? "" : "(not serving)")).toList(),
-                        next.error() == null ? "" : " (" + next.error() + ")");
-                onChange.accept(e.getKey());
-            }
-        }
+    @Override
+    protected Watch newWatch() {
+        return new Watch();
+    }
+
+    @Override
+    protected Snapshot poll(ResourceKey key, Watch w) {
+        return w.contactPoints.isEmpty() && w.session == null ? null : poll(w);
+    }
+
+    @Override
+    protected boolean same(Snapshot a, Snapshot b) {
+        return a.sameAs(b);
+    }
+
+    @Override
+    protected String describe(Snapshot next) {
+        return "ring " + next.nodes().stream()
+                .map(n -> n.storageAddress() + "=" + n.state() + (n.serving() ? "" : "(not serving)")).toList()
+                + (next.error() == null ? "" : " (" + next.error() + ")");
+    }
+
+    @Override
+    protected void release(Watch w) {
+        closeSession(w);
     }
 
     private Snapshot poll(Watch w) {
@@ -395,8 +377,7 @@ public final class CassandraProbe implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.shutdownNow();
+        super.close();
         decommissioner.shutdownNow();
-        watches.values().forEach(CassandraProbe::closeSession);
     }
 }

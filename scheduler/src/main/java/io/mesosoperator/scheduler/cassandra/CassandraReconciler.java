@@ -9,7 +9,7 @@ import io.mesosoperator.scheduler.reconcile.ConfigHash;
 import io.mesosoperator.scheduler.reconcile.InstanceSet;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.reconcile.ReconcileResult;
-import io.mesosoperator.scheduler.reconcile.Reconciler;
+import io.mesosoperator.scheduler.reconcile.WorkloadReconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.reconcile.ResourceStatus;
 import io.mesosoperator.scheduler.reconcile.Strategy;
@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 /**
  * CassandraCluster: N nodes of one datacenter, the first {@code seeds} of them seeds. Node N is
@@ -41,29 +40,13 @@ import java.util.function.Consumer;
  * only then kills its task; it is refused while a keyspace's replication factor exceeds the nodes
  * that would remain.
  */
-public final class CassandraReconciler implements Reconciler {
+public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe> {
     public static final KindDefinition KIND = new KindDefinition("CassandraCluster", "cassandra.schema.json", Set.of("nodes"));
     private static final Duration LOOK_AGAIN = Duration.ofSeconds(2);
 
-    private final RecoveryPolicy policy;
-    private final String defaultDistribution;
-    private final CassandraProbe probe;
-
     /** @param defaultDistribution the Cassandra tarball URI for specs that name none (null: they must) */
     public CassandraReconciler(RecoveryPolicy policy, String defaultDistribution, CassandraProbe probe) {
-        this.policy = policy;
-        this.defaultDistribution = defaultDistribution;
-        this.probe = probe;
-    }
-
-    @Override
-    public KindDefinition kind() {
-        return KIND;
-    }
-
-    @Override
-    public void bind(Consumer<ResourceKey> enqueue) {
-        probe.bind(enqueue);
+        super(KIND, policy, defaultDistribution, probe);
     }
 
     @Override
@@ -74,14 +57,8 @@ public final class CassandraReconciler implements Reconciler {
         if (volumes != null) {
             errors.add(volumes);
         }
-        if (spec.heap() >= spec.mem()) {
-            errors.add(FieldError.of("spec.heap", "must be below spec.mem (" + (long) spec.mem() + " MiB): the JVM needs"
-                    + " memory beyond its heap"));
-        }
-        if (spec.distribution() == null && defaultDistribution == null) {
-            errors.add(FieldError.of("spec.distribution", "is required: the operator has no default"
-                    + " (workloads.cassandraDistribution)"));
-        }
+        checkHeap(errors, spec.heap(), spec.mem());
+        checkDistribution(errors, "distribution", spec.distribution(), "cassandraDistribution");
         if (Strategy.of(spec.strategy()) == Strategy.PARALLEL) {
             errors.add(FieldError.of("spec.strategy", "parallel is not supported for CassandraCluster: Cassandra"
                     + " bootstraps one node at a time (use serial or canary)"));

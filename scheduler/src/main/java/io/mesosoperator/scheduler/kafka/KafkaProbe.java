@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.kafka;
 
+import io.mesosoperator.scheduler.reconcile.PollingProbe;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,11 +39,9 @@ import org.slf4j.LoggerFactory;
  * voter (KIP-853), which a static controller.quorum.voters list cannot do when ports come from
  * Mesos offers.
  */
-public final class KafkaProbe implements AutoCloseable {
+public final class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.Snapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaProbe.class);
     static final Duration INTERVAL = Duration.ofSeconds(2);
-    /** A cluster nobody reconciled for this long is no longer watched (deleted). */
-    private static final Duration FORGET_AFTER = Duration.ofMinutes(2);
 
     /** What the AdminClient saw at {@code takenAt}; {@code error} set when the cluster did not answer. */
     public record Snapshot(Instant takenAt, Set<Integer> brokers, Integer quorumLeader, Set<Integer> voters,
@@ -56,30 +55,15 @@ public final class KafkaProbe implements AutoCloseable {
         }
     }
 
-    private static final class Watch {
+    static final class Watch extends PollingProbe.Watched<Snapshot> {
         volatile List<String> bootstrap = List.of();
         volatile Map<Integer, String> controllers = Map.of();
-        volatile Instant touched = Instant.now();
-        volatile Snapshot snapshot;
         Admin admin;
         String adminBootstrap;
     }
 
-    private final ConcurrentMap<ResourceKey, Watch> watches = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "kafka-probe");
-        t.setDaemon(true);
-        return t;
-    });
-    private volatile Consumer<ResourceKey> onChange = k -> { };
-
     public KafkaProbe() {
-        poller.scheduleWithFixedDelay(this::pollAll, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Where to tell that a cluster's picture changed (the acting operator's queue). */
-    void bind(Consumer<ResourceKey> listener) {
-        onChange = listener;
+        super("kafka-probe", INTERVAL, LOG);
     }
 
     /**
@@ -87,41 +71,38 @@ public final class KafkaProbe implements AutoCloseable {
      * endpoints that should be voters, by node id.
      */
     void watch(ResourceKey key, List<String> bootstrap, Map<Integer, String> controllers) {
-        Watch w = watches.computeIfAbsent(key, k -> new Watch());
+        Watch w = watch(key);
         w.bootstrap = List.copyOf(bootstrap);
         w.controllers = Map.copyOf(controllers);
-        w.touched = Instant.now();
     }
 
-    Snapshot snapshot(ResourceKey key) {
-        Watch w = watches.get(key);
-        return w == null ? null : w.snapshot;
+    @Override
+    protected Watch newWatch() {
+        return new Watch();
     }
 
-    private void pollAll() {
-        for (Map.Entry<ResourceKey, Watch> e : watches.entrySet()) {
-            Watch w = e.getValue();
-            if (Duration.between(w.touched, Instant.now()).compareTo(FORGET_AFTER) > 0) {
-                watches.remove(e.getKey());
-                closeAdmin(w);
-                continue;
-            }
-            if (w.bootstrap.isEmpty()) {
-                continue;
-            }
-            Snapshot next = poll(e.getKey(), w);
-            Snapshot before = w.snapshot;
-            w.snapshot = next;
-            if (!next.sameAs(before)) {
-                LOG.info("{}: brokers {} in the metadata, quorum leader {}, voters {}, {} partition(s) under-replicated{}",
-                        e.getKey(), next.brokers(), next.quorumLeader(), next.voters(), next.underReplicatedPartitions(),
-                        next.error() == null ? "" : " (" + next.error() + ")");
-                onChange.accept(e.getKey());
-            }
+    @Override
+    protected boolean same(Snapshot a, Snapshot b) {
+        return a.sameAs(b);
+    }
+
+    @Override
+    protected String describe(Snapshot next) {
+        return "brokers " + next.brokers() + " in the metadata, quorum leader " + next.quorumLeader() + ", voters "
+                + next.voters() + ", " + next.underReplicatedPartitions() + " partition(s) under-replicated"
+                + (next.error() == null ? "" : " (" + next.error() + ")");
+    }
+
+    @Override
+    protected void release(Watch w) {
+        closeAdmin(w);
+    }
+
+    @Override
+    protected Snapshot poll(ResourceKey key, Watch w) {
+        if (w.bootstrap.isEmpty()) {
+            return null;
         }
-    }
-
-    private Snapshot poll(ResourceKey key, Watch w) {
         Instant now = Instant.now();
         try {
             Admin admin = admin(w);
@@ -204,9 +185,4 @@ public final class KafkaProbe implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        poller.shutdownNow();
-        watches.values().forEach(KafkaProbe::closeAdmin);
-    }
 }

@@ -7,7 +7,7 @@ import io.mesosoperator.scheduler.reconcile.ConfigHash;
 import io.mesosoperator.scheduler.reconcile.InstanceSet;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.reconcile.ReconcileResult;
-import io.mesosoperator.scheduler.reconcile.Reconciler;
+import io.mesosoperator.scheduler.reconcile.WorkloadReconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.reconcile.Strategy;
 import io.mesosoperator.scheduler.reconcile.TaskRecord;
@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -38,7 +37,7 @@ import org.apache.kafka.common.Uuid;
  * broker is in the cluster metadata; a controller is a voter); a rolling update waits for no
  * partition to be under-replicated before it replaces the next broker.
  */
-public final class KafkaReconciler implements Reconciler {
+public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
     public static final KindDefinition KIND = new KindDefinition("KafkaCluster", "kafka.schema.json", Set.of("brokers"));
     static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String LOG_DIR = "data/kafka-logs";
@@ -47,25 +46,9 @@ public final class KafkaReconciler implements Reconciler {
             "advertised.listeners", "log.dirs", "log.dir", "inter.broker.listener.name", "listener.security.protocol.map");
     private static final Duration LOOK_AGAIN = Duration.ofSeconds(2);
 
-    private final RecoveryPolicy policy;
-    private final String defaultDistribution;
-    private final KafkaProbe probe;
-
     /** @param defaultDistribution the Kafka tarball URI for specs that name none (null: they must) */
     public KafkaReconciler(RecoveryPolicy policy, String defaultDistribution, KafkaProbe probe) {
-        this.policy = policy;
-        this.defaultDistribution = defaultDistribution;
-        this.probe = probe;
-    }
-
-    @Override
-    public KindDefinition kind() {
-        return KIND;
-    }
-
-    @Override
-    public void bind(Consumer<ResourceKey> enqueue) {
-        probe.bind(enqueue);
+        super(KIND, policy, defaultDistribution, probe);
     }
 
     @Override
@@ -80,14 +63,8 @@ public final class KafkaReconciler implements Reconciler {
             errors.add(FieldError.of("spec.dedicatedControllers", "not yet supported: the first spec.controllers brokers"
                     + " run the controllers (combined mode)"));
         }
-        if (spec.heap() >= spec.mem()) {
-            errors.add(FieldError.of("spec.heap", "must be below spec.mem (" + (long) spec.mem() + " MiB): the JVM needs"
-                    + " memory beyond its heap"));
-        }
-        if (spec.distribution() == null && defaultDistribution == null) {
-            errors.add(FieldError.of("spec.distribution", "is required: the operator has no default"
-                    + " (workloads.kafkaDistribution)"));
-        }
+        checkHeap(errors, spec.heap(), spec.mem());
+        checkDistribution(errors, "distribution", spec.distribution(), "kafkaDistribution");
         if (spec.config() != null) {
             for (String key : spec.config().keySet()) {
                 if (OWNED_KEYS.contains(key) || key.startsWith("controller.")) {
