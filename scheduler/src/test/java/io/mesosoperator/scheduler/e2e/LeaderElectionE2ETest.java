@@ -3,7 +3,6 @@ package io.mesosoperator.scheduler.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.mesosoperator.scheduler.api.OperatorApplication;
 import io.mesosoperator.scheduler.api.OperatorConfiguration;
@@ -39,8 +38,9 @@ class LeaderElectionE2ETest extends EmbeddedOperatorTest {
             // switch the helper to the follower: reads work from ZooKeeper, writes are refused
             env.useOperator(follower);
             assertThat(((OperatorApplication) follower.getApplication()).operator()).isNull();
-            JsonNode read = env.get("/v1/resources/Service/elected").body();
-            assertThat(read.path("status").path("readyReplicas").asInt()).isEqualTo(2);
+            // the leader stores status at most every 200 ms, so a follower's read may lag that much
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                    env.get("/v1/resources/Service/elected").body().path("status").path("readyReplicas").asInt()).isEqualTo(2));
             assertThat(taskIds()).isEqualTo(before);
             EmbeddedOperator.Reply refused = env.post("/v1/resources", "application/yaml", spec(3));
             assertThat(refused.status()).isEqualTo(503);
