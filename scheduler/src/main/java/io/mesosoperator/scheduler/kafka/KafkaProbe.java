@@ -4,10 +4,12 @@ import io.mesosoperator.scheduler.reconcile.PollingProbe;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -21,6 +23,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.RaftVoterEndpoint;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -46,7 +49,7 @@ public final class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.
     /** What the AdminClient saw at {@code takenAt}; {@code error} set when the cluster did not answer. */
     public record Snapshot(Instant takenAt, Set<Integer> brokers, Integer quorumLeader, Set<Integer> voters,
                            Set<Integer> observers, int underReplicatedPartitions, Map<Integer, Integer> replicasPerBroker,
-                           String error) {
+                           int maxReplicationFactor, String error) {
         boolean sameAs(Snapshot o) {
             return o != null && brokers.equals(o.brokers) && Objects.equals(quorumLeader, o.quorumLeader)
                     && voters.equals(o.voters) && observers.equals(o.observers)
@@ -58,6 +61,9 @@ public final class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.
     static final class Watch extends PollingProbe.Watched<Snapshot> {
         volatile List<String> bootstrap = List.of();
         volatile Map<Integer, String> controllers = Map.of();
+        /** Brokers being drained before they stop, and the brokers their replicas may move to. */
+        volatile Set<Integer> draining = Set.of();
+        volatile Set<Integer> remaining = Set.of();
         Admin admin;
         String adminBootstrap;
     }
@@ -74,6 +80,13 @@ public final class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.
         Watch w = watch(key);
         w.bootstrap = List.copyOf(bootstrap);
         w.controllers = Map.copyOf(controllers);
+    }
+
+    /** Moves every partition replica off {@code draining} onto {@code remaining} brokers (empty: drain nothing). */
+    void drain(ResourceKey key, Set<Integer> draining, Set<Integer> remaining) {
+        Watch w = watch(key);
+        w.draining = Set.copyOf(draining);
+        w.remaining = Set.copyOf(remaining);
     }
 
     @Override
@@ -122,6 +135,7 @@ public final class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.
                 }
             }
             int underReplicated = 0;
+            int maxReplicationFactor = 0;
             Map<Integer, Integer> replicas = new TreeMap<>();
             Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(5, TimeUnit.SECONDS);
             if (!topics.isEmpty()) {
@@ -132,18 +146,70 @@ public final class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.
                             underReplicated++;
                         }
                         p.replicas().forEach(n -> replicas.merge(n.id(), 1, Integer::sum));
+                        maxReplicationFactor = Math.max(maxReplicationFactor, p.replicas().size());
                     }
                 }
+                if (!w.draining.isEmpty()) {
+                    moveReplicas(key, admin, described, w.draining, w.remaining, replicas);
+                }
             }
-            return new Snapshot(now, brokers, quorum.leaderId(), voters, observers, underReplicated, replicas, null);
+            return new Snapshot(now, brokers, quorum.leaderId(), voters, observers, underReplicated, replicas,
+                    maxReplicationFactor, null);
         } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             closeAdmin(w); // a fresh client next time, with the then current bootstrap servers
-            return new Snapshot(now, Set.of(), null, Set.of(), Set.of(), 0, Map.of(),
+            return new Snapshot(now, Set.of(), null, Set.of(), Set.of(), 0, Map.of(), 0,
                     "the cluster did not answer: " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Snapshot(now, Set.of(), null, Set.of(), Set.of(), 0, Map.of(), "interrupted");
+            return new Snapshot(now, Set.of(), null, Set.of(), Set.of(), 0, Map.of(), 0, "interrupted");
+        }
+    }
+
+    /**
+     * Reassigns (AdminClient, KIP-455) each partition with a replica on a draining broker: that
+     * replica goes to the least loaded remaining broker not already holding the partition. Only when
+     * no reassignment is in progress; the brokers stream the data, and the next polls see it done.
+     */
+    private static void moveReplicas(ResourceKey key, Admin admin, Map<String, TopicDescription> topics,
+                                     Set<Integer> draining, Set<Integer> remaining, Map<Integer, Integer> load)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        if (!admin.listPartitionReassignments().reassignments().get(5, TimeUnit.SECONDS).isEmpty()) {
+            return; // the last round still streams
+        }
+        Map<Integer, Integer> planned = new TreeMap<>(load);
+        Map<org.apache.kafka.common.TopicPartition, Optional<NewPartitionReassignment>> moves = new HashMap<>();
+        for (TopicDescription t : topics.values()) {
+            for (TopicPartitionInfo p : t.partitions()) {
+                List<Integer> now = p.replicas().stream().map(Node::id).toList();
+                if (now.stream().noneMatch(draining::contains)) {
+                    continue;
+                }
+                List<Integer> next = new ArrayList<>();
+                for (int id : now) {
+                    if (!draining.contains(id)) {
+                        next.add(id);
+                        continue;
+                    }
+                    Integer target = remaining.stream().filter(b -> !now.contains(b) && !next.contains(b))
+                            .min(java.util.Comparator.comparingInt((Integer b) -> planned.getOrDefault(b, 0)).thenComparing(b -> b))
+                            .orElse(null);
+                    if (target == null) {
+                        next.clear(); // not enough brokers left for this partition's replication factor
+                        break;
+                    }
+                    next.add(target);
+                    planned.merge(target, 1, Integer::sum);
+                }
+                if (!next.isEmpty()) {
+                    moves.put(new org.apache.kafka.common.TopicPartition(t.name(), p.partition()),
+                            Optional.of(new NewPartitionReassignment(next)));
+                }
+            }
+        }
+        if (!moves.isEmpty()) {
+            admin.alterPartitionReassignments(moves).all().get(10, TimeUnit.SECONDS);
+            LOG.info("{}: draining brokers {}: {} partition(s) reassigned to brokers {}", key, draining, moves.size(), remaining);
         }
     }
 

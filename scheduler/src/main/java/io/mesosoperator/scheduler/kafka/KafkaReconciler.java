@@ -38,7 +38,8 @@ import org.apache.kafka.common.Uuid;
  * partition to be under-replicated before it replaces the next broker.
  */
 public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
-    public static final KindDefinition KIND = new KindDefinition("KafkaCluster", "kafka.schema.json", Set.of("brokers"));
+    public static final KindDefinition KIND = new KindDefinition("KafkaCluster", "kafka.schema.json",
+            Set.of("brokers", "drainOnScaleDown"));
     static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String LOG_DIR = "data/kafka-logs";
     /** server.properties keys the operator owns: a user value would break identity or addressing. */
@@ -73,12 +74,18 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
             }
         }
         KafkaProbe.Snapshot seen = probe.snapshot(resource.key());
-        if (seen != null && seen.error() == null) {
+        if (seen != null && seen.error() == null && spec.drainOnScaleDown()
+                && seen.replicasPerBroker().keySet().stream().anyMatch(b -> b >= spec.brokers())
+                && seen.maxReplicationFactor() > spec.brokers()) {
+            errors.add(FieldError.of("spec.brokers", "a topic has " + seen.maxReplicationFactor() + " replicas per partition,"
+                    + " more than the " + spec.brokers() + " broker(s) that would remain: draining cannot place them"));
+        }
+        if (seen != null && seen.error() == null && !spec.drainOnScaleDown()) {
             for (Map.Entry<Integer, Integer> held : seen.replicasPerBroker().entrySet()) {
                 if (held.getKey() >= spec.brokers()) {
                     errors.add(FieldError.of("spec.brokers", "broker " + held.getKey() + " still holds " + held.getValue()
-                            + " partition replica(s); reassign them to the remaining brokers first"
-                            + " (draining them automatically is not yet supported)"));
+                            + " partition replica(s); reassign them to the remaining brokers first, or set"
+                            + " spec.drainOnScaleDown: true to have the operator move them"));
                 }
             }
             if (!seen.voters().isEmpty() && spec.brokers() < seen.voters().size()) {
@@ -114,10 +121,25 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
         boolean quorumFormed = (previous != null && previous.path("quorumFormed").asBoolean())
                 || (seen != null && seen.quorumLeader() != null && seen.quorumLeader() >= 0);
 
+        // a broker scaled away with drainOnScaleDown keeps running until its replicas have moved
+        Set<Integer> draining = new java.util.TreeSet<>();
+        if (spec.drainOnScaleDown()) {
+            for (int id : running.keySet()) {
+                if (id >= spec.brokers() && (seen == null || seen.error() != null
+                        || seen.replicasPerBroker().getOrDefault(id, 0) > 0)) {
+                    draining.add(id);
+                }
+            }
+        }
+        Set<Integer> remaining = new java.util.TreeSet<>(running.keySet());
+        remaining.removeIf(id -> id >= spec.brokers());
+        probe.drain(key, draining, remaining);
+        int keep = draining.isEmpty() ? spec.brokers() : Math.max(spec.brokers(), java.util.Collections.max(draining) + 1);
+
         String hash = ConfigHash.of(resource.spec(), KIND.untaskedFields());
         String clusterId = clusterId(resource);
         List<PodSpec> pods = new ArrayList<>();
-        for (int i = 0; i < spec.brokers(); i++) {
+        for (int i = 0; i < keep; i++) {
             pods.add(pod(key, i, spec, hash, clusterId, controllers, quorumFormed));
         }
         WorkloadProbe readiness = new WorkloadProbe() {
@@ -162,11 +184,14 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
             details.put("underReplicatedPartitions", seen.underReplicatedPartitions());
             ObjectNode replicas = details.putObject("partitionReplicas");
             seen.replicasPerBroker().forEach((broker, count) -> replicas.put(Integer.toString(broker), count));
+            if (!draining.isEmpty()) {
+                draining.forEach(details.putArray("draining")::add);
+            }
             if (seen.error() != null) {
                 details.put("lastError", seen.error());
             }
         }
-        boolean settling = result.status().readyReplicas() < spec.brokers()
+        boolean settling = !draining.isEmpty() || result.status().readyReplicas() < spec.brokers()
                 || result.status().instances().stream().anyMatch(i -> i.outdated());
         Duration requeue = result.requeueAfter();
         if (settling && (requeue == null || requeue.compareTo(LOOK_AGAIN) > 0)) {

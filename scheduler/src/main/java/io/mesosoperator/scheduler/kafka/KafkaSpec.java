@@ -14,7 +14,8 @@ public record KafkaSpec(
         String distribution,
         Map<String, Object> config,
         int maxBrokersPerAgent,
-        String strategy) {
+        String strategy,
+        boolean drainOnScaleDown) {
 
     /** The controller quorum: the first brokers, at most all of them. */
     int quorumSize() {

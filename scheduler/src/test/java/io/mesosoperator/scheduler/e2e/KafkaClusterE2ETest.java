@@ -142,6 +142,33 @@ class KafkaClusterE2ETest extends EmbeddedOperatorTest {
         assertThat(refused.code()).isNotZero();
         assertThat(refused.err()).contains("spec.brokers: broker 3 still holds");
         assertThat(status().path("replicas").asInt()).isEqualTo(4);
+
+        // asking to drain: refused while a topic needs 4 replicas, then broker 3's replicas move and it stops
+        Path drain = work.resolve("kafka-drain.yaml");
+        Files.writeString(drain, Files.readString(changed) + "  drainOnScaleDown: true\n");
+        assertThat(env.cli("apply", "-f", drain.toString()).err()).contains("a topic has 4 replicas per partition");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", status().path("workload").path("bootstrapServers").asText()))) {
+            admin.deleteTopics(List.of("everywhere")).all().get();
+            admin.createTopics(List.of(new NewTopic("spread", 4, (short) 2))).all().get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains("everywhere"));
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    status().path("workload").path("partitionReplicas").path("3").asInt() > 0
+                            && status().path("workload").path("partitionReplicas").path("3").asInt() < 5);
+            // the probe's next look (every 2 s) must have seen the 4-replica topic go
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                EmbeddedOperator.Run scaled = env.cli("apply", "-f", drain.toString());
+                assertThat(scaled.out()).as(scaled.err()).contains("kafkacluster/events scaled");
+            });
+            await().atMost(START).untilAsserted(() -> {
+                assertThat(status().path("replicas").asInt()).isEqualTo(3);
+                assertThat(status().path("readyReplicas").asInt()).isEqualTo(3);
+                assertThat(status().path("workload").path("partitionReplicas").has("3")).isFalse();
+                assertThat(broker(3)).isNull();
+            });
+            admin.describeTopics(List.of("spread")).allTopicNames().get().get("spread").partitions()
+                    .forEach(p -> assertThat(p.replicas()).extracting(org.apache.kafka.common.Node::id).doesNotContain(3));
+        }
+        assertThat(consumeAll(status().path("workload").path("bootstrapServers").asText())).hasSize(RECORDS);
     }
 
     private void produce(String bootstrap) throws Exception {
