@@ -87,7 +87,7 @@ public final class RunCommands {
             Path logs = cluster.workDir.toAbsolutePath().resolve("logs");
             Path config = ServerConfig.from(null)
                     .set("mesos.master", running.masterZkUrl()) // leader detection as on a real cluster
-                    .set("mesos.javaCommand", javaCommand())
+                    .set("mesos.javaCommand", EmbeddedCluster.javaCommand())
                     .set("zookeeper.connect", running.zkConnect())
                     .set("mesos.role", "mesos-operator") // a role of its own, so that volumes work
                     .ports("127.0.0.1", apiPort, adminPort)
@@ -201,9 +201,5 @@ public final class RunCommands {
             Benchmark.print(bench.run(), System.out);
             return 0;
         }
-    }
-
-    static String javaCommand() {
-        return ProcessHandle.current().info().command().orElse("java");
     }
 }

@@ -324,7 +324,7 @@ public final class Benchmark {
             Path config = ServerConfig.from(null)
                     .set("mesos.master", master)
                     .set("mesos.executorUri", ExecutorJar.locate().toUri().toString())
-                    .set("mesos.javaCommand", javaCommand())
+                    .set("mesos.javaCommand", EmbeddedCluster.javaCommand())
                     .set("mesos.executorCpus", 0.01)
                     .set("mesos.executorMemMb", 16)
                     .set("zookeeper.connect", zk)
@@ -333,7 +333,7 @@ public final class Benchmark {
                     .ports("127.0.0.1", apiPort, adminPort)
                     .logging(dir.resolve("operator.log"), false)
                     .write(dir.resolve("operator.yaml"));
-            List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx1g"));
+            List<String> command = new ArrayList<>(List.of(EmbeddedCluster.javaCommand(), "-Xmx1g"));
             if (Boolean.getBoolean(PROFILE)) {
                 // JFR's method sampling, for finding where the operator spends its time (bench --profile)
                 command.add("-XX:StartFlightRecording=filename=" + dir.resolve("operator.jfr") + ",settings=profile");
@@ -410,12 +410,18 @@ public final class Benchmark {
 
         /** Heap in use after a full GC (jcmd GC.run), from the operator's own JVM metrics. */
         long heapAfterGc() throws Exception {
-            Path jcmd = Path.of(javaCommand()).resolveSibling("jcmd");
-            for (int i = 0; i < 2; i++) {
-                new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
-            }
+            jcmd("GC.run");
+            jcmd("GC.run");
             return (long) metric("jvm.memory.heap.used");
+        }
+
+        /** A diagnostic command to the operator's JVM (the JDK's jcmd beside this java). */
+        private void jcmd(String... command) throws Exception {
+            List<String> argv = new ArrayList<>(List.of(Path.of(EmbeddedCluster.javaCommand()).resolveSibling("jcmd").toString(),
+                    Long.toString(process.pid())));
+            argv.addAll(List.of(command));
+            new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                    .waitFor(60, TimeUnit.SECONDS);
         }
 
         /** User + system CPU seconds of the operator's process (Linux /proc). */
@@ -428,9 +434,7 @@ public final class Benchmark {
         void kill() throws Exception {
             if (Boolean.getBoolean(PROFILE)) {
                 // kill -9 loses the recording: dump it first
-                new ProcessBuilder(Path.of(javaCommand()).resolveSibling("jcmd").toString(), Long.toString(process.pid()),
-                        "JFR.dump", "filename=" + dir.resolve("operator-before-kill.jfr")).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+                jcmd("JFR.dump", "filename=" + dir.resolve("operator-before-kill.jfr"));
             }
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -483,9 +487,6 @@ public final class Benchmark {
         }
     }
 
-    static String javaCommand() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
 
     /** A tiny JVM service: marks itself ready (a file) once main runs, then stays up. */
     static final class Ready {
@@ -510,7 +511,7 @@ public final class Benchmark {
         }
 
         static String javaCommand(Path classes) {
-            return Benchmark.javaCommand() + " -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + classes + " Ready";
+            return EmbeddedCluster.javaCommand() + " -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + classes + " Ready";
         }
     }
 }

@@ -36,6 +36,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
     }
 
+    /** The java running this process: what the operator, agents and benchmark children run too. */
+    public static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
     public static EmbeddedCluster start(Settings s) throws Exception {
         EmbeddedZooKeeper single = null;
         EmbeddedZooKeeperEnsemble ensemble = null;

@@ -60,7 +60,7 @@ public final class OfferMatcher {
             remaining.put(offer.getId().getValue(), Remaining.of(offer));
         }
         Map<String, List<Placement>> placements = new LinkedHashMap<>();
-        Map<String, Integer> placedOnAgent = new HashMap<>();
+        Load load = new Load(activeOnAgent);
         List<PodSpec> unplaced = new ArrayList<>();
         Map<PodSpec, String> reasons = new LinkedHashMap<>();
         // Pods without a reservation that need the same of the same resource are interchangeable: they
@@ -78,10 +78,10 @@ public final class OfferMatcher {
         for (List<PodSpec> group : alike.values()) {
             if (group.get(0).volume() == null) {
                 placeAlike(group, remaining.values(), byId, Need.of(group.get(0), false, executorCpus, executorMemMb),
-                        constraints, activeOnAgent, placedOnAgent, placements);
+                        constraints, load, placements);
             } else {
-                placeOne(group.get(0), remaining.values(), byId, executorCpus, executorMemMb, constraints, activeOnAgent,
-                        placedOnAgent, placements);
+                placeOne(group.get(0), remaining.values(), byId, executorCpus, executorMemMb, constraints, load,
+                        placements);
             }
         }
         java.util.Set<PodSpec> placed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -94,7 +94,7 @@ public final class OfferMatcher {
                 }
                 if (why == null) {
                     why = whyNot(pod, remaining.values(), byId, constraints, executorCpus, executorMemMb,
-                            agent -> activeOnAgent.applyAsInt(pod, agent) + placedOnAgent.getOrDefault(pod.resource() + "@" + agent, 0));
+                            agent -> load.on(pod, agent));
                 }
                 unplaced.add(pod);
                 reasons.put(pod, why);
@@ -105,8 +105,7 @@ public final class OfferMatcher {
 
     /** One load-ordered pass for interchangeable pods: pop the least loaded offer that still fits. */
     private static void placeAlike(List<PodSpec> group, java.util.Collection<Remaining> offers, Map<String, Offer> byId,
-                                   Need need, Constraints constraints, ToIntBiFunction<PodSpec, String> activeOnAgent,
-                                   Map<String, Integer> placedOnAgent, Map<String, List<Placement>> placements) {
+                                   Need need, Constraints constraints, Load load, Map<String, List<Placement>> placements) {
         PodSpec first = group.get(0);
         record Candidate(int load, int order, Remaining offer) {}
         java.util.PriorityQueue<Candidate> heap = new java.util.PriorityQueue<>(
@@ -117,8 +116,7 @@ public final class OfferMatcher {
             if (!constraints.eligible(first, byId.get(r.offerId)) || !r.fits(need)) {
                 continue;
             }
-            heap.add(new Candidate(activeOnAgent.applyAsInt(first, r.agentId)
-                    + placedOnAgent.getOrDefault(first.resource() + "@" + r.agentId, 0), order, r));
+            heap.add(new Candidate(load.on(first, r.agentId), order, r));
         }
         for (PodSpec pod : group) {
             Candidate best = null;
@@ -138,15 +136,14 @@ public final class OfferMatcher {
             }
             List<Long> ports = best.offer().take(need);
             placements.computeIfAbsent(best.offer().offerId, k -> new ArrayList<>()).add(new Placement(pod, ports));
-            placedOnAgent.merge(pod.resource() + "@" + best.offer().agentId, 1, Integer::sum);
+            load.add(pod, best.offer().agentId);
             heap.add(new Candidate(best.load() + 1, best.order(), best.offer()));
         }
     }
 
     /** A pod bound to its reservation (or otherwise special): every offer is looked at. */
     private static void placeOne(PodSpec pod, java.util.Collection<Remaining> offers, Map<String, Offer> byId,
-                                 double executorCpus, double executorMemMb, Constraints constraints,
-                                 ToIntBiFunction<PodSpec, String> activeOnAgent, Map<String, Integer> placedOnAgent,
+                                 double executorCpus, double executorMemMb, Constraints constraints, Load load,
                                  Map<String, List<Placement>> placements) {
         Remaining best = null;
         int bestLoad = Integer.MAX_VALUE;
@@ -157,20 +154,20 @@ public final class OfferMatcher {
             if (!constraints.eligible(pod, offer) || !r.fits(need)) {
                 continue;
             }
-            int load = activeOnAgent.applyAsInt(pod, r.agentId) + placedOnAgent.getOrDefault(pod.resource() + "@" + r.agentId, 0);
-            if (pod.maxPerAgent() != null && load >= pod.maxPerAgent()) {
+            int onAgent = load.on(pod, r.agentId);
+            if (pod.maxPerAgent() != null && onAgent >= pod.maxPerAgent()) {
                 continue;
             }
-            if (load < bestLoad) {
+            if (onAgent < bestLoad) {
                 best = r;
-                bestLoad = load;
+                bestLoad = onAgent;
                 bestNeed = need;
             }
         }
         if (best != null) {
             List<Long> ports = best.take(bestNeed);
             placements.computeIfAbsent(best.offerId, k -> new ArrayList<>()).add(new Placement(pod, ports));
-            placedOnAgent.merge(pod.resource() + "@" + best.agentId, 1, Integer::sum);
+            load.add(pod, best.agentId);
         }
     }
 
@@ -222,6 +219,24 @@ public final class OfferMatcher {
         }
         return "no offer fits: of " + eligible + " agent(s) offered, " + (shortages.isEmpty()
                 ? "the others' resources went to earlier instances" : String.join(", ", shortages));
+    }
+
+    /** How many tasks of a pod's resource an agent runs, counting those placed in this round. */
+    private static final class Load {
+        private final ToIntBiFunction<PodSpec, String> active;
+        private final Map<String, Integer> placed = new HashMap<>();
+
+        Load(ToIntBiFunction<PodSpec, String> active) {
+            this.active = active;
+        }
+
+        int on(PodSpec pod, String agentId) {
+            return active.applyAsInt(pod, agentId) + placed.getOrDefault(pod.resource() + "@" + agentId, 0);
+        }
+
+        void add(PodSpec pod, String agentId) {
+            placed.merge(pod.resource() + "@" + agentId, 1, Integer::sum);
+        }
     }
 
     /** What a pod takes from an offer's unreserved resources. */
