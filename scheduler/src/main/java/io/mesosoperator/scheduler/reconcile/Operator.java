@@ -914,9 +914,12 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
      * the backoff needs is written at once ({@link #recordFailure}).
      */
     private void persistSoon(ResourceKey key) {
-        if (key != null) {
-            statusDirty.add(key);
-        }
+        statusDirty.add(key);
+        scheduleFlush();
+    }
+
+    /** One flush of dirty statuses and events within {@link #STATUS_FLUSH}, however many asked. */
+    private void scheduleFlush() {
         if (!statusFlushScheduled) {
             statusFlushScheduled = true;
             loop.schedule(this::flushStatuses, STATUS_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
@@ -1045,7 +1048,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         }
         eventsDirty.add(key); // stored with the next status flush: a launch burst makes thousands of events
         try {
-            loop.execute(() -> persistSoon(null)); // record() also runs on API threads; the flush is the loop's
+            loop.execute(this::scheduleFlush); // record() also runs on API threads; the flush is the loop's
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the term ended; the next leader starts from what was stored
         }
