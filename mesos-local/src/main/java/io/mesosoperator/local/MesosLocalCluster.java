@@ -142,11 +142,12 @@ public final class MesosLocalCluster implements AutoCloseable {
             LocalMaster master = startedMasters.get(0);
             startedMasters.forEach(m -> m.leaderIs(master.info()));
             List<LocalAgent> started = new ArrayList<>();
+            List<TaskPortBlocks.Lease> portLeases = TaskPortBlocks.lease(agents);
             for (int i = 0; i < agents; i++) {
-                long[] ports = taskPorts(i, agents);
+                TaskPortBlocks.Lease ports = portLeases.get(i);
                 LocalAgent agent = new LocalAgent(new LocalAgent.Config(
                         "agent-" + i, host, firstAgentPort == 0 ? 0 : firstAgentPort + i, cpus, memMb, diskMb,
-                        ports[0], ports[1], Map.of("agent", "agent-" + i),
+                        ports.begin(), ports.end(), Map.of("agent", "agent-" + i),
                         workDir.resolve("agent-" + i), executorJar, javaCommand, Duration.ofMinutes(1),
                         statusUpdateRetry, Duration.ofSeconds(5)));
                 agent.start(master);
@@ -168,7 +169,7 @@ public final class MesosLocalCluster implements AutoCloseable {
                             40000 + i % 20000, Resources.of(cpus, memMb, diskMb, 31000, 31999)));
                 }
             }
-            MesosLocalCluster cluster = new MesosLocalCluster(startedMasters, started, simulated, timer);
+            MesosLocalCluster cluster = new MesosLocalCluster(startedMasters, started, simulated, timer, portLeases);
             if (zkConnect != null) {
                 cluster.detector = new LeaderDetector(zkConnect, zkPath, cluster::leaderChanged);
             }
@@ -183,8 +184,12 @@ public final class MesosLocalCluster implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService simulationTimer;
     private LeaderDetector detector;
 
+    private final List<TaskPortBlocks.Lease> portLeases;
+
     private MesosLocalCluster(List<LocalMaster> masters, List<LocalAgent> agents, List<SimulatedAgent> simulated,
-                              java.util.concurrent.ScheduledExecutorService simulationTimer) {
+                              java.util.concurrent.ScheduledExecutorService simulationTimer,
+                              List<TaskPortBlocks.Lease> portLeases) {
+        this.portLeases = portLeases;
         this.masters = new java.util.concurrent.CopyOnWriteArrayList<>(masters);
         this.leader = masters.get(0);
         this.agents = List.copyOf(agents);
@@ -216,29 +221,6 @@ public final class MesosLocalCluster implements AutoCloseable {
 
     public List<LocalMaster> masters() {
         return List.copyOf(masters);
-    }
-
-    /**
-     * Agent {@code i}'s task port range: up to 1,000 ports each from 20000, all below the OS's
-     * ephemeral range. Above it, an outgoing connection (a Kafka client, say) can hold the very
-     * port an offer hands to a task, whose bind then fails; real agents' default ports
-     * [31000-32000] are below Linux's 32768 for the same reason.
-     */
-    static long[] taskPorts(int agent, int agents) {
-        long base = 20_000;
-        long size = Math.min(1000, (ephemeralStart() - base) / Math.max(1, agents));
-        long begin = base + agent * size;
-        return new long[] {begin, begin + size - 1};
-    }
-
-    static long ephemeralStart() {
-        try {
-            // line by line: Files.readString on this procfs file returns a truncated string (size 0 reported)
-            String range = java.nio.file.Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
-            return Math.max(21_000, Long.parseLong(range.split("\\s+")[0]));
-        } catch (java.io.IOException | RuntimeException e) {
-            return 32_768; // Linux's default
-        }
     }
 
     public static Builder builder(Path workDir) {
@@ -281,5 +263,6 @@ public final class MesosLocalCluster implements AutoCloseable {
                 LOG.warn("stopping master {} failed", m.url(), e);
             }
         }
+        portLeases.forEach(TaskPortBlocks.Lease::close);
     }
 }
