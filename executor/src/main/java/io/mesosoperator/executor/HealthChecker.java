@@ -1,12 +1,10 @@
 package io.mesosoperator.executor;
 
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,7 +29,6 @@ final class HealthChecker {
     private final Path sandbox;
     private final Listener listener;
     private final long startedNanos = System.nanoTime();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private ScheduledFuture<?> schedule;
     private boolean everHealthy;
     private int consecutiveFailures;
@@ -95,13 +92,21 @@ final class HealthChecker {
                 HealthCheck.HTTPCheckInfo info = check.getHttp();
                 String scheme = info.hasScheme() ? info.getScheme() : "http";
                 String path = info.getPath().isEmpty() ? "/" : info.getPath();
-                HttpRequest request = HttpRequest.newBuilder(
-                        URI.create(scheme + "://127.0.0.1:" + info.getPort() + (path.startsWith("/") ? path : "/" + path)))
-                        .timeout(timeout).GET().build();
-                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                URI uri = URI.create(scheme + "://127.0.0.1:" + info.getPort() + (path.startsWith("/") ? path : "/" + path));
+                HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+                int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+                connection.setConnectTimeout(millis);
+                connection.setReadTimeout(millis);
+                connection.setInstanceFollowRedirects(false); // a 3xx answer counts as healthy, as in Mesos
+                int status;
+                try {
+                    status = connection.getResponseCode();
+                } finally {
+                    connection.disconnect();
+                }
                 boolean ok = info.getStatusesCount() > 0 ? info.getStatusesList().contains(status)
                         : status >= 200 && status < 400;
-                return ok ? null : "HTTP " + status + " from " + request.uri();
+                return ok ? null : "HTTP " + status + " from " + uri;
             }
             case TCP -> {
                 try (Socket socket = new Socket()) {
