@@ -29,7 +29,12 @@ import org.apache.mesos.v1.executor.Protos.Event;
  * ones on re-subscription). Exits when every task is terminal and acknowledged.
  */
 final class MesosExecutor {
-    /** TaskStatus label carrying the sandbox path, so the operator can show where the logs are. */
+    /**
+     * How long an executor shared by several tasks stays after its last task ended, for the next
+     * one (a rolling update or a restart relaunches on the same agent moments later).
+     */
+    static final Duration SHARED_IDLE_EXIT = Duration.ofSeconds(5);
+    /** TaskStatus label carrying the task's sandbox path, so the operator can show where the logs are. */
     static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
 
     private final ExecutorSettings settings;
@@ -43,6 +48,10 @@ final class MesosExecutor {
     private final Map<String, HealthChecker> checkers = new ConcurrentHashMap<>();
     private final Map<String, TaskInfo> launched = new ConcurrentHashMap<>();
     private final Map<String, TaskState> lastState = new ConcurrentHashMap<>();
+    private final Map<String, java.nio.file.Path> sandboxes = new ConcurrentHashMap<>();
+    /** Set once the executor has decided to exit: a task launched after that is left to the agent to report. */
+    private volatile boolean exiting;
+    private java.util.concurrent.ScheduledFuture<?> idleExit;
     /** Sent but not yet acknowledged updates, by uuid, in sending order. */
     private final Map<String, Call.Update> unacknowledged = new LinkedHashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -82,9 +91,6 @@ final class MesosExecutor {
                 Log.info("agent closed the event stream");
             } catch (IOException e) {
                 Log.info("lost connection to agent: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
             if (finished.getCount() == 0) {
                 return;
@@ -148,17 +154,36 @@ final class MesosExecutor {
 
     private void launch(TaskInfo task) {
         String id = task.getTaskId().getValue();
+        synchronized (this) {
+            if (exiting) {
+                // the agent reports it lost once this process is gone, and the scheduler launches it anew
+                Log.info("not launching " + id + ": this executor is exiting");
+                return;
+            }
+            if (idleExit != null) {
+                idleExit.cancel(false);
+                idleExit = null;
+            }
+        }
         if (launched.putIfAbsent(id, task) != null) {
             return; // re-delivered after re-subscription
         }
+        java.nio.file.Path sandbox;
+        try {
+            sandbox = TaskSandbox.create(settings.sandbox(), id);
+        } catch (IOException e) {
+            update(task.getTaskId(), TaskState.TASK_FAILED, "Failed to create the task's sandbox: " + e.getMessage(), null);
+            return;
+        }
+        sandboxes.put(id, sandbox);
         update(task.getTaskId(), TaskState.TASK_STARTING, null, null);
         if (SparkRunner.wanted(task)) {
-            launchSpark(task);
+            launchSpark(task, sandbox);
             return;
         }
         TaskProcess process;
         try {
-            process = TaskProcess.start(task, settings.sandbox());
+            process = TaskProcess.start(task, sandbox);
         } catch (IOException e) {
             update(task.getTaskId(), TaskState.TASK_FAILED, "Failed to launch command: " + e.getMessage(), null);
             return;
@@ -167,7 +192,7 @@ final class MesosExecutor {
         Log.info("started task " + id + " as pid " + process.pid());
         update(task.getTaskId(), TaskState.TASK_RUNNING, null, null);
         if (task.hasHealthCheck()) {
-            HealthChecker checker = new HealthChecker(task.getHealthCheck(), settings.sandbox(), new HealthChecker.Listener() {
+            HealthChecker checker = new HealthChecker(task.getHealthCheck(), sandbox, new HealthChecker.Listener() {
                 @Override
                 public void healthChanged(boolean healthy, String message) {
                     if (!process.killRequested()) {
@@ -188,9 +213,9 @@ final class MesosExecutor {
     }
 
     /** A Spark application: the runner decides RUNNING and the end from the SparkAppHandle. */
-    private void launchSpark(TaskInfo task) {
+    private void launchSpark(TaskInfo task, java.nio.file.Path sandbox) {
         String id = task.getTaskId().getValue();
-        SparkRunner runner = new SparkRunner(task, settings.sandbox(), (state, message) -> {
+        SparkRunner runner = new SparkRunner(task, sandbox, (state, message) -> {
             if (TaskStates.isTerminal(state)) {
                 running.remove(id);
             }
@@ -263,7 +288,7 @@ final class MesosExecutor {
                 .setTimestamp(System.currentTimeMillis() / 1000.0)
                 .setUuid(Uuids.random())
                 .setLabels(Labels.newBuilder().addLabels(Label.newBuilder()
-                        .setKey(SANDBOX_LABEL).setValue(settings.sandbox().toString())));
+                        .setKey(SANDBOX_LABEL).setValue(sandboxes.getOrDefault(taskId.getValue(), settings.sandbox()).toString())));
         if (message != null) {
             status.setMessage(message);
         }
@@ -280,8 +305,6 @@ final class MesosExecutor {
         } catch (IOException e) {
             // kept in `unacknowledged`; re-sent with the next SUBSCRIBE
             Log.info("could not send " + state + " for " + taskId.getValue() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -293,15 +316,49 @@ final class MesosExecutor {
     }
 
     private void checkFinished() {
+        if (!idle()) {
+            return;
+        }
+        if (shuttingDown || !shared()) {
+            exit();
+        } else {
+            synchronized (this) {
+                if (idleExit == null && !exiting) {
+                    idleExit = timer.schedule(this::exitIfStillIdle, SHARED_IDLE_EXIT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+    }
+
+    /** Every launched task is terminal (or, when shutting down, stopped) and every update acknowledged. */
+    private boolean idle() {
         boolean allTerminal = !launched.isEmpty() && running.isEmpty()
                 && launched.keySet().stream().allMatch(id -> TaskStates.isTerminal(lastState.get(id)));
-        boolean allAcked;
         synchronized (unacknowledged) {
-            allAcked = unacknowledged.isEmpty();
+            return unacknowledged.isEmpty() && (allTerminal || (shuttingDown && running.isEmpty()));
         }
-        if (allAcked && (allTerminal || (shuttingDown && running.isEmpty()))) {
-            finished.countDown();
+    }
+
+    /** A task-per-executor executor is named after its task (see the scheduler's TaskFactory); a shared one is not. */
+    private boolean shared() {
+        return !launched.containsKey(settings.executorId());
+    }
+
+    private void exitIfStillIdle() {
+        synchronized (this) {
+            idleExit = null;
+            if (!idle()) {
+                return; // a task came meanwhile
+            }
         }
+        exit();
+    }
+
+    private void exit() {
+        synchronized (this) {
+            exiting = true;
+        }
+        finished.countDown();
     }
 
     private static Duration min(Duration a, Duration b) {

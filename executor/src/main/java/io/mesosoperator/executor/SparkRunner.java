@@ -82,7 +82,7 @@ final class SparkRunner implements TaskRun {
     void start() throws IOException {
         Map<String, String> env = environment(TaskProcess.commandOf(task));
         env.put("MESOS_TASK_ID", task.getTaskId().getValue());
-        env.putIfAbsent("MESOS_SANDBOX", sandbox.toString());
+        env.put("MESOS_SANDBOX", sandbox.toString()); // the task's own, as Mesos gives a task of a group
         ConfigFiles.render(env, sandbox);
         String json = env.get(SETTINGS_ENV);
         if (json == null || json.isBlank()) {

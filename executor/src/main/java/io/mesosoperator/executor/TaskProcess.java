@@ -14,7 +14,7 @@ import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.TaskInfo;
 
-/** One task's OS process: started in the sandbox, output appended to the sandbox's stdout/stderr. */
+/** One task's OS process: started in the task's sandbox, output appended to its stdout/stderr. */
 final class TaskProcess implements TaskRun {
     private final TaskInfo task;
     private final Process process;
@@ -45,6 +45,7 @@ final class TaskProcess implements TaskRun {
             env.put(variable.getName(), variable.getValue());
         }
         env.put("MESOS_TASK_ID", task.getTaskId().getValue());
+        env.put("MESOS_SANDBOX", sandbox.toString()); // the task's own, as Mesos gives a task of a group
         ConfigFiles.render(env, sandbox);
         return new TaskProcess(task, builder.start());
     }

@@ -309,10 +309,10 @@ public final class LocalAgent implements Agent, AutoCloseable {
         return since < 0 ? 0 : System.nanoTime() - since;
     }
 
-    /** Kills one executor process with SIGKILL, as a crash would (its tasks die with its group). */
-    public boolean crashExecutor(String executorId) {
+    /** Kills the process of the executor running a task with SIGKILL, as a crash would (its tasks die with its group). */
+    public boolean crashExecutorOf(String taskId) {
         return actor.call(() -> executors.values().stream()
-                .filter(e -> e.info.getExecutorId().getValue().equals(executorId) && e.process != null)
+                .filter(e -> e.tasks.containsKey(taskId) && e.process != null)
                 .findFirst()
                 .map(e -> e.process.destroyForcibly() != null)
                 .orElse(false));

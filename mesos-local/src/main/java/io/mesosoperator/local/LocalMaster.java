@@ -2,6 +2,7 @@ package io.mesosoperator.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.TextFormat;
 import io.mesosoperator.mesos.ContentType;
 import io.mesosoperator.mesos.TaskStates;
 import jakarta.servlet.http.HttpServletRequest;
@@ -85,6 +86,8 @@ public final class LocalMaster implements AutoCloseable {
     private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
     /** Resources held by running executors, keyed by agent/framework/executor. */
     private final Map<String, Resources> executorResources = new LinkedHashMap<>();
+    /** The ExecutorInfo each running executor was launched with (same keys), for the compatibility check. */
+    private final Map<String, ExecutorInfo> executorInfos = new HashMap<>();
     private volatile java.util.function.Consumer<TaskInfo> launchWatcher = t -> { };
 
     static final class FrameworkEntry {
@@ -518,7 +521,11 @@ public final class LocalMaster implements AutoCloseable {
             error = "Task has duplicate ID: " + task.getTaskId().getValue();
         } else if (task.hasExecutor() == task.hasCommand()) {
             error = "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
-        } else if (!pool.contains(needed)) {
+        }
+        if (error == null && executorKey != null) {
+            error = incompatibleExecutor(executorKey, task.getExecutor(), fw);
+        }
+        if (error == null && !pool.contains(needed)) {
             error = "Task uses more resources " + needed + " than available " + pool;
         }
         if (error != null) {
@@ -531,10 +538,32 @@ public final class LocalMaster implements AutoCloseable {
         tasks.put(key, new TaskEntry(fw.id.getValue(), launched, agent.id().getValue(), Resources.from(task.getResourcesList())));
         if (executorKey != null) {
             executorResources.putIfAbsent(executorKey, Resources.from(task.getExecutor().getResourcesList()));
+            executorInfos.putIfAbsent(executorKey, withFramework(task.getExecutor(), fw));
         }
         launchWatcher.accept(launched);
         agent.agent().launch(fw.info, launched);
         return pool.minus(needed);
+    }
+
+    /**
+     * A task for an executor that already runs on the agent must carry the very same ExecutorInfo
+     * (master/validation.cpp validateCompatibleExecutorInfo, with its message); null when it does.
+     */
+    private String incompatibleExecutor(String executorKey, ExecutorInfo executor, FrameworkEntry fw) {
+        ExecutorInfo existing = executorInfos.get(executorKey);
+        ExecutorInfo offered = withFramework(executor, fw);
+        if (existing == null || existing.equals(offered)) {
+            return null;
+        }
+        String rule = "------------------------------------------------------------\n";
+        return "ExecutorInfo is not compatible with existing ExecutorInfo with same ExecutorID.\n" + rule
+                + "Existing ExecutorInfo:\n" + TextFormat.printer().printToString(existing) + "\n" + rule
+                + "ExecutorInfo:\n" + TextFormat.printer().printToString(offered) + "\n" + rule;
+    }
+
+    /** The master fills in an ExecutorInfo's framework_id when the scheduler left it out. */
+    private static ExecutorInfo withFramework(ExecutorInfo executor, FrameworkEntry fw) {
+        return executor.hasFrameworkId() ? executor : executor.toBuilder().setFrameworkId(fw.id).build();
     }
 
     /** LAUNCH_GROUP: all tasks or none, onto one executor (required), delivered together. */
@@ -555,6 +584,9 @@ public final class LocalMaster implements AutoCloseable {
                 error = "Task has duplicate ID: " + task.getTaskId().getValue();
             }
         }
+        if (error == null) {
+            error = incompatibleExecutor(executorKey, executor, fw);
+        }
         if (error == null && !pool.contains(needed)) {
             error = "Task group uses more resources " + needed + " than available " + pool;
         }
@@ -574,6 +606,7 @@ public final class LocalMaster implements AutoCloseable {
             tasks.put(fw.id.getValue() + "/" + task.getTaskId().getValue(), entry);
         }
         executorResources.putIfAbsent(executorKey, Resources.from(executor.getResourcesList()));
+        executorInfos.putIfAbsent(executorKey, executor);
         agent.agent().launchGroup(fw.info, executor, launched);
         return pool.minus(needed);
     }
@@ -851,6 +884,7 @@ public final class LocalMaster implements AutoCloseable {
         agents.values().forEach(a -> a.agent().shutdownFramework(fw.id.getValue()));
         tasks.values().removeIf(t -> t.frameworkId.equals(fw.id.getValue()));
         executorResources.keySet().removeIf(k -> k.contains("/" + fw.id.getValue() + "/"));
+        executorInfos.keySet().removeIf(k -> k.contains("/" + fw.id.getValue() + "/"));
     }
 
     // ---------------------------------------------------------------- from agents
@@ -914,6 +948,7 @@ public final class LocalMaster implements AutoCloseable {
     void executorTerminated(String agentId, String frameworkId, String executorId, int status) {
         actor.dispatch(() -> {
             executorResources.remove(agentId + "/" + frameworkId + "/" + executorId);
+            executorInfos.remove(agentId + "/" + frameworkId + "/" + executorId);
             FrameworkEntry fw = frameworks.get(frameworkId);
             if (fw != null && fw.stream != null) {
                 fw.stream.send(Event.newBuilder().setType(Event.Type.FAILURE)

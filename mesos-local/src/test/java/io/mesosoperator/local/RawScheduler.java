@@ -96,4 +96,29 @@ final class RawScheduler {
         }
         throw new AssertionError("no " + state + " for " + taskId + " within 30s");
     }
+
+    /** Waits until every one of the tasks reached the state (in any order), acknowledging every update. */
+    java.util.Map<String, TaskStatus> awaitUpdates(TaskState state, String... taskIds) throws Exception {
+        java.util.Map<String, TaskStatus> seen = new java.util.HashMap<>();
+        java.util.Set<String> wanted = java.util.Set.of(taskIds);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (seen.size() < wanted.size() && System.nanoTime() < deadline) {
+            Event e = events.poll(1, TimeUnit.SECONDS);
+            if (e == null || e.getType() != Event.Type.UPDATE) {
+                continue;
+            }
+            TaskStatus s = e.getUpdate().getStatus();
+            if (s.hasUuid()) {
+                call(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
+                        .setAgentId(s.getAgentId()).setTaskId(s.getTaskId()).setUuid(s.getUuid())));
+            }
+            if (wanted.contains(s.getTaskId().getValue()) && s.getState() == state) {
+                seen.put(s.getTaskId().getValue(), s);
+            }
+        }
+        if (seen.size() < wanted.size()) {
+            throw new AssertionError("only " + seen.keySet() + " of " + wanted + " reached " + state + " within 30s");
+        }
+        return seen;
+    }
 }

@@ -192,12 +192,16 @@ public final class RunCommands {
         @Option(names = "--profile", description = "Record the operator processes with Java Flight Recorder (operator.jfr).")
         boolean profile;
 
+        @Option(names = "--real-only", description = "Only the overhead on real processes (20, or 3 with --quick).")
+        boolean realOnly;
+
         @Override
         public Integer call() throws Exception {
             if (profile) {
                 System.setProperty(Benchmark.PROFILE, "true");
             }
-            Benchmark bench = new Benchmark(quick ? Benchmark.Sizes.quick() : Benchmark.Sizes.full(), workDir, System.out);
+            Benchmark.Sizes sizes = quick ? Benchmark.Sizes.quick() : Benchmark.Sizes.full();
+            Benchmark bench = new Benchmark(realOnly ? sizes.realOnly() : sizes, workDir, System.out);
             Benchmark.print(bench.run(), System.out);
             return 0;
         }

@@ -49,6 +49,11 @@ public final class Benchmark {
         public static Sizes quick() {
             return new Sizes(20, 200, 0, 0, 3, 3);
         }
+
+        /** Only the real-process phase, with this many processes. */
+        public Sizes realOnly() {
+            return new Sizes(0, 0, 0, 0, 0, realProcesses);
+        }
     }
 
     /** One measured line of the table. */
@@ -75,7 +80,9 @@ public final class Benchmark {
     public List<Row> run() throws Exception {
         Files.createDirectories(work);
         try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start("127.0.0.1", freePort(), work.resolve("zk"))) {
-            simulated(zk, sizes.agents(), sizes.tasks(), true);
+            if (sizes.tasks() > 0) {
+                simulated(zk, sizes.agents(), sizes.tasks(), true);
+            }
             if (sizes.bigTasks() > 0) {
                 simulated(zk, sizes.bigAgents(), sizes.bigTasks(), false);
             }

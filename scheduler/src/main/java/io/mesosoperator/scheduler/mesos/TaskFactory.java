@@ -21,9 +21,15 @@ import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.Value;
 
 /**
- * Turns a placed pod into a Mesos TaskInfo run by our custom executor: one executor per task, so
- * each task has its own sandbox and process group. The executor jar reaches the agent as a URI,
- * as on any real Mesos cluster.
+ * Turns a placed pod into a Mesos TaskInfo run by our custom executor. The executor jar and the
+ * pod's artifacts reach the agent as the executor's URIs, as on any real Mesos cluster.
+ *
+ * <p>Which executor runs a task: the instances of one resource on one agent share an executor
+ * (one JVM instead of one per task; each task still gets its own directory, process group and
+ * status updates), unless the pod has a persistent volume, whose task gets an executor of its own
+ * because Mesos mounts a volume in its executor's sandbox. Tasks may share an executor only when
+ * their ExecutorInfos are equal (Mesos refuses the launch otherwise), so the shared executor's id
+ * carries a digest of its ExecutorInfo: a spec change that changes the artifacts starts a new one.
  */
 public final class TaskFactory {
     public static final String RESOURCE_LABEL = "mesos-operator.io/resource";
@@ -83,7 +89,7 @@ public final class TaskFactory {
                 // Mesos forbids both CommandInfo and ExecutorInfo on a task: the command travels
                 // in TaskInfo.data, and the agent fetches its artifacts with the executor's.
                 .setData(command.toByteString())
-                .setExecutor(executorInfo(taskId, framework, artifacts))
+                .setExecutor(executorInfo(pod, taskId, framework, artifacts))
                 .setKillPolicy(KillPolicy.newBuilder().setGracePeriod(
                         DurationInfo.newBuilder().setNanoseconds(pod.killGracePeriod().toNanos())))
                 .setLabels(Labels.newBuilder()
@@ -111,23 +117,35 @@ public final class TaskFactory {
         return task.build();
     }
 
-    private ExecutorInfo executorInfo(String taskId, FrameworkID framework, List<CommandInfo.URI> artifacts) {
+    private ExecutorInfo executorInfo(PodSpec pod, String taskId, FrameworkID framework, List<CommandInfo.URI> artifacts) {
         String java = executor.javaCommand();
-        // a small, quick-starting JVM: the executor only relays status and watches one process
+        // a small, quick-starting JVM: the executor only relays status and watches its tasks' processes
         String value = "exec " + java + " -Xmx40m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
                 + " -XX:-UsePerfData -jar " + EXECUTOR_FILE;
-        return ExecutorInfo.newBuilder()
+        boolean shared = pod.volume() == null;
+        ExecutorInfo.Builder info = ExecutorInfo.newBuilder()
                 .setType(ExecutorInfo.Type.CUSTOM)
-                .setExecutorId(ExecutorID.newBuilder().setValue(taskId))
                 .setFrameworkId(framework)
-                .setName("mesos-operator executor for " + taskId)
+                .setName("mesos-operator executor for " + (shared ? pod.resource().toString() : taskId))
                 .setCommand(CommandInfo.newBuilder().setShell(true).setValue(value)
                         .addUris(CommandInfo.URI.newBuilder().setValue(executor.executorUri())
                                 .setExtract(false).setCache(true).setOutputFile(EXECUTOR_FILE))
                         .addAllUris(artifacts))
                 .addResources(scalar("cpus", executor.cpus()))
-                .addResources(scalar("mem", executor.memMb()))
-                .build();
+                .addResources(scalar("mem", executor.memMb()));
+        String id = shared ? sharedExecutorId(pod, info) : taskId;
+        return info.setExecutorId(ExecutorID.newBuilder().setValue(id)).build();
+    }
+
+    /** E.g. {@code service.web.3fa2c1d09b7e}: the resource, and a digest of everything else in the ExecutorInfo. */
+    static String sharedExecutorId(PodSpec pod, ExecutorInfo.Builder withoutId) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(withoutId.buildPartial().toByteArray());
+            return pod.resource().kind().toLowerCase(Locale.ROOT) + "." + pod.resource().name() + "."
+                    + java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static HealthCheck healthCheck(PodSpec.HealthCheckSpec h, PodSpec pod, List<Long> ports) {

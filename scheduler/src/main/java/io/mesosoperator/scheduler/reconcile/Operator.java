@@ -26,7 +26,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -75,11 +74,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private final TaskFactory taskFactory;
     private final TaskFactory.ExecutorSettings executor;
     private final Clock clock;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "operator-loop");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService loop = new LoopThread();
     private MesosClient mesos;
 
     // read by API threads, written as noted
@@ -1061,5 +1056,47 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     @Override
     public void close() {
         loop.shutdownNow();
+    }
+
+    /**
+     * The one thread that owns every decision. A task that throws is logged and the loop goes on:
+     * a plain ScheduledExecutorService keeps the exception in a future nobody reads, and silently
+     * stops a periodic task (the resync) for good.
+     */
+    private static final class LoopThread extends java.util.concurrent.ScheduledThreadPoolExecutor {
+        LoopThread() {
+            super(1, r -> {
+                Thread t = new Thread(r, "operator-loop");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        private static Runnable guarded(Runnable work) {
+            return () -> {
+                try {
+                    work.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.error("the operator loop caught an unexpected error; it goes on", e);
+                }
+            };
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            return super.schedule(guarded(command), delay, unit); // execute() comes here too
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
+                                                                              TimeUnit unit) {
+            return super.scheduleWithFixedDelay(guarded(command), initialDelay, delay, unit);
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period,
+                                                                           TimeUnit unit) {
+            return super.scheduleAtFixedRate(guarded(command), initialDelay, period, unit);
+        }
     }
 }

@@ -48,7 +48,7 @@ class AgentAndExecutorFaultsE2ETest extends EmbeddedOperatorTest {
         env.post("/v1/resources", "application/yaml", SPEC);
         awaitThreeExactlyOnce();
         JsonNode victim = task(0);
-        assertThat(agentOf(victim).crashExecutor(victim.path("taskId").asText())).isTrue();
+        assertThat(agentOf(victim).crashExecutorOf(victim.path("taskId").asText())).isTrue();
         long crashed = System.nanoTime();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> !task(0).path("taskId").asText()
                 .equals(victim.path("taskId").asText()) && task(0).path("state").asText().equals("TASK_RUNNING"));
