@@ -79,22 +79,7 @@ final class RawScheduler {
 
     /** Waits for an update of a task in a state, acknowledging every update that carries a uuid. */
     TaskStatus awaitUpdate(String taskId, TaskState state) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            Event e = events.poll(1, TimeUnit.SECONDS);
-            if (e == null || e.getType() != Event.Type.UPDATE) {
-                continue;
-            }
-            TaskStatus s = e.getUpdate().getStatus();
-            if (s.hasUuid()) {
-                call(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
-                        .setAgentId(s.getAgentId()).setTaskId(s.getTaskId()).setUuid(s.getUuid())));
-            }
-            if (s.getTaskId().getValue().equals(taskId) && s.getState() == state) {
-                return s;
-            }
-        }
-        throw new AssertionError("no " + state + " for " + taskId + " within 30s");
+        return awaitUpdates(state, taskId).get(taskId);
     }
 
     /** Waits until every one of the tasks reached the state (in any order), acknowledging every update. */
