@@ -69,6 +69,8 @@ class SharedExecutorTest {
     }
 
     void launch(TaskInfo... tasks) throws Exception {
+        // at once: the declined rest of an earlier offer is filtered for 5 s, as long as an idle executor stays
+        scheduler.call(Call.newBuilder().setType(Call.Type.REVIVE));
         Offer offer = scheduler.next(Event.Type.OFFERS).getOffers().getOffers(0);
         Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
         for (TaskInfo t : tasks) {
