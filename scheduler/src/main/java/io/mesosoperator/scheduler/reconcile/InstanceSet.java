@@ -51,8 +51,9 @@ public final class InstanceSet {
                 .filter(t -> !t.terminal())
                 .collect(Collectors.groupingBy(TaskRecord::instance));
 
+        java.util.Set<Integer> desired = pods.stream().map(PodSpec::instance).collect(Collectors.toSet());
         for (Map.Entry<Integer, List<TaskRecord>> e : active.entrySet()) {
-            if (e.getKey() >= pods.size()) {
+            if (!desired.contains(e.getKey())) {
                 for (TaskRecord t : e.getValue()) {
                     stopping = true;
                     if (!t.killRequested()) {
@@ -65,7 +66,7 @@ public final class InstanceSet {
         List<Slot> slots = new ArrayList<>();
         for (PodSpec pod : pods) {
             int i = pod.instance();
-            InstanceStatus history = previous(observed.previousStatus(), i);
+            InstanceStatus history = previous(observed.previousStatus(), i).inGroup(pod.group());
             List<TaskRecord> tasks = new ArrayList<>();
             for (TaskRecord t : active.getOrDefault(i, List.of())) {
                 Instant giveUpAt = t.unreachable() && t.unreachableSince() != null
@@ -97,6 +98,7 @@ public final class InstanceSet {
             InstanceStatus history = slot.history();
             TaskRecord current = slot.current();
             String heldBy = held.get(i);
+            String blocked = current == null && heldBy == null ? probe.launchBlocker(pod) : null;
             if (current != null) {
                 boolean isReady = isReady(current, pod, probe);
                 if (isReady) {
@@ -125,6 +127,10 @@ public final class InstanceSet {
                         .waitingFor(!isReady && isReady(current, pod, WorkloadProbe.NONE) ? probe.notReady(current) : null));
             } else if (heldBy != null) {
                 instances.add(history.withTask(null, "WAITING_FOR_PLAN", false, null, null).planned(false, heldBy));
+            } else if (blocked != null) {
+                // not launched while what it needs at start is missing (e.g. a running peer to join through)
+                starting = true;
+                instances.add(history.withTask(null, WAITING_FOR_PEERS, false, null, null).planned(false, blocked));
             } else {
                 starting = true;
                 Instant launchAt = now;
@@ -188,6 +194,8 @@ public final class InstanceSet {
     }
 
     static final String CANARY_HOLD = "canary: ";
+    /** The state of an instance whose launch the kind's probe holds back ({@link WorkloadProbe#launchBlocker}). */
+    public static final String WAITING_FOR_PEERS = "WAITING_FOR_PEERS";
 
     /** One desired instance and what runs of it now. */
     private record Slot(PodSpec pod, InstanceStatus history, TaskRecord current, boolean launchInFlight, WorkloadProbe probe) {
