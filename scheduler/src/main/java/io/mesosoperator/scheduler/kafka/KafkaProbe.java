@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * as an observer (formatted with --no-initial-controllers) is added as a voter (KIP-853), which a
  * static controller.quorum.voters list cannot do when ports come from Mesos offers.
  */
-public final class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.Snapshot> {
+public class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.Snapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaProbe.class);
     static final Duration INTERVAL = Duration.ofSeconds(2);
 
@@ -69,6 +69,8 @@ public final class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.
         /** Brokers being drained before they stop, and the brokers their replicas may move to. */
         volatile Set<Integer> draining = Set.of();
         volatile Set<Integer> remaining = Set.of();
+        /** Controllers to remove from the voter set (scaled away). */
+        volatile Set<Integer> retiring = Set.of();
         /** Bootstrapped from the brokers (bootstrap.servers) and from the controllers (bootstrap.controllers). */
         final Client brokers = new Client(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         final Client quorum = new Client(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG);
@@ -122,6 +124,11 @@ public final class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.
         w.controllers = Map.copyOf(controllers);
     }
 
+    /** Removes these controllers from the voter set, the highest first (empty: remove none). */
+    void retire(ResourceKey key, Set<Integer> controllers) {
+        watch(key).retiring = Set.copyOf(controllers);
+    }
+
     /** Moves every partition replica off {@code draining} onto {@code remaining} brokers (empty: drain nothing). */
     void drain(ResourceKey key, Set<Integer> draining, Set<Integer> remaining) {
         Watch w = watch(key);
@@ -171,17 +178,20 @@ public final class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.
                 Admin admin = w.quorum.get(controllers.values());
                 QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
                 leader = quorum.leaderId();
+                Map<Integer, QuorumInfo.ReplicaState> voterStates = new TreeMap<>();
                 for (QuorumInfo.ReplicaState v : quorum.voters()) {
                     voters.add(v.replicaId());
+                    voterStates.put(v.replicaId(), v);
                     v.lastCaughtUpTimestamp().ifPresent(t -> caughtUp.put(v.replicaId(), t));
                 }
+                // per node id the observer that fetched last: a stopped process's entry lingers a while
+                Map<Integer, QuorumInfo.ReplicaState> fetching = new TreeMap<>();
                 for (QuorumInfo.ReplicaState o : quorum.observers()) {
                     observers.add(o.replicaId());
-                    String endpoint = controllers.get(o.replicaId());
-                    if (endpoint != null && !voters.contains(o.replicaId()) && !Uuid.ZERO_UUID.equals(o.replicaDirectoryId())) {
-                        addVoter(key, admin, o, endpoint);
-                    }
+                    fetching.merge(o.replicaId(), o, (a, b) -> b.lastFetchTimestamp().orElse(-1)
+                            > a.lastFetchTimestamp().orElse(-1) ? b : a);
                 }
+                changeVoters(key, admin, voterStates, fetching, controllers, w.retiring);
             } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
                 w.quorum.close(); // a fresh client next time, with the then current controllers
                 leader = null;
@@ -286,6 +296,50 @@ public final class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.
         if (!moves.isEmpty()) {
             admin.alterPartitionReassignments(moves).all().get(10, TimeUnit.SECONDS);
             LOG.info("{}: draining brokers {}: {} partition(s) reassigned to brokers {}", key, draining, moves.size(), remaining);
+        }
+    }
+
+    /**
+     * At most one change of the voter set per poll (the leader commits one at a time): a retiring
+     * controller leaves it, the highest first; else a running controller whose voter entry has
+     * another directory (it was given a new, empty volume) has the stale entry removed; else a
+     * running controller that fetches as an observer is added. Failures are tried again next poll.
+     */
+    private void changeVoters(ResourceKey key, Admin admin, Map<Integer, QuorumInfo.ReplicaState> voters,
+                              Map<Integer, QuorumInfo.ReplicaState> observers, Map<Integer, String> controllers,
+                              Set<Integer> retiring) throws InterruptedException {
+        Integer leaving = retiring.stream().filter(voters::containsKey).max(Integer::compare).orElse(null);
+        if (leaving != null) {
+            removeVoter(key, admin, voters.get(leaving), "scaled away");
+            return;
+        }
+        for (QuorumInfo.ReplicaState o : observers.values()) {
+            int id = o.replicaId();
+            String endpoint = controllers.get(id);
+            if (endpoint == null || retiring.contains(id) || Uuid.ZERO_UUID.equals(o.replicaDirectoryId())) {
+                continue;
+            }
+            QuorumInfo.ReplicaState voter = voters.get(id);
+            if (voter == null) {
+                addVoter(key, admin, o, endpoint);
+                return;
+            }
+            if (!voter.replicaDirectoryId().equals(o.replicaDirectoryId())) {
+                removeVoter(key, admin, voter, "its volume was replaced (directory " + o.replicaDirectoryId() + " now)");
+                return;
+            }
+        }
+    }
+
+    private void removeVoter(ResourceKey key, Admin admin, QuorumInfo.ReplicaState voter, String why)
+            throws InterruptedException {
+        try {
+            admin.removeRaftVoter(voter.replicaId(), voter.replicaDirectoryId()).all().get(10, TimeUnit.SECONDS);
+            LOG.info("{}: controller {} (directory {}) removed from the KRaft quorum: {}", key, voter.replicaId(),
+                    voter.replicaDirectoryId(), why);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.info("{}: removing controller {} from the quorum did not succeed yet: {}", key, voter.replicaId(),
+                    e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
         }
     }
 

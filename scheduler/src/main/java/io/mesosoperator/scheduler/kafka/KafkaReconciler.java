@@ -40,8 +40,9 @@ import org.apache.kafka.common.Uuid;
  * {@link KafkaProbe} adds them as voters, so the ports Mesos offers may differ at every launch.
  * Readiness is the AdminClient's view (a broker is in the cluster metadata; a controller is a voter
  * that caught up with the leader since it started); a rolling update waits for no partition to be
- * under-replicated before it replaces the next instance. Placement limits count controllers and
- * brokers apart (pod groups), so a controller and a broker may share an agent.
+ * under-replicated before it replaces the next instance. Dedicated controllers may be added (made
+ * voters) and removed (out of the voter set first, then stopped). Placement limits count
+ * controllers and brokers apart (pod groups), so a controller and a broker may share an agent.
  */
 public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
     public static final KindDefinition KIND = new KindDefinition("KafkaCluster", "kafka.schema.json",
@@ -118,22 +119,17 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
 
     /**
      * What may become of the quorum: dedicated controllers may be added (each joins as an observer
-     * and is made a voter), not removed; combined controllers are fixed (a broker would change role).
-     * A change of dedicatedControllers itself is refused as a fixed field (KIND).
+     * and is made a voter) and removed (each leaves the voter set, then stops); combined controllers
+     * are fixed (a broker would change role). A change of dedicatedControllers itself is refused as
+     * a fixed field (KIND).
      */
     static List<FieldError> quorumChange(KafkaSpec before, KafkaSpec after) {
-        if (before.dedicatedControllers() != after.dedicatedControllers() || before.controllers() == after.controllers()) {
+        if (before.dedicatedControllers() != after.dedicatedControllers() || before.controllers() == after.controllers()
+                || after.dedicatedControllers()) {
             return List.of();
         }
-        if (!after.dedicatedControllers()) {
-            return List.of(FieldError.of("spec.controllers", "cannot change once the cluster exists in combined mode"
-                    + " (it is " + before.controllers() + "): the first brokers are the controllers"));
-        }
-        if (after.controllers() < before.controllers()) {
-            return List.of(FieldError.of("spec.controllers", "must be at least " + before.controllers()
-                    + ": removing controllers from the quorum is not yet supported (adding them is)"));
-        }
-        return List.of();
+        return List.of(FieldError.of("spec.controllers", "cannot change once the cluster exists in combined mode"
+                + " (it is " + before.controllers() + "): the first brokers are the controllers"));
     }
 
     @Override
@@ -156,8 +152,29 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
                 controllers.put(id, t.address(CONTROLLER));
             }
         });
-        probe.watch(key, List.copyOf(brokers.values()), controllers);
         KafkaProbe.Snapshot seen = probe.snapshot(key);
+        // dedicated controllers scaled away leave the voter set first (the probe removes them, the
+        // highest first); each keeps running until it is out, then it is stopped and its volume freed
+        Set<Integer> retiring = new TreeSet<>();
+        Set<Integer> leaving = new TreeSet<>();
+        if (spec.dedicatedControllers()) {
+            int firstGone = KafkaSpec.CONTROLLER_BASE + spec.controllers();
+            boolean quorumKnown = seen != null && seen.quorumError() == null;
+            for (int id : controllers.keySet()) {
+                if (id >= firstGone) {
+                    retiring.add(id);
+                    if (!quorumKnown || seen.voters().contains(id)) {
+                        leaving.add(id);
+                    }
+                }
+            }
+            if (quorumKnown) {
+                seen.voters().stream().filter(id -> id >= firstGone).forEach(retiring::add);
+            }
+            controllers.keySet().removeAll(retiring); // neither asked, nor bootstrapped from, nor made voters again
+        }
+        probe.watch(key, List.copyOf(brokers.values()), controllers);
+        probe.retire(key, retiring);
         JsonNode previous = observed.previousStatus() == null ? null : observed.previousStatus().workload();
         boolean quorumFormed = (previous != null && previous.path("quorumFormed").asBoolean())
                 || (seen != null && seen.quorumLeader() != null && seen.quorumLeader() >= 0);
@@ -188,6 +205,7 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
         List<Integer> ids = new ArrayList<>();
         if (spec.dedicatedControllers()) {
             ids.addAll(spec.controllerIds());
+            ids.addAll(leaving);
         }
         for (int i = 0; i < keep; i++) {
             ids.add(i);
@@ -259,12 +277,15 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
             if (!draining.isEmpty()) {
                 draining.forEach(details.putArray("draining")::add);
             }
+            if (!retiring.isEmpty()) {
+                retiring.forEach(details.putArray("leavingQuorum")::add);
+            }
             String error = seen.error() != null ? seen.error() : seen.quorumError();
             if (error != null && !running.isEmpty()) {
                 details.put("lastError", error);
             }
         }
-        boolean settling = !draining.isEmpty() || result.status().readyReplicas() < pods.size()
+        boolean settling = !draining.isEmpty() || !retiring.isEmpty() || result.status().readyReplicas() < pods.size()
                 || result.status().instances().stream().anyMatch(i -> i.outdated());
         Duration requeue = result.requeueAfter();
         if (settling && (requeue == null || requeue.compareTo(LOOK_AGAIN) > 0)) {

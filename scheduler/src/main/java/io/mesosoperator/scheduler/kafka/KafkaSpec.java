@@ -49,7 +49,7 @@ public record KafkaSpec(
         return dedicatedControllers ? CONTROLLER_BASE : 0;
     }
 
-    /** Whether instance {@code id} runs a controller (a dedicated controller beyond the count is one being removed). */
+    /** Whether instance {@code id} runs a controller (a dedicated controller beyond the count is one leaving the quorum). */
     boolean runsController(int id) {
         return dedicatedControllers ? id >= CONTROLLER_BASE : id < quorumSize();
     }

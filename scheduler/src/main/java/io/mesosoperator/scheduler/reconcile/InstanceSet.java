@@ -98,7 +98,6 @@ public final class InstanceSet {
             InstanceStatus history = slot.history();
             TaskRecord current = slot.current();
             String heldBy = held.get(i);
-            String blocked = current == null && heldBy == null ? probe.launchBlocker(pod) : null;
             if (current != null) {
                 boolean isReady = isReady(current, pod, probe);
                 if (isReady) {
@@ -127,17 +126,18 @@ public final class InstanceSet {
                         .waitingFor(!isReady && isReady(current, pod, WorkloadProbe.NONE) ? probe.notReady(current) : null));
             } else if (heldBy != null) {
                 instances.add(history.withTask(null, "WAITING_FOR_PLAN", false, null, null).planned(false, heldBy));
-            } else if (blocked != null) {
-                // not launched while what it needs at start is missing (e.g. a running peer to join through)
-                starting = true;
-                instances.add(history.withTask(null, WAITING_FOR_PEERS, false, null, null).planned(false, blocked));
             } else {
                 starting = true;
                 Instant launchAt = now;
                 if (history.consecutiveFailures() > 0 && history.lastFailureTime() != null) {
                     launchAt = Instant.parse(history.lastFailureTime()).plus(backoff.delayAfter(history.consecutiveFailures()));
                 }
-                if (slot.launchInFlight() || !now.isBefore(launchAt)) {
+                boolean due = slot.launchInFlight() || !now.isBefore(launchAt);
+                String blocked = due ? probe.launchBlocker(pod) : null;
+                if (blocked != null) {
+                    // not launched while what it needs at start is missing (e.g. a running peer to join through)
+                    instances.add(history.withTask(null, WAITING_FOR_PEERS, false, null, null).planned(false, blocked));
+                } else if (due) {
                     launches.add(pod);
                     instances.add(history.withTask(null, "WAITING_FOR_OFFER", false, null, null));
                 } else {

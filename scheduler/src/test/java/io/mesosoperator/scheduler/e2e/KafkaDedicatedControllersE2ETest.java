@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * tarball) with a dedicated controller quorum, 3 controller-only and 3 broker-only processes.
  * Records written with acks=all survive a kill -9 of the active controller (another is elected; the
  * killed one comes back as the same node, on its volume, and is a voter again) and of a broker, and
- * the quorum grows by a controller while the brokers keep running.
+ * the quorum grows by a controller and shrinks again while the brokers keep running.
  */
 class KafkaDedicatedControllersE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLE = Path.of("..", "sample-specs", "kafka-cluster-dedicated.yaml");
@@ -80,7 +80,7 @@ class KafkaDedicatedControllersE2ETest extends EmbeddedOperatorTest {
     }
 
     @Test
-    void aDedicatedQuorumSurvivesItsLeadersKillGrowsAndTheBrokersKeepEveryRecord() throws Exception {
+    void aDedicatedQuorumSurvivesItsLeadersKillGrowsShrinksAndTheBrokersKeepEveryRecord() throws Exception {
         assertThat(env.cli("apply", "-f", SAMPLE.toString()).out()).contains("kafkacluster/ledger created");
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(status().path("phase").asText()).isEqualTo("Running");
@@ -151,10 +151,24 @@ class KafkaDedicatedControllersE2ETest extends EmbeddedOperatorTest {
         for (int b = 0; b < 3; b++) {
             assertThat(brokerTasks).contains(task(b).path("taskId").asText());
         }
-        // removing one is refused, naming the field
-        EmbeddedOperator.Run refused = env.cli("apply", "-f", SAMPLE.toString());
-        assertThat(refused.code()).isNotZero();
-        assertThat(refused.err()).contains("spec.controllers: must be at least 4");
+        // and shrinks: controller 1003 leaves the voter set, then its task stops; the others stay as they are
+        Set<String> controllerTasks = new TreeSet<>();
+        for (int c = 1000; c < 1003; c++) {
+            controllerTasks.add(task(c).path("taskId").asText());
+        }
+        assertThat(env.cli("apply", "-f", SAMPLE.toString()).out()).contains("kafkacluster/ledger scaled");
+        await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(ints(workload().path("voters"))).containsExactly(1000, 1001, 1002);
+            assertThat(task(1003)).isNull();
+            assertThat(status().path("replicas").asInt()).isEqualTo(6);
+            assertThat(status().path("readyReplicas").asInt()).isEqualTo(6);
+        });
+        for (int c = 1000; c < 1003; c++) {
+            assertThat(controllerTasks).contains(task(c).path("taskId").asText());
+        }
+        for (int b = 0; b < 3; b++) {
+            assertThat(brokerTasks).contains(task(b).path("taskId").asText());
+        }
 
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {

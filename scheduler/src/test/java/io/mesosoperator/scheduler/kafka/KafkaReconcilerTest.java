@@ -35,7 +35,27 @@ import org.junit.jupiter.api.Test;
 class KafkaReconcilerTest {
     static final SpecValidator VALIDATOR = new SpecValidator(List.of(KafkaReconciler.KIND));
     static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
-    final KafkaProbe probe = new KafkaProbe();
+    final SeenProbe probe = new SeenProbe();
+
+    /** The probe, answering for a cluster that is not there: what the AdminClient would have seen. */
+    static final class SeenProbe extends KafkaProbe {
+        volatile KafkaProbe.Snapshot seen;
+
+        @Override
+        public KafkaProbe.Snapshot snapshot(io.mesosoperator.scheduler.spec.ResourceKey key) {
+            return seen;
+        }
+    }
+
+    /** A quorum of these voters, each caught up at {@code caughtUp}, led by the first; brokers 0-2, nothing under-replicated. */
+    static KafkaProbe.Snapshot quorum(Instant caughtUp, Integer... voters) {
+        Map<Integer, Long> times = new java.util.TreeMap<>();
+        for (int v : voters) {
+            times.put(v, caughtUp.toEpochMilli());
+        }
+        return new KafkaProbe.Snapshot(NOW, Set.of(0, 1, 2), voters[0], new java.util.TreeSet<>(List.of(voters)), Set.of(),
+                times, 0, Map.of(), 0, null, null);
+    }
     final KafkaReconciler reconciler = new KafkaReconciler(RecoveryPolicy.DEFAULT, "file:///kafka.tgz", probe);
 
     @AfterEach
@@ -64,8 +84,13 @@ class KafkaReconcilerTest {
     }
 
     static TaskRecord running(int instance, String group, String port, long number) {
+        return running(instance, group, port, number, "h");
+    }
+
+    /** A task running since 50 s before NOW with this configuration, healthy. */
+    static TaskRecord running(int instance, String group, String port, long number, String configHash) {
         return TaskRecord.staging("ledger-" + group + "-" + instance + ".t", new io.mesosoperator.scheduler.spec
-                        .ResourceKey("KafkaCluster", "ledger"), instance, "h", "agent-" + instance, "http://agent", "127.0.0.1",
+                        .ResourceKey("KafkaCluster", "ledger"), instance, configHash, "agent-" + instance, "http://agent", "127.0.0.1",
                 Map.of(port, number), group, NOW.minusSeconds(60).toString())
                 .withUpdate("TASK_RUNNING", true, null, null, "/sandbox", null, NOW.minusSeconds(50).toString());
     }
@@ -168,7 +193,47 @@ class KafkaReconcilerTest {
     }
 
     @Test
-    void dedicatedControllersMayBeAddedNotRemovedAndTheModeIsFixed() throws Exception {
+    void aRemovedControllerLeavesTheVoterSetBeforeItsTaskStops() throws Exception {
+        Resource three = dedicated();
+        List<TaskRecord> tasks = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            tasks.add(running(1000 + k, "controller", "controller", 31000 + k));
+        }
+        // still a voter: it keeps running (as a pod) while the probe removes it from the quorum
+        probe.seen = quorum(NOW, 1000, 1001, 1002, 1003);
+        ReconcileResult r = reconciler.reconcile(three, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.kills()).isEmpty();
+        assertThat(r.status().instances()).extracting(InstanceStatus::instance).contains(1003);
+        assertThat(r.status().workload().path("leavingQuorum").toString()).isEqualTo("[1003]");
+        assertThat(r.status().workload().path("controllerBootstrapServers").asText()).doesNotContain("31003");
+        // out of the voter set: now it is stopped
+        probe.seen = quorum(NOW, 1000, 1001, 1002);
+        r = reconciler.reconcile(three, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("ledger-controller-1003.t");
+        assertThat(r.status().instances()).extracting(InstanceStatus::instance).doesNotContain(1003);
+    }
+
+    @Test
+    void aControllerIsReadyOnceItCaughtUpWithTheLeaderSinceItStarted() throws Exception {
+        Resource ledger = dedicated();
+        String hash = io.mesosoperator.scheduler.reconcile.ConfigHash.of(ledger.spec(), KafkaReconciler.KIND.untaskedFields());
+        List<TaskRecord> tasks = List.of(running(1000, "controller", "controller", 31000, hash),
+                running(1001, "controller", "controller", 31001, hash), running(1002, "controller", "controller", 31002, hash));
+        // a voter listed as one while it was down: its last catch-up is older than its task
+        probe.seen = quorum(NOW.minusSeconds(120), 1000, 1001, 1002);
+        ReconcileResult r = reconciler.reconcile(ledger, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.status().instance(1001).ready()).isFalse();
+        assertThat(r.status().instance(1001).waitingFor())
+                .isEqualTo("controller 1001 has not caught up with the quorum leader since it started");
+        probe.seen = quorum(NOW.minusSeconds(1), 1000, 1001, 1002);
+        r = reconciler.reconcile(ledger, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.status().instances()).filteredOn(InstanceStatus::ready).extracting(InstanceStatus::instance)
+                .containsExactly(1000, 1001, 1002);
+        assertThat(r.launches()).extracting(PodSpec::name).containsExactly("ledger-broker-0"); // serial: now the brokers
+    }
+
+    @Test
+    void dedicatedControllersMayBeAddedAndRemovedAndTheModeIsFixed() throws Exception {
         Resource three = dedicated();
         Resource five = dedicated("controllers: 3", "controllers: 5");
         assertThat(SpecChange.classify(three.spec(), five.spec(), KafkaReconciler.KIND)).isEqualTo(SpecChange.SCALE);
@@ -178,9 +243,8 @@ class KafkaReconcilerTest {
         assertThat(r.status().instances()).extracting(InstanceStatus::instance)
                 .containsExactly(1000, 1001, 1002, 1003, 1004, 0, 1, 2);
 
-        assertThat(reconciler.check(three, five, "mesos-operator")).extracting(FieldError::describe).containsExactly(
-                "spec.controllers: must be at least 5: removing controllers from the quorum is not yet supported"
-                        + " (adding them is)");
+        assertThat(SpecChange.classify(five.spec(), three.spec(), KafkaReconciler.KIND)).isEqualTo(SpecChange.SCALE);
+        assertThat(reconciler.check(three, five, "mesos-operator")).isEmpty();
         Resource combined = sample("kafka-cluster.yaml");
         Resource combinedFour = sample("kafka-cluster.yaml", "brokers: 3", "brokers: 4\n  controllers: 4");
         assertThat(reconciler.check(combinedFour, combined, "mesos-operator")).extracting(FieldError::describe)

@@ -99,14 +99,15 @@ class InstanceSetTest {
                 return pod.instance() == 0 ? null : "waits for instance 0";
             }
         };
-        // instance 1 was deployed before (its relaunch is recovery, which no plan holds), instance 2 is new
-        ResourceStatus before = new ResourceStatus(1, "Running", 3, 3, List.of(),
-                List.of(InstanceStatus.fresh(0), InstanceStatus.fresh(1).deployed("h1"), InstanceStatus.fresh(2)), null, null);
+        // instance 1 was deployed before (its relaunch is recovery, which no plan holds); instance 2 just
+        // crashed: its backoff comes first, the hold once it is due
+        ResourceStatus before = new ResourceStatus(1, "Running", 3, 3, List.of(), List.of(InstanceStatus.fresh(0),
+                InstanceStatus.fresh(1).deployed("h1"), InstanceStatus.fresh(2).failed("x", NOW.toString())), null, null);
         ReconcileResult r = InstanceSet.reconcile(resource(1), pods(3, "h1"), Strategy.PARALLEL, needsZero,
                 new Reconciler.Observed(List.of(), before, Set.of()), POLICY, NOW);
         assertThat(r.launches()).extracting(PodSpec::instance).containsExactly(0);
         assertThat(r.status().instances()).extracting(InstanceStatus::state)
-                .containsExactly("WAITING_FOR_OFFER", InstanceSet.WAITING_FOR_PEERS, InstanceSet.WAITING_FOR_PEERS);
+                .containsExactly("WAITING_FOR_OFFER", InstanceSet.WAITING_FOR_PEERS, "BACKOFF");
         assertThat(r.status().instances().get(1).heldBy()).isEqualTo("waits for instance 0");
         assertThat(r.status().condition(Condition.PROGRESSING).reason()).isEqualTo("Launching");
     }
