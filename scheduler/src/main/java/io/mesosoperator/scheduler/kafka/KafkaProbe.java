@@ -178,20 +178,21 @@ public class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.Snapsh
                 Admin admin = w.quorum.get(controllers.values());
                 QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
                 leader = quorum.leaderId();
-                Map<Integer, QuorumInfo.ReplicaState> voterStates = new TreeMap<>();
+                List<Replica> voterReplicas = new ArrayList<>();
                 for (QuorumInfo.ReplicaState v : quorum.voters()) {
                     voters.add(v.replicaId());
-                    voterStates.put(v.replicaId(), v);
+                    voterReplicas.add(Replica.of(v));
                     v.lastCaughtUpTimestamp().ifPresent(t -> caughtUp.put(v.replicaId(), t));
                 }
-                // per node id the observer that fetched last: a stopped process's entry lingers a while
-                Map<Integer, QuorumInfo.ReplicaState> fetching = new TreeMap<>();
+                List<Replica> observerReplicas = new ArrayList<>();
                 for (QuorumInfo.ReplicaState o : quorum.observers()) {
                     observers.add(o.replicaId());
-                    fetching.merge(o.replicaId(), o, (a, b) -> b.lastFetchTimestamp().orElse(-1)
-                            > a.lastFetchTimestamp().orElse(-1) ? b : a);
+                    observerReplicas.add(Replica.of(o));
                 }
-                changeVoters(key, admin, voterStates, fetching, controllers, w.retiring);
+                VoterChange change = nextVoterChange(voterReplicas, observerReplicas, controllers, w.retiring);
+                if (change != null) {
+                    change(key, admin, change);
+                }
             } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
                 w.quorum.close(); // a fresh client next time, with the then current controllers
                 leader = null;
@@ -299,61 +300,82 @@ public class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.Snapsh
         }
     }
 
-    /**
-     * At most one change of the voter set per poll (the leader commits one at a time): a retiring
-     * controller leaves it, the highest first; else a running controller whose voter entry has
-     * another directory (it was given a new, empty volume) has the stale entry removed; else a
-     * running controller that fetches as an observer is added. Failures are tried again next poll.
-     */
-    private void changeVoters(ResourceKey key, Admin admin, Map<Integer, QuorumInfo.ReplicaState> voters,
-                              Map<Integer, QuorumInfo.ReplicaState> observers, Map<Integer, String> controllers,
-                              Set<Integer> retiring) throws InterruptedException {
-        Integer leaving = retiring.stream().filter(voters::containsKey).max(Integer::compare).orElse(null);
-        if (leaving != null) {
-            removeVoter(key, admin, voters.get(leaving), "scaled away");
-            return;
-        }
-        for (QuorumInfo.ReplicaState o : observers.values()) {
-            int id = o.replicaId();
-            String endpoint = controllers.get(id);
-            if (endpoint == null || retiring.contains(id) || Uuid.ZERO_UUID.equals(o.replicaDirectoryId())) {
-                continue;
-            }
-            QuorumInfo.ReplicaState voter = voters.get(id);
-            if (voter == null) {
-                addVoter(key, admin, o, endpoint);
-                return;
-            }
-            if (!voter.replicaDirectoryId().equals(o.replicaDirectoryId())) {
-                removeVoter(key, admin, voter, "its volume was replaced (directory " + o.replicaDirectoryId() + " now)");
-                return;
-            }
+    /** A member of the quorum as the leader describes it: node id, directory id, when it last fetched (-1: never). */
+    record Replica(int id, Uuid directory, long lastFetch) {
+        static Replica of(QuorumInfo.ReplicaState r) {
+            return new Replica(r.replicaId(), r.replicaDirectoryId(), r.lastFetchTimestamp().orElse(-1));
         }
     }
 
-    private void removeVoter(ResourceKey key, Admin admin, QuorumInfo.ReplicaState voter, String why)
-            throws InterruptedException {
+    /** Add {@code replica} as a voter listening at {@code endpoint}, or remove it ({@code endpoint} null), because {@code why}. */
+    record VoterChange(Replica replica, String endpoint, String why) {}
+
+    /** A voter that stopped fetching this much before another process of its node id started is a stale entry. */
+    static final long STALE_VOTER_MS = 5_000;
+
+    /**
+     * The next change of the voter set, at most one per poll (the leader commits one at a time), or
+     * null: a retiring controller leaves it, the highest first; else a running controller whose voter
+     * entry has another directory (it was given a new, empty volume) has the stale entry removed,
+     * once that entry has not fetched for {@link #STALE_VOTER_MS} before the new one did (the leader
+     * keeps listing a removed or stopped replica for a while); else a running controller that fetches
+     * as an observer is added. Per node id, only the observer entry that fetched last counts.
+     */
+    static VoterChange nextVoterChange(List<Replica> voters, List<Replica> observers, Map<Integer, String> controllers,
+                                       Set<Integer> retiring) {
+        Map<Integer, Replica> voterById = new TreeMap<>();
+        voters.forEach(v -> voterById.put(v.id(), v));
+        Integer leaving = retiring.stream().filter(voterById::containsKey).max(Integer::compare).orElse(null);
+        if (leaving != null) {
+            return new VoterChange(voterById.get(leaving), null, "scaled away");
+        }
+        Map<Integer, Replica> fetching = new TreeMap<>();
+        observers.forEach(o -> fetching.merge(o.id(), o, (a, b) -> b.lastFetch() > a.lastFetch() ? b : a));
+        for (Replica o : fetching.values()) {
+            String endpoint = controllers.get(o.id());
+            if (endpoint == null || retiring.contains(o.id()) || Uuid.ZERO_UUID.equals(o.directory())) {
+                continue;
+            }
+            Replica voter = voterById.get(o.id());
+            if (voter == null) {
+                return new VoterChange(o, endpoint, "joined as an observer");
+            }
+            if (!voter.directory().equals(o.directory()) && o.lastFetch() - voter.lastFetch() > STALE_VOTER_MS) {
+                return new VoterChange(voter, null, "its volume was replaced (directory " + o.directory() + " now)");
+            }
+        }
+        return null;
+    }
+
+    private void change(ResourceKey key, Admin admin, VoterChange change) throws InterruptedException {
+        if (change.endpoint() == null) {
+            removeVoter(key, admin, change.replica(), change.why());
+        } else {
+            addVoter(key, admin, change.replica(), change.endpoint());
+        }
+    }
+
+    private void removeVoter(ResourceKey key, Admin admin, Replica voter, String why) throws InterruptedException {
         try {
-            admin.removeRaftVoter(voter.replicaId(), voter.replicaDirectoryId()).all().get(10, TimeUnit.SECONDS);
-            LOG.info("{}: controller {} (directory {}) removed from the KRaft quorum: {}", key, voter.replicaId(),
-                    voter.replicaDirectoryId(), why);
+            admin.removeRaftVoter(voter.id(), voter.directory()).all().get(10, TimeUnit.SECONDS);
+            LOG.info("{}: controller {} (directory {}) removed from the KRaft quorum: {}", key, voter.id(),
+                    voter.directory(), why);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.info("{}: removing controller {} from the quorum did not succeed yet: {}", key, voter.replicaId(),
+            LOG.info("{}: removing controller {} from the quorum did not succeed yet: {}", key, voter.id(),
                     e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
         }
     }
 
-    private void addVoter(ResourceKey key, Admin admin, QuorumInfo.ReplicaState observer, String endpoint)
-            throws InterruptedException {
+    private void addVoter(ResourceKey key, Admin admin, Replica observer, String endpoint) throws InterruptedException {
         int colon = endpoint.lastIndexOf(':');
         RaftVoterEndpoint listener = new RaftVoterEndpoint(KafkaReconciler.CONTROLLER_LISTENER,
                 endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
         try {
-            admin.addRaftVoter(observer.replicaId(), observer.replicaDirectoryId(), Set.of(listener)).all().get(10, TimeUnit.SECONDS);
-            LOG.info("{}: controller {} ({}) added to the KRaft quorum as a voter", key, observer.replicaId(), endpoint);
+            admin.addRaftVoter(observer.id(), observer.directory(), Set.of(listener)).all().get(10, TimeUnit.SECONDS);
+            LOG.info("{}: controller {} ({}) added to the KRaft quorum as a voter", key, observer.id(), endpoint);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             // tried again at the next poll (e.g. the leader is still catching the observer up)
-            LOG.info("{}: adding controller {} to the quorum did not succeed yet: {}", key, observer.replicaId(),
+            LOG.info("{}: adding controller {} to the quorum did not succeed yet: {}", key, observer.id(),
                     e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
         }
     }

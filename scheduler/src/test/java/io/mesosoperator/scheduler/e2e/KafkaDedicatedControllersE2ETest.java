@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * tarball) with a dedicated controller quorum, 3 controller-only and 3 broker-only processes.
  * Records written with acks=all survive a kill -9 of the active controller (another is elected; the
  * killed one comes back as the same node, on its volume, and is a voter again) and of a broker, and
- * the quorum grows by a controller and shrinks again while the brokers keep running.
+ * the quorum grows by a controller and shrinks again while the brokers keep running, and a
+ * controller given a new, empty volume rejoins the quorum.
  */
 class KafkaDedicatedControllersE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLE = Path.of("..", "sample-specs", "kafka-cluster-dedicated.yaml");
@@ -169,6 +170,37 @@ class KafkaDedicatedControllersE2ETest extends EmbeddedOperatorTest {
         for (int b = 0; b < 3; b++) {
             assertThat(brokerTasks).contains(task(b).path("taskId").asText());
         }
+
+        // a controller replaced with a new, empty volume: its stale voter entry goes, and it joins as a voter anew
+        JsonNode old = task(1002);
+        String oldDirectory = property(old, "data/kafka-logs/meta.properties", "directory.id");
+        assertThat(env.cli("replace", "kafkacluster", "ledger", "1002").out()).contains("replaced");
+        await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode replaced = task(1002);
+            assertThat(replaced).isNotNull();
+            assertThat(replaced.path("taskId").asText()).isNotEqualTo(old.path("taskId").asText());
+            assertThat(ints(workload().path("voters"))).containsExactly(1000, 1001, 1002);
+            assertThat(status().path("readyReplicas").asInt()).isEqualTo(6);
+        });
+        String newDirectory = property(task(1002), "data/kafka-logs/meta.properties", "directory.id");
+        assertThat(newDirectory).isNotEqualTo(oldDirectory);
+        try (Admin quorum = Admin.create(Map.<String, Object>of("bootstrap.controllers",
+                workload().path("controllerBootstrapServers").asText()))) {
+            assertThat(quorum.describeMetadataQuorum().quorumInfo().get().voters())
+                    .filteredOn(v -> v.replicaId() == 1002).extracting(v -> v.replicaDirectoryId().toString())
+                    .containsExactly(newDirectory);
+        }
+
+        // the mode is fixed once the cluster exists, and a quorum needs a controller: refused, naming the field
+        Path combined = work.resolve("kafka-dedicated-off.yaml");
+        Files.writeString(combined, Files.readString(SAMPLE).replace("dedicatedControllers: true", "dedicatedControllers: false"));
+        EmbeddedOperator.Run refused = env.cli("apply", "-f", combined.toString());
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains("spec.dedicatedControllers: cannot change once the resource exists (it is true)");
+        Path none = work.resolve("kafka-dedicated-none.yaml");
+        Files.writeString(none, Files.readString(SAMPLE).replace("controllers: 3 ", "controllers: 0 "));
+        assertThat(env.cli("apply", "-f", none.toString()).err()).contains("spec.controllers: must be >= 1");
+        assertThat(status().path("observedGeneration").asInt()).isEqualTo(3);
 
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
