@@ -235,7 +235,7 @@ public final class ResourcesApi {
             return notFound(kind, name);
         }
         ResourceStatus status = access.reads().status(key);
-        if (instance != null && (instance < 0 || status == null || instance >= status.replicas())) {
+        if (instance != null && (status == null || status.instance(instance) == null)) {
             return ApiErrors.of(422, List.of(FieldError.of("instance", "no instance " + instance + " in " + key)));
         }
         try {

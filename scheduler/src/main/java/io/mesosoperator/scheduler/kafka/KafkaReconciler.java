@@ -20,31 +20,42 @@ import io.mesosoperator.scheduler.spec.SpecBinding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.common.Uuid;
 
 /**
- * KafkaCluster: N brokers in KRaft mode, the first {@code controllers} of them also controllers
- * (combined mode). Broker N is instance N: node.id N, its log directory on its persistent volume,
- * always relaunched there. The quorum grows dynamically (KIP-853): broker 0 formats itself as the
- * only voter, later controllers join as observers and the {@link KafkaProbe} adds them as voters,
- * so the ports Mesos offers may differ at every launch. Readiness is the AdminClient's view (the
- * broker is in the cluster metadata; a controller is a voter); a rolling update waits for no
- * partition to be under-replicated before it replaces the next broker.
+ * KafkaCluster: N brokers in KRaft mode and a controller quorum, either combined (the first
+ * {@code controllers} brokers also run the controllers) or dedicated (controller-only instances
+ * {@value KafkaSpec#CONTROLLER_BASE}+K next to broker-only instances N; {@code dedicatedControllers}).
+ * Every instance keeps its node.id (= its instance) and its log or metadata directory on its
+ * persistent volume, and is always relaunched there. The quorum grows dynamically (KIP-853): the
+ * first controller formats itself as the only voter, later controllers join as observers and the
+ * {@link KafkaProbe} adds them as voters, so the ports Mesos offers may differ at every launch.
+ * Readiness is the AdminClient's view (a broker is in the cluster metadata; a controller is a voter
+ * that caught up with the leader since it started); a rolling update waits for no partition to be
+ * under-replicated before it replaces the next instance. Dedicated controllers may be added (made
+ * voters) and removed (out of the voter set first, then stopped). Placement limits count
+ * controllers and brokers apart (pod groups), so a controller and a broker may share an agent.
  */
 public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
     public static final KindDefinition KIND = new KindDefinition("KafkaCluster", "kafka.schema.json",
-            Set.of("brokers", "drainOnScaleDown"));
+            Set.of("brokers", "controllers", "drainOnScaleDown"), Set.of("dedicatedControllers"));
     static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** Pod groups, and the names of the ports each role listens on. */
+    static final String BROKER = "broker";
+    static final String CONTROLLER = "controller";
     private static final String LOG_DIR = "data/kafka-logs";
     /** server.properties keys the operator owns: a user value would break identity or addressing. */
     private static final List<String> OWNED_KEYS = List.of("node.id", "broker.id", "process.roles", "listeners",
-            "advertised.listeners", "log.dirs", "log.dir", "inter.broker.listener.name", "listener.security.protocol.map");
+            "advertised.listeners", "log.dirs", "log.dir", "metadata.log.dir", "inter.broker.listener.name",
+            "listener.security.protocol.map");
     private static final Duration LOOK_AGAIN = Duration.ofSeconds(2);
 
     /** @param defaultDistribution the Kafka tarball URI for specs that name none (null: they must) */
@@ -54,15 +65,20 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
 
     @Override
     public List<FieldError> check(Resource resource, String role) {
+        return check(resource, null, role);
+    }
+
+    @Override
+    public List<FieldError> check(Resource resource, Resource running, String role) {
         KafkaSpec spec = SpecBinding.bind(resource.spec(), KafkaSpec.class);
         List<FieldError> errors = new ArrayList<>();
         FieldError volumes = SpecBinding.volumeNeedsRole("spec.disk", role);
         if (volumes != null) {
             errors.add(volumes);
         }
-        if (spec.dedicatedControllers()) {
-            errors.add(FieldError.of("spec.dedicatedControllers", "not yet supported: the first spec.controllers brokers"
-                    + " run the controllers (combined mode)"));
+        if (spec.maxControllersPerAgent() != null && !spec.dedicatedControllers()) {
+            errors.add(FieldError.of("spec.maxControllersPerAgent", "only applies with spec.dedicatedControllers: true"
+                    + " (in combined mode the controllers are brokers: spec.maxBrokersPerAgent places them)"));
         }
         checkHeap(errors, spec.heap(), spec.mem());
         checkDistribution(errors, "distribution", spec.distribution(), "kafkaDistribution");
@@ -72,6 +88,9 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
                     errors.add(FieldError.of("spec.config." + key, "is set by the operator and cannot be overridden"));
                 }
             }
+        }
+        if (running != null) {
+            errors.addAll(quorumChange(SpecBinding.bind(running.spec(), KafkaSpec.class), spec));
         }
         KafkaProbe.Snapshot seen = probe.snapshot(resource.key());
         if (seen != null && seen.error() == null && spec.drainOnScaleDown()
@@ -88,59 +107,112 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
                             + " spec.drainOnScaleDown: true to have the operator move them"));
                 }
             }
-            if (!seen.voters().isEmpty() && spec.brokers() < seen.voters().size()) {
-                errors.add(FieldError.of("spec.brokers", "must be at least " + seen.voters().size()
-                        + ": removing controllers from the quorum is not yet supported"));
-            }
+        }
+        if (seen != null && seen.quorumError() == null && !spec.dedicatedControllers()
+                && !seen.voters().isEmpty() && spec.brokers() < seen.voters().size()) {
+            errors.add(FieldError.of("spec.brokers", "must be at least " + seen.voters().size()
+                    + ": in combined mode the first brokers are the controllers, and removing controllers from the"
+                    + " quorum is not yet supported"));
         }
         return errors;
+    }
+
+    /**
+     * What may become of the quorum: dedicated controllers may be added (each joins as an observer
+     * and is made a voter) and removed (each leaves the voter set, then stops); combined controllers
+     * are fixed (a broker would change role). A change of dedicatedControllers itself is refused as
+     * a fixed field (KIND).
+     */
+    static List<FieldError> quorumChange(KafkaSpec before, KafkaSpec after) {
+        if (before.dedicatedControllers() != after.dedicatedControllers() || before.controllers() == after.controllers()
+                || after.dedicatedControllers()) {
+            return List.of();
+        }
+        return List.of(FieldError.of("spec.controllers", "cannot change once the cluster exists in combined mode"
+                + " (it is " + before.controllers() + "): the first brokers are the controllers"));
     }
 
     @Override
     public ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
         KafkaSpec spec = SpecBinding.bind(resource.spec(), KafkaSpec.class);
         ResourceKey key = resource.key();
-        int quorum = spec.quorumSize();
         Map<Integer, TaskRecord> running = new TreeMap<>();
         for (TaskRecord t : observed.tasks()) {
-            if ("TASK_RUNNING".equals(t.state()) && !t.killRequested() && t.address("broker") != null) {
+            if ("TASK_RUNNING".equals(t.state()) && !t.killRequested()) {
                 running.put(t.instance(), t);
             }
         }
+        Map<Integer, String> brokers = new TreeMap<>();
         Map<Integer, String> controllers = new TreeMap<>();
-        List<String> bootstrap = new ArrayList<>();
         running.forEach((id, t) -> {
-            bootstrap.add(t.address("broker"));
-            if (id < quorum && t.address("controller") != null) {
-                controllers.put(id, t.address("controller"));
+            if (spec.runsBroker(id) && t.address(BROKER) != null) {
+                brokers.put(id, t.address(BROKER));
+            }
+            if (spec.runsController(id) && t.address(CONTROLLER) != null) {
+                controllers.put(id, t.address(CONTROLLER));
             }
         });
-        probe.watch(key, bootstrap, controllers);
         KafkaProbe.Snapshot seen = probe.snapshot(key);
+        // dedicated controllers scaled away leave the voter set first (the probe removes them, the
+        // highest first); each keeps running until it is out, then it is stopped and its volume freed
+        Set<Integer> retiring = new TreeSet<>();
+        Set<Integer> leaving = new TreeSet<>();
+        if (spec.dedicatedControllers()) {
+            int firstGone = KafkaSpec.CONTROLLER_BASE + spec.controllers();
+            boolean quorumKnown = seen != null && seen.quorumError() == null;
+            for (int id : controllers.keySet()) {
+                if (id >= firstGone) {
+                    retiring.add(id);
+                    if (!quorumKnown || seen.voters().contains(id)) {
+                        leaving.add(id);
+                    }
+                }
+            }
+            if (quorumKnown) {
+                seen.voters().stream().filter(id -> id >= firstGone).forEach(retiring::add);
+            }
+            controllers.keySet().removeAll(retiring); // neither asked, nor bootstrapped from, nor made voters again
+        }
+        probe.watch(key, List.copyOf(brokers.values()), controllers);
+        probe.retire(key, retiring);
         JsonNode previous = observed.previousStatus() == null ? null : observed.previousStatus().workload();
         boolean quorumFormed = (previous != null && previous.path("quorumFormed").asBoolean())
                 || (seen != null && seen.quorumLeader() != null && seen.quorumLeader() >= 0);
+        // what an instance that starts now bootstraps from: before the quorum formed, only its founder
+        Map<Integer, String> quorumPeers = new TreeMap<>(controllers);
+        if (!quorumFormed) {
+            quorumPeers.keySet().retainAll(Set.of(spec.founder()));
+        }
 
         // a broker scaled away with drainOnScaleDown keeps running until its replicas have moved
-        Set<Integer> draining = new java.util.TreeSet<>();
+        Set<Integer> draining = new TreeSet<>();
         if (spec.drainOnScaleDown()) {
-            for (int id : running.keySet()) {
+            for (int id : brokers.keySet()) {
                 if (id >= spec.brokers() && (seen == null || seen.error() != null
                         || seen.replicasPerBroker().getOrDefault(id, 0) > 0)) {
                     draining.add(id);
                 }
             }
         }
-        Set<Integer> remaining = new java.util.TreeSet<>(running.keySet());
+        Set<Integer> remaining = new TreeSet<>(brokers.keySet());
         remaining.removeIf(id -> id >= spec.brokers());
         probe.drain(key, draining, remaining);
-        int keep = draining.isEmpty() ? spec.brokers() : Math.max(spec.brokers(), java.util.Collections.max(draining) + 1);
+        int keep = draining.isEmpty() ? spec.brokers() : Math.max(spec.brokers(), Collections.max(draining) + 1);
 
         String hash = ConfigHash.of(resource.spec(), KIND.untaskedFields());
         String clusterId = clusterId(resource);
-        List<PodSpec> pods = new ArrayList<>();
+        // dedicated controllers first: in a serial plan the quorum stands before any broker starts
+        List<Integer> ids = new ArrayList<>();
+        if (spec.dedicatedControllers()) {
+            ids.addAll(spec.controllerIds());
+            ids.addAll(leaving);
+        }
         for (int i = 0; i < keep; i++) {
-            pods.add(pod(key, i, spec, hash, clusterId, controllers, quorumFormed));
+            ids.add(i);
+        }
+        List<PodSpec> pods = new ArrayList<>();
+        for (int id : ids) {
+            pods.add(pod(key, id, spec, hash, clusterId, quorumPeers, quorumFormed));
         }
         WorkloadProbe readiness = new WorkloadProbe() {
             @Override
@@ -148,32 +220,50 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
                 if (seen == null || task.runningSince() == null || seen.takenAt().isBefore(Instant.parse(task.runningSince()))) {
                     return "waiting for the AdminClient to look at the cluster";
                 }
-                if (seen.error() != null) {
-                    return seen.error();
+                int id = task.instance();
+                if (spec.runsBroker(id)) {
+                    if (seen.error() != null) {
+                        return seen.error();
+                    }
+                    if (!seen.brokers().contains(id)) {
+                        return "broker " + id + " is not in the cluster metadata yet";
+                    }
                 }
-                if (!seen.brokers().contains(task.instance())) {
-                    return "broker " + task.instance() + " is not in the cluster metadata yet";
-                }
-                if (task.instance() < quorum && !seen.voters().contains(task.instance())) {
-                    return "controller " + task.instance() + " is not a voter of the KRaft quorum yet";
+                if (spec.runsController(id)) {
+                    if (seen.quorumError() != null) {
+                        return seen.quorumError();
+                    }
+                    if (!seen.voters().contains(id)) {
+                        return "controller " + id + " is not a voter of the KRaft quorum yet";
+                    }
+                    Long caughtUp = seen.caughtUp().get(id);
+                    if (caughtUp == null || caughtUp < Instant.parse(task.runningSince()).toEpochMilli()) {
+                        return "controller " + id + " has not caught up with the quorum leader since it started";
+                    }
                 }
                 return null;
             }
 
             @Override
             public String rollBlocker() {
-                if (seen == null || seen.error() != null) {
+                if (seen == null || seen.error() != null || seen.quorumError() != null) {
                     return "no answer from the cluster yet";
                 }
                 return seen.underReplicatedPartitions() > 0
                         ? seen.underReplicatedPartitions() + " partition(s) under-replicated" : null;
+            }
+
+            @Override
+            public String launchBlocker(PodSpec pod) {
+                return KafkaReconciler.launchBlocker(spec, pod.instance(), quorumFormed, quorumPeers);
             }
         };
         ReconcileResult result = InstanceSet.reconcile(resource, pods, Strategy.of(spec.strategy()), readiness, observed,
                 policy, now);
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.put("clusterId", clusterId);
-        details.put("bootstrapServers", String.join(",", bootstrap));
+        details.put("bootstrapServers", String.join(",", brokers.values()));
+        details.put("controllerBootstrapServers", String.join(",", controllers.values()));
         details.put("quorumFormed", quorumFormed);
         if (seen != null) {
             if (seen.quorumLeader() != null && seen.quorumLeader() >= 0) {
@@ -187,11 +277,15 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
             if (!draining.isEmpty()) {
                 draining.forEach(details.putArray("draining")::add);
             }
-            if (seen.error() != null) {
-                details.put("lastError", seen.error());
+            if (!retiring.isEmpty()) {
+                retiring.forEach(details.putArray("leavingQuorum")::add);
+            }
+            String error = seen.error() != null ? seen.error() : seen.quorumError();
+            if (error != null && !running.isEmpty()) {
+                details.put("lastError", error);
             }
         }
-        boolean settling = !draining.isEmpty() || result.status().readyReplicas() < spec.brokers()
+        boolean settling = !draining.isEmpty() || !retiring.isEmpty() || result.status().readyReplicas() < pods.size()
                 || result.status().instances().stream().anyMatch(i -> i.outdated());
         Duration requeue = result.requeueAfter();
         if (settling && (requeue == null || requeue.compareTo(LOOK_AGAIN) > 0)) {
@@ -200,36 +294,69 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
         return new ReconcileResult(result.launches(), result.kills(), result.status().withWorkload(details), requeue);
     }
 
-    /** Deterministic from the resource's uid, so every broker formats with the same cluster id, at any time. */
+    /**
+     * Why instance {@code id} may not start yet, or null. A controller other than the founder, and
+     * a broker-only instance, join through a running controller: before the quorum has formed (the
+     * founder is its leader) there is none to join, and a broker needs one to bootstrap from at all.
+     * A controller of a formed quorum starts on its own: its log holds the voter set.
+     */
+    static String launchBlocker(KafkaSpec spec, int id, boolean quorumFormed, Map<Integer, String> quorumPeers) {
+        String founder = (spec.dedicatedControllers() ? "controller " : "broker ") + spec.founder();
+        if (!quorumFormed && id != spec.founder()) {
+            return "waits for the KRaft quorum to form (" + founder + " founds it)";
+        }
+        if (!spec.runsController(id) && quorumPeers.isEmpty()) {
+            return "waits for a running controller to bootstrap from";
+        }
+        return null;
+    }
+
+    /** Deterministic from the resource's uid, so every instance formats with the same cluster id, at any time. */
     static String clusterId(Resource resource) {
         UUID uid = UUID.fromString(resource.metadata().path("uid").asText());
         return new Uuid(uid.getMostSignificantBits(), uid.getLeastSignificantBits()).toString();
     }
 
-    private PodSpec pod(ResourceKey key, int id, KafkaSpec spec, String hash, String clusterId,
-                        Map<Integer, String> controllers, boolean quorumFormed) {
-        boolean controller = id < spec.quorumSize();
+    /**
+     * Instance {@code id}: a broker, a controller, or both (combined mode). {@code quorumPeers} are
+     * the running controllers it may bootstrap from (a controller lists itself too).
+     */
+    PodSpec pod(ResourceKey key, int id, KafkaSpec spec, String hash, String clusterId,
+                Map<Integer, String> quorumPeers, boolean quorumFormed) {
+        boolean controller = spec.runsController(id);
+        boolean broker = spec.runsBroker(id);
         List<String> quorumAddresses = new ArrayList<>();
-        controllers.forEach((other, address) -> {
+        quorumPeers.forEach((other, address) -> {
             if (other != id) {
                 quorumAddresses.add(address);
             }
         });
+        List<String> listeners = new ArrayList<>();
+        List<String> roles = new ArrayList<>();
+        List<String> ports = new ArrayList<>();
+        if (broker) {
+            listeners.add("PLAINTEXT://${MESOS_OPERATOR_HOST}:${PORT_BROKER}");
+            roles.add(BROKER);
+            ports.add(BROKER);
+        }
         if (controller) {
             quorumAddresses.add("${MESOS_OPERATOR_HOST}:${PORT_CONTROLLER}");
+            listeners.add(CONTROLLER_LISTENER + "://${MESOS_OPERATOR_HOST}:${PORT_CONTROLLER}");
+            roles.add(CONTROLLER);
+            ports.add(CONTROLLER);
         }
-        String listeners = "PLAINTEXT://${MESOS_OPERATOR_HOST}:${PORT_BROKER}"
-                + (controller ? "," + CONTROLLER_LISTENER + "://${MESOS_OPERATOR_HOST}:${PORT_CONTROLLER}" : "");
         int replication = Math.min(3, spec.brokers());
         Map<String, Object> props = new LinkedHashMap<>();
-        props.put("process.roles", controller ? "broker,controller" : "broker");
+        props.put("process.roles", String.join(",", roles));
         props.put("node.id", id);
         props.put("controller.quorum.bootstrap.servers", String.join(",", quorumAddresses));
         props.put("controller.listener.names", CONTROLLER_LISTENER);
-        props.put("listeners", listeners);
-        props.put("advertised.listeners", listeners);
+        props.put("listeners", String.join(",", listeners));
+        props.put("advertised.listeners", String.join(",", listeners));
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
+        if (broker) {
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+        }
         props.put("log.dirs", LOG_DIR);
         props.put("offsets.topic.replication.factor", replication);
         props.put("transaction.state.log.replication.factor", replication);
@@ -239,10 +366,10 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
             props.put("log.cleaner.dedupe.buffer.size", spec.heap() / 8 * 1024 * 1024);
         }
         if (spec.config() != null) {
-            props.putAll(spec.config());
+            props.putAll(spec.config()); // controllers too: they apply topic defaults (num.partitions, ...)
         }
-        // first start on an empty volume: format it; broker 0 founds the quorum, later controllers join it
-        String format = !controller ? "" : id == 0 && !quorumFormed ? " --standalone" : " --no-initial-controllers";
+        // first start on an empty volume: format it; the founder starts the quorum, later controllers join it
+        String format = !controller ? "" : id == spec.founder() && !quorumFormed ? " --standalone" : " --no-initial-controllers";
         String java = "\"$MESOS_OPERATOR_JAVA\" -Dlog4j2.configurationFile=kafka/config/log4j2.yaml -cp 'kafka/libs/*'";
         String command = "set -e\n"
                 + "if [ ! -f " + LOG_DIR + "/meta.properties ]; then\n"
@@ -251,14 +378,15 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
                 + "exec " + java.replace("-Dlog4j2", "-Xms" + spec.heap() + "m -Xmx" + spec.heap() + "m -Dlog4j2")
                 + " kafka.Kafka server.properties\n";
         String distribution = spec.distribution() != null ? spec.distribution() : defaultDistribution;
-        PodSpec.HealthCheckSpec health = new PodSpec.HealthCheckSpec("tcp", null, "broker", null, null,
+        PodSpec.HealthCheckSpec health = new PodSpec.HealthCheckSpec("tcp", null, broker ? BROKER : CONTROLLER, null, null,
                 0, 2, 2, 30, 120);
+        boolean controllerOnly = controller && !broker;
         return new PodSpec(key, id, spec.cpus(), spec.mem(), 0, command, Map.of(),
                 List.of(new PodSpec.Artifact(distribution, true, false, null)),
-                controller ? List.of("broker", "controller") : List.of("broker"), health, Duration.ofSeconds(30), hash,
+                ports, health, Duration.ofSeconds(30), hash,
                 new PodSpec.Volume(spec.disk(), "data"),
-                List.of(new PodSpec.ConfigFile("server.properties", "properties",
-                        SpecBinding.tree(props))),
-                spec.maxBrokersPerAgent());
+                List.of(new PodSpec.ConfigFile("server.properties", "properties", SpecBinding.tree(props))),
+                controllerOnly ? spec.controllersPerAgent() : spec.maxBrokersPerAgent(),
+                controllerOnly ? CONTROLLER : BROKER);
     }
 }

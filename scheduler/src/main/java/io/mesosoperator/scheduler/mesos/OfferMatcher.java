@@ -14,7 +14,8 @@ import org.apache.mesos.v1.Protos.Value;
 /**
  * Places waiting pods on offered resources (unreserved, role "*" for now). Spreads the instances
  * of one resource across agents: among offers that fit, the agent with the fewest of that
- * resource's tasks wins. Pure: decides, the Operator acts.
+ * resource's tasks of the pod's group wins, and a pod's {@code maxPerAgent} counts those too
+ * (Kafka's controllers and brokers are placed independently). Pure: decides, the Operator acts.
  */
 public final class OfferMatcher {
     private OfferMatcher() {}
@@ -49,7 +50,7 @@ public final class OfferMatcher {
     }
 
     /**
-     * @param activeOnAgent how many tasks of the pod's resource already run on an agent
+     * @param activeOnAgent how many tasks of the pod's resource and group already run on an agent
      */
     public static Result match(List<PodSpec> pending, List<Offer> offers, double executorCpus, double executorMemMb,
                                ToIntBiFunction<PodSpec, String> activeOnAgent, Constraints constraints) {
@@ -69,8 +70,8 @@ public final class OfferMatcher {
         Map<List<Object>, List<PodSpec>> alike = new LinkedHashMap<>();
         for (PodSpec pod : pending) {
             if (pod.volume() == null) {
-                alike.computeIfAbsent(List.of(pod.resource(), Need.of(pod, false, executorCpus, executorMemMb),
-                        java.util.Objects.toString(pod.maxPerAgent())), k -> new ArrayList<>()).add(pod);
+                alike.computeIfAbsent(java.util.Arrays.asList(pod.resource(), pod.group(),
+                        Need.of(pod, false, executorCpus, executorMemMb), pod.maxPerAgent()), k -> new ArrayList<>()).add(pod);
             } else {
                 alike.put(List.of(pod), List.of(pod));
             }
@@ -215,13 +216,13 @@ public final class OfferMatcher {
         }
         if (full > 0) {
             shortages.add(full + " already run " + pod.maxPerAgent() + " instance(s) of " + pod.resource().name()
-                    + " (the most one agent may)");
+                    + (pod.group() == null ? "" : " in group " + pod.group()) + " (the most one agent may)");
         }
         return "no offer fits: of " + eligible + " agent(s) offered, " + (shortages.isEmpty()
                 ? "the others' resources went to earlier instances" : String.join(", ", shortages));
     }
 
-    /** How many tasks of a pod's resource an agent runs, counting those placed in this round. */
+    /** How many tasks of a pod's resource and group an agent runs, counting those placed in this round. */
     private static final class Load {
         private final ToIntBiFunction<PodSpec, String> active;
         private final Map<String, Integer> placed = new HashMap<>();
@@ -231,11 +232,15 @@ public final class OfferMatcher {
         }
 
         int on(PodSpec pod, String agentId) {
-            return active.applyAsInt(pod, agentId) + placed.getOrDefault(pod.resource() + "@" + agentId, 0);
+            return active.applyAsInt(pod, agentId) + placed.getOrDefault(key(pod, agentId), 0);
         }
 
         void add(PodSpec pod, String agentId) {
-            placed.merge(pod.resource() + "@" + agentId, 1, Integer::sum);
+            placed.merge(key(pod, agentId), 1, Integer::sum);
+        }
+
+        private static String key(PodSpec pod, String agentId) {
+            return pod.resource() + (pod.group() == null ? "" : "/" + pod.group()) + "@" + agentId;
         }
     }
 

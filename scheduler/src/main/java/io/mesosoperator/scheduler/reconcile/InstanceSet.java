@@ -51,8 +51,9 @@ public final class InstanceSet {
                 .filter(t -> !t.terminal())
                 .collect(Collectors.groupingBy(TaskRecord::instance));
 
+        java.util.Set<Integer> desired = pods.stream().map(PodSpec::instance).collect(Collectors.toSet());
         for (Map.Entry<Integer, List<TaskRecord>> e : active.entrySet()) {
-            if (e.getKey() >= pods.size()) {
+            if (!desired.contains(e.getKey())) {
                 for (TaskRecord t : e.getValue()) {
                     stopping = true;
                     if (!t.killRequested()) {
@@ -65,7 +66,7 @@ public final class InstanceSet {
         List<Slot> slots = new ArrayList<>();
         for (PodSpec pod : pods) {
             int i = pod.instance();
-            InstanceStatus history = previous(observed.previousStatus(), i);
+            InstanceStatus history = previous(observed.previousStatus(), i).inGroup(pod.group());
             List<TaskRecord> tasks = new ArrayList<>();
             for (TaskRecord t : active.getOrDefault(i, List.of())) {
                 Instant giveUpAt = t.unreachable() && t.unreachableSince() != null
@@ -131,7 +132,12 @@ public final class InstanceSet {
                 if (history.consecutiveFailures() > 0 && history.lastFailureTime() != null) {
                     launchAt = Instant.parse(history.lastFailureTime()).plus(backoff.delayAfter(history.consecutiveFailures()));
                 }
-                if (slot.launchInFlight() || !now.isBefore(launchAt)) {
+                boolean due = slot.launchInFlight() || !now.isBefore(launchAt);
+                String blocked = due ? probe.launchBlocker(pod) : null;
+                if (blocked != null) {
+                    // not launched while what it needs at start is missing (e.g. a running peer to join through)
+                    instances.add(history.withTask(null, WAITING_FOR_PEERS, false, null, null).planned(false, blocked));
+                } else if (due) {
                     launches.add(pod);
                     instances.add(history.withTask(null, "WAITING_FOR_OFFER", false, null, null));
                 } else {
@@ -188,6 +194,8 @@ public final class InstanceSet {
     }
 
     static final String CANARY_HOLD = "canary: ";
+    /** The state of an instance whose launch the kind's probe holds back ({@link WorkloadProbe#launchBlocker}). */
+    public static final String WAITING_FOR_PEERS = "WAITING_FOR_PEERS";
 
     /** One desired instance and what runs of it now. */
     private record Slot(PodSpec pod, InstanceStatus history, TaskRecord current, boolean launchInFlight, WorkloadProbe probe) {

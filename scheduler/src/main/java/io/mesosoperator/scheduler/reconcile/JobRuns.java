@@ -313,7 +313,7 @@ public final class JobRuns {
             String state = JobStatus.RETRYING.equals(r.state) ? "BACKOFF" : t == null ? "WAITING_FOR_OFFER" : t.state();
             instances.add(new InstanceStatus(r.run, t == null ? null : t.taskId(), state, isRunning,
                     t == null ? null : t.agentId(), Math.max(0, r.attempts - 1), r.failures, r.lastExit, null,
-                    r.nextAttemptTime, null, false, null, null));
+                    r.nextAttemptTime, null, false, null, null, null));
         }
         boolean ready = lastEnded != null && JobStatus.SUCCEEDED.equals(lastEnded.state);
         List<Condition> conditions = new ArrayList<>();

@@ -204,13 +204,16 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         }
         ResourceKey key = new ResourceKey(validated.path("kind").asText(), validated.path("metadata").path("name").asText());
         Resource current = resources.get(key);
-        List<io.mesosoperator.scheduler.spec.FieldError> problems =
-                reconcilers.get(key.kind()).check(new Resource(validated), identity.role());
+        Reconciler reconciler = reconcilers.get(key.kind());
+        // a field the kind fixes once the resource exists, then the kind's own checks (knowing what runs)
+        List<io.mesosoperator.scheduler.spec.FieldError> problems = new ArrayList<>(SpecChange.forbidden(
+                current == null ? null : current.spec(), validated.path("spec"), reconciler.kind()));
+        problems.addAll(reconciler.check(new Resource(validated), current, identity.role()));
         if (!problems.isEmpty()) {
             throw new io.mesosoperator.scheduler.spec.InvalidSpecException(problems);
         }
         SpecChange change = SpecChange.classify(current == null ? null : current.spec(), validated.path("spec"),
-                reconcilers.get(key.kind()).kind());
+                reconciler.kind());
         if (change == SpecChange.NO_OP && current.metadata().path("labels").equals(validated.path("metadata").path("labels"))) {
             return new Applied(current, change);
         }
@@ -441,7 +444,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                         kill(t, "resource deleted");
                     }
                 }
-                releaseReservations(key, 0, own);
+                releaseReservations(key, Set.of(), own);
                 if (own.isEmpty() && events.remove(key) != null) {
                     store.deleteEvents(key);
                 }
@@ -483,7 +486,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                             result.status().replicas());
                 }
             }
-            releaseReservations(key, result.status().replicas(), own);
+            releaseReservations(key, result.status().instances().stream().map(InstanceStatus::instance)
+                    .collect(Collectors.toSet()), own);
             if (result.requeueAfter() != null) {
                 loop.schedule(() -> enqueue(key), Math.max(10, result.requeueAfter().toMillis()), TimeUnit.MILLISECONDS);
             }
@@ -521,7 +525,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 Duration took = Duration.between(Instant.parse(task.launchedAt()), clock.instant());
                 metrics.planStep.update(took.toMillis(), TimeUnit.MILLISECONDS);
                 watchers.publish(new WatchHub.Change(clock.instant().toString(), "plan-step", key.toString(),
-                        "COMPLETE", key.name() + "-" + now.instance(), "ready with configuration " + now.deployedConfig()
+                        "COMPLETE", PodSpec.name(key.name(), now.group(), now.instance()), "ready with configuration " + now.deployedConfig()
                         + " after " + took.toMillis() + " ms"));
             }
         }
@@ -532,12 +536,12 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     }
 
     /**
-     * Instances at or beyond {@code desired} are gone for good once no task of theirs runs: their
+     * Instances no longer {@code desired} are gone for good once no task of theirs runs: their
      * reservation record is dropped, and the reservation and volume are destroyed when next offered.
      */
-    private void releaseReservations(ResourceKey key, int desired, List<TaskRecord> own) {
+    private void releaseReservations(ResourceKey key, Set<Integer> desired, List<TaskRecord> own) {
         List<ReservationRecord> gone = reservations.values().stream()
-                .filter(r -> r.resource().equals(key.toString()) && r.instance() >= desired)
+                .filter(r -> r.resource().equals(key.toString()) && !desired.contains(r.instance()))
                 .filter(r -> own.stream().noneMatch(t -> t.instance() == r.instance() && !t.terminal()))
                 .toList();
         for (ReservationRecord r : gone) {
@@ -575,17 +579,19 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         List<PodSpec> waiting = pending.values().stream().flatMap(m -> m.values().stream()).toList();
         Map<String, Map<String, ReservedResources.Held>> held = new HashMap<>();
         offers.forEach(o -> held.put(o.getId().getValue(), ReservedResources.held(o, identity.frameworkName())));
-        Map<String, Map<String, Integer>> load = new HashMap<>();
+        // per resource and group (a placement limit counts a pod's own group only): agent -> active tasks
+        Map<List<String>, Map<String, Integer>> load = new HashMap<>();
         for (ResourceKey waitingFor : pending.keySet()) {
-            Map<String, Integer> perAgent = load.computeIfAbsent(waitingFor.toString(), k -> new HashMap<>());
             for (TaskRecord t : tasks.of(waitingFor.toString())) {
                 if (!t.terminal() && t.agentId() != null) {
-                    perAgent.merge(t.agentId(), 1, Integer::sum);
+                    load.computeIfAbsent(java.util.Arrays.asList(waitingFor.toString(), t.group()), k -> new HashMap<>())
+                            .merge(t.agentId(), 1, Integer::sum);
                 }
             }
         }
         OfferMatcher.Result match = OfferMatcher.match(waiting, offers, executor.cpus(), executor.memMb(),
-                (pod, agent) -> load.getOrDefault(pod.resource().toString(), Map.of()).getOrDefault(agent, 0),
+                (pod, agent) -> load.getOrDefault(java.util.Arrays.asList(pod.resource().toString(), pod.group()), Map.of())
+                        .getOrDefault(agent, 0),
                 new OfferMatcher.Constraints() {
                     @Override
                     public boolean eligible(PodSpec pod, Offer offer) {
@@ -628,7 +634,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                     ports.put(pod.portNames().get(i), p.ports().get(i));
                 }
                 TaskRecord record = TaskRecord.staging(taskId, pod.resource(), pod.instance(), pod.configHash(),
-                        offer.getAgentId().getValue(), agentUrl(offer), offer.getHostname(), ports, now);
+                        offer.getAgentId().getValue(), agentUrl(offer), offer.getHostname(), ports, pod.group(), now);
                 launched.put(taskId, record);
                 tasks.put(taskId, record);
                 pending.getOrDefault(pod.resource(), new HashMap<>()).remove(pod.instance());

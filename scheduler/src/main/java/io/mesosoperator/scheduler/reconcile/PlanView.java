@@ -39,7 +39,7 @@ public final class PlanView {
     }
 
     private static Step step(ResourceKey key, InstanceStatus i, ResourceReads reads) {
-        String name = key.name() + "-" + i.instance();
+        String name = PodSpec.name(key.name(), i.group(), i.instance());
         if (i.heldBy() != null) {
             String what = i.taskId() == null ? "not launched yet" : "task " + i.taskId() + " runs an older configuration";
             return new Step(name, i.heldBy().startsWith("serial") ? "PENDING" : "WAITING", what, i.heldBy());

@@ -9,6 +9,10 @@ import java.util.Map;
  * One desired instance of a resource, in Mesos-neutral terms: what to run and with what. Every
  * kind maps its spec to pods; the shared machinery launches, watches and replaces them.
  * {@code configHash} changes exactly when a running instance must be replaced (rolling update).
+ * Instance numbers are stable and unique within the resource, not necessarily contiguous.
+ * {@code group} is the pod's role within its resource (e.g. Kafka's "controller" and "broker"): it
+ * is part of the name ({@code events-broker-0}), and {@code maxPerAgent} counts only the pods of
+ * the same resource and group on an agent; null for kinds whose instances are all alike.
  */
 public record PodSpec(
         ResourceKey resource,
@@ -25,14 +29,24 @@ public record PodSpec(
         String configHash,
         Volume volume,
         List<ConfigFile> files,
-        Integer maxPerAgent) {
+        Integer maxPerAgent,
+        String group) {
+
+    /** A pod without a group: all instances of its resource are alike. */
+    public PodSpec(ResourceKey resource, int instance, double cpus, double memMb, double diskMb, String command,
+                   Map<String, String> env, List<Artifact> uris, List<String> portNames, HealthCheckSpec healthCheck,
+                   Duration killGracePeriod, String configHash, Volume volume, List<ConfigFile> files,
+                   Integer maxPerAgent) {
+        this(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck, killGracePeriod,
+                configHash, volume, files, maxPerAgent, null);
+    }
 
     /** A pod without configuration files or a placement limit (Service). */
     public PodSpec(ResourceKey resource, int instance, double cpus, double memMb, double diskMb, String command,
                    Map<String, String> env, List<Artifact> uris, List<String> portNames, HealthCheckSpec healthCheck,
                    Duration killGracePeriod, String configHash, Volume volume) {
         this(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck, killGracePeriod,
-                configHash, volume, List.of(), null);
+                configHash, volume, List.of(), null, null);
     }
 
     /**
@@ -42,15 +56,20 @@ public record PodSpec(
      */
     public record ConfigFile(String path, String format, com.fasterxml.jackson.databind.JsonNode content) {}
 
-    /** "hello-0": the stable name of the instance; task ids start with it. */
+    /** "hello-0", "events-broker-0": the stable name of the instance; task ids start with it. */
     public String name() {
-        return resource.name() + "-" + instance;
+        return name(resource.name(), group, instance);
+    }
+
+    /** The name of instance {@code instance} of group {@code group} (may be null) of the resource named {@code resourceName}. */
+    public static String name(String resourceName, String group, int instance) {
+        return resourceName + "-" + (group == null ? "" : group + "-") + instance;
     }
 
     /** The same pod, to be launched with this configuration (the plan adds its restart count to the spec's hash). */
     public PodSpec withConfigHash(String config) {
         return new PodSpec(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck,
-                killGracePeriod, config, volume, files, maxPerAgent);
+                killGracePeriod, config, volume, files, maxPerAgent, group);
     }
 
     /** A persistent volume of this instance; null for stateless pods. */

@@ -27,6 +27,15 @@ public interface Reconciler {
     }
 
     /**
+     * The checks of an apply: those of {@link #check(Resource, String)}, and what this kind refuses
+     * to change in the running resource ({@code running}; null when the resource is new) beyond its
+     * {@link KindDefinition#fixedFields()}. Empty when fine.
+     */
+    default List<FieldError> check(Resource resource, Resource running, String role) {
+        return check(resource, role);
+    }
+
+    /**
      * A task of this resource reached a terminal state (killed by the operator or not). Kinds that
      * run to completion (jobs) record the outcome here and return the status to keep (stored at
      * once, like a crash); null (the default) means the shared rule: a task that ended without a

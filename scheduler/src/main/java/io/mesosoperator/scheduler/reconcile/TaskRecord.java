@@ -28,17 +28,20 @@ public record TaskRecord(
         String unreachableSince,
         String agentUrl,
         String host,
-        java.util.Map<String, Long> ports) {
+        java.util.Map<String, Long> ports,
+        String group) {
 
     /**
      * @param agentUrl the agent's HTTP address (from the offer), where its files API serves the sandbox
      * @param host     the agent's hostname, where the task's servers listen
      * @param ports    the ports the task got, by name (its peers' configuration is built from them)
+     * @param group    the group of its pod ({@link PodSpec#group()}), which placement limits count by; may be null
      */
     public static TaskRecord staging(String taskId, ResourceKey resource, int instance, String configHash, String agentId,
-                                     String agentUrl, String host, java.util.Map<String, Long> ports, String now) {
+                                     String agentUrl, String host, java.util.Map<String, Long> ports, String group,
+                                     String now) {
         return new TaskRecord(taskId, resource.toString(), instance, configHash, agentId, "TASK_STAGING", null, null,
-                null, null, now, null, false, now, null, agentUrl, host, ports);
+                null, null, now, null, false, now, null, agentUrl, host, ports, group);
     }
 
     /** "host:port" of one of the task's named ports; null when it has no such port. */
@@ -64,7 +67,7 @@ public record TaskRecord(
         return new TaskRecord(taskId, resource, instance, configHash, newAgentId != null ? newAgentId : agentId,
                 newState, newHealthy != null ? newHealthy : ("TASK_RUNNING".equals(newState) ? healthy : null),
                 newMessage != null ? newMessage : message, newReason, newSandbox != null ? newSandbox : sandbox,
-                launchedAt, since, killRequested, now, unreachable, agentUrl, host, ports);
+                launchedAt, since, killRequested, now, unreachable, agentUrl, host, ports, group);
     }
 
     static final String UNREACHABLE = "TASK_UNREACHABLE";
@@ -76,6 +79,6 @@ public record TaskRecord(
 
     public TaskRecord withKillRequested() {
         return new TaskRecord(taskId, resource, instance, configHash, agentId, state, healthy, message, reason, sandbox,
-                launchedAt, runningSince, true, updatedAt, unreachableSince, agentUrl, host, ports);
+                launchedAt, runningSince, true, updatedAt, unreachableSince, agentUrl, host, ports, group);
     }
 }

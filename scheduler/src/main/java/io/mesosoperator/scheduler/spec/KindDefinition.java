@@ -4,12 +4,18 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * What the spec layer knows of a kind: its schema file under resource-specs/ and which spec
- * fields may change without a rolling update (scaling).
+ * What the spec layer knows of a kind: its schema file under resource-specs/, which spec fields
+ * may change without a rolling update (scaling), and which may not change at all once the
+ * resource exists ({@code fixedFields}: a change is refused, naming the field).
  */
-public record KindDefinition(String kind, String schemaFile, Set<String> scaleFields) {
+public record KindDefinition(String kind, String schemaFile, Set<String> scaleFields, Set<String> fixedFields) {
     /** Spec fields of every kind that steer the plan, not the tasks: changing them replaces nothing. */
     public static final Set<String> PLAN_FIELDS = Set.of("strategy");
+
+    /** A kind whose every field may change. */
+    public KindDefinition(String kind, String schemaFile, Set<String> scaleFields) {
+        this(kind, schemaFile, scaleFields, Set.of());
+    }
 
     /** The fields a task's configuration hash leaves out: scale and plan fields. */
     public Set<String> untaskedFields() {

@@ -48,7 +48,7 @@ class AkkaReconcilerTest {
     static TaskRecord task(int instance, String state, int remoting, int management) {
         TaskRecord t = TaskRecord.staging("members-" + instance + ".t" + remoting, new io.mesosoperator.scheduler.spec
                         .ResourceKey("AkkaService", "members"), instance, "h", "agent", "http://agent", "127.0.0.1",
-                Map.of("remoting", (long) remoting, "management", (long) management), Instant.now().toString());
+                Map.of("remoting", (long) remoting, "management", (long) management), null, Instant.now().toString());
         return state.equals("TASK_STAGING") ? t : t.withUpdate(state, true, null, null, "/sandbox", null, Instant.now().toString());
     }
 

@@ -7,24 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -172,36 +161,10 @@ class KafkaClusterE2ETest extends EmbeddedOperatorTest {
     }
 
     private void produce(String bootstrap) throws Exception {
-        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "acks", "all",
-                "key.serializer", StringSerializer.class.getName(), "value.serializer", StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (int i = 0; i < RECORDS; i++) {
-                sent.add(producer.send(new ProducerRecord<>("orders", "k" + i, "order-" + i)));
-            }
-            producer.flush();
-            for (Future<RecordMetadata> f : sent) {
-                f.get();
-            }
-        }
+        KafkaClients.produce(bootstrap, "orders", "order", 0, RECORDS);
     }
 
     private Set<String> consumeAll(String bootstrap) {
-        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "auto.offset.reset", "earliest",
-                "enable.auto.commit", false,
-                "key.deserializer", StringDeserializer.class.getName(), "value.deserializer", StringDeserializer.class.getName());
-        Set<String> values = new HashSet<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-            consumer.assign(List.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1),
-                    new TopicPartition("orders", 2)));
-            consumer.seekToBeginning(consumer.assignment());
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (values.size() < RECORDS && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(1))) {
-                    values.add(r.value());
-                }
-            }
-        }
-        return values;
+        return KafkaClients.consumeAll(bootstrap, "orders", 3, RECORDS);
     }
 }

@@ -57,6 +57,27 @@ class OfferMatcherTest {
                 + " 2 already run 1 instance(s) of web (the most one agent may)");
     }
 
+    @Test
+    void aLimitCountsOnlyThePodsOwnGroup() {
+        // one controller and one broker per agent (Kafka with dedicated controllers): a1 runs a controller already
+        PodSpec one = pod(0, 0.1, 32, List.of());
+        List<PodSpec> pods = List.of(limited(one, 1000, "controller"), limited(one, 1001, "controller"),
+                limited(one, 0, "broker"), limited(one, 1, "broker"));
+        OfferMatcher.Result r = OfferMatcher.match(pods,
+                List.of(offer("o1", "a1", 4, 4096, 31000, 31999), offer("o2", "a2", 4, 4096, 32000, 32999)), 0.05, 64,
+                (p, a) -> a.equals("a1") && "controller".equals(p.group()) ? 1 : 0);
+        assertThat(r.placements().get("o1")).extracting(pl -> pl.pod().instance()).containsExactly(0);
+        assertThat(r.placements().get("o2")).extracting(pl -> pl.pod().instance()).containsExactlyInAnyOrder(1000, 1);
+        assertThat(r.unplaced()).extracting(PodSpec::instance).containsExactly(1001);
+        assertThat(r.reasons().get(r.unplaced().get(0))).isEqualTo("no offer fits: of 2 agent(s) offered,"
+                + " 2 already run 1 instance(s) of web in group controller (the most one agent may)");
+    }
+
+    static PodSpec limited(PodSpec p, int instance, String group) {
+        return new PodSpec(p.resource(), instance, p.cpus(), p.memMb(), p.diskMb(), p.command(), p.env(), p.uris(),
+                p.portNames(), p.healthCheck(), p.killGracePeriod(), p.configHash(), p.volume(), List.of(), 1, group);
+    }
+
     static PodSpec limited(PodSpec p, int instance) {
         return new PodSpec(p.resource(), instance, p.cpus(), p.memMb(), p.diskMb(), p.command(), p.env(), p.uris(),
                 p.portNames(), p.healthCheck(), p.killGracePeriod(), p.configHash(), p.volume(), List.of(), 1);

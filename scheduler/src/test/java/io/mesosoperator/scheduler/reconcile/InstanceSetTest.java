@@ -40,7 +40,7 @@ class InstanceSetTest {
     static TaskRecord task(String id, int instance, String state, String hash) {
         return new TaskRecord(id, KEY.toString(), instance, hash, "agent-1", state, null, null, null, null,
                 NOW.minusSeconds(100).toString(), "TASK_RUNNING".equals(state) ? NOW.minusSeconds(90).toString() : null,
-                false, NOW.toString(), null, null, "127.0.0.1", Map.of());
+                false, NOW.toString(), null, null, "127.0.0.1", Map.of(), null);
     }
 
     static ReconcileResult run(int n, List<TaskRecord> tasks, ResourceStatus previous, Set<Integer> inFlight) {
@@ -67,6 +67,49 @@ class InstanceSetTest {
         assertThat(second.kills()).isEmpty();
         assertThat(second.status()).isEqualTo(first.status());
         assertThat(second.status().phase()).isEqualTo("Running");
+    }
+
+    static PodSpec grouped(int instance, String group) {
+        return new PodSpec(KEY, instance, 0.1, 32, 0, "sleep 100", Map.of(), List.of(), List.of(), null,
+                Duration.ofSeconds(1), "h1", null, List.of(), 1, group);
+    }
+
+    @Test
+    void instanceNumbersNeedNotBeContiguousAndGroupsNameThem() {
+        // e.g. Kafka's dedicated controllers 1000-1001 beside brokers 0-1: instance 1002 is no longer wanted
+        List<PodSpec> pods = List.of(grouped(1000, "controller"), grouped(1001, "controller"), grouped(0, "broker"),
+                grouped(1, "broker"));
+        List<TaskRecord> tasks = List.of(task("c0", 1000, "TASK_RUNNING", "h1"), task("gone", 1002, "TASK_RUNNING", "h1"),
+                task("b1", 1, "TASK_RUNNING", "h1"));
+        ReconcileResult r = InstanceSet.reconcile(resource(1), pods, Strategy.PARALLEL,
+                new Reconciler.Observed(tasks, null, Set.of()), POLICY, NOW);
+        assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("gone");
+        assertThat(r.launches()).extracting(PodSpec::name).containsExactly("web-controller-1001", "web-broker-0");
+        assertThat(r.status().instances()).extracting(InstanceStatus::instance).containsExactly(1000, 1001, 0, 1);
+        assertThat(r.status().instances()).extracting(InstanceStatus::group)
+                .containsExactly("controller", "controller", "broker", "broker");
+        assertThat(r.status().replicas()).isEqualTo(4);
+    }
+
+    @Test
+    void theKindsProbeHoldsALaunchEvenARecoveryUntilWhatItNeedsRuns() {
+        WorkloadProbe needsZero = new WorkloadProbe() {
+            @Override
+            public String launchBlocker(PodSpec pod) {
+                return pod.instance() == 0 ? null : "waits for instance 0";
+            }
+        };
+        // instance 1 was deployed before (its relaunch is recovery, which no plan holds); instance 2 just
+        // crashed: its backoff comes first, the hold once it is due
+        ResourceStatus before = new ResourceStatus(1, "Running", 3, 3, List.of(), List.of(InstanceStatus.fresh(0),
+                InstanceStatus.fresh(1).deployed("h1"), InstanceStatus.fresh(2).failed("x", NOW.toString())), null, null);
+        ReconcileResult r = InstanceSet.reconcile(resource(1), pods(3, "h1"), Strategy.PARALLEL, needsZero,
+                new Reconciler.Observed(List.of(), before, Set.of()), POLICY, NOW);
+        assertThat(r.launches()).extracting(PodSpec::instance).containsExactly(0);
+        assertThat(r.status().instances()).extracting(InstanceStatus::state)
+                .containsExactly("WAITING_FOR_OFFER", InstanceSet.WAITING_FOR_PEERS, "BACKOFF");
+        assertThat(r.status().instances().get(1).heldBy()).isEqualTo("waits for instance 0");
+        assertThat(r.status().condition(Condition.PROGRESSING).reason()).isEqualTo("Launching");
     }
 
     @Test
@@ -166,7 +209,7 @@ class InstanceSetTest {
     void whenTheAgentReturnsTheOlderCopyIsKilled() {
         TaskRecord back = task("old", 0, "TASK_RUNNING", "h1");
         TaskRecord replacement = new TaskRecord("new", KEY.toString(), 0, "h1", "agent-2", "TASK_RUNNING", null, null, null,
-                null, NOW.minusSeconds(5).toString(), NOW.minusSeconds(4).toString(), false, NOW.toString(), null, null, "127.0.0.1", Map.of());
+                null, NOW.minusSeconds(5).toString(), NOW.minusSeconds(4).toString(), false, NOW.toString(), null, null, "127.0.0.1", Map.of(), null);
         ReconcileResult r = run(1, List.of(back, replacement), null, Set.of());
         assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("old");
         assertThat(r.status().instances().get(0).taskId()).isEqualTo("new");

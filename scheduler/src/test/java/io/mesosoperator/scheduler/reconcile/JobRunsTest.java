@@ -44,7 +44,7 @@ class JobRunsTest {
     static TaskRecord task(String id, int run, String state) {
         return new TaskRecord(id, KEY.toString(), run, "h", "agent-1", state, null, "Spark application app-" + id + " RUNNING",
                 null, "/sandbox/" + id, T0.toString(), "TASK_RUNNING".equals(state) ? T0.toString() : null, false,
-                T0.toString(), null, null, "127.0.0.1", Map.of());
+                T0.toString(), null, null, "127.0.0.1", Map.of(), null);
     }
 
     /** A small simulation: the operator's side of one job (status, active tasks, launches). */

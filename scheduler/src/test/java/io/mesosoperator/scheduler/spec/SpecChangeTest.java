@@ -32,6 +32,19 @@ class SpecChangeTest {
     }
 
     @Test
+    void aFixedFieldCannotChangeOnceTheResourceExists() throws Exception {
+        KindDefinition kind = new KindDefinition("Thing", "thing.schema.json", java.util.Set.of("count"),
+                java.util.Set.of("mode"));
+        JsonNode running = spec("{\"count\":3,\"mode\":\"a\"}");
+        assertThat(SpecChange.classify(running, spec("{\"count\":4,\"mode\":\"a\"}"), kind)).isEqualTo(SpecChange.SCALE);
+        assertThat(SpecChange.classify(running, spec("{\"count\":4,\"mode\":\"b\"}"), kind)).isEqualTo(SpecChange.FORBIDDEN);
+        assertThat(SpecChange.forbidden(running, spec("{\"count\":4,\"mode\":\"b\"}"), kind))
+                .extracting(FieldError::describe).containsExactly("spec.mode: cannot change once the resource exists"
+                        + " (it is \"a\"); delete and re-create the resource to change it");
+        assertThat(SpecChange.forbidden(null, running, kind)).isEmpty();
+    }
+
+    @Test
     void fieldOrderDoesNotMatter() throws Exception {
         assertThat(SpecChange.classify(spec("{\"a\":1,\"b\":{\"x\":1,\"y\":2}}"), spec("{\"b\":{\"y\":2,\"x\":1},\"a\":1}"),
                 ServiceReconciler.KIND)).isEqualTo(SpecChange.NO_OP);

@@ -1,0 +1,289 @@
+package io.mesosoperator.scheduler.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.reconcile.InstanceSet;
+import io.mesosoperator.scheduler.reconcile.InstanceStatus;
+import io.mesosoperator.scheduler.reconcile.PodSpec;
+import io.mesosoperator.scheduler.reconcile.ReconcileResult;
+import io.mesosoperator.scheduler.reconcile.Reconciler;
+import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
+import io.mesosoperator.scheduler.reconcile.ResourceStatus;
+import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import io.mesosoperator.scheduler.spec.FieldError;
+import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.SpecChange;
+import io.mesosoperator.scheduler.spec.SpecParser;
+import io.mesosoperator.scheduler.spec.SpecValidator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The KafkaCluster kind without a cluster: the shipped samples (combined and dedicated controllers),
+ * the instances each asks for, their server.properties, what waits for what, and what is refused.
+ */
+class KafkaReconcilerTest {
+    static final SpecValidator VALIDATOR = new SpecValidator(List.of(KafkaReconciler.KIND));
+    static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
+    final SeenProbe probe = new SeenProbe();
+
+    /** The probe, answering for a cluster that is not there: what the AdminClient would have seen. */
+    static final class SeenProbe extends KafkaProbe {
+        volatile KafkaProbe.Snapshot seen;
+
+        @Override
+        public KafkaProbe.Snapshot snapshot(io.mesosoperator.scheduler.spec.ResourceKey key) {
+            return seen;
+        }
+    }
+
+    /** A quorum of these voters, each caught up at {@code caughtUp}, led by the first; brokers 0-2, nothing under-replicated. */
+    static KafkaProbe.Snapshot quorum(Instant caughtUp, Integer... voters) {
+        Map<Integer, Long> times = new java.util.TreeMap<>();
+        for (int v : voters) {
+            times.put(v, caughtUp.toEpochMilli());
+        }
+        return new KafkaProbe.Snapshot(NOW, Set.of(0, 1, 2), voters[0], new java.util.TreeSet<>(List.of(voters)), Set.of(),
+                times, 0, Map.of(), 0, null, null);
+    }
+    final KafkaReconciler reconciler = new KafkaReconciler(RecoveryPolicy.DEFAULT, "file:///kafka.tgz", probe);
+
+    @AfterEach
+    void closeProbe() {
+        probe.close();
+    }
+
+    static Resource sample(String file, String... replacements) throws Exception {
+        String yaml = Files.readString(Path.of("..", "sample-specs", file));
+        for (int i = 0; i < replacements.length; i += 2) {
+            assertThat(yaml).contains(replacements[i]);
+            yaml = yaml.replace(replacements[i], replacements[i + 1]);
+        }
+        ObjectNode doc = VALIDATOR.validate(SpecParser.parse(yaml));
+        ((ObjectNode) doc.path("metadata")).put("generation", 1).put("uid", "5d5c3a1e-2b7f-4c57-9a55-0f3a7c1d2e4b");
+        return new Resource(doc);
+    }
+
+    static Resource dedicated(String... replacements) throws Exception {
+        return sample("kafka-cluster-dedicated.yaml", replacements);
+    }
+
+    static JsonNode properties(PodSpec pod) {
+        assertThat(pod.files()).extracting(PodSpec.ConfigFile::path).containsExactly("server.properties");
+        return pod.files().get(0).content();
+    }
+
+    static TaskRecord running(int instance, String group, String port, long number) {
+        return running(instance, group, port, number, "h");
+    }
+
+    /** A task running since 50 s before NOW with this configuration, healthy. */
+    static TaskRecord running(int instance, String group, String port, long number, String configHash) {
+        return TaskRecord.staging("ledger-" + group + "-" + instance + ".t", new io.mesosoperator.scheduler.spec
+                        .ResourceKey("KafkaCluster", "ledger"), instance, configHash, "agent-" + instance, "http://agent", "127.0.0.1",
+                Map.of(port, number), group, NOW.minusSeconds(60).toString())
+                .withUpdate("TASK_RUNNING", true, null, null, "/sandbox", null, NOW.minusSeconds(50).toString());
+    }
+
+    /** A previous status saying the quorum has formed (its founder was once its leader). */
+    static ResourceStatus formed() {
+        ObjectNode workload = JsonNodeFactory.instance.objectNode().put("quorumFormed", true);
+        return new ResourceStatus(1, "Deploying", 6, 0, List.of(), List.of(), null, workload);
+    }
+
+    @Test
+    void theDedicatedSampleStartsWithItsFoundingControllerAlone() throws Exception {
+        Resource ledger = dedicated();
+        assertThat(reconciler.check(ledger, "mesos-operator")).isEmpty();
+        ReconcileResult r = reconciler.reconcile(ledger, new Reconciler.Observed(List.of(), null, Set.of()), NOW);
+        // serial: the controllers first (the quorum stands before any broker starts), then the brokers
+        assertThat(r.status().instances()).extracting(InstanceStatus::instance).containsExactly(1000, 1001, 1002, 0, 1, 2);
+        assertThat(r.status().replicas()).isEqualTo(6);
+        assertThat(r.launches()).extracting(PodSpec::name).containsExactly("ledger-controller-1000");
+        PodSpec founder = r.launches().get(0);
+        JsonNode props = properties(founder);
+        assertThat(props.path("process.roles").asText()).isEqualTo("controller");
+        assertThat(props.path("node.id").asInt()).isEqualTo(1000);
+        assertThat(props.path("listeners").asText()).isEqualTo("CONTROLLER://${MESOS_OPERATOR_HOST}:${PORT_CONTROLLER}");
+        assertThat(props.path("controller.quorum.bootstrap.servers").asText()).isEqualTo("${MESOS_OPERATOR_HOST}:${PORT_CONTROLLER}");
+        assertThat(props.has("inter.broker.listener.name")).isFalse();
+        assertThat(props.path("num.partitions").asInt()).isEqualTo(3); // the controllers create topics
+        assertThat(founder.command()).contains("StorageTool format -t ", " --standalone");
+        assertThat(founder.portNames()).containsExactly("controller");
+        assertThat(founder.healthCheck().portName()).isEqualTo("controller");
+        assertThat(founder.volume().sizeMb()).isEqualTo(512);
+        assertThat(founder.group()).isEqualTo("controller");
+        assertThat(founder.maxPerAgent()).isEqualTo(1);
+        assertThat(r.status().workload().path("quorumFormed").asBoolean()).isFalse();
+    }
+
+    @Test
+    void beforeTheQuorumFormsOnlyTheFounderStartsWhateverTheStrategy() throws Exception {
+        Resource ledger = dedicated("# strategy: serial", "strategy: parallel #");
+        ReconcileResult r = reconciler.reconcile(ledger, new Reconciler.Observed(List.of(), null, Set.of()), NOW);
+        assertThat(r.launches()).extracting(PodSpec::instance).containsExactly(1000);
+        InstanceStatus broker = r.status().instance(0);
+        assertThat(broker.state()).isEqualTo(InstanceSet.WAITING_FOR_PEERS);
+        assertThat(broker.heldBy()).isEqualTo("waits for the KRaft quorum to form (controller 1000 founds it)");
+        assertThat(r.status().instance(1001).heldBy()).isEqualTo(broker.heldBy());
+    }
+
+    @Test
+    void onceTheQuorumFormedControllersJoinItAndBrokersBootstrapFromTheRunningControllers() throws Exception {
+        Resource ledger = dedicated("# strategy: serial", "strategy: parallel #");
+        List<TaskRecord> tasks = List.of(running(1000, "controller", "controller", 31000),
+                running(1001, "controller", "controller", 31001));
+        ReconcileResult r = reconciler.reconcile(ledger, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.launches()).extracting(PodSpec::name)
+                .containsExactly("ledger-controller-1002", "ledger-broker-0", "ledger-broker-1", "ledger-broker-2");
+        PodSpec joining = r.launches().get(0);
+        assertThat(joining.command()).contains(" --no-initial-controllers").doesNotContain("--standalone");
+        assertThat(properties(joining).path("controller.quorum.bootstrap.servers").asText())
+                .isEqualTo("127.0.0.1:31000,127.0.0.1:31001,${MESOS_OPERATOR_HOST}:${PORT_CONTROLLER}");
+        PodSpec broker = r.launches().get(1);
+        JsonNode props = properties(broker);
+        assertThat(props.path("process.roles").asText()).isEqualTo("broker");
+        assertThat(props.path("node.id").asInt()).isEqualTo(0);
+        assertThat(props.path("controller.quorum.bootstrap.servers").asText()).isEqualTo("127.0.0.1:31000,127.0.0.1:31001");
+        assertThat(props.path("listeners").asText()).isEqualTo("PLAINTEXT://${MESOS_OPERATOR_HOST}:${PORT_BROKER}");
+        assertThat(props.path("listener.security.protocol.map").asText()).contains("CONTROLLER:PLAINTEXT");
+        assertThat(props.path("inter.broker.listener.name").asText()).isEqualTo("PLAINTEXT");
+        assertThat(broker.command()).contains("StorageTool format").doesNotContain("--standalone", "--no-initial-controllers");
+        assertThat(broker.portNames()).containsExactly("broker");
+        assertThat(broker.group()).isEqualTo("broker");
+        // the status lists only brokers as bootstrap servers, the controllers apart
+        assertThat(r.status().workload().path("bootstrapServers").asText()).isEmpty();
+        assertThat(r.status().workload().path("controllerBootstrapServers").asText()).isEqualTo("127.0.0.1:31000,127.0.0.1:31001");
+    }
+
+    @Test
+    void withNoControllerRunningTheControllersComeBackFirstAndTheBrokersWait() throws Exception {
+        Resource ledger = dedicated("# strategy: serial", "strategy: parallel #");
+        ReconcileResult r = reconciler.reconcile(ledger, new Reconciler.Observed(List.of(), formed(), Set.of()), NOW);
+        assertThat(r.launches()).extracting(PodSpec::instance).containsExactly(1000, 1001, 1002);
+        // a voter's log holds the voter set: a controller of a formed quorum starts without peers
+        assertThat(r.launches().get(0).command()).contains("--no-initial-controllers");
+        assertThat(r.status().instance(2).heldBy()).isEqualTo("waits for a running controller to bootstrap from");
+    }
+
+    @Test
+    void scalingBrokersLeavesTheControllersAlone() throws Exception {
+        Resource three = dedicated();
+        Resource two = dedicated("brokers: 3 ", "brokers: 2 ");
+        assertThat(SpecChange.classify(three.spec(), two.spec(), KafkaReconciler.KIND)).isEqualTo(SpecChange.SCALE);
+        List<TaskRecord> tasks = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            tasks.add(running(1000 + k, "controller", "controller", 31000 + k));
+            tasks.add(running(k, "broker", "broker", 32000 + k));
+        }
+        ReconcileResult r = reconciler.reconcile(two, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("ledger-broker-2.t");
+        assertThat(r.launches()).isEmpty();
+        assertThat(r.status().instances()).extracting(InstanceStatus::instance).containsExactly(1000, 1001, 1002, 0, 1);
+    }
+
+    @Test
+    void aRemovedControllerLeavesTheVoterSetBeforeItsTaskStops() throws Exception {
+        Resource three = dedicated();
+        List<TaskRecord> tasks = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            tasks.add(running(1000 + k, "controller", "controller", 31000 + k));
+        }
+        // still a voter: it keeps running (as a pod) while the probe removes it from the quorum
+        probe.seen = quorum(NOW, 1000, 1001, 1002, 1003);
+        ReconcileResult r = reconciler.reconcile(three, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.kills()).isEmpty();
+        assertThat(r.status().instances()).extracting(InstanceStatus::instance).contains(1003);
+        assertThat(r.status().workload().path("leavingQuorum").toString()).isEqualTo("[1003]");
+        assertThat(r.status().workload().path("controllerBootstrapServers").asText()).doesNotContain("31003");
+        // out of the voter set: now it is stopped
+        probe.seen = quorum(NOW, 1000, 1001, 1002);
+        r = reconciler.reconcile(three, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("ledger-controller-1003.t");
+        assertThat(r.status().instances()).extracting(InstanceStatus::instance).doesNotContain(1003);
+    }
+
+    @Test
+    void aControllerIsReadyOnceItCaughtUpWithTheLeaderSinceItStarted() throws Exception {
+        Resource ledger = dedicated();
+        String hash = io.mesosoperator.scheduler.reconcile.ConfigHash.of(ledger.spec(), KafkaReconciler.KIND.untaskedFields());
+        List<TaskRecord> tasks = List.of(running(1000, "controller", "controller", 31000, hash),
+                running(1001, "controller", "controller", 31001, hash), running(1002, "controller", "controller", 31002, hash));
+        // a voter listed as one while it was down: its last catch-up is older than its task
+        probe.seen = quorum(NOW.minusSeconds(120), 1000, 1001, 1002);
+        ReconcileResult r = reconciler.reconcile(ledger, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.status().instance(1001).ready()).isFalse();
+        assertThat(r.status().instance(1001).waitingFor())
+                .isEqualTo("controller 1001 has not caught up with the quorum leader since it started");
+        probe.seen = quorum(NOW.minusSeconds(1), 1000, 1001, 1002);
+        r = reconciler.reconcile(ledger, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.status().instances()).filteredOn(InstanceStatus::ready).extracting(InstanceStatus::instance)
+                .containsExactly(1000, 1001, 1002);
+        assertThat(r.launches()).extracting(PodSpec::name).containsExactly("ledger-broker-0"); // serial: now the brokers
+    }
+
+    @Test
+    void dedicatedControllersMayBeAddedAndRemovedAndTheModeIsFixed() throws Exception {
+        Resource three = dedicated();
+        Resource five = dedicated("controllers: 3", "controllers: 5");
+        assertThat(SpecChange.classify(three.spec(), five.spec(), KafkaReconciler.KIND)).isEqualTo(SpecChange.SCALE);
+        assertThat(reconciler.check(five, three, "mesos-operator")).isEmpty();
+        ReconcileResult r = reconciler.reconcile(five, new Reconciler.Observed(List.of(
+                running(1000, "controller", "controller", 31000)), formed(), Set.of()), NOW);
+        assertThat(r.status().instances()).extracting(InstanceStatus::instance)
+                .containsExactly(1000, 1001, 1002, 1003, 1004, 0, 1, 2);
+
+        assertThat(SpecChange.classify(five.spec(), three.spec(), KafkaReconciler.KIND)).isEqualTo(SpecChange.SCALE);
+        assertThat(reconciler.check(three, five, "mesos-operator")).isEmpty();
+        Resource combined = sample("kafka-cluster.yaml");
+        Resource combinedFour = sample("kafka-cluster.yaml", "brokers: 3", "brokers: 4\n  controllers: 4");
+        assertThat(reconciler.check(combinedFour, combined, "mesos-operator")).extracting(FieldError::describe)
+                .containsExactly("spec.controllers: cannot change once the cluster exists in combined mode (it is 3):"
+                        + " the first brokers are the controllers");
+        Resource switched = dedicated("dedicatedControllers: true", "dedicatedControllers: false");
+        assertThat(SpecChange.classify(three.spec(), switched.spec(), KafkaReconciler.KIND)).isEqualTo(SpecChange.FORBIDDEN);
+        assertThat(SpecChange.forbidden(three.spec(), switched.spec(), KafkaReconciler.KIND)).extracting(FieldError::describe)
+                .containsExactly("spec.dedicatedControllers: cannot change once the resource exists (it is true);"
+                        + " delete and re-create the resource to change it");
+    }
+
+    @Test
+    void refusesWhatCannotWorkWithAFieldError() throws Exception {
+        KafkaReconciler noDefault = new KafkaReconciler(RecoveryPolicy.DEFAULT, null, probe);
+        Resource bad = sample("kafka-cluster.yaml", "heap: 256", "heap: 640", "num.partitions: 3",
+                "num.partitions: 3\n    controller.quorum.voters: x", "brokers: 3", "brokers: 3\n  maxControllersPerAgent: 2");
+        assertThat(noDefault.check(bad, "*")).extracting(FieldError::path).containsExactlyInAnyOrder("spec.disk",
+                "spec.maxControllersPerAgent", "spec.heap", "spec.distribution", "spec.config.controller.quorum.voters");
+    }
+
+    @Test
+    void inCombinedModeTheFirstBrokersAreTheControllers() throws Exception {
+        Resource events = sample("kafka-cluster.yaml", "# strategy: serial", "strategy: parallel #");
+        ReconcileResult r = reconciler.reconcile(events, new Reconciler.Observed(List.of(), null, Set.of()), NOW);
+        assertThat(r.launches()).extracting(PodSpec::name).containsExactly("events-broker-0");
+        PodSpec founder = r.launches().get(0);
+        assertThat(properties(founder).path("process.roles").asText()).isEqualTo("broker,controller");
+        assertThat(founder.portNames()).containsExactly("broker", "controller");
+        assertThat(founder.command()).contains("--standalone");
+        assertThat(r.status().instances()).extracting(InstanceStatus::instance).containsExactly(0, 1, 2);
+        assertThat(r.status().instance(1).heldBy()).isEqualTo("waits for the KRaft quorum to form (broker 0 founds it)");
+
+        ReconcileResult later = reconciler.reconcile(events, new Reconciler.Observed(List.of(
+                running(0, "broker", "controller", 31000)), formed(), Set.of()), NOW);
+        PodSpec second = later.launches().get(0);
+        assertThat(second.name()).isEqualTo("events-broker-1");
+        assertThat(properties(second).path("controller.quorum.bootstrap.servers").asText())
+                .isEqualTo("127.0.0.1:31000,${MESOS_OPERATOR_HOST}:${PORT_CONTROLLER}");
+        assertThat(second.command()).contains("--no-initial-controllers");
+    }
+}
