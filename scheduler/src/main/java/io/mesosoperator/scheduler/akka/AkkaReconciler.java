@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.scheduler.reconcile.ConfigHash;
 import io.mesosoperator.scheduler.reconcile.InstanceSet;
-import io.mesosoperator.scheduler.reconcile.InstanceStatus;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.reconcile.ReconcileResult;
 import io.mesosoperator.scheduler.reconcile.WorkloadReconciler;
@@ -127,9 +126,14 @@ public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
             }
             pods.add(pod(key, i, spec, system, hash, seeds));
         }
-        ReconcileResult result = InstanceSet.reconcile(resource, pods, Strategy.of(spec.strategy()), WorkloadProbe.NONE,
+        WorkloadProbe seedsFirst = new WorkloadProbe() {
+            @Override
+            public String launchBlocker(PodSpec pod) {
+                return waiting.get(pod.instance());
+            }
+        };
+        ReconcileResult result = InstanceSet.reconcile(resource, pods, Strategy.of(spec.strategy()), seedsFirst,
                 observed, policy, now);
-        List<PodSpec> launches = result.launches().stream().filter(p -> !waiting.containsKey(p.instance())).toList();
         List<ReconcileResult.Kill> kills = new ArrayList<>(result.kills());
         Instant strandedAt = strandedAt(live);
         if (strandedAt != null && !now.isBefore(strandedAt)) {
@@ -141,13 +145,6 @@ public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
                             + STRANDED_AFTER.toSeconds() + "s: the seed nodes are gone, the cluster is formed anew"));
                 }
             }
-        }
-        List<InstanceStatus> instances = new ArrayList<>();
-        for (InstanceStatus s : result.status().instances()) {
-            boolean held = waiting.containsKey(s.instance()) && result.launches().stream()
-                    .anyMatch(p -> p.instance() == s.instance());
-            instances.add(held ? s.withTask(null, "WAITING_FOR_SEEDS", false, null, null)
-                    .planned(false, waiting.get(s.instance())) : s);
         }
         boolean formed = formedBefore || result.status().readyReplicas() > 0;
 
@@ -173,15 +170,15 @@ public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
             }
         }
         Duration requeue = result.requeueAfter();
-        if (launches.size() < result.launches().size() && (requeue == null || requeue.compareTo(LOOK_AGAIN) > 0)) {
+        boolean held = result.status().instances().stream().anyMatch(i -> InstanceSet.WAITING_FOR_PEERS.equals(i.state()));
+        if (held && (requeue == null || requeue.compareTo(LOOK_AGAIN) > 0)) {
             requeue = LOOK_AGAIN;
         }
         if (strandedAt != null && now.isBefore(strandedAt)) {
             Duration untilStranded = Duration.between(now, strandedAt).plusMillis(100);
             requeue = requeue == null || untilStranded.compareTo(requeue) < 0 ? untilStranded : requeue;
         }
-        return new ReconcileResult(launches, kills,
-                result.status().withInstances(instances).withWorkload(details), requeue);
+        return new ReconcileResult(result.launches(), kills, result.status().withWorkload(details), requeue);
     }
 
     /**

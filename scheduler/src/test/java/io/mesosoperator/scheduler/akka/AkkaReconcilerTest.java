@@ -89,7 +89,7 @@ class AkkaReconcilerTest {
                 t0.plusSeconds(10));
         assertThat(early.kills()).isEmpty();
         assertThat(early.launches()).isEmpty(); // replica 1 has nobody Up to join: it waits
-        assertThat(early.status().instance(1).state()).isEqualTo("WAITING_FOR_SEEDS");
+        assertThat(early.status().instance(1).state()).isEqualTo("WAITING_FOR_PEERS");
         assertThat(early.requeueAfter()).isLessThanOrEqualTo(java.time.Duration.ofSeconds(3));
         ReconcileResult late = reconciler.reconcile(members, new Reconciler.Observed(List.of(zero), early.status(),
                 Set.of()), t0.plus(AkkaReconciler.STRANDED_AFTER));
@@ -128,7 +128,7 @@ class AkkaReconcilerTest {
         ReconcileResult first = reconciler.reconcile(members, new Reconciler.Observed(List.of(), null, Set.of()), Instant.now());
         assertThat(first.launches()).extracting(PodSpec::instance).containsExactly(0);
         assertThat(first.status().instances()).extracting(i -> i.state())
-                .containsExactly("WAITING_FOR_OFFER", "WAITING_FOR_SEEDS", "WAITING_FOR_SEEDS");
+                .containsExactly("WAITING_FOR_OFFER", "WAITING_FOR_PEERS", "WAITING_FOR_PEERS");
         assertThat(first.requeueAfter()).isNotNull();
 
         List<TaskRecord> tasks = new ArrayList<>(List.of(task(0, "TASK_RUNNING", 31000, 31001)));
