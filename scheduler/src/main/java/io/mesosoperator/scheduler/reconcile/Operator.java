@@ -160,7 +160,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     @Override
     public List<TaskRecord> tasks() {
         return tasks.values().stream()
-                .sorted((a, b) -> (a.resource() + a.instance() + a.taskId()).compareTo(b.resource() + b.instance() + b.taskId()))
+                .sorted(TaskRecord.ORDER)
                 .toList();
     }
 

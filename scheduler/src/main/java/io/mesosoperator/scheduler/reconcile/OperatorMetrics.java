@@ -1,12 +1,16 @@
 package io.mesosoperator.scheduler.reconcile;
 
+import com.codahale.metrics.CachedGauge;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.mesos.v1.Protos.TaskState;
 
 /**
@@ -41,13 +45,21 @@ public final class OperatorMetrics {
         planStep = registry.timer(PREFIX + "plan.step.duration");
         registry.gauge(PREFIX + "reconciliation.last_millis", () -> (Gauge<Long>) lastReconciliationMillis::get);
         registry.gauge(PREFIX + "leader", () -> (Gauge<Integer>) () -> leading.getAsBoolean() ? 1 : 0);
+        // one pass over the task records per scrape (at most once a second), shared by the kinds x states
+        // gauges: each used to list (and, on a follower, read from ZooKeeper) every task itself
+        CachedGauge<Map<String, Long>> perKindAndState = new CachedGauge<>(1, TimeUnit.SECONDS) {
+            @Override
+            protected Map<String, Long> loadValue() {
+                ResourceReads reads = acting.get();
+                return reads == null ? Map.of() : reads.tasks().stream().collect(Collectors.groupingBy(
+                        t -> t.resource().substring(0, t.resource().indexOf('/') + 1) + t.state(), Collectors.counting()));
+            }
+        };
         for (String kind : kinds) {
             for (TaskState state : TaskState.values()) {
-                registry.gauge(PREFIX + "tasks." + kind.toLowerCase() + "." + state.name().toLowerCase(), () -> (Gauge<Long>) () -> {
-                    ResourceReads reads = acting.get();
-                    return reads == null ? 0L : reads.tasks().stream()
-                            .filter(t -> t.state().equals(state.name()) && t.resource().startsWith(kind + "/")).count();
-                });
+                String key = kind + "/" + state.name();
+                registry.gauge(PREFIX + "tasks." + kind.toLowerCase() + "." + state.name().toLowerCase(),
+                        () -> (Gauge<Long>) () -> perKindAndState.getValue().getOrDefault(key, 0L));
             }
         }
     }

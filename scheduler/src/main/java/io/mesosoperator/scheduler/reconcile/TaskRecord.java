@@ -30,6 +30,9 @@ public record TaskRecord(
         String host,
         java.util.Map<String, Long> ports,
         String group) {
+    /** How listings show tasks: by resource, instance, then task id. */
+    public static final java.util.Comparator<TaskRecord> ORDER = java.util.Comparator.comparing(TaskRecord::resource)
+            .thenComparingInt(TaskRecord::instance).thenComparing(TaskRecord::taskId);
 
     /**
      * @param agentUrl the agent's HTTP address (from the offer), where its files API serves the sandbox

@@ -35,7 +35,7 @@ public final class ZkReads implements ResourceReads {
     @Override
     public List<TaskRecord> tasks() {
         return store.loadTasks().values().stream()
-                .sorted(Comparator.comparing((TaskRecord t) -> t.resource() + t.instance() + t.taskId())).toList();
+                .sorted(TaskRecord.ORDER).toList();
     }
 
     @Override
