@@ -1,5 +1,7 @@
 package io.mesosoperator.scheduler.cassandra;
 
+import io.mesosoperator.scheduler.mesos.TaskFactory;
+import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.spec.FieldError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,12 +105,39 @@ final class CassandraNodeConfig {
         return yaml;
     }
 
-    /** cassandra-rackdc.properties: where GossipingPropertyFileSnitch places the node. */
+    /**
+     * cassandra-rackdc.properties: where GossipingPropertyFileSnitch places the node: the spec's
+     * datacenter and rack, or, with {@code datacenterFromAttribute}/{@code rackFromAttribute}, the
+     * value of that attribute of the agent the node was placed on (the task's
+     * {@code MESOS_OPERATOR_ATTRIBUTE_<NAME>}, which the executor substitutes).
+     */
     static Map<String, Object> rackdc(CassandraSpec spec) {
         Map<String, Object> props = new LinkedHashMap<>();
-        props.put("dc", spec.datacenter());
-        props.put("rack", spec.rack());
+        props.put("dc", spec.datacenterFromAttribute() != null ? fromAttribute(spec.datacenterFromAttribute()) : spec.datacenter());
+        props.put("rack", spec.rackFromAttribute() != null ? fromAttribute(spec.rackFromAttribute()) : spec.rack());
         return props;
+    }
+
+    private static String fromAttribute(String attribute) {
+        return "${" + TaskFactory.attributeVariable(attribute) + "}";
+    }
+
+    /**
+     * The agent attributes node's agent must have: the rack attribute (any value), and the
+     * datacenter attribute, with the ring's datacenter as its value once the ring has one (a
+     * CassandraCluster is one datacenter: a node is never placed in another).
+     *
+     * @param ringDatacenter the datacenter the ring's nodes are in; null before any node ran
+     */
+    static List<PodSpec.RequiredAttribute> requiredAttributes(CassandraSpec spec, String ringDatacenter) {
+        List<PodSpec.RequiredAttribute> required = new ArrayList<>();
+        if (spec.datacenterFromAttribute() != null) {
+            required.add(new PodSpec.RequiredAttribute(spec.datacenterFromAttribute(), ringDatacenter));
+        }
+        if (spec.rackFromAttribute() != null && !spec.rackFromAttribute().equals(spec.datacenterFromAttribute())) {
+            required.add(PodSpec.RequiredAttribute.any(spec.rackFromAttribute()));
+        }
+        return required;
     }
 
     /**

@@ -113,7 +113,11 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
         super("cassandra-probe", INTERVAL, LOG);
     }
 
-    /** Keeps watching a ring through these contact points ("host:native_port" of its running nodes). */
+    /**
+     * Keeps watching a ring through these contact points ("host:native_port" of its running nodes).
+     * {@code datacenter} null: the ring's one datacenter is not known in advance (it comes from agent
+     * attributes); the driver infers it from the contact points.
+     */
     void watch(ResourceKey key, List<String> contactPoints, String datacenter) {
         Watch w = watch(key);
         w.contactPoints = List.copyOf(contactPoints);
@@ -241,9 +245,11 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
                         node.getRack(), serving));
             }
             nodes.sort(Comparator.comparing(n -> String.valueOf(n.storageAddress())));
+            String datacenter = w.datacenter != null ? w.datacenter
+                    : nodes.stream().map(NodeView::datacenter).filter(Objects::nonNull).findFirst().orElse(null);
             Map<String, Integer> replication = new TreeMap<>();
             for (KeyspaceMetadata ks : metadata.getKeyspaces().values()) {
-                Integer rf = replicationFactor(ks.getReplication(), w.datacenter);
+                Integer rf = replicationFactor(ks.getReplication(), datacenter);
                 if (rf != null) {
                     replication.put(ks.getName().asInternal(), rf);
                 }
@@ -294,7 +300,11 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
             int colon = cp.lastIndexOf(':');
             points.add(InetSocketAddress.createUnresolved(cp.substring(0, colon), Integer.parseInt(cp.substring(colon + 1))));
         }
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+        var options = DriverConfigLoader.programmaticBuilder();
+        if (w.datacenter == null) {
+            options.withString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS, "DcInferringLoadBalancingPolicy");
+        }
+        DriverConfigLoader config = options
                 .withString(DefaultDriverOption.SESSION_NAME, "mesos-operator")
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(5))
@@ -310,8 +320,8 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
                 .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES,
                         List.of("!/^system(_schema|_virtual_schema|_views)?$/"))
                 .build();
-        w.session = CqlSession.builder().addContactPoints(resolve(points)).withLocalDatacenter(w.datacenter)
-                .withConfigLoader(config).build();
+        var builder = CqlSession.builder().addContactPoints(resolve(points)).withConfigLoader(config);
+        w.session = (w.datacenter == null ? builder : builder.withLocalDatacenter(w.datacenter)).build();
         w.sessionDatacenter = w.datacenter;
         return w.session;
     }

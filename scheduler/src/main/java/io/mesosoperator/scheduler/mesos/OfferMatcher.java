@@ -14,7 +14,8 @@ import org.apache.mesos.v1.Protos.Value;
 /**
  * Places waiting pods on offered resources (unreserved, role "*" for now). Spreads the instances
  * of one resource across agents: among offers that fit, the agent with the fewest of that
- * resource's tasks wins. Pure: decides, the Operator acts.
+ * resource's tasks wins. A pod with required attributes goes only to agents whose offers carry them
+ * (an agent without them is named in the reason the pod waits). Pure: decides, the Operator acts.
  */
 public final class OfferMatcher {
     private OfferMatcher() {}
@@ -70,7 +71,8 @@ public final class OfferMatcher {
         for (PodSpec pod : pending) {
             if (pod.volume() == null) {
                 alike.computeIfAbsent(List.of(pod.resource(), Need.of(pod, false, executorCpus, executorMemMb),
-                        java.util.Objects.toString(pod.maxPerAgent())), k -> new ArrayList<>()).add(pod);
+                        java.util.Objects.toString(pod.maxPerAgent()), pod.requiredAttributes()),
+                        k -> new ArrayList<>()).add(pod);
             } else {
                 alike.put(List.of(pod), List.of(pod));
             }
@@ -113,7 +115,8 @@ public final class OfferMatcher {
         int order = 0;
         for (Remaining r : offers) {
             order++;
-            if (!constraints.eligible(first, byId.get(r.offerId)) || !r.fits(need)) {
+            if (!constraints.eligible(first, byId.get(r.offerId)) || missing(first, byId.get(r.offerId)) != null
+                    || !r.fits(need)) {
                 continue;
             }
             heap.add(new Candidate(load.on(first, r.agentId), order, r));
@@ -151,7 +154,7 @@ public final class OfferMatcher {
         for (Remaining r : offers) {
             Offer offer = byId.get(r.offerId);
             Need need = Need.of(pod, constraints.reserved(pod, offer), executorCpus, executorMemMb);
-            if (!constraints.eligible(pod, offer) || !r.fits(need)) {
+            if (!constraints.eligible(pod, offer) || missing(pod, offer) != null || !r.fits(need)) {
                 continue;
             }
             int onAgent = load.on(pod, r.agentId);
@@ -181,6 +184,7 @@ public final class OfferMatcher {
         int mem = 0;
         int disk = 0;
         int ports = 0;
+        Map<PodSpec.RequiredAttribute, Integer> lacking = new LinkedHashMap<>();
         Need need = null;
         for (Remaining r : offers) {
             Offer offer = byId.get(r.offerId);
@@ -188,6 +192,10 @@ public final class OfferMatcher {
                 continue;
             }
             eligible++;
+            PodSpec.RequiredAttribute absent = missing(pod, offer);
+            if (absent != null) {
+                lacking.merge(absent, 1, Integer::sum);
+            }
             if (pod.maxPerAgent() != null && loadOnAgent.applyAsInt(r.agentId) >= pod.maxPerAgent()) {
                 full++;
             }
@@ -201,6 +209,8 @@ public final class OfferMatcher {
             return "no offer from an eligible agent (a stateful instance waits for the agent holding its volume)";
         }
         List<String> shortages = new ArrayList<>();
+        lacking.forEach((attribute, agents) -> shortages.add(agents + " lack" + (agents == 1 ? "s" : "")
+                + " attribute " + attribute));
         if (cpus > 0) {
             shortages.add(cpus + " short of cpus (needs " + need.cpus() + ")");
         }
@@ -219,6 +229,18 @@ public final class OfferMatcher {
         }
         return "no offer fits: of " + eligible + " agent(s) offered, " + (shortages.isEmpty()
                 ? "the others' resources went to earlier instances" : String.join(", ", shortages));
+    }
+
+    /** The first attribute the pod requires that the offer's agent lacks (or has with another value); null when none. */
+    static PodSpec.RequiredAttribute missing(PodSpec pod, Offer offer) {
+        for (PodSpec.RequiredAttribute required : pod.requiredAttributes()) {
+            String value = offer.getAttributesList().stream().filter(a -> a.getName().equals(required.name()))
+                    .map(TaskFactory::attributeValue).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            if (value == null || (required.value() != null && !required.value().equals(value))) {
+                return required;
+            }
+        }
+        return null;
     }
 
     /** How many tasks of a pod's resource an agent runs, counting those placed in this round. */

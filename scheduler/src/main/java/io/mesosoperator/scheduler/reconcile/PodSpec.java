@@ -9,6 +9,8 @@ import java.util.Map;
  * One desired instance of a resource, in Mesos-neutral terms: what to run and with what. Every
  * kind maps its spec to pods; the shared machinery launches, watches and replaces them.
  * {@code configHash} changes exactly when a running instance must be replaced (rolling update).
+ * {@code requiredAttributes}: the pod is placed only on agents that have each of these attributes
+ * (TEXT or SCALAR), which its task then finds in {@code MESOS_OPERATOR_ATTRIBUTE_<NAME>}.
  */
 public record PodSpec(
         ResourceKey resource,
@@ -25,14 +27,24 @@ public record PodSpec(
         String configHash,
         Volume volume,
         List<ConfigFile> files,
-        Integer maxPerAgent) {
+        Integer maxPerAgent,
+        List<RequiredAttribute> requiredAttributes) {
+
+    /** A pod with configuration files and a placement limit, on any agent. */
+    public PodSpec(ResourceKey resource, int instance, double cpus, double memMb, double diskMb, String command,
+                   Map<String, String> env, List<Artifact> uris, List<String> portNames, HealthCheckSpec healthCheck,
+                   Duration killGracePeriod, String configHash, Volume volume, List<ConfigFile> files,
+                   Integer maxPerAgent) {
+        this(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck, killGracePeriod,
+                configHash, volume, files, maxPerAgent, List.of());
+    }
 
     /** A pod without configuration files or a placement limit (Service). */
     public PodSpec(ResourceKey resource, int instance, double cpus, double memMb, double diskMb, String command,
                    Map<String, String> env, List<Artifact> uris, List<String> portNames, HealthCheckSpec healthCheck,
                    Duration killGracePeriod, String configHash, Volume volume) {
         this(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck, killGracePeriod,
-                configHash, volume, List.of(), null);
+                configHash, volume, List.of(), null, List.of());
     }
 
     /**
@@ -50,7 +62,22 @@ public record PodSpec(
     /** The same pod, to be launched with this configuration (the plan adds its restart count to the spec's hash). */
     public PodSpec withConfigHash(String config) {
         return new PodSpec(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck,
-                killGracePeriod, config, volume, files, maxPerAgent);
+                killGracePeriod, config, volume, files, maxPerAgent, requiredAttributes);
+    }
+
+    /**
+     * An agent attribute the pod needs: {@code name} with a TEXT or SCALAR value; when {@code value}
+     * is not null, that value (a SCALAR compares as Mesos prints it, e.g. "2" or "2.5").
+     */
+    public record RequiredAttribute(String name, String value) {
+        public static RequiredAttribute any(String name) {
+            return new RequiredAttribute(name, null);
+        }
+
+        @Override
+        public String toString() {
+            return value == null ? "'" + name + "'" : "'" + name + "' = '" + value + "'";
+        }
     }
 
     /** A persistent volume of this instance; null for stateless pods. */

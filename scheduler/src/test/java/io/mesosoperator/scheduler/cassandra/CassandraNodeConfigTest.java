@@ -35,6 +35,18 @@ class CassandraNodeConfigTest {
     }
 
     @Test
+    void theRackAndDatacenterFromAgentAttributesAreTheTasksAttributeVariables() {
+        CassandraSpec racks = new CassandraSpec(3, 0.5, 1024, 384, 1024, null, "dc1", "rack1", null, "fault-domain.zone", 2,
+                null, null, 1, "serial");
+        assertThat(CassandraNodeConfig.rackdc(racks)).containsExactly(Map.entry("dc", "dc1"),
+                Map.entry("rack", "${MESOS_OPERATOR_ATTRIBUTE_FAULT_DOMAIN_ZONE}"));
+        CassandraSpec both = new CassandraSpec(3, 0.5, 1024, 384, 1024, null, "dc1", "rack1", "dc", "rack", 2,
+                null, null, 1, "serial");
+        assertThat(CassandraNodeConfig.rackdc(both)).containsExactly(Map.entry("dc", "${MESOS_OPERATOR_ATTRIBUTE_DC}"),
+                Map.entry("rack", "${MESOS_OPERATOR_ATTRIBUTE_RACK}"));
+    }
+
+    @Test
     void refusesTheKeysTheOperatorOwnsNamingTheField() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("storage_port", 7000);

@@ -111,4 +111,38 @@ class CassandraReconcilerTest {
         assertThat(CassandraProbe.replicationFactor(Map.of("class", "org.apache.cassandra.locator.LocalStrategy"), "dc1"))
                 .isNull();
     }
+
+    @Test
+    void racksAndTheDatacenterFromAgentAttributesPlaceNodesOnlyWhereTheAttributesAre() throws Exception {
+        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, "file:///dist.tgz", probe);
+        Resource ring = sample("rack: rack1", "rackFromAttribute: rack\n  datacenterFromAttribute: dc");
+        assertThat(reconciler.check(ring, "mesos-operator")).isEmpty();
+        ReconcileResult r = reconciler.reconcile(ring, new Reconciler.Observed(List.of(), null, Set.of()), Instant.now());
+        PodSpec node0 = r.launches().get(0);
+        // no node ran yet: any datacenter; each node needs a rack
+        assertThat(node0.requiredAttributes()).containsExactly(PodSpec.RequiredAttribute.any("dc"),
+                PodSpec.RequiredAttribute.any("rack"));
+        assertThat(node0.files().get(1).content().toString())
+                .isEqualTo("{\"dc\":\"${MESOS_OPERATOR_ATTRIBUTE_DC}\",\"rack\":\"${MESOS_OPERATOR_ATTRIBUTE_RACK}\"}");
+        assertThat(r.status().workload().has("datacenter")).isFalse();
+
+        // once a node runs, the ring's datacenter is the one it is in: later nodes go there only
+        CassandraSpec spec = io.mesosoperator.scheduler.spec.SpecBinding.bind(ring.spec(), CassandraSpec.class);
+        CassandraProbe.Snapshot seen = new CassandraProbe.Snapshot(Instant.now(), "ring",
+                List.of(new CassandraProbe.NodeView("h0", "127.0.0.1:31001", "127.0.0.1:31000", "UP", "east", "r0", true)),
+                Map.of(), null);
+        assertThat(CassandraReconciler.ringDatacenter(spec, seen, null)).isEqualTo("east");
+        assertThat(CassandraNodeConfig.requiredAttributes(spec, "east"))
+                .containsExactly(new PodSpec.RequiredAttribute("dc", "east"), PodSpec.RequiredAttribute.any("rack"));
+        // the racks and datacenter are the agents', so a spec cannot contradict the running ring's
+        assertThat(CassandraReconciler.fixedOnceCreated(spec, "ring", seen)).isEmpty();
+        // literal placement needs no attribute
+        assertThat(CassandraNodeConfig.requiredAttributes(CassandraNodeConfigTest.spec(null), "dc1")).isEmpty();
+    }
+
+    @Test
+    void anAttributeNameMustBeOneMesosAgentsCanHave() {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> sample("rack: rack1", "rackFromAttribute: 'ra ck'")))
+                .hasMessageContaining("spec.rackFromAttribute");
+    }
 }

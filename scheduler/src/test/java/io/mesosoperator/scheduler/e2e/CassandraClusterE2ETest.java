@@ -8,32 +8,45 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Node;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * A real 3-node Cassandra ring (5.0, from the dists/ tarball) run by the operator, every node on
- * 127.0.0.1 with the ports Mesos offered: rows written at QUORUM with RF=2 survive a node's
- * kill -9 (it comes back on its agent with its data and host ID), and a scale-down decommissions
- * the removed node before its task stops, losing nothing.
+ * 127.0.0.1 with the ports Mesos offered, on agents with rack and datacenter attributes: each
+ * node is in the rack and datacenter of its agent; rows written at QUORUM with RF=2 survive a
+ * node's kill -9 (it comes back on its agent with its data and host ID), and a scale-down
+ * decommissions the removed node before its task stops, losing nothing.
  */
 class CassandraClusterE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLE = Path.of("..", "sample-specs", "cassandra-cluster.yaml");
     static final String RESOURCE = "CassandraCluster/ring";
     static final int ROWS = 1000;
     static final Duration START = Duration.ofMinutes(4);
+    /** The agents' datacenter attribute, which the ring takes as its datacenter. */
+    static final String DC = "east";
 
     @Override
     EmbeddedOperator startEnvironment(Path dir) throws Exception {
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().agents(3).config("mesos.role", "mesos-operator"));
+        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().agents(3).config("mesos.role", "mesos-operator")
+                .agentAttributes("rack:r0;dc:" + DC, "rack:r1;dc:" + DC, "rack:r2;dc:" + DC));
+    }
+
+    /** The sample, with each node's rack and datacenter taken from its agent's attributes. */
+    private String spec(int nodes) throws Exception {
+        return Files.readString(SAMPLE).replace("nodes: 3", "nodes: " + nodes)
+                .replace("  rack: rack1", "  rackFromAttribute: rack\n  datacenterFromAttribute: dc");
     }
 
     private JsonNode status() {
@@ -66,7 +79,7 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
             int colon = cp.lastIndexOf(':');
             points.add(new InetSocketAddress(cp.substring(0, colon), Integer.parseInt(cp.substring(colon + 1))));
         }
-        return CqlSession.builder().addContactPoints(points).withLocalDatacenter("dc1").build();
+        return CqlSession.builder().addContactPoints(points).withLocalDatacenter(DC).build();
     }
 
     private Set<Integer> readAllAtQuorum() {
@@ -82,7 +95,9 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
 
     @Test
     void nodesKeepTheirDataThroughAKillAndAScaleDownDecommissionsFirst() throws Exception {
-        assertThat(env.cli("apply", "-f", SAMPLE.toString()).out()).contains("cassandracluster/ring created");
+        Path three = work.resolve("cassandra-three.yaml");
+        Files.writeString(three, spec(3));
+        assertThat(env.cli("apply", "-f", three.toString()).out()).contains("cassandracluster/ring created");
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(status().path("phase").asText()).isEqualTo("Running");
             assertThat(nodeStates()).containsExactly("UN", "UN", "UN");
@@ -91,10 +106,29 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
         String contactPoints = status().path("workload").path("contactPoints").asText();
         assertThat(contactPoints.split(",")).hasSize(3).allSatisfy(cp -> assertThat(cp).startsWith("127.0.0.1:"));
 
+        // every node is in the rack and datacenter of the agent it runs on, as the driver sees the ring
+        Map<String, String> rackOfAgent = new HashMap<>();
+        env.masterState().path("slaves").forEach(a -> rackOfAgent.put(a.path("id").asText(),
+                a.path("attributes").path("rack").asText()));
+        assertThat(new HashSet<>(rackOfAgent.values())).containsExactlyInAnyOrder("r0", "r1", "r2");
+        Map<Integer, String> expectedRack = new HashMap<>();
+        for (JsonNode t : env.tasks(RESOURCE)) {
+            if (t.path("state").asText().equals("TASK_RUNNING")) {
+                expectedRack.put(t.path("ports").path("native").asInt(), rackOfAgent.get(t.path("agentId").asText()));
+            }
+        }
+        assertThat(new HashSet<>(expectedRack.values())).containsExactlyInAnyOrder("r0", "r1", "r2");
+        assertThat(status().path("workload").path("datacenter").asText()).isEqualTo(DC);
         try (CqlSession session = connect(contactPoints)) {
             assertThat(session.getMetadata().getNodes()).hasSize(3);
+            for (Node node : session.getMetadata().getNodes().values()) {
+                int nativePort = ((InetSocketAddress) node.getEndPoint().resolve()).getPort();
+                assertThat(node.getRack()).as("rack of the node at native port %s", nativePort)
+                        .isEqualTo(expectedRack.get(nativePort));
+                assertThat(node.getDatacenter()).isEqualTo(DC);
+            }
             session.execute(SimpleStatement.newInstance("CREATE KEYSPACE shop WITH replication ="
-                    + " {'class': 'NetworkTopologyStrategy', 'dc1': 2}").setTimeout(Duration.ofSeconds(30)));
+                    + " {'class': 'NetworkTopologyStrategy', '" + DC + "': 2}").setTimeout(Duration.ofSeconds(30)));
             session.execute(SimpleStatement.newInstance("CREATE TABLE shop.orders (id int PRIMARY KEY, item text)")
                     .setTimeout(Duration.ofSeconds(30)));
             PreparedStatement insert = session.prepare("INSERT INTO shop.orders (id, item) VALUES (?, ?)");
@@ -122,14 +156,14 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
 
         // a scale-down that would leave fewer nodes than the keyspace's replicas is refused, naming why
         Path one = work.resolve("cassandra-one.yaml");
-        Files.writeString(one, Files.readString(SAMPLE).replace("nodes: 3", "nodes: 1"));
+        Files.writeString(one, spec(1));
         EmbeddedOperator.Run refused = env.cli("apply", "-f", one.toString());
         assertThat(refused.code()).isNotZero();
-        assertThat(refused.err()).contains("spec.nodes: keyspace 'shop' (2) has more replicas in dc1 than the 1 node(s)");
+        assertThat(refused.err()).contains("spec.nodes: keyspace 'shop' (2) has more replicas in " + DC + " than the 1 node(s)");
 
         // scale down to 2: node 2 is decommissioned (its data streamed away), then its task stops
         Path two = work.resolve("cassandra-two.yaml");
-        Files.writeString(two, Files.readString(SAMPLE).replace("nodes: 3", "nodes: 2"));
+        Files.writeString(two, spec(2));
         assertThat(env.cli("apply", "-f", two.toString()).out()).contains("cassandracluster/ring scaled");
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(status().path("phase").asText()).isEqualTo("Running");
