@@ -46,6 +46,7 @@ final class TaskProcess implements TaskRun {
         }
         env.put("MESOS_TASK_ID", task.getTaskId().getValue());
         ConfigFiles.render(env, sandbox);
+        env.remove(ConfigFiles.ENV); // the executor's input: the process has the files (some may hold a secret)
         return new TaskProcess(task, builder.start());
     }
 

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * CassandraCluster: N nodes of one datacenter, the first {@code seeds} of them seeds. Node N is
@@ -36,17 +37,25 @@ import java.util.TreeSet;
  * rejoins as itself on the agent holding the volume, whatever ports Mesos offers it this time
  * (Cassandra 4+ tells nodes on one IP apart by their storage port). Nodes bootstrap one at a time
  * (serial plan): the next starts once the previous is UP in the driver's view and answers a query
- * as bootstrapped. A scale-down decommissions the highest removed node through its JMX port, and
- * only then kills its task; it is refused while a keyspace's replication factor exceeds the nodes
+ * as bootstrapped. A scale-down decommissions the highest removed node through its JMX port
+ * (remote JMX on the node's host, authenticated with the cluster's secret), and only then kills its task; it is refused while a keyspace's replication factor exceeds the nodes
  * that would remain.
  */
 public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe> {
     public static final KindDefinition KIND = new KindDefinition("CassandraCluster", "cassandra.schema.json", Set.of("nodes"));
     private static final Duration LOOK_AGAIN = Duration.ofSeconds(2);
 
-    /** @param defaultDistribution the Cassandra tarball URI for specs that name none (null: they must) */
-    public CassandraReconciler(RecoveryPolicy policy, String defaultDistribution, CassandraProbe probe) {
+    /** Each cluster's secret (its JMX password), made on first use and kept (ZooKeeper). */
+    private final Function<ResourceKey, String> secrets;
+
+    /**
+     * @param defaultDistribution the Cassandra tarball URI for specs that name none (null: they must)
+     * @param secrets each cluster's secret, the same for every operator instance (ZkStore::secret)
+     */
+    public CassandraReconciler(RecoveryPolicy policy, String defaultDistribution, CassandraProbe probe,
+                               Function<ResourceKey, String> secrets) {
         super(KIND, policy, defaultDistribution, probe);
+        this.secrets = secrets;
     }
 
     @Override
@@ -226,7 +235,8 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
         int podCount = leaving.isEmpty() ? spec.nodes() : leaving.last() + 1;
         String decommissionWait = null;
         if (!leaving.isEmpty()) {
-            decommissionWait = decommission(key, leaving.last(), podCount - 1, running, seen, datacenter);
+            decommissionWait = decommission(key, leaving.last(), podCount - 1, running, seen, datacenter,
+                    secrets.apply(key));
         }
 
         List<String> lastKnownSeeds = new ArrayList<>();
@@ -235,13 +245,14 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
                 lastKnownSeeds.add(k.storageAddress());
             }
         });
+        String secret = secrets.apply(key);
         String hash = ConfigHash.of(resource.spec(), KIND.untaskedFields());
         String distribution = spec.distribution() != null ? spec.distribution() : defaultDistribution;
         List<PodSpec> pods = new ArrayList<>();
         for (int i = 0; i < podCount; i++) {
             List<String> seeds = CassandraNodeConfig.seeds(i, seedCount, runningSeeds, lastKnownSeeds);
             pods.add(pod(key, i, spec, hash, distribution, CassandraNodeConfig.yaml(spec, clusterName, seeds),
-                    CassandraNodeConfig.requiredAttributes(spec, datacenter)));
+                    CassandraNodeConfig.requiredAttributes(spec, datacenter), secret));
         }
         WorkloadProbe readiness = readiness(seen, leaving);
         ReconcileResult result = InstanceSet.reconcile(resource, pods, Strategy.of(spec.strategy()), readiness, observed,
@@ -267,7 +278,7 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
      * waits for, null once started or done.
      */
     private String decommission(ResourceKey key, int instance, int remaining, Map<Integer, TaskRecord> running,
-                                CassandraProbe.Snapshot seen, String datacenter) {
+                                CassandraProbe.Snapshot seen, String datacenter, String jmxPassword) {
         CassandraProbe.Decommission d = probe.decommission(key, instance);
         if (d != null && d.running()) {
             return null;
@@ -289,7 +300,7 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
             return "node(s) " + down + " are down: a decommission streams data to every remaining replica";
         }
         probe.requestDecommission(key, instance, task.address(CassandraNodeConfig.JMX_PORT),
-                needsForce(seen.replication(), remaining));
+                needsForce(seen.replication(), remaining), CassandraNodeConfig.JMX_USER, jmxPassword);
         CassandraProbe.Decommission now = probe.decommission(key, instance);
         return now != null && "FAILED".equals(now.state()) ? "the last attempt failed (" + now.message()
                 + "); trying again" : null;
@@ -334,17 +345,24 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
     }
 
     private PodSpec pod(ResourceKey key, int id, CassandraSpec spec, String hash, String distribution,
-                        Map<String, Object> yaml, List<PodSpec.RequiredAttribute> requiredAttributes) {
+                        Map<String, Object> yaml, List<PodSpec.RequiredAttribute> requiredAttributes, String secret) {
         // the storage port listens seconds after start, long before a bootstrap ends and CQL opens
         PodSpec.HealthCheckSpec health = new PodSpec.HealthCheckSpec("tcp", null, CassandraNodeConfig.STORAGE_PORT,
                 null, null, 0, 5, 5, 12, 180);
         return new PodSpec(key, id, spec.cpus(), spec.mem(), 0, CassandraNodeConfig.command(spec), Map.of(),
                 List.of(new PodSpec.Artifact(distribution, true, false, null)), CassandraNodeConfig.PORTS, health,
                 Duration.ofSeconds(60), hash, new PodSpec.Volume(spec.disk(), CassandraNodeConfig.DATA_DIR),
-                List.of(new PodSpec.ConfigFile("cassandra.yaml", "yaml", SpecBinding.tree(yaml)),
-                        new PodSpec.ConfigFile("cassandra-rackdc.properties", "properties",
-                                SpecBinding.tree(CassandraNodeConfig.rackdc(spec)))),
+                files(yaml, spec, secret),
                 spec.maxNodesPerAgent(), requiredAttributes);
+    }
+
+    private static List<PodSpec.ConfigFile> files(Map<String, Object> yaml, CassandraSpec spec, String secret) {
+        List<PodSpec.ConfigFile> files = new ArrayList<>();
+        files.add(new PodSpec.ConfigFile("cassandra.yaml", "yaml", SpecBinding.tree(yaml)));
+        files.add(new PodSpec.ConfigFile("cassandra-rackdc.properties", "properties",
+                SpecBinding.tree(CassandraNodeConfig.rackdc(spec))));
+        files.addAll(CassandraNodeConfig.jmxFiles(secret));
+        return files;
     }
 
     private static TreeMap<Integer, Known> known(JsonNode previous) {

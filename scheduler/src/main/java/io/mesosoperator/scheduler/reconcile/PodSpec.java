@@ -51,8 +51,20 @@ public record PodSpec(
      * A file the executor renders into the sandbox before the process starts: {@code format} is
      * properties (content: an object), yaml (any JSON value) or lines (an array of strings); string
      * values may use the task's variables, e.g. {@code ${PORT_BROKER}} or {@code ${MESOS_OPERATOR_HOST}}.
+     * {@code mode}: the file's POSIX permissions in octal (e.g. "0400": only its owner may read it,
+     * for files holding a secret); null leaves them to the executor's umask. The content is never
+     * part of {@link #toString()} (it may hold a secret that must stay out of logs).
      */
-    public record ConfigFile(String path, String format, com.fasterxml.jackson.databind.JsonNode content) {}
+    public record ConfigFile(String path, String format, com.fasterxml.jackson.databind.JsonNode content, String mode) {
+        public ConfigFile(String path, String format, com.fasterxml.jackson.databind.JsonNode content) {
+            this(path, format, content, null);
+        }
+
+        @Override
+        public String toString() {
+            return "ConfigFile[" + path + ", " + format + (mode == null ? "" : ", mode " + mode) + "]";
+        }
+    }
 
     /** "hello-0": the stable name of the instance; task ids start with it. */
     public String name() {

@@ -81,12 +81,18 @@ class CassandraNodeConfigTest {
     }
 
     @Test
-    void commandRunsCassandraInTheForegroundWithEveryDirectoryOnTheVolumeAndLocalJmx() {
+    void commandRunsCassandraInTheForegroundWithEveryDirectoryOnTheVolumeAndAuthenticatedRemoteJmx() {
         String command = CassandraNodeConfig.command(spec(null));
         assertThat(command).contains("exec \"$MESOS_OPERATOR_JAVA\" -Xms192m -Xmx384m $(cat cassandra/conf/jvm17.flags)",
                 "-Dcassandra.storagedir=$PWD/data", "-Dcassandra.config=file://$PWD/cassandra.yaml",
                 "-Dcassandra-rackdc.properties=file://$PWD/cassandra-rackdc.properties",
-                "-Dcassandra-foreground=yes", "-Dcassandra.jmx.local.port=$PORT_JMX",
+                "-Dcassandra-foreground=yes", "-Dcassandra.jmx.remote.port=$PORT_JMX",
+                "-Dcom.sun.management.jmxremote.rmi.port=$PORT_JMX", "-Djava.rmi.server.hostname=$MESOS_OPERATOR_HOST",
+                "-Dcom.sun.management.jmxremote.authenticate=true",
+                "--add-exports=java.management/com.sun.jmx.remote.security=ALL-UNNAMED",
+                "-Dcom.sun.management.jmxremote.password.file=$PWD/jmxremote.password",
+                "-Dcom.sun.management.jmxremote.access.file=$PWD/jmxremote.access",
                 "org.apache.cassandra.service.CassandraDaemon");
+        assertThat(command).doesNotContain("jmx.local.port");
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The CassandraCluster kind without a ring: the shipped sample, its pods, what is refused and why. */
 class CassandraReconcilerTest {
     static final SpecValidator VALIDATOR = new SpecValidator(List.of(CassandraReconciler.KIND));
+    static final String SECRET = "not-in-the-status";
     final CassandraProbe probe = new CassandraProbe();
 
     @AfterEach
@@ -42,7 +43,7 @@ class CassandraReconcilerTest {
 
     @Test
     void theSampleDeploysItsFirstNodeAloneAsTheRingsFounder() throws Exception {
-        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, "file:///dist.tgz", probe);
+        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, "file:///dist.tgz", probe, k -> SECRET);
         Resource ring = sample();
         assertThat(reconciler.check(ring, "mesos-operator")).isEmpty();
         ReconcileResult r = reconciler.reconcile(ring, new Reconciler.Observed(List.of(), null, Set.of()), Instant.now());
@@ -54,7 +55,13 @@ class CassandraReconcilerTest {
         assertThat(node0.maxPerAgent()).isEqualTo(1);
         assertThat(node0.uris()).extracting(PodSpec.Artifact::value).containsExactly("file:///dist.tgz");
         assertThat(node0.files()).extracting(PodSpec.ConfigFile::path)
-                .containsExactly("cassandra.yaml", "cassandra-rackdc.properties");
+                .containsExactly("cassandra.yaml", "cassandra-rackdc.properties", "jmxremote.password", "jmxremote.access");
+        // JMX for the operator's user only, its password the cluster's secret, in a file only its owner reads
+        assertThat(node0.files().get(2).content().toString()).isEqualTo("[\"mesos-operator " + SECRET + "\"]");
+        assertThat(node0.files().get(2).mode()).isEqualTo("0400");
+        assertThat(node0.files().get(3).content().toString()).isEqualTo("[\"mesos-operator readwrite\"]");
+        assertThat(node0.toString()).doesNotContain(SECRET);
+        assertThat(r.status().toString()).doesNotContain(SECRET);
         ObjectNode yaml = (ObjectNode) node0.files().get(0).content();
         assertThat(yaml.path("cluster_name").asText()).isEqualTo("ring");
         assertThat(yaml.path("seed_provider").toString()).contains("${MESOS_OPERATOR_HOST}:${PORT_STORAGE}");
@@ -66,7 +73,7 @@ class CassandraReconcilerTest {
 
     @Test
     void refusesWhatCannotWorkWithAFieldError() throws Exception {
-        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, null, probe);
+        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, null, probe, k -> SECRET);
         Resource bad = sample("concurrent_compactors: 1", "storage_port: 7000", "heap: 384", "heap: 1024",
                 "# strategy: serial", "strategy: parallel #");
         assertThat(reconciler.check(bad, "*")).extracting(FieldError::path).containsExactlyInAnyOrder("spec.disk",
@@ -114,7 +121,7 @@ class CassandraReconcilerTest {
 
     @Test
     void racksAndTheDatacenterFromAgentAttributesPlaceNodesOnlyWhereTheAttributesAre() throws Exception {
-        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, "file:///dist.tgz", probe);
+        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, "file:///dist.tgz", probe, k -> SECRET);
         Resource ring = sample("rack: rack1", "rackFromAttribute: rack\n  datacenterFromAttribute: dc");
         assertThat(reconciler.check(ring, "mesos-operator")).isEmpty();
         ReconcileResult r = reconciler.reconcile(ring, new Reconciler.Observed(List.of(), null, Set.of()), Instant.now());

@@ -1,6 +1,7 @@
 package io.mesosoperator.scheduler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,14 +22,19 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.List;
 import java.util.Set;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.Test;
 
 /**
  * A real 3-node Cassandra ring (5.0, from the dists/ tarball) run by the operator, every node on
  * 127.0.0.1 with the ports Mesos offered, on agents with rack and datacenter attributes: each
  * node is in the rack and datacenter of its agent; rows written at QUORUM with RF=2 survive a
- * node's kill -9 (it comes back on its agent with its data and host ID), and a scale-down
- * decommissions the removed node before its task stops, losing nothing.
+ * node's kill -9 (it comes back on its agent with its data and host ID), JMX takes only the
+ * cluster's secret, and a scale-down decommissions the removed node (over remote JMX) before its
+ * task stops, losing nothing.
  */
 class CassandraClusterE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLE = Path.of("..", "sample-specs", "cassandra-cluster.yaml");
@@ -137,6 +144,24 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
             }
         }
 
+        // JMX listens on each node's host for the operator's user only; the password (the cluster's
+        // secret) is in a file only its owner reads, and nowhere in what the operator shows or logs
+        JsonNode node0 = runningNode(0);
+        Path passwordFile = Path.of(node0.path("sandbox").asText(), "jmxremote.password");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("r--------");
+        String secret = Files.readString(passwordFile).trim().split(" ")[1];
+        assertThat(secret).hasSizeGreaterThan(30);
+        String jmx = node0.path("host").asText() + ":" + node0.path("ports").path("jmx").asInt();
+        assertThatThrownBy(() -> jmxOperationMode(jmx, null))
+                .hasStackTraceContaining("SecurityException: Authentication failed! Credentials required");
+        assertThatThrownBy(() -> jmxOperationMode(jmx, new String[] {"mesos-operator", "wrong"}))
+                .hasStackTraceContaining("SecurityException: Authentication failed! Invalid username or password");
+        assertThat(jmxOperationMode(jmx, new String[] {"mesos-operator", secret})).isEqualTo("NORMAL");
+        assertThat(env.get("/v1/resources/" + RESOURCE).body().toString()).doesNotContain(secret);
+        assertThat(env.get("/v1/tasks").body().toString()).doesNotContain(secret);
+        assertThat(env.get("/v1/resources/" + RESOURCE + "/events").body().toString()).doesNotContain(secret);
+        assertThat(env.get("/v1/resources/" + RESOURCE + "/plan").body().toString()).doesNotContain(secret);
+
         // kill -9 node 1: it comes back as node 1 (same host ID), on its agent, with its data
         JsonNode victim = runningNode(1);
         String victimHostId = hostId(1);
@@ -177,5 +202,19 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
             assertThat(session.getMetadata().getNodes()).hasSize(2);
         }
         assertThat(readAllAtQuorum()).hasSize(ROWS);
+        // the operator's log says what it did over JMX, never with what password
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Files.readString(env.workDir().resolve("operator.log"))).contains("decommission of node 2: DONE"));
+        assertThat(Files.readString(env.workDir().resolve("operator.log"))).doesNotContain(secret);
+    }
+
+    /** StorageService's OperationMode over a node's JMX port, as a remote JMX client (nodetool) reads it. */
+    private static String jmxOperationMode(String hostPort, String[] credentials) throws Exception {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + hostPort + "/jmxrmi");
+        try (JMXConnector connector = JMXConnectorFactory.connect(url,
+                credentials == null ? Map.of() : Map.of(JMXConnector.CREDENTIALS, credentials))) {
+            return String.valueOf(connector.getMBeanServerConnection().getAttribute(
+                    new ObjectName("org.apache.cassandra.db:type=StorageService"), "OperationMode"));
+        }
     }
 }
