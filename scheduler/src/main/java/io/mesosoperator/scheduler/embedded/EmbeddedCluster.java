@@ -117,7 +117,17 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     public List<String> agentEndpoints() {
-        return mesos.agents().stream().map(a -> a.id() + " at " + a.endpoint() + ", sandboxes under " + a.workDir()).toList();
+        return mesos.agents().stream().map(a -> a.id() + " at " + a.endpoint() + ", sandboxes under " + a.workDir()
+                + ", attributes " + attributes(a)).toList();
+    }
+
+    /** An agent's attributes as `mesos-agent --attributes` writes them: rack:r1;zone:z1. */
+    private static String attributes(LocalAgent agent) {
+        return agent.attributes().stream().map(a -> a.getName() + ":" + (a.hasRanges()
+                ? a.getRanges().getRangeList().stream().map(r -> r.getBegin() + "-" + r.getEnd())
+                        .collect(java.util.stream.Collectors.joining(",", "[", "]"))
+                : io.mesosoperator.scheduler.mesos.TaskFactory.attributeValue(a)))
+                .collect(java.util.stream.Collectors.joining(";"));
     }
 
     public List<LocalAgent> agents() {
