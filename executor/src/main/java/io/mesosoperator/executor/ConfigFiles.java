@@ -10,7 +10,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +26,10 @@ import java.util.regex.Pattern;
  * values may name task variables as {@code ${NAME}} (e.g. {@code ${PORT_BROKER}}, {@code
  * ${MESOS_OPERATOR_HOST}}), known only once the task is placed. Formats: {@code properties} (an
  * object of keys), {@code yaml} (any JSON value, written as JSON, which YAML 1.2 parsers read),
- * {@code lines} (an array, one line each).
+ * {@code lines} (an array, one line each). An optional {@code "mode"} ({@code "0400"}, octal) gives
+ * the file those POSIX permissions from the moment it exists: it is written to a temporary file
+ * created with them (owner read/write only) and then moved into place, so a file holding a secret
+ * is never readable by others, not even briefly, and an older copy is replaced whatever its mode.
  */
 final class ConfigFiles {
     static final String ENV = "MESOS_OPERATOR_CONFIG_FILES";
@@ -50,7 +58,44 @@ final class ConfigFiles {
                 default -> throw new IOException("config file " + path + ": unknown format " + file.get("format"));
             };
             Files.createDirectories(target.getParent());
-            Files.writeString(target, text, StandardCharsets.UTF_8);
+            JsonElement mode = file.get("mode");
+            if (mode == null || mode.isJsonNull()) {
+                Files.writeString(target, text, StandardCharsets.UTF_8);
+            } else {
+                writeWithMode(target, text, permissions(path, mode.getAsString()));
+            }
+        }
+    }
+
+    /** "0400" -> r--------; an IOException names the file for anything that is not 3 or 4 octal digits. */
+    static Set<PosixFilePermission> permissions(String path, String octal) throws IOException {
+        if (!octal.matches("0?[0-7]{3}")) {
+            throw new IOException("config file " + path + ": mode must be octal like 0400, not " + octal);
+        }
+        int bits = Integer.parseInt(octal, 8);
+        PosixFilePermission[] order = {PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_EXECUTE};
+        Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
+        for (int i = 0; i < order.length; i++) {
+            if ((bits & (0400 >> i)) != 0) {
+                out.add(order[i]);
+            }
+        }
+        return out;
+    }
+
+    private static void writeWithMode(Path target, String text, Set<PosixFilePermission> mode) throws IOException {
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE)));
+        try {
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(temp, mode);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 

@@ -96,6 +96,7 @@ final class SparkRunner implements TaskRun {
         }
         // the child's environment: the task's variables, a JAVA_HOME for bin/spark-submit, a bind address
         Map<String, String> childEnv = new HashMap<>(env);
+        childEnv.remove(ConfigFiles.ENV);
         childEnv.putIfAbsent("JAVA_HOME", javaHome(env.get("MESOS_OPERATOR_JAVA")));
         childEnv.putIfAbsent("SPARK_LOCAL_IP", env.getOrDefault("MESOS_OPERATOR_HOST", "127.0.0.1"));
         childEnv.put("SPARK_HOME", sparkHome.toString());

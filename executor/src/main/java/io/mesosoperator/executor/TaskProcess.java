@@ -47,6 +47,7 @@ final class TaskProcess implements TaskRun {
         env.put("MESOS_TASK_ID", task.getTaskId().getValue());
         env.put("MESOS_SANDBOX", sandbox.toString()); // the task's own, as Mesos gives a task of a group
         ConfigFiles.render(env, sandbox);
+        env.remove(ConfigFiles.ENV); // the executor's input: the process has the files (some may hold a secret)
         return new TaskProcess(task, builder.start());
     }
 

@@ -61,4 +61,28 @@ class ConfigFilesTest {
             assertThat(files).isEmpty();
         }
     }
+
+    @Test
+    void aFileWithAModeHasItFromTheStartAndReplacesAnOlderReadOnlyCopy() throws IOException {
+        String files = "[{\"path\": \"jmx/password\", \"format\": \"lines\", \"content\": [\"op ${SECRET}\"],"
+                + " \"mode\": \"0400\"}, {\"path\": \"plain\", \"format\": \"lines\", \"content\": [], \"mode\": null}]";
+        ConfigFiles.render(Map.of(ConfigFiles.ENV, files, "SECRET", "s3cret"), sandbox);
+        Path password = sandbox.resolve("jmx/password");
+        assertThat(password).hasContent("op s3cret");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(password)))
+                .isEqualTo("r--------");
+        // rendered again (a relaunch into the same directory): the read-only file is replaced, the mode kept
+        ConfigFiles.render(Map.of(ConfigFiles.ENV, files, "SECRET", "other"), sandbox);
+        assertThat(password).hasContent("op other");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(password)))
+                .isEqualTo("r--------");
+        try (var left = Files.list(password.getParent())) {
+            assertThat(left).as("no temporary file left behind").containsExactly(password);
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(ConfigFiles.permissions("x", "0640")))
+                .isEqualTo("rw-r-----");
+        assertThatThrownBy(() -> ConfigFiles.render(Map.of(ConfigFiles.ENV,
+                "[{\"path\": \"a\", \"format\": \"lines\", \"content\": [], \"mode\": \"rw\"}]"), sandbox))
+                .hasMessageContaining("config file a: mode must be octal like 0400, not rw");
+    }
 }

@@ -58,7 +58,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
 
     public record Config(
             String name, String host, int port, double cpus, double memMb, double diskMb,
-            long portsBegin, long portsEnd, Map<String, String> attributes, Path workDir,
+            long portsBegin, long portsEnd, List<Attribute> attributes, Path workDir,
             Path executorJar, String javaCommand, Duration registrationTimeout,
             Duration statusUpdateRetry, Duration shutdownGracePeriod) {}
 
@@ -163,10 +163,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
 
     @Override
     public List<Attribute> attributes() {
-        List<Attribute> out = new ArrayList<>();
-        config.attributes().forEach((k, v) -> out.add(Attribute.newBuilder().setName(k).setType(Value.Type.TEXT)
-                .setText(Value.Text.newBuilder().setValue(v)).build()));
-        return out;
+        return config.attributes();
     }
 
     /**

@@ -51,7 +51,7 @@ final class MasterStateJson {
             a.put("port", agent.port());
             ObjectNode attributes = a.putObject("attributes");
             for (Attribute attr : agent.agent().attributes()) {
-                attributes.put(attr.getName(), attr.getText().getValue());
+                attributes.set(attr.getName(), AgentAttributes.stateValue(attr));
             }
             a.put("pid", "slave(1)@" + agent.hostname() + ":" + agent.port());
             a.set("resources", resources(agent.total()));

@@ -32,6 +32,7 @@ public final class MesosLocalCluster implements AutoCloseable {
         private Duration statusUpdateRetry = Duration.ofSeconds(10);
         private Duration agentUnreachableAfter = Duration.ofSeconds(75);
         private Map<String, String> credentials = Map.of();
+        private List<String> agentAttributes = List.of();
         private Path executorJar;
         private int masters = 1;
         private String zkConnect;
@@ -73,6 +74,18 @@ public final class MesosLocalCluster implements AutoCloseable {
             cpus = cpusPerAgent;
             memMb = memMbPerAgent;
             diskMb = diskMbPerAgent;
+            return this;
+        }
+
+        /**
+         * Attributes of the local agents, one entry per agent in order (agent-0 first), each in the
+         * syntax of `mesos-agent --attributes` ({@code rack:r1;zone:z1}; see {@link AgentAttributes}).
+         * Agents beyond the list get none but the attribute every local agent has, {@code agent:agent-N}
+         * (a given {@code agent} attribute replaces it). Refused at start when the list is longer than
+         * the agents or an entry does not parse.
+         */
+        public Builder agentAttributes(List<String> perAgent) {
+            agentAttributes = List.copyOf(perAgent);
             return this;
         }
 
@@ -129,6 +142,7 @@ public final class MesosLocalCluster implements AutoCloseable {
             if (masters > 1 && zkConnect == null) {
                 throw new IllegalArgumentException("more than one master needs ZooKeeper (builder.zookeeper(...))");
             }
+            List<List<org.apache.mesos.v1.Protos.Attribute>> attributes = attributesPerAgent(agentAttributes, agents);
             List<LocalMaster> startedMasters = new ArrayList<>();
             for (int i = 0; i < masters; i++) {
                 LocalMaster m = new LocalMaster(new LocalMaster.Config(host, masterPort == 0 ? 0 : masterPort + i * 100,
@@ -147,7 +161,7 @@ public final class MesosLocalCluster implements AutoCloseable {
                 TaskPortBlocks.Lease ports = portLeases.get(i);
                 LocalAgent agent = new LocalAgent(new LocalAgent.Config(
                         "agent-" + i, host, firstAgentPort == 0 ? 0 : firstAgentPort + i, cpus, memMb, diskMb,
-                        ports.begin(), ports.end(), Map.of("agent", "agent-" + i),
+                        ports.begin(), ports.end(), attributes.get(i),
                         workDir.resolve("agent-" + i), executorJar, javaCommand, Duration.ofMinutes(1),
                         statusUpdateRetry, Duration.ofSeconds(5)));
                 agent.start(master);
@@ -175,6 +189,34 @@ public final class MesosLocalCluster implements AutoCloseable {
             }
             return cluster;
         }
+    }
+
+    /** Throws an IllegalArgumentException naming the agent when {@link Builder#agentAttributes} would refuse these. */
+    public static void checkAgentAttributes(List<String> perAgent, int agents) {
+        attributesPerAgent(perAgent, agents);
+    }
+
+    /** Each agent's attributes: {@code agent:agent-N}, then what the user gave for it. */
+    static List<List<org.apache.mesos.v1.Protos.Attribute>> attributesPerAgent(List<String> given, int agents) {
+        if (given.size() > agents) {
+            throw new IllegalArgumentException("attributes given for " + given.size() + " agents, but there are only "
+                    + agents);
+        }
+        List<List<org.apache.mesos.v1.Protos.Attribute>> out = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            Map<String, org.apache.mesos.v1.Protos.Attribute> byName = new java.util.LinkedHashMap<>();
+            byName.put("agent", AgentAttributes.attribute("agent", "agent-" + i));
+            if (i < given.size()) {
+                try {
+                    AgentAttributes.parse(given.get(i)).forEach(a -> byName.put(a.getName(), a));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("attributes of agent " + i + " ('" + given.get(i) + "'): "
+                            + e.getMessage(), e);
+                }
+            }
+            out.add(List.copyOf(byName.values()));
+        }
+        return out;
     }
 
     private final List<LocalMaster> masters;

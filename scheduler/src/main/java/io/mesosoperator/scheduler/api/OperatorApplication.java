@@ -91,7 +91,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                         akkaProbe),
                 new KafkaReconciler(recovery, distribution(config.workloads.kafkaDistribution, KAFKA_DIST), kafkaProbe),
                 new CassandraReconciler(recovery, distribution(config.workloads.cassandraDistribution, CASSANDRA_DIST),
-                        cassandraProbe),
+                        cassandraProbe, store::secret),
                 new io.mesosoperator.scheduler.spark.SparkJobReconciler(
                         distribution(config.workloads.sparkDistribution, SPARK_DIST)));
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,

@@ -1,5 +1,8 @@
 package io.mesosoperator.scheduler.cassandra;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.mesosoperator.scheduler.mesos.TaskFactory;
+import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.spec.FieldError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +31,10 @@ final class CassandraNodeConfig {
     static final int RING_DELAY_MS = 5000;
 
     private static final String SELF = "${MESOS_OPERATOR_HOST}:${PORT_STORAGE}";
+    /** The JMX user the operator connects as (decommission); its password is the cluster's secret. */
+    static final String JMX_USER = "mesos-operator";
+    static final String JMX_PASSWORD_FILE = "jmxremote.password";
+    static final String JMX_ACCESS_FILE = "jmxremote.access";
 
     /** cassandra.yaml keys the operator sets itself: a user value would break addressing, identity or the data's place. */
     static final List<String> OWNED_KEYS = List.of("cluster_name", "listen_address", "listen_interface",
@@ -103,23 +110,67 @@ final class CassandraNodeConfig {
         return yaml;
     }
 
-    /** cassandra-rackdc.properties: where GossipingPropertyFileSnitch places the node. */
+    /**
+     * cassandra-rackdc.properties: where GossipingPropertyFileSnitch places the node: the spec's
+     * datacenter and rack, or, with {@code datacenterFromAttribute}/{@code rackFromAttribute}, the
+     * value of that attribute of the agent the node was placed on (the task's
+     * {@code MESOS_OPERATOR_ATTRIBUTE_<NAME>}, which the executor substitutes).
+     */
     static Map<String, Object> rackdc(CassandraSpec spec) {
         Map<String, Object> props = new LinkedHashMap<>();
-        props.put("dc", spec.datacenter());
-        props.put("rack", spec.rack());
+        props.put("dc", spec.datacenterFromAttribute() != null ? fromAttribute(spec.datacenterFromAttribute()) : spec.datacenter());
+        props.put("rack", spec.rackFromAttribute() != null ? fromAttribute(spec.rackFromAttribute()) : spec.rack());
         return props;
+    }
+
+    private static String fromAttribute(String attribute) {
+        return "${" + TaskFactory.attributeVariable(attribute) + "}";
+    }
+
+    /**
+     * The agent attributes node's agent must have: the rack attribute (any value), and the
+     * datacenter attribute, with the ring's datacenter as its value once the ring has one (a
+     * CassandraCluster is one datacenter: a node is never placed in another).
+     *
+     * @param ringDatacenter the datacenter the ring's nodes are in; null before any node ran
+     */
+    static List<PodSpec.RequiredAttribute> requiredAttributes(CassandraSpec spec, String ringDatacenter) {
+        List<PodSpec.RequiredAttribute> required = new ArrayList<>();
+        if (spec.datacenterFromAttribute() != null) {
+            required.add(new PodSpec.RequiredAttribute(spec.datacenterFromAttribute(), ringDatacenter));
+        }
+        if (spec.rackFromAttribute() != null && !spec.rackFromAttribute().equals(spec.datacenterFromAttribute())) {
+            required.add(PodSpec.RequiredAttribute.any(spec.rackFromAttribute()));
+        }
+        return required;
+    }
+
+    /**
+     * The JMX password and access files: one user, {@value #JMX_USER}, with the cluster's secret
+     * as its password and read-write access. The password file is readable by its owner only
+     * (mode 0400), as a JMX password file must be.
+     */
+    static List<PodSpec.ConfigFile> jmxFiles(String secret) {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        return List.of(
+                new PodSpec.ConfigFile(JMX_PASSWORD_FILE, "lines", json.arrayNode().add(JMX_USER + " " + secret), "0400"),
+                new PodSpec.ConfigFile(JMX_ACCESS_FILE, "lines", json.arrayNode().add(JMX_USER + " readwrite"), "0400"));
     }
 
     /**
      * The node's command: Cassandra in the foreground (its output in the sandbox's stdout), every
-     * directory under the volume (-Dcassandra.storagedir), JMX on a Mesos port, bound to loopback.
+     * directory under the volume (-Dcassandra.storagedir), and JMX reachable from other hosts on
+     * the task's JMX port (registry and RMI objects on that one port, the stubs naming the agent's
+     * hostname), for {@value #JMX_USER} only, with the password in {@value #JMX_PASSWORD_FILE}.
      */
     static String command(CassandraSpec spec) {
         return "set -e\n"
                 + "mkdir -p triggers\n"
                 + "exec \"$MESOS_OPERATOR_JAVA\" -Xms" + (spec.heap() / 2) + "m -Xmx" + spec.heap() + "m"
                 + " $(cat cassandra/conf/jvm17.flags)"
+                // JMX password authentication: Cassandra builds the JDK's file authenticator reflectively,
+                // which Java 17 refuses unless its package is exported (not in Cassandra's own flag list)
+                + " --add-exports=java.management/com.sun.jmx.remote.security=ALL-UNNAMED"
                 + " -Dcassandra.config=file://$PWD/cassandra.yaml"
                 + " -Dcassandra-rackdc.properties=file://$PWD/cassandra-rackdc.properties"
                 + " -Dcassandra.storagedir=$PWD/" + DATA_DIR
@@ -128,7 +179,12 @@ final class CassandraNodeConfig {
                 + " -Dlogback.configurationFile=cassandra/conf/logback.xml"
                 + " -Dcassandra.ring_delay_ms=" + RING_DELAY_MS
                 + " -Dcassandra.skip_wait_for_gossip_to_settle=0"
-                + " -Dcassandra.jmx.local.port=$PORT_JMX"
+                + " -Dcassandra.jmx.remote.port=$PORT_JMX"
+                + " -Dcom.sun.management.jmxremote.rmi.port=$PORT_JMX"
+                + " -Djava.rmi.server.hostname=$MESOS_OPERATOR_HOST"
+                + " -Dcom.sun.management.jmxremote.authenticate=true"
+                + " -Dcom.sun.management.jmxremote.password.file=$PWD/" + JMX_PASSWORD_FILE
+                + " -Dcom.sun.management.jmxremote.access.file=$PWD/" + JMX_ACCESS_FILE
                 + " -cp 'cassandra/lib/*' org.apache.cassandra.service.CassandraDaemon\n";
     }
 }

@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * which nodes the ring has (host ID, addresses, rack), which the driver sees UP, whether each
  * answers a query routed to it (its system.local says it bootstrapped), and every keyspace's
  * replication factor in the cluster's datacenter. Polls on its own thread and tells the operator
- * when a ring's picture changed. It also decommissions nodes, over the node's JMX port (nodetool's
- * way; the CQL protocol has no such operation), on a thread of its own since that streams data for
- * as long as it takes.
+ * when a ring's picture changed. It also decommissions nodes, over the node's JMX port on its host
+ * (nodetool's way; the CQL protocol has no such operation), authenticated as the cluster's JMX user,
+ * on a thread of its own since that streams data for as long as it takes.
  */
 public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, CassandraProbe.Snapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(CassandraProbe.class);
@@ -113,7 +113,11 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
         super("cassandra-probe", INTERVAL, LOG);
     }
 
-    /** Keeps watching a ring through these contact points ("host:native_port" of its running nodes). */
+    /**
+     * Keeps watching a ring through these contact points ("host:native_port" of its running nodes).
+     * {@code datacenter} null: the ring's one datacenter is not known in advance (it comes from agent
+     * attributes); the driver infers it from the contact points.
+     */
     void watch(ResourceKey key, List<String> contactPoints, String datacenter) {
         Watch w = watch(key);
         w.contactPoints = List.copyOf(contactPoints);
@@ -132,7 +136,8 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
      * Cassandra's check that every keyspace keeps its replication factor (the caller checked the
      * keyspaces that matter).
      */
-    void requestDecommission(ResourceKey key, int instance, String jmxAddress, boolean force) {
+    void requestDecommission(ResourceKey key, int instance, String jmxAddress, boolean force, String jmxUser,
+                             String jmxPassword) {
         Watch w = watch(key);
         Instant now = Instant.now();
         Decommission before = w.decommissions.get(instance);
@@ -145,7 +150,7 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
         w.decommissions.put(instance, started);
         LOG.info("{}: decommissioning node {} (JMX {}{})", key, instance, jmxAddress, force ? ", forced past system keyspaces" : "");
         decommissioner.execute(() -> {
-            Decommission result = runDecommission(instance, jmxAddress, force);
+            Decommission result = runDecommission(instance, jmxAddress, force, jmxUser, jmxPassword);
             w.decommissions.put(instance, result);
             LOG.info("{}: decommission of node {}: {} ({})", key, instance, result.state(), result.message());
             changed(key);
@@ -160,14 +165,16 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
         }
     }
 
-    private static Decommission runDecommission(int instance, String jmxAddress, boolean force) {
+    private static Decommission runDecommission(int instance, String jmxAddress, boolean force, String jmxUser,
+                                                String jmxPassword) {
         JMXServiceURL url;
         try {
             url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + jmxAddress + "/jmxrmi");
         } catch (java.net.MalformedURLException e) {
             return new Decommission(instance, jmxAddress, "FAILED", e.getMessage(), Instant.now());
         }
-        try (JMXConnector jmx = JMXConnectorFactory.connect(url)) {
+        try (JMXConnector jmx = JMXConnectorFactory.connect(url,
+                Map.of(JMXConnector.CREDENTIALS, new String[] {jmxUser, jmxPassword}))) {
             MBeanServerConnection server = jmx.getMBeanServerConnection();
             String mode = String.valueOf(server.getAttribute(STORAGE_SERVICE, "OperationMode"));
             // an operator that restarted mid-way finds the node still leaving: wait for it
@@ -241,9 +248,11 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
                         node.getRack(), serving));
             }
             nodes.sort(Comparator.comparing(n -> String.valueOf(n.storageAddress())));
+            String datacenter = w.datacenter != null ? w.datacenter
+                    : nodes.stream().map(NodeView::datacenter).filter(Objects::nonNull).findFirst().orElse(null);
             Map<String, Integer> replication = new TreeMap<>();
             for (KeyspaceMetadata ks : metadata.getKeyspaces().values()) {
-                Integer rf = replicationFactor(ks.getReplication(), w.datacenter);
+                Integer rf = replicationFactor(ks.getReplication(), datacenter);
                 if (rf != null) {
                     replication.put(ks.getName().asInternal(), rf);
                 }
@@ -294,7 +303,11 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
             int colon = cp.lastIndexOf(':');
             points.add(InetSocketAddress.createUnresolved(cp.substring(0, colon), Integer.parseInt(cp.substring(colon + 1))));
         }
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+        var options = DriverConfigLoader.programmaticBuilder();
+        if (w.datacenter == null) {
+            options.withString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS, "DcInferringLoadBalancingPolicy");
+        }
+        DriverConfigLoader config = options
                 .withString(DefaultDriverOption.SESSION_NAME, "mesos-operator")
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(5))
@@ -310,8 +323,8 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
                 .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES,
                         List.of("!/^system(_schema|_virtual_schema|_views)?$/"))
                 .build();
-        w.session = CqlSession.builder().addContactPoints(resolve(points)).withLocalDatacenter(w.datacenter)
-                .withConfigLoader(config).build();
+        var builder = CqlSession.builder().addContactPoints(resolve(points)).withConfigLoader(config);
+        w.session = (w.datacenter == null ? builder : builder.withLocalDatacenter(w.datacenter)).build();
         w.sessionDatacenter = w.datacenter;
         return w.session;
     }

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * CassandraCluster: N nodes of one datacenter, the first {@code seeds} of them seeds. Node N is
@@ -36,17 +37,25 @@ import java.util.TreeSet;
  * rejoins as itself on the agent holding the volume, whatever ports Mesos offers it this time
  * (Cassandra 4+ tells nodes on one IP apart by their storage port). Nodes bootstrap one at a time
  * (serial plan): the next starts once the previous is UP in the driver's view and answers a query
- * as bootstrapped. A scale-down decommissions the highest removed node through its JMX port, and
- * only then kills its task; it is refused while a keyspace's replication factor exceeds the nodes
+ * as bootstrapped. A scale-down decommissions the highest removed node through its JMX port
+ * (remote JMX on the node's host, authenticated with the cluster's secret), and only then kills its task; it is refused while a keyspace's replication factor exceeds the nodes
  * that would remain.
  */
 public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe> {
     public static final KindDefinition KIND = new KindDefinition("CassandraCluster", "cassandra.schema.json", Set.of("nodes"));
     private static final Duration LOOK_AGAIN = Duration.ofSeconds(2);
 
-    /** @param defaultDistribution the Cassandra tarball URI for specs that name none (null: they must) */
-    public CassandraReconciler(RecoveryPolicy policy, String defaultDistribution, CassandraProbe probe) {
+    /** Each cluster's secret (its JMX password), made on first use and kept (ZooKeeper). */
+    private final Function<ResourceKey, String> secrets;
+
+    /**
+     * @param defaultDistribution the Cassandra tarball URI for specs that name none (null: they must)
+     * @param secrets each cluster's secret, the same for every operator instance (ZkStore::secret)
+     */
+    public CassandraReconciler(RecoveryPolicy policy, String defaultDistribution, CassandraProbe probe,
+                               Function<ResourceKey, String> secrets) {
         super(KIND, policy, defaultDistribution, probe);
+        this.secrets = secrets;
     }
 
     @Override
@@ -69,7 +78,7 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
             errors.addAll(fixedOnceCreated(spec, resource.key().name(), seen));
         }
         if (seen != null && seen.error() == null && spec.nodes() < seen.nodes().size()) {
-            String blocker = replicationBlocker(seen.replication(), spec.nodes(), spec.datacenter());
+            String blocker = replicationBlocker(seen.replication(), spec.nodes(), ringDatacenter(spec, seen, null));
             if (blocker != null) {
                 errors.add(FieldError.of("spec.nodes", blocker));
             }
@@ -86,7 +95,8 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
 
     /**
      * Changes a running ring cannot take: its nodes refuse to start with another cluster name, or
-     * in another datacenter or rack than the one their data was written in.
+     * in another datacenter or rack than the one their data was written in. (Racks and datacenters
+     * taken from agent attributes are the agents' and cannot be checked here.)
      */
     static List<FieldError> fixedOnceCreated(CassandraSpec spec, String name, CassandraProbe.Snapshot ring) {
         List<FieldError> errors = new ArrayList<>();
@@ -105,11 +115,11 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
                 racks.add(n.rack());
             }
         });
-        if (!datacenters.isEmpty() && !datacenters.contains(spec.datacenter())) {
+        if (spec.datacenterFromAttribute() == null && !datacenters.isEmpty() && !datacenters.contains(spec.datacenter())) {
             errors.add(FieldError.of("spec.datacenter", "cannot change once the ring exists (its nodes are in "
                     + String.join(", ", datacenters) + ")"));
         }
-        if (!racks.isEmpty() && !racks.contains(spec.rack())) {
+        if (spec.rackFromAttribute() == null && !racks.isEmpty() && !racks.contains(spec.rack())) {
             errors.add(FieldError.of("spec.rack", "cannot change once the ring exists (its nodes are in "
                     + String.join(", ", racks) + ")"));
         }
@@ -140,6 +150,25 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
 
     private static boolean isSystemKeyspace(String keyspace) {
         return keyspace.startsWith("system");
+    }
+
+    /**
+     * The datacenter of the ring: spec.datacenter, or with datacenterFromAttribute, the one its nodes
+     * are in (as the driver sees them, else as the previous status recorded); null before any ran.
+     */
+    static String ringDatacenter(CassandraSpec spec, CassandraProbe.Snapshot seen, JsonNode previousWorkload) {
+        if (spec.datacenterFromAttribute() == null) {
+            return spec.datacenter();
+        }
+        if (seen != null) {
+            for (CassandraProbe.NodeView n : seen.nodes()) {
+                if (n.datacenter() != null) {
+                    return n.datacenter();
+                }
+            }
+        }
+        return previousWorkload != null && previousWorkload.hasNonNull("datacenter")
+                ? previousWorkload.path("datacenter").asText() : null;
     }
 
     /** What the previous status recorded of a node (for last-known seeds and nodes that are not running). */
@@ -180,8 +209,10 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
                 runningSeeds.put(i, t.address(CassandraNodeConfig.STORAGE_PORT));
             }
         });
-        probe.watch(key, contactPoints, spec.datacenter());
+        // a datacenter from an agent attribute is the driver's to find out (all nodes are in one)
+        probe.watch(key, contactPoints, spec.datacenterFromAttribute() == null ? spec.datacenter() : null);
         CassandraProbe.Snapshot seen = probe.snapshot(key);
+        String datacenter = ringDatacenter(spec, seen, previous);
 
         // scale-down: removed nodes stay (as pods) until decommissioned, the highest first; a node once
         // decommissioned never rejoins, so that is remembered in the status until its task is gone
@@ -204,7 +235,8 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
         int podCount = leaving.isEmpty() ? spec.nodes() : leaving.last() + 1;
         String decommissionWait = null;
         if (!leaving.isEmpty()) {
-            decommissionWait = decommission(key, leaving.last(), podCount - 1, running, seen, spec);
+            decommissionWait = decommission(key, leaving.last(), podCount - 1, running, seen, datacenter,
+                    secrets.apply(key));
         }
 
         List<String> lastKnownSeeds = new ArrayList<>();
@@ -213,18 +245,20 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
                 lastKnownSeeds.add(k.storageAddress());
             }
         });
+        String secret = secrets.apply(key);
         String hash = ConfigHash.of(resource.spec(), KIND.untaskedFields());
         String distribution = spec.distribution() != null ? spec.distribution() : defaultDistribution;
         List<PodSpec> pods = new ArrayList<>();
         for (int i = 0; i < podCount; i++) {
             List<String> seeds = CassandraNodeConfig.seeds(i, seedCount, runningSeeds, lastKnownSeeds);
-            pods.add(pod(key, i, spec, hash, distribution, CassandraNodeConfig.yaml(spec, clusterName, seeds)));
+            pods.add(pod(key, i, spec, hash, distribution, CassandraNodeConfig.yaml(spec, clusterName, seeds),
+                    CassandraNodeConfig.requiredAttributes(spec, datacenter), secret));
         }
         WorkloadProbe readiness = readiness(seen, leaving);
         ReconcileResult result = InstanceSet.reconcile(resource, pods, Strategy.of(spec.strategy()), readiness, observed,
                 policy, now);
 
-        ResourceStatus status = result.status().withWorkload(workload(spec, clusterName, seedCount, podCount, known,
+        ResourceStatus status = result.status().withWorkload(workload(datacenter, clusterName, seedCount, podCount, known,
                 running, seen, decommissioned, leaving, decommissionWait, key, contactPoints));
         if (!leaving.isEmpty()) {
             status = withProgressing(status, observed.previousStatus(), now, "Decommissioning", "decommissioning node "
@@ -244,7 +278,7 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
      * waits for, null once started or done.
      */
     private String decommission(ResourceKey key, int instance, int remaining, Map<Integer, TaskRecord> running,
-                                CassandraProbe.Snapshot seen, CassandraSpec spec) {
+                                CassandraProbe.Snapshot seen, String datacenter, String jmxPassword) {
         CassandraProbe.Decommission d = probe.decommission(key, instance);
         if (d != null && d.running()) {
             return null;
@@ -256,7 +290,7 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
         if (seen == null || seen.error() != null) {
             return "waiting for the driver to look at the ring";
         }
-        String blocker = replicationBlocker(seen.replication(), remaining, spec.datacenter());
+        String blocker = replicationBlocker(seen.replication(), remaining, datacenter);
         if (blocker != null) {
             return blocker;
         }
@@ -266,7 +300,7 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
             return "node(s) " + down + " are down: a decommission streams data to every remaining replica";
         }
         probe.requestDecommission(key, instance, task.address(CassandraNodeConfig.JMX_PORT),
-                needsForce(seen.replication(), remaining));
+                needsForce(seen.replication(), remaining), CassandraNodeConfig.JMX_USER, jmxPassword);
         CassandraProbe.Decommission now = probe.decommission(key, instance);
         return now != null && "FAILED".equals(now.state()) ? "the last attempt failed (" + now.message()
                 + "); trying again" : null;
@@ -311,17 +345,24 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
     }
 
     private PodSpec pod(ResourceKey key, int id, CassandraSpec spec, String hash, String distribution,
-                        Map<String, Object> yaml) {
+                        Map<String, Object> yaml, List<PodSpec.RequiredAttribute> requiredAttributes, String secret) {
         // the storage port listens seconds after start, long before a bootstrap ends and CQL opens
         PodSpec.HealthCheckSpec health = new PodSpec.HealthCheckSpec("tcp", null, CassandraNodeConfig.STORAGE_PORT,
                 null, null, 0, 5, 5, 12, 180);
         return new PodSpec(key, id, spec.cpus(), spec.mem(), 0, CassandraNodeConfig.command(spec), Map.of(),
                 List.of(new PodSpec.Artifact(distribution, true, false, null)), CassandraNodeConfig.PORTS, health,
                 Duration.ofSeconds(60), hash, new PodSpec.Volume(spec.disk(), CassandraNodeConfig.DATA_DIR),
-                List.of(new PodSpec.ConfigFile("cassandra.yaml", "yaml", SpecBinding.tree(yaml)),
-                        new PodSpec.ConfigFile("cassandra-rackdc.properties", "properties",
-                                SpecBinding.tree(CassandraNodeConfig.rackdc(spec)))),
-                spec.maxNodesPerAgent());
+                files(yaml, spec, secret),
+                spec.maxNodesPerAgent(), null, requiredAttributes);
+    }
+
+    private static List<PodSpec.ConfigFile> files(Map<String, Object> yaml, CassandraSpec spec, String secret) {
+        List<PodSpec.ConfigFile> files = new ArrayList<>();
+        files.add(new PodSpec.ConfigFile("cassandra.yaml", "yaml", SpecBinding.tree(yaml)));
+        files.add(new PodSpec.ConfigFile("cassandra-rackdc.properties", "properties",
+                SpecBinding.tree(CassandraNodeConfig.rackdc(spec))));
+        files.addAll(CassandraNodeConfig.jmxFiles(secret));
+        return files;
     }
 
     private static TreeMap<Integer, Known> known(JsonNode previous) {
@@ -342,13 +383,15 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
     }
 
     /** status.workload: the ring as the operator sees it, node by node, and the addresses clients use. */
-    private ObjectNode workload(CassandraSpec spec, String clusterName, int seedCount, int podCount, TreeMap<Integer, Known> known,
+    private ObjectNode workload(String datacenter, String clusterName, int seedCount, int podCount, TreeMap<Integer, Known> known,
                                 Map<Integer, TaskRecord> running, CassandraProbe.Snapshot seen, Set<Integer> decommissioned,
                                 TreeSet<Integer> leaving, String decommissionWait, ResourceKey key,
                                 List<String> contactPoints) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.put("clusterName", clusterName);
-        details.put("datacenter", spec.datacenter());
+        if (datacenter != null) {
+            details.put("datacenter", datacenter);
+        }
         details.put("contactPoints", String.join(",", contactPoints));
         ArrayNode nodes = details.putArray("nodes");
         Set<String> mapped = new HashSet<>();

@@ -6,6 +6,7 @@ import io.mesosoperator.scheduler.api.OperatorApplication;
 import io.mesosoperator.scheduler.embedded.EmbeddedCluster;
 import io.mesosoperator.scheduler.embedded.ServerConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +30,12 @@ public final class RunCommands {
         @Option(names = "--agent-mem", defaultValue = "4096", description = "MiB of memory each agent offers (default: ${DEFAULT-VALUE}).")
         double agentMem;
 
+        @Option(names = "--agent-attributes", paramLabel = "ATTRIBUTES",
+                description = "Attributes of one agent, in the syntax of `mesos-agent --attributes` (e.g. 'rack:r1;zone:z1'):"
+                        + " repeat the flag once per agent, the first for agent 0; agents not given any have only"
+                        + " agent:agent-N. A number is a SCALAR, [1-4] RANGES, anything else TEXT.")
+        java.util.List<String> agentAttributes = new java.util.ArrayList<>();
+
         @Option(names = "--masters", defaultValue = "1",
                 description = "Number of masters; more than one gives a leader and standbys in ZooKeeper (default: ${DEFAULT-VALUE}).")
         int masters;
@@ -44,9 +51,10 @@ public final class RunCommands {
         int masterPort;
 
         EmbeddedCluster start() throws Exception {
+            EmbeddedCluster.checkAgentAttributes(agentAttributes, agents); // before anything starts
             return EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir.toAbsolutePath(), zkPort, masterPort,
                     masterPort + 1, agents, agentCpus, agentMem, ExecutorJar.locate(), masters,
-                    java.time.Duration.ofSeconds(75), zkServers));
+                    java.time.Duration.ofSeconds(75), zkServers, List.copyOf(agentAttributes)));
         }
     }
 

@@ -25,10 +25,20 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** Where the masters publish themselves in ZooKeeper, as `mesos-master --zk=zk://HOST/mesos`. */
     public static final String MESOS_ZK_PATH = "/mesos";
 
-    /** @param zkServers 1: one ZooKeeper server on zkPort; more: an ensemble on free ports */
+    /**
+     * @param zkServers 1: one ZooKeeper server on zkPort; more: an ensemble on free ports
+     * @param agentAttributes per agent, in order, `mesos-agent --attributes` syntax ({@code rack:r1;zone:z1})
+     */
     public record Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
                            double agentCpus, double agentMemMb, Path executorJar, int masters,
-                           java.time.Duration agentUnreachableAfter, int zkServers) {
+                           java.time.Duration agentUnreachableAfter, int zkServers, List<String> agentAttributes) {
+        public Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
+                        double agentCpus, double agentMemMb, Path executorJar, int masters,
+                        java.time.Duration agentUnreachableAfter, int zkServers) {
+            this(workDir, zkPort, masterPort, firstAgentPort, agents, agentCpus, agentMemMb, executorJar, masters,
+                    agentUnreachableAfter, zkServers, List.of());
+        }
+
         public Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
                         double agentCpus, double agentMemMb, Path executorJar, int masters) {
             this(workDir, zkPort, masterPort, firstAgentPort, agents, agentCpus, agentMemMb, executorJar, masters,
@@ -39,6 +49,15 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** The java running this process: what the operator, agents and benchmark children run too. */
     public static String javaCommand() {
         return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** Refuses agent attributes that do not parse, or more of them than agents, naming the flag. */
+    public static void checkAgentAttributes(List<String> perAgent, int agents) {
+        try {
+            MesosLocalCluster.checkAgentAttributes(perAgent, agents);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--agent-attributes: " + e.getMessage(), e);
+        }
     }
 
     public static EmbeddedCluster start(Settings s) throws Exception {
@@ -54,6 +73,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             MesosLocalCluster mesos = MesosLocalCluster.builder(s.workDir().resolve("mesos"))
                     .ports(s.masterPort(), s.firstAgentPort())
                     .agents(s.agents())
+                    .agentAttributes(s.agentAttributes())
                     .agentResources(s.agentCpus(), s.agentMemMb(), 20_000)
                     .executorJar(s.executorJar())
                     .zookeeper(connect, MESOS_ZK_PATH)
@@ -97,7 +117,17 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     public List<String> agentEndpoints() {
-        return mesos.agents().stream().map(a -> a.id() + " at " + a.endpoint() + ", sandboxes under " + a.workDir()).toList();
+        return mesos.agents().stream().map(a -> a.id() + " at " + a.endpoint() + ", sandboxes under " + a.workDir()
+                + ", attributes " + attributes(a)).toList();
+    }
+
+    /** An agent's attributes as `mesos-agent --attributes` writes them: rack:r1;zone:z1. */
+    private static String attributes(LocalAgent agent) {
+        return agent.attributes().stream().map(a -> a.getName() + ":" + (a.hasRanges()
+                ? a.getRanges().getRangeList().stream().map(r -> r.getBegin() + "-" + r.getEnd())
+                        .collect(java.util.stream.Collectors.joining(",", "[", "]"))
+                : io.mesosoperator.scheduler.mesos.TaskFactory.attributeValue(a)))
+                .collect(java.util.stream.Collectors.joining(";"));
     }
 
     public List<LocalAgent> agents() {

@@ -15,7 +15,9 @@ import org.apache.mesos.v1.Protos.Value;
  * Places waiting pods on offered resources (unreserved, role "*" for now). Spreads the instances
  * of one resource across agents: among offers that fit, the agent with the fewest of that
  * resource's tasks of the pod's group wins, and a pod's {@code maxPerAgent} counts those too
- * (Kafka's controllers and brokers are placed independently). Pure: decides, the Operator acts.
+ * (Kafka's controllers and brokers are placed independently). A pod with required attributes goes
+ * only to agents whose offers carry them (an agent without them is named in the reason the pod
+ * waits). Pure: decides, the Operator acts.
  */
 public final class OfferMatcher {
     private OfferMatcher() {}
@@ -71,7 +73,8 @@ public final class OfferMatcher {
         for (PodSpec pod : pending) {
             if (pod.volume() == null) {
                 alike.computeIfAbsent(java.util.Arrays.asList(pod.resource(), pod.group(),
-                        Need.of(pod, false, executorCpus, executorMemMb), pod.maxPerAgent()), k -> new ArrayList<>()).add(pod);
+                        Need.of(pod, false, executorCpus, executorMemMb), pod.maxPerAgent(), pod.requiredAttributes()),
+                        k -> new ArrayList<>()).add(pod);
             } else {
                 alike.put(List.of(pod), List.of(pod));
             }
@@ -114,7 +117,8 @@ public final class OfferMatcher {
         int order = 0;
         for (Remaining r : offers) {
             order++;
-            if (!constraints.eligible(first, byId.get(r.offerId)) || !r.fits(need)) {
+            if (!constraints.eligible(first, byId.get(r.offerId)) || missing(first, byId.get(r.offerId)) != null
+                    || !r.fits(need)) {
                 continue;
             }
             heap.add(new Candidate(load.on(first, r.agentId), order, r));
@@ -152,7 +156,7 @@ public final class OfferMatcher {
         for (Remaining r : offers) {
             Offer offer = byId.get(r.offerId);
             Need need = Need.of(pod, constraints.reserved(pod, offer), executorCpus, executorMemMb);
-            if (!constraints.eligible(pod, offer) || !r.fits(need)) {
+            if (!constraints.eligible(pod, offer) || missing(pod, offer) != null || !r.fits(need)) {
                 continue;
             }
             int onAgent = load.on(pod, r.agentId);
@@ -182,6 +186,7 @@ public final class OfferMatcher {
         int mem = 0;
         int disk = 0;
         int ports = 0;
+        Map<PodSpec.RequiredAttribute, Integer> lacking = new LinkedHashMap<>();
         Need need = null;
         for (Remaining r : offers) {
             Offer offer = byId.get(r.offerId);
@@ -189,6 +194,10 @@ public final class OfferMatcher {
                 continue;
             }
             eligible++;
+            PodSpec.RequiredAttribute absent = missing(pod, offer);
+            if (absent != null) {
+                lacking.merge(absent, 1, Integer::sum);
+            }
             if (pod.maxPerAgent() != null && loadOnAgent.applyAsInt(r.agentId) >= pod.maxPerAgent()) {
                 full++;
             }
@@ -202,6 +211,8 @@ public final class OfferMatcher {
             return "no offer from an eligible agent (a stateful instance waits for the agent holding its volume)";
         }
         List<String> shortages = new ArrayList<>();
+        lacking.forEach((attribute, agents) -> shortages.add(agents + " lack" + (agents == 1 ? "s" : "")
+                + " attribute " + attribute));
         if (cpus > 0) {
             shortages.add(cpus + " short of cpus (needs " + need.cpus() + ")");
         }
@@ -220,6 +231,18 @@ public final class OfferMatcher {
         }
         return "no offer fits: of " + eligible + " agent(s) offered, " + (shortages.isEmpty()
                 ? "the others' resources went to earlier instances" : String.join(", ", shortages));
+    }
+
+    /** The first attribute the pod requires that the offer's agent lacks (or has with another value); null when none. */
+    static PodSpec.RequiredAttribute missing(PodSpec pod, Offer offer) {
+        for (PodSpec.RequiredAttribute required : pod.requiredAttributes()) {
+            String value = offer.getAttributesList().stream().filter(a -> a.getName().equals(required.name()))
+                    .map(TaskFactory::attributeValue).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            if (value == null || (required.value() != null && !required.value().equals(value))) {
+                return required;
+            }
+        }
+        return null;
     }
 
     /** How many tasks of a pod's resource and group an agent runs, counting those placed in this round. */

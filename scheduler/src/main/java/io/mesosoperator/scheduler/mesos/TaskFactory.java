@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.Attribute;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.DurationInfo;
 import org.apache.mesos.v1.Protos.Environment;
@@ -30,12 +31,24 @@ import org.apache.mesos.v1.Protos.Value;
  * because Mesos mounts a volume in its executor's sandbox. Tasks may share an executor only when
  * their ExecutorInfos are equal (Mesos refuses the launch otherwise), so the shared executor's id
  * carries a digest of its ExecutorInfo: a spec change that changes the artifacts starts a new one.
+ *
+ * <p>The task's environment: the pod's own variables; {@code MESOS_OPERATOR_RESOURCE},
+ * {@code MESOS_OPERATOR_INSTANCE}, {@code MESOS_OPERATOR_HOST} (the agent's hostname),
+ * {@code MESOS_OPERATOR_JAVA}; {@code PORT0..N} and {@code PORT_<NAME>}; and the attributes of the
+ * agent the offer came from, each as {@code MESOS_OPERATOR_ATTRIBUTE_<NAME>}: the attribute's name
+ * upper-cased with every character other than A-Z and 0-9 turned into {@code _} (so {@code rack}
+ * is {@code MESOS_OPERATOR_ATTRIBUTE_RACK} and {@code fault-domain.zone} is
+ * {@code MESOS_OPERATOR_ATTRIBUTE_FAULT_DOMAIN_ZONE}). TEXT attributes give their text, SCALAR ones
+ * their number without trailing zeros ({@code 8}, {@code 0.5}); RANGES and SET attributes are not
+ * exported. When two attribute names map to one variable, the first in the offer wins. Config files
+ * may use them as {@code ${MESOS_OPERATOR_ATTRIBUTE_RACK}}.
  */
 public final class TaskFactory {
     public static final String RESOURCE_LABEL = "mesos-operator.io/resource";
     public static final String INSTANCE_LABEL = "mesos-operator.io/instance";
     public static final String CONFIG_LABEL = "mesos-operator.io/config-hash";
     public static final String EXECUTOR_FILE = "mesos-operator-executor.jar";
+    public static final String ATTRIBUTE_PREFIX = "MESOS_OPERATOR_ATTRIBUTE_";
 
     /** How agents start the executor: the java to run, where the jar is, what it may use. */
     public record ExecutorSettings(String javaCommand, String executorUri, double cpus, double memMb) {}
@@ -53,12 +66,37 @@ public final class TaskFactory {
         return pod.name() + "." + UUID.randomUUID();
     }
 
-    /** @param reservation where a stateful pod's cpus, mem and volume are reserved; null for stateless pods */
+    /** The environment variable a task finds an agent attribute in: MESOS_OPERATOR_ATTRIBUTE_ + the mangled name. */
+    public static String attributeVariable(String attributeName) {
+        return ATTRIBUTE_PREFIX + attributeName.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /** An attribute's value as a task sees it: TEXT as is, SCALAR as a plain number; null for other types. */
+    public static String attributeValue(Attribute attribute) {
+        return switch (attribute.getType()) {
+            case TEXT -> attribute.getText().getValue();
+            case SCALAR -> java.math.BigDecimal.valueOf(attribute.getScalar().getValue()).stripTrailingZeros().toPlainString();
+            default -> null;
+        };
+    }
+
+    /**
+     * @param reservation where a stateful pod's cpus, mem and volume are reserved; null for stateless pods
+     * @param attributes the attributes of the agent, as the offer carries them
+     */
     public TaskInfo build(String taskId, OfferMatcher.Placement placement, AgentID agent, String host, FrameworkID framework,
-                          io.mesosoperator.scheduler.reconcile.ReservationRecord reservation) {
+                          io.mesosoperator.scheduler.reconcile.ReservationRecord reservation, List<Attribute> attributes) {
         PodSpec pod = placement.pod();
         Environment.Builder env = Environment.newBuilder();
         pod.env().forEach((k, v) -> env.addVariables(variable(k, v)));
+        java.util.Set<String> exported = new java.util.HashSet<>();
+        for (Attribute attribute : attributes) {
+            String value = attributeValue(attribute);
+            String name = attributeVariable(attribute.getName());
+            if (value != null && exported.add(name)) {
+                env.addVariables(variable(name, value));
+            }
+        }
         env.addVariables(variable("MESOS_OPERATOR_RESOURCE", pod.resource().toString()));
         env.addVariables(variable("MESOS_OPERATOR_INSTANCE", Integer.toString(pod.instance())));
         // the address the task's servers bind and advertise, and the java the agent runs executors with

@@ -628,7 +628,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                         : reserveFor(pod, offer, held.get(offer.getId().getValue()), operations, now);
                 String taskId = TaskFactory.newTaskId(pod);
                 TaskInfo task = taskFactory.build(taskId, p, offer.getAgentId(), offer.getHostname(),
-                        offer.getFrameworkId(), reservation);
+                        offer.getFrameworkId(), reservation, offer.getAttributesList());
                 Map<String, Long> ports = new LinkedHashMap<>();
                 for (int i = 0; i < p.ports().size(); i++) {
                     ports.put(pod.portNames().get(i), p.ports().get(i));

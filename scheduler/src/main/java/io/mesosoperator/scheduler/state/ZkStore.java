@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  *   ROOT/tasks/TASK_ID                task records, written before the launch is sent
  *   ROOT/reservations/KIND/NAME/I     reservations and volumes of stateful instances
  *   ROOT/events/KIND/NAME             the last events of a resource (launches, kills, failures...)
+ *   ROOT/secrets/KIND/NAME            a random secret per resource, for its tasks and the operator
+ *                                     (e.g. a CassandraCluster's JMX password); never in status or logs
  * </pre>
  */
 public final class ZkStore implements AutoCloseable {
@@ -51,6 +53,7 @@ public final class ZkStore implements AutoCloseable {
     private final Map<String, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Integer> instanceNodes = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final CuratorFramework client;
     private final String root;
     private final ObjectMapper json = new ObjectMapper()
@@ -208,6 +211,9 @@ public final class ZkStore implements AutoCloseable {
             for (String n : children(historyPath(key))) {
                 ops.add(client.transactionOp().delete().forPath(historyPath(key) + "/" + n));
             }
+            if (client.checkExists().forPath(secretPath(key)) != null) {
+                ops.add(client.transactionOp().delete().forPath(secretPath(key)));
+            }
             if (!ops.isEmpty()) {
                 client.transaction().forOperations(ops);
             }
@@ -272,6 +278,35 @@ public final class ZkStore implements AutoCloseable {
         } catch (Exception e) {
             throw new StoreException("cannot delete " + path, e);
         }
+    }
+
+    // ---------------------------------------------------------------- secrets
+
+    /**
+     * The resource's secret: 32 random bytes (URL-safe Base64, no padding), made and stored on
+     * first use, the same for every operator instance after that; deleted with the resource.
+     */
+    public String secret(ResourceKey key) {
+        String path = secretPath(key);
+        Optional<byte[]> existing = read(path);
+        if (existing.isPresent()) {
+            return new String(existing.get(), StandardCharsets.UTF_8);
+        }
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        try {
+            client.create().creatingParentsIfNeeded().forPath(path, secret.getBytes(StandardCharsets.UTF_8));
+            return secret;
+        } catch (KeeperException.NodeExistsException raced) {
+            return read(path).map(b -> new String(b, StandardCharsets.UTF_8)).orElseThrow();
+        } catch (Exception e) {
+            throw new StoreException("cannot store the secret of " + key, e);
+        }
+    }
+
+    private String secretPath(ResourceKey key) {
+        return root + "/secrets/" + key.kind() + "/" + key.name();
     }
 
     // ---------------------------------------------------------------- plans

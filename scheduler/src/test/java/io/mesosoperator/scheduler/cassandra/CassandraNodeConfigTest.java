@@ -35,6 +35,18 @@ class CassandraNodeConfigTest {
     }
 
     @Test
+    void theRackAndDatacenterFromAgentAttributesAreTheTasksAttributeVariables() {
+        CassandraSpec racks = new CassandraSpec(3, 0.5, 1024, 384, 1024, null, "dc1", "rack1", null, "fault-domain.zone", 2,
+                null, null, 1, "serial");
+        assertThat(CassandraNodeConfig.rackdc(racks)).containsExactly(Map.entry("dc", "dc1"),
+                Map.entry("rack", "${MESOS_OPERATOR_ATTRIBUTE_FAULT_DOMAIN_ZONE}"));
+        CassandraSpec both = new CassandraSpec(3, 0.5, 1024, 384, 1024, null, "dc1", "rack1", "dc", "rack", 2,
+                null, null, 1, "serial");
+        assertThat(CassandraNodeConfig.rackdc(both)).containsExactly(Map.entry("dc", "${MESOS_OPERATOR_ATTRIBUTE_DC}"),
+                Map.entry("rack", "${MESOS_OPERATOR_ATTRIBUTE_RACK}"));
+    }
+
+    @Test
     void refusesTheKeysTheOperatorOwnsNamingTheField() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("storage_port", 7000);
@@ -69,12 +81,18 @@ class CassandraNodeConfigTest {
     }
 
     @Test
-    void commandRunsCassandraInTheForegroundWithEveryDirectoryOnTheVolumeAndLocalJmx() {
+    void commandRunsCassandraInTheForegroundWithEveryDirectoryOnTheVolumeAndAuthenticatedRemoteJmx() {
         String command = CassandraNodeConfig.command(spec(null));
         assertThat(command).contains("exec \"$MESOS_OPERATOR_JAVA\" -Xms192m -Xmx384m $(cat cassandra/conf/jvm17.flags)",
                 "-Dcassandra.storagedir=$PWD/data", "-Dcassandra.config=file://$PWD/cassandra.yaml",
                 "-Dcassandra-rackdc.properties=file://$PWD/cassandra-rackdc.properties",
-                "-Dcassandra-foreground=yes", "-Dcassandra.jmx.local.port=$PORT_JMX",
+                "-Dcassandra-foreground=yes", "-Dcassandra.jmx.remote.port=$PORT_JMX",
+                "-Dcom.sun.management.jmxremote.rmi.port=$PORT_JMX", "-Djava.rmi.server.hostname=$MESOS_OPERATOR_HOST",
+                "-Dcom.sun.management.jmxremote.authenticate=true",
+                "--add-exports=java.management/com.sun.jmx.remote.security=ALL-UNNAMED",
+                "-Dcom.sun.management.jmxremote.password.file=$PWD/jmxremote.password",
+                "-Dcom.sun.management.jmxremote.access.file=$PWD/jmxremote.access",
                 "org.apache.cassandra.service.CassandraDaemon");
+        assertThat(command).doesNotContain("jmx.local.port");
     }
 }

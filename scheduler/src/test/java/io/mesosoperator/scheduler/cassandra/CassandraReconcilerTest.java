@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The CassandraCluster kind without a ring: the shipped sample, its pods, what is refused and why. */
 class CassandraReconcilerTest {
     static final SpecValidator VALIDATOR = new SpecValidator(List.of(CassandraReconciler.KIND));
+    static final String SECRET = "not-in-the-status";
     final CassandraProbe probe = new CassandraProbe();
 
     @AfterEach
@@ -42,7 +43,7 @@ class CassandraReconcilerTest {
 
     @Test
     void theSampleDeploysItsFirstNodeAloneAsTheRingsFounder() throws Exception {
-        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, "file:///dist.tgz", probe);
+        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, "file:///dist.tgz", probe, k -> SECRET);
         Resource ring = sample();
         assertThat(reconciler.check(ring, "mesos-operator")).isEmpty();
         ReconcileResult r = reconciler.reconcile(ring, new Reconciler.Observed(List.of(), null, Set.of()), Instant.now());
@@ -54,7 +55,13 @@ class CassandraReconcilerTest {
         assertThat(node0.maxPerAgent()).isEqualTo(1);
         assertThat(node0.uris()).extracting(PodSpec.Artifact::value).containsExactly("file:///dist.tgz");
         assertThat(node0.files()).extracting(PodSpec.ConfigFile::path)
-                .containsExactly("cassandra.yaml", "cassandra-rackdc.properties");
+                .containsExactly("cassandra.yaml", "cassandra-rackdc.properties", "jmxremote.password", "jmxremote.access");
+        // JMX for the operator's user only, its password the cluster's secret, in a file only its owner reads
+        assertThat(node0.files().get(2).content().toString()).isEqualTo("[\"mesos-operator " + SECRET + "\"]");
+        assertThat(node0.files().get(2).mode()).isEqualTo("0400");
+        assertThat(node0.files().get(3).content().toString()).isEqualTo("[\"mesos-operator readwrite\"]");
+        assertThat(node0.toString()).doesNotContain(SECRET);
+        assertThat(r.status().toString()).doesNotContain(SECRET);
         ObjectNode yaml = (ObjectNode) node0.files().get(0).content();
         assertThat(yaml.path("cluster_name").asText()).isEqualTo("ring");
         assertThat(yaml.path("seed_provider").toString()).contains("${MESOS_OPERATOR_HOST}:${PORT_STORAGE}");
@@ -66,7 +73,7 @@ class CassandraReconcilerTest {
 
     @Test
     void refusesWhatCannotWorkWithAFieldError() throws Exception {
-        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, null, probe);
+        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, null, probe, k -> SECRET);
         Resource bad = sample("concurrent_compactors: 1", "storage_port: 7000", "heap: 384", "heap: 1024",
                 "# strategy: serial", "strategy: parallel #");
         assertThat(reconciler.check(bad, "*")).extracting(FieldError::path).containsExactlyInAnyOrder("spec.disk",
@@ -110,5 +117,39 @@ class CassandraReconcilerTest {
                 "dc1", "3/1"), "dc1")).isEqualTo(3);
         assertThat(CassandraProbe.replicationFactor(Map.of("class", "org.apache.cassandra.locator.LocalStrategy"), "dc1"))
                 .isNull();
+    }
+
+    @Test
+    void racksAndTheDatacenterFromAgentAttributesPlaceNodesOnlyWhereTheAttributesAre() throws Exception {
+        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, "file:///dist.tgz", probe, k -> SECRET);
+        Resource ring = sample("rack: rack1", "rackFromAttribute: rack\n  datacenterFromAttribute: dc");
+        assertThat(reconciler.check(ring, "mesos-operator")).isEmpty();
+        ReconcileResult r = reconciler.reconcile(ring, new Reconciler.Observed(List.of(), null, Set.of()), Instant.now());
+        PodSpec node0 = r.launches().get(0);
+        // no node ran yet: any datacenter; each node needs a rack
+        assertThat(node0.requiredAttributes()).containsExactly(PodSpec.RequiredAttribute.any("dc"),
+                PodSpec.RequiredAttribute.any("rack"));
+        assertThat(node0.files().get(1).content().toString())
+                .isEqualTo("{\"dc\":\"${MESOS_OPERATOR_ATTRIBUTE_DC}\",\"rack\":\"${MESOS_OPERATOR_ATTRIBUTE_RACK}\"}");
+        assertThat(r.status().workload().has("datacenter")).isFalse();
+
+        // once a node runs, the ring's datacenter is the one it is in: later nodes go there only
+        CassandraSpec spec = io.mesosoperator.scheduler.spec.SpecBinding.bind(ring.spec(), CassandraSpec.class);
+        CassandraProbe.Snapshot seen = new CassandraProbe.Snapshot(Instant.now(), "ring",
+                List.of(new CassandraProbe.NodeView("h0", "127.0.0.1:31001", "127.0.0.1:31000", "UP", "east", "r0", true)),
+                Map.of(), null);
+        assertThat(CassandraReconciler.ringDatacenter(spec, seen, null)).isEqualTo("east");
+        assertThat(CassandraNodeConfig.requiredAttributes(spec, "east"))
+                .containsExactly(new PodSpec.RequiredAttribute("dc", "east"), PodSpec.RequiredAttribute.any("rack"));
+        // the racks and datacenter are the agents', so a spec cannot contradict the running ring's
+        assertThat(CassandraReconciler.fixedOnceCreated(spec, "ring", seen)).isEmpty();
+        // literal placement needs no attribute
+        assertThat(CassandraNodeConfig.requiredAttributes(CassandraNodeConfigTest.spec(null), "dc1")).isEmpty();
+    }
+
+    @Test
+    void anAttributeNameMustBeOneMesosAgentsCanHave() {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> sample("rack: rack1", "rackFromAttribute: 'ra ck'")))
+                .hasMessageContaining("spec.rackFromAttribute");
     }
 }

@@ -1,6 +1,7 @@
 package io.mesosoperator.scheduler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -8,32 +9,51 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Node;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.Test;
 
 /**
  * A real 3-node Cassandra ring (5.0, from the dists/ tarball) run by the operator, every node on
- * 127.0.0.1 with the ports Mesos offered: rows written at QUORUM with RF=2 survive a node's
- * kill -9 (it comes back on its agent with its data and host ID), and a scale-down decommissions
- * the removed node before its task stops, losing nothing.
+ * 127.0.0.1 with the ports Mesos offered, on agents with rack and datacenter attributes: each
+ * node is in the rack and datacenter of its agent; rows written at QUORUM with RF=2 survive a
+ * node's kill -9 (it comes back on its agent with its data and host ID), JMX takes only the
+ * cluster's secret, and a scale-down decommissions the removed node (over remote JMX) before its
+ * task stops, losing nothing.
  */
 class CassandraClusterE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLE = Path.of("..", "sample-specs", "cassandra-cluster.yaml");
     static final String RESOURCE = "CassandraCluster/ring";
     static final int ROWS = 1000;
     static final Duration START = Duration.ofMinutes(4);
+    /** The agents' datacenter attribute, which the ring takes as its datacenter. */
+    static final String DC = "east";
 
     @Override
     EmbeddedOperator startEnvironment(Path dir) throws Exception {
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().agents(3).config("mesos.role", "mesos-operator"));
+        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().agents(3).config("mesos.role", "mesos-operator")
+                .agentAttributes("rack:r0;dc:" + DC, "rack:r1;dc:" + DC, "rack:r2;dc:" + DC));
+    }
+
+    /** The sample, with each node's rack and datacenter taken from its agent's attributes. */
+    private String spec(int nodes) throws Exception {
+        return Files.readString(SAMPLE).replace("nodes: 3", "nodes: " + nodes)
+                .replace("  rack: rack1", "  rackFromAttribute: rack\n  datacenterFromAttribute: dc");
     }
 
     private JsonNode status() {
@@ -66,7 +86,7 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
             int colon = cp.lastIndexOf(':');
             points.add(new InetSocketAddress(cp.substring(0, colon), Integer.parseInt(cp.substring(colon + 1))));
         }
-        return CqlSession.builder().addContactPoints(points).withLocalDatacenter("dc1").build();
+        return CqlSession.builder().addContactPoints(points).withLocalDatacenter(DC).build();
     }
 
     private Set<Integer> readAllAtQuorum() {
@@ -82,7 +102,9 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
 
     @Test
     void nodesKeepTheirDataThroughAKillAndAScaleDownDecommissionsFirst() throws Exception {
-        assertThat(env.cli("apply", "-f", SAMPLE.toString()).out()).contains("cassandracluster/ring created");
+        Path three = work.resolve("cassandra-three.yaml");
+        Files.writeString(three, spec(3));
+        assertThat(env.cli("apply", "-f", three.toString()).out()).contains("cassandracluster/ring created");
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(status().path("phase").asText()).isEqualTo("Running");
             assertThat(nodeStates()).containsExactly("UN", "UN", "UN");
@@ -91,10 +113,29 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
         String contactPoints = status().path("workload").path("contactPoints").asText();
         assertThat(contactPoints.split(",")).hasSize(3).allSatisfy(cp -> assertThat(cp).startsWith("127.0.0.1:"));
 
+        // every node is in the rack and datacenter of the agent it runs on, as the driver sees the ring
+        Map<String, String> rackOfAgent = new HashMap<>();
+        env.masterState().path("slaves").forEach(a -> rackOfAgent.put(a.path("id").asText(),
+                a.path("attributes").path("rack").asText()));
+        assertThat(new HashSet<>(rackOfAgent.values())).containsExactlyInAnyOrder("r0", "r1", "r2");
+        Map<Integer, String> expectedRack = new HashMap<>();
+        for (JsonNode t : env.tasks(RESOURCE)) {
+            if (t.path("state").asText().equals("TASK_RUNNING")) {
+                expectedRack.put(t.path("ports").path("native").asInt(), rackOfAgent.get(t.path("agentId").asText()));
+            }
+        }
+        assertThat(new HashSet<>(expectedRack.values())).containsExactlyInAnyOrder("r0", "r1", "r2");
+        assertThat(status().path("workload").path("datacenter").asText()).isEqualTo(DC);
         try (CqlSession session = connect(contactPoints)) {
             assertThat(session.getMetadata().getNodes()).hasSize(3);
+            for (Node node : session.getMetadata().getNodes().values()) {
+                int nativePort = ((InetSocketAddress) node.getEndPoint().resolve()).getPort();
+                assertThat(node.getRack()).as("rack of the node at native port %s", nativePort)
+                        .isEqualTo(expectedRack.get(nativePort));
+                assertThat(node.getDatacenter()).isEqualTo(DC);
+            }
             session.execute(SimpleStatement.newInstance("CREATE KEYSPACE shop WITH replication ="
-                    + " {'class': 'NetworkTopologyStrategy', 'dc1': 2}").setTimeout(Duration.ofSeconds(30)));
+                    + " {'class': 'NetworkTopologyStrategy', '" + DC + "': 2}").setTimeout(Duration.ofSeconds(30)));
             session.execute(SimpleStatement.newInstance("CREATE TABLE shop.orders (id int PRIMARY KEY, item text)")
                     .setTimeout(Duration.ofSeconds(30)));
             PreparedStatement insert = session.prepare("INSERT INTO shop.orders (id, item) VALUES (?, ?)");
@@ -102,6 +143,24 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
                 session.execute(insert.bind(i, "item-" + i).setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
             }
         }
+
+        // JMX listens on each node's host for the operator's user only; the password (the cluster's
+        // secret) is in a file only its owner reads, and nowhere in what the operator shows or logs
+        JsonNode node0 = runningNode(0);
+        Path passwordFile = Path.of(node0.path("sandbox").asText(), "jmxremote.password");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("r--------");
+        String secret = Files.readString(passwordFile).trim().split(" ")[1];
+        assertThat(secret).hasSizeGreaterThan(30);
+        String jmx = node0.path("host").asText() + ":" + node0.path("ports").path("jmx").asInt();
+        assertThatThrownBy(() -> jmxOperationMode(jmx, null))
+                .hasStackTraceContaining("SecurityException: Authentication failed! Credentials required");
+        assertThatThrownBy(() -> jmxOperationMode(jmx, new String[] {"mesos-operator", "wrong"}))
+                .hasStackTraceContaining("SecurityException: Authentication failed! Invalid username or password");
+        assertThat(jmxOperationMode(jmx, new String[] {"mesos-operator", secret})).isEqualTo("NORMAL");
+        assertThat(env.get("/v1/resources/" + RESOURCE).body().toString()).doesNotContain(secret);
+        assertThat(env.get("/v1/tasks").body().toString()).doesNotContain(secret);
+        assertThat(env.get("/v1/resources/" + RESOURCE + "/events").body().toString()).doesNotContain(secret);
+        assertThat(env.get("/v1/resources/" + RESOURCE + "/plan").body().toString()).doesNotContain(secret);
 
         // kill -9 node 1: it comes back as node 1 (same host ID), on its agent, with its data
         JsonNode victim = runningNode(1);
@@ -122,14 +181,14 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
 
         // a scale-down that would leave fewer nodes than the keyspace's replicas is refused, naming why
         Path one = work.resolve("cassandra-one.yaml");
-        Files.writeString(one, Files.readString(SAMPLE).replace("nodes: 3", "nodes: 1"));
+        Files.writeString(one, spec(1));
         EmbeddedOperator.Run refused = env.cli("apply", "-f", one.toString());
         assertThat(refused.code()).isNotZero();
-        assertThat(refused.err()).contains("spec.nodes: keyspace 'shop' (2) has more replicas in dc1 than the 1 node(s)");
+        assertThat(refused.err()).contains("spec.nodes: keyspace 'shop' (2) has more replicas in " + DC + " than the 1 node(s)");
 
         // scale down to 2: node 2 is decommissioned (its data streamed away), then its task stops
         Path two = work.resolve("cassandra-two.yaml");
-        Files.writeString(two, Files.readString(SAMPLE).replace("nodes: 3", "nodes: 2"));
+        Files.writeString(two, spec(2));
         assertThat(env.cli("apply", "-f", two.toString()).out()).contains("cassandracluster/ring scaled");
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(status().path("phase").asText()).isEqualTo("Running");
@@ -143,5 +202,19 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
             assertThat(session.getMetadata().getNodes()).hasSize(2);
         }
         assertThat(readAllAtQuorum()).hasSize(ROWS);
+        // the operator's log says what it did over JMX, never with what password
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Files.readString(env.workDir().resolve("operator.log"))).contains("decommission of node 2: DONE"));
+        assertThat(Files.readString(env.workDir().resolve("operator.log"))).doesNotContain(secret);
+    }
+
+    /** StorageService's OperationMode over a node's JMX port, as a remote JMX client (nodetool) reads it. */
+    private static String jmxOperationMode(String hostPort, String[] credentials) throws Exception {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + hostPort + "/jmxrmi");
+        try (JMXConnector connector = JMXConnectorFactory.connect(url,
+                credentials == null ? Map.of() : Map.of(JMXConnector.CREDENTIALS, credentials))) {
+            return String.valueOf(connector.getMBeanServerConnection().getAttribute(
+                    new ObjectName("org.apache.cassandra.db:type=StorageService"), "OperationMode"));
+        }
     }
 }

@@ -42,35 +42,41 @@ final class EmbeddedOperator implements AutoCloseable {
 
     /** What a test class varies; the defaults are the embedded mode's. */
     record Options(int masters, MasterUrl masterUrl, String contentType, Duration agentUnreachableAfter,
-                   Map<String, Object> config, int zkServers, int agents) {
+                   Map<String, Object> config, int zkServers, int agents, List<String> agentAttributes) {
         static Options defaults() {
-            return new Options(1, MasterUrl.ZK, "protobuf", Duration.ofSeconds(75), Map.of(), 1, 3);
+            return new Options(1, MasterUrl.ZK, "protobuf", Duration.ofSeconds(75), Map.of(), 1, 3, List.of());
+        }
+
+        /** Attributes per agent, in order, as `mesos-agent --attributes` takes them ("rack:r0;zone:a"). */
+        Options agentAttributes(String... perAgent) {
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, zkServers, agents,
+                    List.of(perAgent));
         }
 
         Options agents(int n) {
-            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, zkServers, n);
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, zkServers, n, agentAttributes);
         }
 
         Options masters(int n) {
-            return new Options(n, masterUrl, contentType, agentUnreachableAfter, config, zkServers, agents);
+            return new Options(n, masterUrl, contentType, agentUnreachableAfter, config, zkServers, agents, agentAttributes);
         }
 
         Options masterUrl(MasterUrl url, String type) {
-            return new Options(masters, url, type, agentUnreachableAfter, config, zkServers, agents);
+            return new Options(masters, url, type, agentUnreachableAfter, config, zkServers, agents, agentAttributes);
         }
 
         Options agentUnreachableAfter(Duration d) {
-            return new Options(masters, masterUrl, contentType, d, config, zkServers, agents);
+            return new Options(masters, masterUrl, contentType, d, config, zkServers, agents, agentAttributes);
         }
 
         Options zkServers(int n) {
-            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, n, agents);
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, n, agents, agentAttributes);
         }
 
         Options config(String dottedKey, Object value) {
             Map<String, Object> more = new java.util.HashMap<>(config);
             more.put(dottedKey, value);
-            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, more, zkServers, agents);
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, more, zkServers, agents, agentAttributes);
         }
     }
 
@@ -81,7 +87,7 @@ final class EmbeddedOperator implements AutoCloseable {
     EmbeddedOperator(Path workDir, Options options) throws Exception {
         this.workDir = workDir;
         cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, options.agents(), 2, 2048, ExecutorJar.locate(),
-                options.masters(), options.agentUnreachableAfter(), options.zkServers()));
+                options.masters(), options.agentUnreachableAfter(), options.zkServers(), options.agentAttributes()));
         ServerConfig server = ServerConfig.from(null);
         options.config().forEach(server::set);
         config = server

@@ -106,4 +106,49 @@ class OfferMatcherTest {
                 (p, agent) -> agent.equals("busy") ? 2 : 0);
         assertThat(r.placements()).containsOnlyKeys("o2");
     }
+
+    static Offer withAttributes(Offer offer, String... nameValues) {
+        Offer.Builder b = offer.toBuilder();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            org.apache.mesos.v1.Protos.Attribute.Builder a = org.apache.mesos.v1.Protos.Attribute.newBuilder().setName(nameValues[i]);
+            try {
+                a.setType(Value.Type.SCALAR).setScalar(Value.Scalar.newBuilder().setValue(Double.parseDouble(nameValues[i + 1])));
+            } catch (NumberFormatException text) {
+                a.setType(Value.Type.TEXT).setText(Value.Text.newBuilder().setValue(nameValues[i + 1]));
+            }
+            b.addAttributes(a);
+        }
+        return b.build();
+    }
+
+    static PodSpec needing(PodSpec p, int instance, PodSpec.Volume volume, PodSpec.RequiredAttribute... required) {
+        return new PodSpec(p.resource(), instance, p.cpus(), p.memMb(), p.diskMb(), p.command(), p.env(), p.uris(),
+                p.portNames(), p.healthCheck(), p.killGracePeriod(), p.configHash(), volume, List.of(), 1, null, List.of(required));
+    }
+
+    @Test
+    void placesPodsOnlyOnAgentsWithTheirAttributesAndNamesTheMissingOne() {
+        PodSpec base = pod(0, 0.1, 32, List.of());
+        PodSpec.RequiredAttribute rack = PodSpec.RequiredAttribute.any("rack");
+        List<Offer> offers = List.of(withAttributes(offer("o1", "a1", 4, 4096, 31000, 31999), "rack", "r1"),
+                withAttributes(offer("o2", "a2", 4, 4096, 32000, 32999), "zone", "z2"),
+                withAttributes(offer("o3", "a3", 4, 4096, 33000, 33999), "rack", "7"));
+        for (PodSpec.Volume volume : new PodSpec.Volume[] {null, new PodSpec.Volume(0, "data")}) {
+            OfferMatcher.Result r = OfferMatcher.match(List.of(needing(base, 0, volume, rack), needing(base, 1, volume, rack),
+                    needing(base, 2, volume, rack)), offers, 0.05, 64, (p, a) -> 0);
+            assertThat(r.placements()).as("volume %s", volume).containsOnlyKeys("o1", "o3"); // a SCALAR rack counts too
+            assertThat(r.unplaced()).hasSize(1);
+            assertThat(r.reasons().get(r.unplaced().get(0))).isEqualTo("no offer fits: of 3 agent(s) offered,"
+                    + " 1 lacks attribute 'rack', 2 already run 1 instance(s) of web (the most one agent may)");
+        }
+
+        // a required value: only the agent whose attribute has it (a SCALAR as a task sees it: "7", not "7.0")
+        OfferMatcher.Result seven = OfferMatcher.match(List.of(needing(base, 0, null, new PodSpec.RequiredAttribute("rack", "7"))),
+                offers, 0.05, 64, (p, a) -> 0);
+        assertThat(seven.placements()).containsOnlyKeys("o3");
+        OfferMatcher.Result none = OfferMatcher.match(List.of(needing(base, 0, null, new PodSpec.RequiredAttribute("dc", "east"))),
+                offers, 0.05, 64, (p, a) -> 0);
+        assertThat(none.reasons().get(none.unplaced().get(0)))
+                .isEqualTo("no offer fits: of 3 agent(s) offered, 3 lack attribute 'dc' = 'east'");
+    }
 }
