@@ -44,6 +44,15 @@ final class MesosExecutor {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Sends the updates, one at a time in the order they were made, so that neither the event loop
+     * (the next LAUNCH) nor a task's start waits for the agent's answer to the previous update.
+     */
+    private final java.util.concurrent.ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "executor-updates");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, TaskRun> running = new ConcurrentHashMap<>();
     private final Map<String, HealthChecker> checkers = new ConcurrentHashMap<>();
     private final Map<String, TaskInfo> launched = new ConcurrentHashMap<>();
@@ -300,12 +309,15 @@ final class MesosExecutor {
         synchronized (unacknowledged) {
             unacknowledged.put(Uuids.toText(status.getUuid()), update);
         }
-        try {
-            agent.send(baseCall(Call.Type.UPDATE).setUpdate(update).build());
-        } catch (IOException e) {
-            // kept in `unacknowledged`; re-sent with the next SUBSCRIBE
-            Log.info("could not send " + state + " for " + taskId.getValue() + ": " + e.getMessage());
-        }
+        Call call = baseCall(Call.Type.UPDATE).setUpdate(update).build();
+        sender.execute(() -> {
+            try {
+                agent.send(call);
+            } catch (IOException e) {
+                // kept in `unacknowledged`; re-sent with the next SUBSCRIBE
+                Log.info("could not send " + state + " for " + taskId.getValue() + ": " + e.getMessage());
+            }
+        });
     }
 
     private void acknowledged(String uuid) {
