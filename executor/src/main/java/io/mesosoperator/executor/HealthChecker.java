@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,9 @@ final class HealthChecker {
         void unhealthyTooLong(String message);
     }
 
+    private static final String LOOPBACK = "127.0.0.1";
     private final HealthCheck check;
+    private final List<String> addresses;
     private final Path sandbox;
     private final Listener listener;
     private final long startedNanos = System.nanoTime();
@@ -33,8 +36,16 @@ final class HealthChecker {
     private boolean everHealthy;
     private int consecutiveFailures;
 
-    HealthChecker(HealthCheck check, Path sandbox, Listener listener) {
+    /**
+     * @param taskHost the address the task was told to serve on (MESOS_OPERATOR_HOST), or null. HTTP
+     *                 and TCP checks go to 127.0.0.1 as Mesos' do, and, when nothing listens there,
+     *                 to this address: on a real agent a broker bound to the agent's address is not
+     *                 on the loopback.
+     */
+    HealthChecker(HealthCheck check, Path sandbox, String taskHost, Listener listener) {
         this.check = check;
+        this.addresses = taskHost == null || taskHost.isBlank() || taskHost.equals(LOOPBACK)
+                ? List.of(LOOPBACK) : List.of(LOOPBACK, taskHost);
         this.sandbox = sandbox;
         this.listener = listener;
     }
@@ -92,28 +103,41 @@ final class HealthChecker {
                 HealthCheck.HTTPCheckInfo info = check.getHttp();
                 String scheme = info.hasScheme() ? info.getScheme() : "http";
                 String path = info.getPath().isEmpty() ? "/" : info.getPath();
-                URI uri = URI.create(scheme + "://127.0.0.1:" + info.getPort() + (path.startsWith("/") ? path : "/" + path));
-                HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
                 int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-                connection.setConnectTimeout(millis);
-                connection.setReadTimeout(millis);
-                connection.setInstanceFollowRedirects(false); // a 3xx answer counts as healthy, as in Mesos
-                int status;
-                try {
-                    status = connection.getResponseCode();
-                } finally {
-                    connection.disconnect();
+                java.net.ConnectException refused = null;
+                for (String address : addresses) {
+                    URI uri = URI.create(scheme + "://" + address + ":" + info.getPort() + (path.startsWith("/") ? path : "/" + path));
+                    HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+                    connection.setConnectTimeout(millis);
+                    connection.setReadTimeout(millis);
+                    connection.setInstanceFollowRedirects(false); // a 3xx answer counts as healthy, as in Mesos
+                    int status;
+                    try {
+                        status = connection.getResponseCode();
+                    } catch (java.net.ConnectException e) {
+                        refused = e; // nothing listens at this address: try the next
+                        continue;
+                    } finally {
+                        connection.disconnect();
+                    }
+                    boolean ok = info.getStatusesCount() > 0 ? info.getStatusesList().contains(status)
+                            : status >= 200 && status < 400;
+                    return ok ? null : "HTTP " + status + " from " + uri;
                 }
-                boolean ok = info.getStatusesCount() > 0 ? info.getStatusesList().contains(status)
-                        : status >= 200 && status < 400;
-                return ok ? null : "HTTP " + status + " from " + uri;
+                throw refused;
             }
             case TCP -> {
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress("127.0.0.1", check.getTcp().getPort()),
-                            (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-                    return null;
+                java.net.ConnectException refused = null;
+                for (String address : addresses) {
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress(address, check.getTcp().getPort()),
+                                (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+                        return null;
+                    } catch (java.net.ConnectException e) {
+                        refused = e;
+                    }
                 }
+                throw refused;
             }
             case COMMAND -> {
                 Process p = new ProcessBuilder("/bin/sh", "-c", check.getCommand().getValue())

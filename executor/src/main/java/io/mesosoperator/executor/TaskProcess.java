@@ -51,6 +51,16 @@ final class TaskProcess implements TaskRun {
         return new TaskProcess(task, builder.start());
     }
 
+    /** A variable of the task's own environment (its CommandInfo), or null. */
+    static String variable(TaskInfo task, String name) {
+        try {
+            return commandOf(task).getEnvironment().getVariablesList().stream().filter(v -> v.getName().equals(name))
+                    .map(Environment.Variable::getValue).findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /**
      * A task run by a custom executor may not carry a CommandInfo (Mesos refuses the launch), so
      * the operator sends it serialized in TaskInfo.data; a command task carries it directly.
