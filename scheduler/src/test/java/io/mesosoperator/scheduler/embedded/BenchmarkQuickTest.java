@@ -25,7 +25,8 @@ class BenchmarkQuickTest {
                 new PrintStream(log, true, StandardCharsets.UTF_8)).run();
         Benchmark.print(rows, System.out);
 
-        assertThat(rows).extracting(Benchmark.Row::what).anyMatch(w -> w.startsWith("launch throughput"))
+        assertThat(rows).extracting(Benchmark.Row::what).anyMatch(w -> w.startsWith("launch throughput") && w.endsWith("cold JVM"))
+                .anyMatch(w -> w.startsWith("launch throughput") && w.endsWith("warm JVM"))
                 .anyMatch(w -> w.startsWith("operator heap after full GC"))
                 .anyMatch(w -> w.startsWith("operator CPU per 1,000 launches"))
                 .anyMatch(w -> w.startsWith("spec change (scale +1) -> first LAUNCH"))
