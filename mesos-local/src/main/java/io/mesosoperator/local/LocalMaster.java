@@ -2,7 +2,6 @@ package io.mesosoperator.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.TextFormat;
 import io.mesosoperator.mesos.ContentType;
 import io.mesosoperator.mesos.TaskStates;
 import jakarta.servlet.http.HttpServletRequest;
@@ -84,10 +83,7 @@ public final class LocalMaster implements AutoCloseable {
     private final Map<String, OfferEntry> offers = new LinkedHashMap<>();
     /** Keyed by framework id + "/" + task id: task ids are unique per framework only. */
     private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
-    /** Resources held by running executors, keyed by agent/framework/executor. */
-    private final Map<String, Resources> executorResources = new LinkedHashMap<>();
-    /** The ExecutorInfo each running executor was launched with (same keys), for the compatibility check. */
-    private final Map<String, ExecutorInfo> executorInfos = new HashMap<>();
+    private final RunningExecutors executors = new RunningExecutors();
     private volatile java.util.function.Consumer<TaskInfo> launchWatcher = t -> { };
 
     static final class FrameworkEntry {
@@ -508,12 +504,11 @@ public final class LocalMaster implements AutoCloseable {
     private Resources launch(FrameworkEntry fw, AgentEntry agent, TaskInfo task, Resources pool) {
         String key = fw.id.getValue() + "/" + task.getTaskId().getValue();
         Resources needed = Resources.from(task.getResourcesList());
-        String executorKey = null;
-        if (task.hasExecutor()) {
-            executorKey = agent.id().getValue() + "/" + fw.id.getValue() + "/" + task.getExecutor().getExecutorId().getValue();
-            if (!executorResources.containsKey(executorKey)) {
-                needed = needed.plus(Resources.from(task.getExecutor().getResourcesList()));
-            }
+        // the master fills in an ExecutorInfo's framework_id when the scheduler left it out
+        ExecutorInfo executor = !task.hasExecutor() ? null : task.getExecutor().hasFrameworkId() ? task.getExecutor()
+                : task.getExecutor().toBuilder().setFrameworkId(fw.id).build();
+        if (executor != null) {
+            needed = needed.plus(executors.extraFor(agent.id().getValue(), fw.id.getValue(), executor));
         }
         String error = null;
         TaskEntry existing = tasks.get(key);
@@ -522,8 +517,8 @@ public final class LocalMaster implements AutoCloseable {
         } else if (task.hasExecutor() == task.hasCommand()) {
             error = "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
         }
-        if (error == null && executorKey != null) {
-            error = incompatibleExecutor(executorKey, task.getExecutor(), fw);
+        if (error == null && executor != null) {
+            error = executors.incompatible(agent.id().getValue(), fw.id.getValue(), executor);
         }
         if (error == null && !pool.contains(needed)) {
             error = "Task uses more resources " + needed + " than available " + pool;
@@ -536,34 +531,12 @@ public final class LocalMaster implements AutoCloseable {
         }
         TaskInfo launched = task.toBuilder().setAgentId(agent.id()).build();
         tasks.put(key, new TaskEntry(fw.id.getValue(), launched, agent.id().getValue(), Resources.from(task.getResourcesList())));
-        if (executorKey != null) {
-            executorResources.putIfAbsent(executorKey, Resources.from(task.getExecutor().getResourcesList()));
-            executorInfos.putIfAbsent(executorKey, withFramework(task.getExecutor(), fw));
+        if (executor != null) {
+            executors.launched(agent.id().getValue(), fw.id.getValue(), executor);
         }
         launchWatcher.accept(launched);
         agent.agent().launch(fw.info, launched);
         return pool.minus(needed);
-    }
-
-    /**
-     * A task for an executor that already runs on the agent must carry the very same ExecutorInfo
-     * (master/validation.cpp validateCompatibleExecutorInfo, with its message); null when it does.
-     */
-    private String incompatibleExecutor(String executorKey, ExecutorInfo executor, FrameworkEntry fw) {
-        ExecutorInfo existing = executorInfos.get(executorKey);
-        ExecutorInfo offered = withFramework(executor, fw);
-        if (existing == null || existing.equals(offered)) {
-            return null;
-        }
-        String rule = "------------------------------------------------------------\n";
-        return "ExecutorInfo is not compatible with existing ExecutorInfo with same ExecutorID.\n" + rule
-                + "Existing ExecutorInfo:\n" + TextFormat.printer().printToString(existing) + "\n" + rule
-                + "ExecutorInfo:\n" + TextFormat.printer().printToString(offered) + "\n" + rule;
-    }
-
-    /** The master fills in an ExecutorInfo's framework_id when the scheduler left it out. */
-    private static ExecutorInfo withFramework(ExecutorInfo executor, FrameworkEntry fw) {
-        return executor.hasFrameworkId() ? executor : executor.toBuilder().setFrameworkId(fw.id).build();
     }
 
     /** LAUNCH_GROUP: all tasks or none, onto one executor (required), delivered together. */
@@ -571,9 +544,7 @@ public final class LocalMaster implements AutoCloseable {
                                   Resources pool) {
         ExecutorInfo executor = op.getExecutor().toBuilder().setFrameworkId(fw.id).build();
         List<TaskInfo> group = op.getTaskGroup().getTasksList();
-        String executorKey = agent.id().getValue() + "/" + fw.id.getValue() + "/" + executor.getExecutorId().getValue();
-        Resources needed = executorResources.containsKey(executorKey) ? Resources.empty()
-                : Resources.from(executor.getResourcesList());
+        Resources needed = executors.extraFor(agent.id().getValue(), fw.id.getValue(), executor);
         String error = group.isEmpty() ? "Task group is empty" : null;
         for (TaskInfo task : group) {
             needed = needed.plus(Resources.from(task.getResourcesList()));
@@ -585,7 +556,7 @@ public final class LocalMaster implements AutoCloseable {
             }
         }
         if (error == null) {
-            error = incompatibleExecutor(executorKey, executor, fw);
+            error = executors.incompatible(agent.id().getValue(), fw.id.getValue(), executor);
         }
         if (error == null && !pool.contains(needed)) {
             error = "Task group uses more resources " + needed + " than available " + pool;
@@ -605,8 +576,7 @@ public final class LocalMaster implements AutoCloseable {
                     Resources.from(task.getResourcesList()));
             tasks.put(fw.id.getValue() + "/" + task.getTaskId().getValue(), entry);
         }
-        executorResources.putIfAbsent(executorKey, Resources.from(executor.getResourcesList()));
-        executorInfos.putIfAbsent(executorKey, executor);
+        executors.launched(agent.id().getValue(), fw.id.getValue(), executor);
         agent.agent().launchGroup(fw.info, executor, launched);
         return pool.minus(needed);
     }
@@ -828,9 +798,7 @@ public final class LocalMaster implements AutoCloseable {
                 used.merge(task.agentId, task.resources, Resources::plus);
             }
         }
-        for (Map.Entry<String, Resources> e : executorResources.entrySet()) {
-            used.merge(e.getKey().substring(0, e.getKey().indexOf('/')), e.getValue(), Resources::plus);
-        }
+        executors.forEach((agentId, frameworkId, res) -> used.merge(agentId, res, Resources::plus));
         for (OfferEntry offer : offers.values()) {
             used.merge(offer.agentId(), offer.resources(), Resources::plus);
         }
@@ -883,8 +851,7 @@ public final class LocalMaster implements AutoCloseable {
         }
         agents.values().forEach(a -> a.agent().shutdownFramework(fw.id.getValue()));
         tasks.values().removeIf(t -> t.frameworkId.equals(fw.id.getValue()));
-        executorResources.keySet().removeIf(k -> k.contains("/" + fw.id.getValue() + "/"));
-        executorInfos.keySet().removeIf(k -> k.contains("/" + fw.id.getValue() + "/"));
+        executors.removeFramework(fw.id.getValue());
     }
 
     // ---------------------------------------------------------------- from agents
@@ -921,7 +888,7 @@ public final class LocalMaster implements AutoCloseable {
                 entry.lastStatus = t.lastStatus();
                 tasks.put(t.frameworkId() + "/" + t.task().getTaskId().getValue(), entry);
             }
-            executors.forEach((key, res) -> executorResources.put(id.getValue() + "/" + key, res));
+            this.executors.reregistered(id.getValue(), executors);
             LOG.info("agent {} re-registered with {} task(s)", id.getValue(), agentTasks.size());
             return null;
         });
@@ -947,8 +914,7 @@ public final class LocalMaster implements AutoCloseable {
 
     void executorTerminated(String agentId, String frameworkId, String executorId, int status) {
         actor.dispatch(() -> {
-            executorResources.remove(agentId + "/" + frameworkId + "/" + executorId);
-            executorInfos.remove(agentId + "/" + frameworkId + "/" + executorId);
+            executors.terminated(agentId, frameworkId, executorId);
             FrameworkEntry fw = frameworks.get(frameworkId);
             if (fw != null && fw.stream != null) {
                 fw.stream.send(Event.newBuilder().setType(Event.Type.FAILURE)
@@ -986,10 +952,9 @@ public final class LocalMaster implements AutoCloseable {
                 used.merge("fw:" + t.frameworkId, t.resources, Resources::plus);
             }
         }
-        executorResources.forEach((key, res) -> {
-            String[] parts = key.split("/", 3);
-            used.merge(parts[0], res, Resources::plus);
-            used.merge("fw:" + parts[1], res, Resources::plus);
+        executors.forEach((agentId, frameworkId, res) -> {
+            used.merge(agentId, res, Resources::plus);
+            used.merge("fw:" + frameworkId, res, Resources::plus);
         });
         for (OfferEntry o : offers.values()) {
             offered.merge(o.agentId(), o.resources(), Resources::plus);
