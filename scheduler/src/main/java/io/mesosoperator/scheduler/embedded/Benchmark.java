@@ -114,16 +114,6 @@ public final class Benchmark {
                 rows.add(new Row(String.format(Locale.ROOT, "launch throughput, %,d tasks on %,d agents%s", tasks, agents,
                                 everything ? ", cold JVM" : ""),
                         String.format(Locale.ROOT, "%,.0f tasks/s (%.1f s to all RUNNING)", tasks / seconds, seconds), ""));
-                if (everything) {
-                    // sustained: the same launches again once the operator's JVM has run them once (JIT compiled,
-                    // classes loaded), as a long-running operator is
-                    double stopped = stopAll(operator, mesos, names);
-                    double warm = launchAll(operator, names, tasks);
-                    rows.add(new Row(String.format(Locale.ROOT, "launch throughput, %,d tasks on %,d agents, warm JVM", tasks,
-                                    agents),
-                            String.format(Locale.ROOT, "%,.0f tasks/s (%.1f s to all RUNNING; stopping them all took %.1f s)",
-                                    tasks / warm, warm, stopped), tasks == 10_000 ? ">= 2,000 tasks/s" : ""));
-                }
                 long heapLoaded = operator.heapAfterGc();
                 rows.add(new Row(String.format(Locale.ROOT, "operator heap after full GC, %,d tasks", tasks),
                         String.format(Locale.ROOT, "%.1f MiB per 10,000 tasks (%.1f MiB idle, %.1f MiB loaded)",
@@ -134,6 +124,13 @@ public final class Benchmark {
                 if (!everything) {
                     return;
                 }
+                // sustained: the same launches again once the operator's JVM has run them once (JIT compiled,
+                // classes loaded), as a long-running operator is
+                double stopped = stopAll(operator, mesos, names);
+                double warm = launchAll(operator, names, tasks);
+                rows.add(new Row(String.format(Locale.ROOT, "launch throughput, %,d tasks on %,d agents, warm JVM", tasks, agents),
+                        String.format(Locale.ROOT, "%,.0f tasks/s (%.1f s to all RUNNING; stopping them all took %.1f s)",
+                                tasks / warm, warm, stopped), tasks == 10_000 ? ">= 2,000 tasks/s" : ""));
                 reactions(mesos, operator, launchedAt, names.get(0), Math.min(PER_SPEC, tasks));
                 operator = restart(operator, mesos, zk, root, tasks);
             } finally {
