@@ -190,12 +190,20 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
         }
         TreeMap<Integer, TaskRecord> lost = new TreeMap<>();
         newest.forEach((i, t) -> {
-            if (!t.terminal() && t.unreachable() && t.unreachableSince() != null
-                    && !now.isBefore(Instant.parse(t.unreachableSince()).plus(policy.replaceUnreachableAfter()))) {
+            if (!t.terminal() && givenUp(t, now)) {
                 lost.put(i, t);
             }
         });
         return lost;
+    }
+
+    /**
+     * A task unreachable for longer than the recovery policy waits: given up (as InstanceSet does),
+     * though it never ends while its agent stays away.
+     */
+    private boolean givenUp(TaskRecord t, Instant now) {
+        return t.unreachable() && t.unreachableSince() != null
+                && !now.isBefore(Instant.parse(t.unreachableSince()).plus(policy.replaceUnreachableAfter()));
     }
 
     /**
@@ -272,7 +280,9 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
         int highest = spec.nodes() - 1;
         for (TaskRecord t : observed.tasks()) {
             highest = Math.max(highest, t.instance());
-            if (!t.terminal()) {
+            // a task given up on a lost agent holds nothing (a node removed from the ring, its instance
+            // started afresh): else it would keep a scaled-away instance 'decommissioned' for ever
+            if (!t.terminal() && !givenUp(t, now)) {
                 active.put(t.instance(), t);
                 if ("TASK_RUNNING".equals(t.state()) && !t.killRequested()
                         && t.address(CassandraNodeConfig.STORAGE_PORT) != null) {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * unreachable for longer than the operator waits, the operator removes the lost node from the ring
  * (removenode over remote JMX on a live node: its data streams from the remaining replicas), then
  * node 2 gives up its volume on the dead agent and bootstraps on the spare agent as a new node;
- * the ring is 3 UN nodes again and every row reads at QUORUM.
+ * the ring is 3 UN nodes again and every row reads at QUORUM. That node is then scaled away like
+ * any other (decommissioned, its new volume released), its lost task notwithstanding.
  */
 class CassandraLostNodeE2ETest extends EmbeddedOperatorTest {
     static final String RESOURCE = "CassandraCluster/ring";
@@ -141,6 +142,21 @@ class CassandraLostNodeE2ETest extends EmbeddedOperatorTest {
                     .allSatisfy(n -> assertThat(n.getState()).isEqualTo(NodeState.UP))
                     .extracting(Node::getHostId).extracting(String::valueOf).doesNotContain(lostHostId);
         }
+        assertThat(readAllAtQuorum()).hasSize(ROWS);
+
+        // the node started afresh is node 2 like any other: a scale-down decommissions it and releases
+        // its new volume, though its lost task stays unreachable (its agent never comes back)
+        Path two = work.resolve("cassandra-two.yaml");
+        Files.writeString(two, Files.readString(CassandraClusterE2ETest.SAMPLE).replace("nodes: 3", "nodes: 2"));
+        assertThat(env.cli("apply", "-f", two.toString()).out()).contains("cassandracluster/ring scaled");
+        await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(status().path("phase").asText()).isEqualTo("Running");
+            assertThat(nodeStates()).containsExactly("UN", "UN");
+            assertThat(runningNode(2)).isNull();
+            assertThat(status().path("workload").has("decommissioned")).isFalse();
+            assertThat(env.get("/v1/resources/" + RESOURCE + "/events").body().toString()).contains("ReleasingVolume");
+        });
+        assertThat(Files.readString(env.workDir().resolve("operator.log"))).contains("decommission of node 2: DONE");
         assertThat(readAllAtQuorum()).hasSize(ROWS);
     }
 }
