@@ -235,15 +235,16 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
         if (ours && removal.done()) {
             return LostNodeStep.GONE;
         }
+        if (ours && removal.running()) {
+            // until removenode returns, though the driver may drop the node a moment before
+            return LostNodeStep.waiting("removing node " + instance + " (host ID " + hostId + ") from the ring");
+        }
         if (seen == null || seen.error() != null) {
             return LostNodeStep.waiting("waiting for the driver to look at the ring");
         }
         CassandraProbe.NodeView node = seen.byHostId(hostId);
         if (node == null && seen.nodes().stream().anyMatch(n -> "UP".equals(n.state()))) {
-            return LostNodeStep.GONE; // the ring no longer lists it
-        }
-        if (ours && removal.running()) {
-            return LostNodeStep.waiting("removing node " + instance + " (host ID " + hostId + ") from the ring");
+            return LostNodeStep.GONE; // the ring no longer lists it (removed by the operator, or by hand)
         }
         if (anotherRemoval) {
             return LostNodeStep.waiting("the ring removes one lost node at a time");

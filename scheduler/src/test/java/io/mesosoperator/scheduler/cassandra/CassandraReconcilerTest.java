@@ -204,6 +204,8 @@ class CassandraReconcilerTest {
         Instant at = Instant.now();
         CassandraProbe.Removal running2 = new CassandraProbe.Removal(2, "host-2", "10.0.0.0:31002", "RUNNING", "", at);
         assertThat(CassandraReconciler.lostNodeStep(2, "host-2", running2, down, running, false).removeVia()).isNull();
+        assertThat(CassandraReconciler.lostNodeStep(2, "host-2", running2, ring(view(0, "UP"), view(1, "UP")), running,
+                false).waitFor()).isEqualTo("removing node 2 (host ID host-2) from the ring");
         CassandraProbe.Removal failed = new CassandraProbe.Removal(2, "host-2", "10.0.0.0:31002", "FAILED",
                 "UnsupportedOperationException: Node /10.0.0.2:33000 is alive", at);
         assertThat(CassandraReconciler.lostNodeStep(2, "host-2", failed, down, running, false).waitFor())
