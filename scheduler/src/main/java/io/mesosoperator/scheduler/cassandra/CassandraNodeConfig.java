@@ -30,7 +30,7 @@ final class CassandraNodeConfig {
      */
     static final int RING_DELAY_MS = 5000;
 
-    private static final String SELF = "${MESOS_OPERATOR_HOST}:${PORT_STORAGE}";
+    static final String SELF = "${MESOS_OPERATOR_HOST}:${PORT_STORAGE}";
     /** The JMX user the operator connects as (decommission); its password is the cluster's secret. */
     static final String JMX_USER = "mesos-operator";
     static final String JMX_PASSWORD_FILE = "jmxremote.password";
@@ -85,6 +85,25 @@ final class CassandraNodeConfig {
             return List.of(SELF);
         }
         return lastKnownSeeds.isEmpty() ? List.of(SELF) : List.copyOf(lastKnownSeeds);
+    }
+
+    /**
+     * The seeds of a node that starts afresh in place of one lost with its agent: never itself (a
+     * node in its own seed list does not bootstrap, and a new, empty node must, or it would found a
+     * ring of its own), so when no other seed runs, the other running nodes.
+     */
+    static List<String> seedsForNewNode(List<String> seeds, int instance,
+                                        Map<Integer, io.mesosoperator.scheduler.reconcile.TaskRecord> running) {
+        if (!seeds.contains(SELF)) {
+            return seeds;
+        }
+        List<String> others = new ArrayList<>();
+        new java.util.TreeMap<>(running).forEach((i, t) -> {
+            if (i != instance) {
+                others.add(t.address(STORAGE_PORT));
+            }
+        });
+        return others.isEmpty() ? seeds : others;
     }
 
     /** cassandra.yaml as data (the executor writes it as JSON, which Cassandra's YAML loader reads). */

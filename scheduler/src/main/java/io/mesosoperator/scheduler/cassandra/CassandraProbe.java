@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * which nodes the ring has (host ID, addresses, rack), which the driver sees UP, whether each
  * answers a query routed to it (its system.local says it bootstrapped), and every keyspace's
  * replication factor in the cluster's datacenter. Polls on its own thread and tells the operator
- * when a ring's picture changed. It also decommissions nodes, over the node's JMX port on its host
- * (nodetool's way; the CQL protocol has no such operation), authenticated as the cluster's JMX user,
- * on a thread of its own since that streams data for as long as it takes.
+ * when a ring's picture changed. It also decommissions nodes, and removes nodes lost with their
+ * agent (removenode, through a live node), over a node's JMX port on its host (nodetool's way; the
+ * CQL protocol has no such operation), authenticated as the cluster's JMX user, on a thread of its
+ * own since that streams data for as long as it takes.
  */
 public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, CassandraProbe.Snapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(CassandraProbe.class);
@@ -49,6 +50,12 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
     private static final Duration FORGET_AFTER = Duration.ofMinutes(2);
     /** A failed decommission is tried again after this long (e.g. once a down node is back). */
     static final Duration RETRY_DECOMMISSION_AFTER = Duration.ofSeconds(20);
+    /**
+     * A failed removenode is tried again after this long: it fails at once while the live node's
+     * gossip has not yet convicted the lost one ("is alive and owns this ID"), often seconds after
+     * the driver saw it down.
+     */
+    static final Duration RETRY_REMOVAL_AFTER = Duration.ofSeconds(5);
     private static final ObjectName STORAGE_SERVICE = objectName("org.apache.cassandra.db:type=StorageService");
 
     /**
@@ -95,10 +102,25 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
         }
     }
 
+    /**
+     * A removal from the ring of a node lost with its agent (nodetool removenode), run through the
+     * JMX port of a live node: RUNNING, DONE or FAILED (with why).
+     */
+    public record Removal(int instance, String hostId, String jmxAddress, String state, String message, Instant at) {
+        boolean done() {
+            return "DONE".equals(state);
+        }
+
+        boolean running() {
+            return "RUNNING".equals(state);
+        }
+    }
+
     static final class Watch extends PollingProbe.Watched<Snapshot> {
         volatile List<String> contactPoints = List.of();
         volatile String datacenter;
         final ConcurrentMap<Integer, Decommission> decommissions = new ConcurrentHashMap<>();
+        final ConcurrentMap<Integer, Removal> removals = new ConcurrentHashMap<>();
         CqlSession session;
         String sessionDatacenter;
     }
@@ -165,16 +187,70 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
         }
     }
 
+    /** The removal of the lost node of one instance, as last started; null when none was. */
+    Removal removal(ResourceKey key, int instance) {
+        Watch w = watched(key);
+        return w == null ? null : w.removals.get(instance);
+    }
+
+    /**
+     * Removes the node with this host ID (lost with its agent: down for good) from the ring through
+     * the JMX port of a live node, which streams the data the lost node held from the remaining
+     * replicas to its new ones; unless a removal of that host ID is under way, done, or failed less
+     * than {@link #RETRY_REMOVAL_AFTER} ago.
+     */
+    void requestRemoval(ResourceKey key, int instance, String hostId, String jmxAddress, String jmxUser,
+                        String jmxPassword) {
+        Watch w = watch(key);
+        Instant now = Instant.now();
+        Removal before = w.removals.get(instance);
+        if (before != null && before.hostId().equals(hostId) && (before.running() || before.done()
+                || now.isBefore(before.at().plus(RETRY_REMOVAL_AFTER)))) {
+            return;
+        }
+        w.removals.put(instance, new Removal(instance, hostId, jmxAddress, "RUNNING", "removenode " + hostId
+                + " through JMX at " + jmxAddress, now));
+        LOG.info("{}: removing lost node {} (host ID {}) from the ring through JMX {}", key, instance, hostId, jmxAddress);
+        decommissioner.execute(() -> {
+            Removal result = runRemoval(instance, hostId, jmxAddress, jmxUser, jmxPassword);
+            w.removals.put(instance, result);
+            LOG.info("{}: removenode of node {} ({}): {} ({})", key, instance, hostId, result.state(), result.message());
+            changed(key);
+        });
+    }
+
+    /** Forgets a removal (its instance runs again, as a new node). */
+    void forgetRemoval(ResourceKey key, int instance) {
+        Watch w = watched(key);
+        if (w != null) {
+            w.removals.remove(instance);
+        }
+    }
+
+    /**
+     * StorageService.removeNode returns once the data the node held is streamed to its new
+     * replicas and the node is gone from the ring; it refuses a node gossip sees alive.
+     */
+    private static Removal runRemoval(int instance, String hostId, String jmxAddress, String jmxUser, String jmxPassword) {
+        try (JMXConnector jmx = connect(jmxAddress, jmxUser, jmxPassword)) {
+            MBeanServerConnection server = jmx.getMBeanServerConnection();
+            server.invoke(STORAGE_SERVICE, "removeNode", new Object[] {hostId}, new String[] {"java.lang.String"});
+            return new Removal(instance, hostId, jmxAddress, "DONE", "removed from the ring: its data streamed"
+                    + " from the remaining replicas", Instant.now());
+        } catch (Exception e) {
+            return new Removal(instance, hostId, jmxAddress, "FAILED", rootMessage(e), Instant.now());
+        }
+    }
+
+    /** Remote JMX to a node's port on its host, as the cluster's JMX user (nodetool's way). */
+    private static JMXConnector connect(String jmxAddress, String jmxUser, String jmxPassword) throws java.io.IOException {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + jmxAddress + "/jmxrmi");
+        return JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {jmxUser, jmxPassword}));
+    }
+
     private static Decommission runDecommission(int instance, String jmxAddress, boolean force, String jmxUser,
                                                 String jmxPassword) {
-        JMXServiceURL url;
-        try {
-            url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + jmxAddress + "/jmxrmi");
-        } catch (java.net.MalformedURLException e) {
-            return new Decommission(instance, jmxAddress, "FAILED", e.getMessage(), Instant.now());
-        }
-        try (JMXConnector jmx = JMXConnectorFactory.connect(url,
-                Map.of(JMXConnector.CREDENTIALS, new String[] {jmxUser, jmxPassword}))) {
+        try (JMXConnector jmx = connect(jmxAddress, jmxUser, jmxPassword)) {
             MBeanServerConnection server = jmx.getMBeanServerConnection();
             String mode = String.valueOf(server.getAttribute(STORAGE_SERVICE, "OperationMode"));
             // an operator that restarted mid-way finds the node still leaving: wait for it

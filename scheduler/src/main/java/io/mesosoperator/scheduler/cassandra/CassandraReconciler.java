@@ -39,7 +39,12 @@ import java.util.function.Function;
  * (serial plan): the next starts once the previous is UP in the driver's view and answers a query
  * as bootstrapped. A scale-down decommissions the highest removed node through its JMX port
  * (remote JMX on the node's host, authenticated with the cluster's secret), and only then kills its task; it is refused while a keyspace's replication factor exceeds the nodes
- * that would remain.
+ * that would remain. A node lost with its agent (unreachable for longer than the recovery policy
+ * waits) is removed from the ring first (removenode over the JMX port of a live node, which streams
+ * its data from the remaining replicas to their new owners); then its instance gives up its volume
+ * on the dead agent and bootstraps elsewhere as a new node, with new tokens.
+ * (replace_address_first_boot would keep the tokens, but Cassandra 5.0 replaces a node only with
+ * the same storage port, and ports come from Mesos offers.)
  */
 public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe> {
     public static final KindDefinition KIND = new KindDefinition("CassandraCluster", "cassandra.schema.json", Set.of("nodes"));
@@ -171,6 +176,94 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
                 ? previousWorkload.path("datacenter").asText() : null;
     }
 
+    /**
+     * Nodes lost with their agent: the newest task of each instance, when it is unreachable for
+     * longer than the recovery policy waits for an agent to come back (reconcile.replaceUnreachableAfterSeconds).
+     */
+    TreeMap<Integer, TaskRecord> lostWithTheirAgent(List<TaskRecord> tasks, Instant now) {
+        TreeMap<Integer, TaskRecord> newest = new TreeMap<>();
+        for (TaskRecord t : tasks) {
+            TaskRecord other = newest.get(t.instance());
+            if (other == null || String.valueOf(t.launchedAt()).compareTo(String.valueOf(other.launchedAt())) > 0) {
+                newest.put(t.instance(), t);
+            }
+        }
+        TreeMap<Integer, TaskRecord> lost = new TreeMap<>();
+        newest.forEach((i, t) -> {
+            if (!t.terminal() && givenUp(t, now)) {
+                lost.put(i, t);
+            }
+        });
+        return lost;
+    }
+
+    /**
+     * A task unreachable for longer than the recovery policy waits: given up (as InstanceSet does),
+     * though it never ends while its agent stays away.
+     */
+    private boolean givenUp(TaskRecord t, Instant now) {
+        return t.unreachable() && t.unreachableSince() != null
+                && !now.isBefore(Instant.parse(t.unreachableSince()).plus(policy.replaceUnreachableAfter()));
+    }
+
+    /**
+     * The next step for a node lost with its agent. {@code waitFor} null: it is out of the ring (or
+     * never joined it), so its instance may start afresh elsewhere; else what its relaunch waits for,
+     * and with {@code removeVia} set, the JMX address of the live node to run removenode on now.
+     */
+    record LostNodeStep(String waitFor, String removeVia) {
+        static final LostNodeStep GONE = new LostNodeStep(null, null);
+
+        static LostNodeStep waiting(String why) {
+            return new LostNodeStep(why, null);
+        }
+    }
+
+    /**
+     * What to do about node {@code instance}, lost with its agent, whose host ID was {@code hostId}:
+     * a node that never joined has nothing to remove; one the ring no longer lists (removenode done,
+     * by the operator or by hand) is gone; else removenode through a live, serving node, once the
+     * ring sees the lost one down, one removal at a time.
+     */
+    static LostNodeStep lostNodeStep(int instance, String hostId, CassandraProbe.Removal removal,
+                                     CassandraProbe.Snapshot seen, Map<Integer, TaskRecord> running,
+                                     boolean anotherRemoval) {
+        if (hostId == null) {
+            return LostNodeStep.GONE;
+        }
+        boolean ours = removal != null && hostId.equals(removal.hostId());
+        if (ours && removal.done()) {
+            return LostNodeStep.GONE;
+        }
+        if (ours && removal.running()) {
+            // until removenode returns, though the driver may drop the node a moment before
+            return LostNodeStep.waiting("removing node " + instance + " (host ID " + hostId + ") from the ring");
+        }
+        if (seen == null || seen.error() != null) {
+            return LostNodeStep.waiting("waiting for the driver to look at the ring");
+        }
+        CassandraProbe.NodeView node = seen.byHostId(hostId);
+        if (node == null && seen.nodes().stream().anyMatch(n -> "UP".equals(n.state()))) {
+            return LostNodeStep.GONE; // the ring no longer lists it (removed by the operator, or by hand)
+        }
+        if (anotherRemoval) {
+            return LostNodeStep.waiting("the ring removes one lost node at a time");
+        }
+        if (node != null && "UP".equals(node.state())) {
+            return LostNodeStep.waiting("node " + instance + "'s agent is lost but the ring still sees it UP");
+        }
+        for (TaskRecord t : running.values()) {
+            CassandraProbe.NodeView live = seen.byNativeAddress(t.address(CassandraNodeConfig.NATIVE_PORT));
+            if (t.instance() != instance && live != null && "UP".equals(live.state()) && live.serving()) {
+                String retry = ours && "FAILED".equals(removal.state()) ? "; the last attempt failed (" + removal.message()
+                        + "), trying again" : "";
+                return new LostNodeStep("removing node " + instance + " (host ID " + hostId + ") from the ring" + retry,
+                        t.address(CassandraNodeConfig.JMX_PORT));
+            }
+        }
+        return LostNodeStep.waiting("no live node to run removenode on");
+    }
+
     /** What the previous status recorded of a node (for last-known seeds and nodes that are not running). */
     record Known(String hostId, String storageAddress, String nativeAddress) {}
 
@@ -188,7 +281,9 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
         int highest = spec.nodes() - 1;
         for (TaskRecord t : observed.tasks()) {
             highest = Math.max(highest, t.instance());
-            if (!t.terminal()) {
+            // a task given up on a lost agent holds nothing (a node removed from the ring, its instance
+            // started afresh): else it would keep a scaled-away instance 'decommissioned' for ever
+            if (!t.terminal() && !givenUp(t, now)) {
                 active.put(t.instance(), t);
                 if ("TASK_RUNNING".equals(t.state()) && !t.killRequested()
                         && t.address(CassandraNodeConfig.STORAGE_PORT) != null) {
@@ -239,38 +334,77 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
                     secrets.apply(key));
         }
 
+        // a node lost with its agent (unreachable past the recovery policy's wait) leaves the ring first
+        // (removenode through a live node: its data streams from the remaining replicas), then its
+        // instance gives up its volume on the dead agent and bootstraps elsewhere as a new node
+        String secret = secrets.apply(key);
+        TreeMap<Integer, TaskRecord> lost = lostWithTheirAgent(observed.tasks(), now);
+        for (int i = 0; i <= highest; i++) {
+            if (!lost.containsKey(i)) {
+                probe.forgetRemoval(key, i);
+            }
+        }
+        List<ReconcileResult.Relocation> relocations = new ArrayList<>();
+        TreeMap<Integer, String> removalWait = new TreeMap<>();
+        Set<Integer> relocating = new TreeSet<>();
+        for (Map.Entry<Integer, TaskRecord> e : lost.entrySet()) {
+            int i = e.getKey();
+            if (i >= spec.nodes()) {
+                continue; // scaled away: nothing to start again
+            }
+            Known before = known.get(i);
+            String hostId = before == null ? null : before.hostId();
+            LostNodeStep step = lostNodeStep(i, hostId, probe.removal(key, i), seen, running, !removalWait.isEmpty());
+            if (step.removeVia() != null) {
+                probe.requestRemoval(key, i, hostId, step.removeVia(), CassandraNodeConfig.JMX_USER, secret);
+            }
+            if (step.waitFor() == null) {
+                relocating.add(i);
+                relocations.add(new ReconcileResult.Relocation(i, e.getValue().agentId(), "node " + i + "'s agent has"
+                        + " been unreachable since " + e.getValue().unreachableSince()
+                        + (hostId == null ? "" : "; host ID " + hostId + " is out of the ring")));
+            } else {
+                removalWait.put(i, step.waitFor());
+            }
+        }
+
         List<String> lastKnownSeeds = new ArrayList<>();
         known.forEach((i, k) -> {
             if (i < seedCount && k.storageAddress() != null) {
                 lastKnownSeeds.add(k.storageAddress());
             }
         });
-        String secret = secrets.apply(key);
         String hash = ConfigHash.of(resource.spec(), KIND.untaskedFields());
         String distribution = spec.distribution() != null ? spec.distribution() : defaultDistribution;
         List<PodSpec> pods = new ArrayList<>();
         for (int i = 0; i < podCount; i++) {
             List<String> seeds = CassandraNodeConfig.seeds(i, seedCount, runningSeeds, lastKnownSeeds);
+            if (relocating.contains(i)) {
+                seeds = CassandraNodeConfig.seedsForNewNode(seeds, i, running);
+            }
             pods.add(pod(key, i, spec, hash, distribution, CassandraNodeConfig.yaml(spec, clusterName, seeds),
                     CassandraNodeConfig.requiredAttributes(spec, datacenter), secret));
         }
-        WorkloadProbe readiness = readiness(seen, leaving);
+        WorkloadProbe readiness = readiness(seen, leaving, removalWait);
         ReconcileResult result = InstanceSet.reconcile(resource, pods, Strategy.of(spec.strategy()), readiness, observed,
                 policy, now);
 
         ResourceStatus status = result.status().withWorkload(workload(datacenter, clusterName, seedCount, podCount, known,
-                running, seen, decommissioned, leaving, decommissionWait, key, contactPoints));
-        if (!leaving.isEmpty()) {
+                running, seen, decommissioned, leaving, decommissionWait, key, contactPoints, removalWait));
+        if (!removalWait.isEmpty()) {
+            status = withProgressing(status, observed.previousStatus(), now, "RemovingLostNode",
+                    removalWait.firstEntry().getValue());
+        } else if (!leaving.isEmpty()) {
             status = withProgressing(status, observed.previousStatus(), now, "Decommissioning", "decommissioning node "
                     + leaving.last() + (decommissionWait == null ? "" : ": " + decommissionWait));
         }
-        boolean settling = result.status().readyReplicas() < podCount || !leaving.isEmpty()
+        boolean settling = result.status().readyReplicas() < podCount || !leaving.isEmpty() || !removalWait.isEmpty()
                 || result.status().instances().stream().anyMatch(i -> i.outdated());
         Duration requeue = result.requeueAfter();
         if (settling && (requeue == null || requeue.compareTo(LOOK_AGAIN) > 0)) {
             requeue = LOOK_AGAIN; // readiness and decommissions come from the probe, whose picture moves on its own
         }
-        return new ReconcileResult(result.launches(), result.kills(), status, requeue);
+        return new ReconcileResult(result.launches(), result.kills(), status, requeue, relocations);
     }
 
     /**
@@ -306,8 +440,14 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
                 + "); trying again" : null;
     }
 
-    private static WorkloadProbe readiness(CassandraProbe.Snapshot seen, TreeSet<Integer> leaving) {
+    private static WorkloadProbe readiness(CassandraProbe.Snapshot seen, TreeSet<Integer> leaving,
+                                           Map<Integer, String> removalWait) {
         return new WorkloadProbe() {
+            @Override
+            public String launchBlocker(PodSpec pod) {
+                return removalWait.get(pod.instance()); // its lost node must leave the ring before it starts afresh
+            }
+
             @Override
             public String notReady(TaskRecord task) {
                 if (seen == null || task.runningSince() == null || seen.takenAt().isBefore(Instant.parse(task.runningSince()))) {
@@ -386,7 +526,7 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
     private ObjectNode workload(String datacenter, String clusterName, int seedCount, int podCount, TreeMap<Integer, Known> known,
                                 Map<Integer, TaskRecord> running, CassandraProbe.Snapshot seen, Set<Integer> decommissioned,
                                 TreeSet<Integer> leaving, String decommissionWait, ResourceKey key,
-                                List<String> contactPoints) {
+                                List<String> contactPoints, TreeMap<Integer, String> removalWait) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.put("clusterName", clusterName);
         if (datacenter != null) {
@@ -451,6 +591,19 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
             if (seen.error() != null) {
                 details.put("lastError", seen.error());
             }
+        }
+        if (!removalWait.isEmpty()) {
+            // like nodetool removenode status: the lost node leaving the ring before its instance starts afresh
+            int target = removalWait.firstKey();
+            ObjectNode r = details.putObject("removenode");
+            r.put("instance", target);
+            Known before = known.get(target);
+            if (before != null && before.hostId() != null) {
+                r.put("hostId", before.hostId());
+            }
+            CassandraProbe.Removal state = probe.removal(key, target);
+            r.put("state", state != null && before != null && state.hostId().equals(before.hostId()) ? state.state() : "WAITING");
+            r.put("message", removalWait.get(target));
         }
         if (!decommissioned.isEmpty()) {
             decommissioned.forEach(details.putArray("decommissioned")::add);

@@ -55,7 +55,9 @@ public final class InstanceSet {
         for (Map.Entry<Integer, List<TaskRecord>> e : active.entrySet()) {
             if (!desired.contains(e.getKey())) {
                 for (TaskRecord t : e.getValue()) {
-                    stopping = true;
+                    // a task given up on a lost agent never stops while the agent stays away: asked to
+                    // stop (killed if its agent returns), it does not keep the scale-down going for ever
+                    stopping |= !givenUp(t, policy, now);
                     if (!t.killRequested()) {
                         kills.add(new ReconcileResult.Kill(t.taskId(), t.agentId(), "scaled down to " + pods.size()));
                     }
@@ -71,7 +73,7 @@ public final class InstanceSet {
             for (TaskRecord t : active.getOrDefault(i, List.of())) {
                 Instant giveUpAt = t.unreachable() && t.unreachableSince() != null
                         ? Instant.parse(t.unreachableSince()).plus(policy.replaceUnreachableAfter()) : null;
-                if (giveUpAt != null && !now.isBefore(giveUpAt)) {
+                if (givenUp(t, policy, now)) {
                     // replaced below; left alone (a kill cannot reach it) until its agent returns
                     continue;
                 }
@@ -191,6 +193,12 @@ public final class InstanceSet {
                 withTransitionTimes(conditions, observed.previousStatus(), now), instances,
                 new ResourceStatus.Plan(strategy.label(), planConfig, plan.paused(), plan.approvedConfig()), null);
         return new ReconcileResult(launches, kills, status, requeue);
+    }
+
+    /** A task unreachable for longer than the policy waits for its agent: replaced elsewhere, left alone. */
+    static boolean givenUp(TaskRecord t, RecoveryPolicy policy, Instant now) {
+        return t.unreachable() && t.unreachableSince() != null
+                && !now.isBefore(Instant.parse(t.unreachableSince()).plus(policy.replaceUnreachableAfter()));
     }
 
     static final String CANARY_HOLD = "canary: ";

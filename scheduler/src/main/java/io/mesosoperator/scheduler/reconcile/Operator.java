@@ -469,6 +469,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                     kill(t, k.reason());
                 }
             }
+            result.relocations().forEach(r -> relocate(key, r));
             recordBackoffs(key, statuses.get(key), result.status());
             recordCompletedSteps(key, statuses.get(key), result.status());
             if (!result.status().equals(statuses.get(key))) {
@@ -542,7 +543,9 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private void releaseReservations(ResourceKey key, Set<Integer> desired, List<TaskRecord> own) {
         List<ReservationRecord> gone = reservations.values().stream()
                 .filter(r -> r.resource().equals(key.toString()) && !desired.contains(r.instance()))
-                .filter(r -> own.stream().noneMatch(t -> t.instance() == r.instance() && !t.terminal()))
+                // a task left unreachable on a lost agent the instance moved away from does not hold this one
+                .filter(r -> own.stream().noneMatch(t -> t.instance() == r.instance() && !t.terminal()
+                        && !(t.unreachable() && t.agentId() != null && !t.agentId().equals(r.agentId()))))
                 .toList();
         for (ReservationRecord r : gone) {
             store.deleteReservation(key, r.instance());
@@ -556,6 +559,27 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         if (!gone.isEmpty()) {
             revive();
         }
+    }
+
+    /**
+     * An instance leaves its reservation and volume on an agent lost for good: the record goes (the
+     * next launch reserves afresh wherever resources are); the agent's reservation and volume are
+     * destroyed and unreserved if it ever offers again.
+     */
+    private void relocate(ResourceKey key, ReconcileResult.Relocation relocation) {
+        String rk = reservationKey(key, relocation.instance());
+        ReservationRecord r = reservations.get(rk);
+        if (r == null || !r.agentId().equals(relocation.lostAgentId())) {
+            return; // already elsewhere (or none yet)
+        }
+        reservations.remove(rk);
+        store.deleteReservation(key, relocation.instance());
+        cleanupAgents.add(r.agentId());
+        LOG.warn("instance {} of {} gives up volume {} on lost agent {}: {}", relocation.instance(), key,
+                r.persistenceId(), r.agentId(), relocation.reason());
+        record(key, "Warning", "VolumeAbandoned", "instance " + relocation.instance() + " leaves volume "
+                + r.persistenceId() + " on lost agent " + r.agentId() + ": " + relocation.reason());
+        revive();
     }
 
     private void kill(TaskRecord task, String reason) {

@@ -3,10 +3,17 @@ package io.mesosoperator.scheduler.cassandra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mesosoperator.scheduler.reconcile.Condition;
+import io.mesosoperator.scheduler.reconcile.InstanceSet;
+import io.mesosoperator.scheduler.reconcile.InstanceStatus;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.reconcile.ReconcileResult;
 import io.mesosoperator.scheduler.reconcile.Reconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
+import io.mesosoperator.scheduler.reconcile.ResourceStatus;
+import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.SpecParser;
@@ -151,5 +158,135 @@ class CassandraReconcilerTest {
     void anAttributeNameMustBeOneMesosAgentsCanHave() {
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> sample("rack: rack1", "rackFromAttribute: 'ra ck'")))
                 .hasMessageContaining("spec.rackFromAttribute");
+    }
+
+    private static TaskRecord task(int instance, String agent, long storage, String state, String at) {
+        TaskRecord t = TaskRecord.staging("ring-" + instance + ".x" + agent, new ResourceKey("CassandraCluster", "ring"),
+                instance, "h", agent, "http://10.0.0." + instance + ":5051", "10.0.0." + instance,
+                Map.of("storage", storage, "native", storage + 1, "jmx", storage + 2), null, at);
+        return t.withUpdate(state, null, null, null, "/sandbox", null, at);
+    }
+
+    private static CassandraProbe.NodeView view(int instance, String state) {
+        long storage = 31000 + 1000 * instance;
+        return new CassandraProbe.NodeView("host-" + instance, "10.0.0." + instance + ":" + (storage + 1),
+                "10.0.0." + instance + ":" + storage, state, "dc1", "rack1", "UP".equals(state));
+    }
+
+    private static CassandraProbe.Snapshot ring(CassandraProbe.NodeView... nodes) {
+        return new CassandraProbe.Snapshot(Instant.now(), "ring", List.of(nodes), Map.of("shop", 2), null);
+    }
+
+    @Test
+    void aLostNodeLeavesTheRingThroughALiveNodeBeforeItsInstanceStartsAfresh() {
+        Map<Integer, TaskRecord> running = new java.util.TreeMap<>(Map.of(
+                0, task(0, "S0", 31000, "TASK_RUNNING", "2026-01-01T11:00:00Z"),
+                1, task(1, "S1", 32000, "TASK_RUNNING", "2026-01-01T11:00:00Z")));
+        // a node that never joined the ring has nothing to remove
+        assertThat(CassandraReconciler.lostNodeStep(2, null, null, null, running, false))
+                .isEqualTo(CassandraReconciler.LostNodeStep.GONE);
+        // nothing is removed on a picture the operator has not got
+        assertThat(CassandraReconciler.lostNodeStep(2, "host-2", null, null, running, false).waitFor())
+                .isEqualTo("waiting for the driver to look at the ring");
+        // gossip has not convicted it yet: removenode would refuse a live node
+        CassandraReconciler.LostNodeStep up = CassandraReconciler.lostNodeStep(2, "host-2", null,
+                ring(view(0, "UP"), view(1, "UP"), view(2, "UP")), running, false);
+        assertThat(up.removeVia()).isNull();
+        assertThat(up.waitFor()).contains("still sees it UP");
+        // down: removenode through the JMX port of a live, serving node
+        CassandraProbe.Snapshot down = ring(view(0, "UP"), view(1, "UP"), view(2, "DOWN"));
+        CassandraReconciler.LostNodeStep remove = CassandraReconciler.lostNodeStep(2, "host-2", null, down, running, false);
+        assertThat(remove.removeVia()).isEqualTo("10.0.0.0:31002");
+        assertThat(remove.waitFor()).isEqualTo("removing node 2 (host ID host-2) from the ring");
+        // one removal at a time
+        assertThat(CassandraReconciler.lostNodeStep(2, "host-2", null, down, running, true).removeVia()).isNull();
+        // under way: not asked again; failed: asked again, saying why the last one failed
+        Instant at = Instant.now();
+        CassandraProbe.Removal running2 = new CassandraProbe.Removal(2, "host-2", "10.0.0.0:31002", "RUNNING", "", at);
+        assertThat(CassandraReconciler.lostNodeStep(2, "host-2", running2, down, running, false).removeVia()).isNull();
+        assertThat(CassandraReconciler.lostNodeStep(2, "host-2", running2, ring(view(0, "UP"), view(1, "UP")), running,
+                false).waitFor()).isEqualTo("removing node 2 (host ID host-2) from the ring");
+        CassandraProbe.Removal failed = new CassandraProbe.Removal(2, "host-2", "10.0.0.0:31002", "FAILED",
+                "UnsupportedOperationException: Node /10.0.0.2:33000 is alive", at);
+        assertThat(CassandraReconciler.lostNodeStep(2, "host-2", failed, down, running, false).waitFor())
+                .contains("the last attempt failed (UnsupportedOperationException: Node /10.0.0.2:33000 is alive)");
+        // done, or no longer in the ring (removed by the operator, or by hand): the instance may move
+        CassandraProbe.Removal done = new CassandraProbe.Removal(2, "host-2", "10.0.0.0:31002", "DONE", "", at);
+        assertThat(CassandraReconciler.lostNodeStep(2, "host-2", done, down, running, false))
+                .isEqualTo(CassandraReconciler.LostNodeStep.GONE);
+        assertThat(CassandraReconciler.lostNodeStep(2, "host-2", null, ring(view(0, "UP"), view(1, "UP")), running, false))
+                .isEqualTo(CassandraReconciler.LostNodeStep.GONE);
+        // a removal of an earlier node of the instance is not this one's
+        CassandraProbe.Removal older = new CassandraProbe.Removal(2, "host-old", "10.0.0.0:31002", "DONE", "", at);
+        assertThat(CassandraReconciler.lostNodeStep(2, "host-2", older, down, running, false).removeVia()).isNotNull();
+        // no node both UP and serving to run it on
+        assertThat(CassandraReconciler.lostNodeStep(2, "host-2", null, ring(view(0, "DOWN"), view(1, "DOWN"),
+                view(2, "DOWN")), running, false).waitFor()).isEqualTo("no live node to run removenode on");
+    }
+
+    @Test
+    void aNodeLostWithItsAgentWaitsForTheRingThenMovesWithAFreshVolume() throws Exception {
+        CassandraReconciler reconciler = new CassandraReconciler(new RecoveryPolicy(RecoveryPolicy.DEFAULT.backoff(),
+                java.time.Duration.ofSeconds(60)), "file:///dist.tgz", probe, k -> SECRET);
+        Resource ring = sample();
+        Instant now = Instant.parse("2026-01-01T12:00:00Z");
+        String earlier = now.minusSeconds(600).toString();
+        List<TaskRecord> tasks = List.of(
+                task(0, "S0", 31000, "TASK_RUNNING", earlier),
+                task(1, "S1", 32000, "TASK_RUNNING", earlier),
+                task(2, "S2", 33000, "TASK_UNREACHABLE", earlier));
+        ObjectNode workload = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        for (int i = 0; i < 3; i++) {
+            workload.withArray("nodes").addObject().put("instance", i).put("hostId", "host-" + i)
+                    .put("storageAddress", "10.0.0." + i + ":" + (31000 + 1000 * i));
+        }
+        // every node was deployed with the spec's configuration (so a relaunch is recovery, not a plan step)
+        String config = reconciler.reconcile(ring, new Reconciler.Observed(List.of(), null, Set.of()), now).launches()
+                .get(0).configHash();
+        List<InstanceStatus> deployed = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            deployed.add(InstanceStatus.fresh(i).deployed(config));
+        }
+        ResourceStatus previous = new ResourceStatus(1, "Running", 3, 3, List.of(), deployed, null, workload);
+
+        // unreachable for less than the policy waits: nothing moves
+        ReconcileResult waiting = reconciler.reconcile(ring, new Reconciler.Observed(tasks, previous, Set.of()),
+                now.minusSeconds(570));
+        assertThat(waiting.relocations()).isEmpty();
+        assertThat(waiting.launches()).isEmpty();
+        assertThat(waiting.status().workload().has("removenode")).isFalse();
+
+        // lost, but still in the ring as far as the operator knows: it stays where it is, and says why
+        ReconcileResult r = reconciler.reconcile(ring, new Reconciler.Observed(tasks, previous, Set.of()), now);
+        assertThat(r.relocations()).isEmpty();
+        assertThat(r.launches()).isEmpty();
+        JsonNode removal = r.status().workload().path("removenode");
+        assertThat(removal.path("instance").asInt()).isEqualTo(2);
+        assertThat(removal.path("hostId").asText()).isEqualTo("host-2");
+        assertThat(removal.path("state").asText()).isEqualTo("WAITING");
+        assertThat(r.status().instance(2).state()).isEqualTo(InstanceSet.WAITING_FOR_PEERS);
+        assertThat(r.status().condition(Condition.PROGRESSING).reason()).isEqualTo("RemovingLostNode");
+
+        // a lost node that never joined the ring has nothing to remove: its instance moves at once,
+        // an empty node that bootstraps from the running seeds
+        workload.withArray("nodes").remove(2);
+        ReconcileResult moved = reconciler.reconcile(ring, new Reconciler.Observed(tasks, previous, Set.of()), now);
+        assertThat(moved.relocations()).extracting(ReconcileResult.Relocation::instance,
+                ReconcileResult.Relocation::lostAgentId).containsExactly(org.assertj.core.groups.Tuple.tuple(2, "S2"));
+        assertThat(moved.launches()).extracting(PodSpec::instance).containsExactly(2);
+        assertThat(moved.launches().get(0).files().get(0).content().path("seed_provider").toString())
+                .contains("10.0.0.0:31000,10.0.0.1:32000");
+        assertThat(moved.status().workload().has("removenode")).isFalse();
+    }
+
+    @Test
+    void aLostSeedStartsAfreshFromTheOtherNodesNotAsARingOfItsOwn() {
+        Map<Integer, TaskRecord> running = Map.of(1, task(1, "S1", 32000, "TASK_RUNNING", "2026-01-01T11:00:00Z"),
+                2, task(2, "S2", 33000, "TASK_RUNNING", "2026-01-01T11:00:00Z"));
+        // seeds: 1, node 0 lost: no other seed runs, so it would list itself and found a ring of its own
+        List<String> seeds = CassandraNodeConfig.seeds(0, 1, Map.of(), List.of());
+        assertThat(seeds).containsExactly(CassandraNodeConfig.SELF);
+        assertThat(CassandraNodeConfig.seedsForNewNode(seeds, 0, running)).containsExactly("10.0.0.1:32000", "10.0.0.2:33000");
+        assertThat(CassandraNodeConfig.seedsForNewNode(List.of("10.0.0.1:32000"), 0, running)).containsExactly("10.0.0.1:32000");
     }
 }

@@ -206,6 +206,17 @@ class InstanceSetTest {
     }
 
     @Test
+    void aScaledAwayTaskGivenUpOnALostAgentDoesNotKeepTheScaleDownGoing() {
+        TaskRecord running = task("a", 0, "TASK_RUNNING", "h1");
+        ReconcileResult stillWaiting = run(1, List.of(running, unreachableSince("b", 1, NOW.minusSeconds(10))), null, Set.of());
+        assertThat(stillWaiting.status().condition(Condition.PROGRESSING).reason()).isEqualTo("ScalingDown");
+        ReconcileResult r = run(1, List.of(running, unreachableSince("b", 1, NOW.minusSeconds(31))), null, Set.of());
+        assertThat(r.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly("b"); // if its agent ever returns
+        assertThat(r.status().phase()).isEqualTo("Running");
+        assertThat(r.status().condition(Condition.PROGRESSING).reason()).isEqualTo("Stable");
+    }
+
+    @Test
     void whenTheAgentReturnsTheOlderCopyIsKilled() {
         TaskRecord back = task("old", 0, "TASK_RUNNING", "h1");
         TaskRecord replacement = new TaskRecord("new", KEY.toString(), 0, "h1", "agent-2", "TASK_RUNNING", null, null, null,
