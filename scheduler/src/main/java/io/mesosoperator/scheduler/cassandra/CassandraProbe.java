@@ -92,13 +92,23 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
     }
 
     /** A decommission the probe runs or ran: RUNNING, DONE or FAILED (with why). */
-    public record Decommission(int instance, String jmxAddress, String state, String message, Instant at) {
-        boolean done() {
-            return "DONE".equals(state);
+    public record Decommission(int instance, String jmxAddress, String state, String message, Instant at)
+            implements JmxOperation {}
+
+    /** An operation the probe runs on a node over JMX, one per instance at a time: RUNNING, DONE or FAILED (with why). */
+    interface JmxOperation {
+        String state();
+
+        String message();
+
+        Instant at();
+
+        default boolean done() {
+            return "DONE".equals(state());
         }
 
-        boolean running() {
-            return "RUNNING".equals(state);
+        default boolean running() {
+            return "RUNNING".equals(state());
         }
     }
 
@@ -106,15 +116,8 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
      * A removal from the ring of a node lost with its agent (nodetool removenode), run through the
      * JMX port of a live node: RUNNING, DONE or FAILED (with why).
      */
-    public record Removal(int instance, String hostId, String jmxAddress, String state, String message, Instant at) {
-        boolean done() {
-            return "DONE".equals(state);
-        }
-
-        boolean running() {
-            return "RUNNING".equals(state);
-        }
-    }
+    public record Removal(int instance, String hostId, String jmxAddress, String state, String message, Instant at)
+            implements JmxOperation {}
 
     static final class Watch extends PollingProbe.Watched<Snapshot> {
         volatile List<String> contactPoints = List.of();
@@ -160,21 +163,31 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
      */
     void requestDecommission(ResourceKey key, int instance, String jmxAddress, boolean force, String jmxUser,
                              String jmxPassword) {
-        Watch w = watch(key);
-        Instant now = Instant.now();
-        Decommission before = w.decommissions.get(instance);
-        if (before != null && (before.running() || before.done()
-                || now.isBefore(before.at().plus(RETRY_DECOMMISSION_AFTER)))) {
+        runOnce(key, "decommission of node " + instance, watch(key).decommissions, instance, true, RETRY_DECOMMISSION_AFTER,
+                new Decommission(instance, jmxAddress, "RUNNING", "decommissioning node " + instance + " through JMX at "
+                        + jmxAddress + (force ? ", forced past system keyspaces" : ""), Instant.now()),
+                () -> runDecommission(instance, jmxAddress, force, jmxUser, jmxPassword));
+    }
+
+    /**
+     * Starts {@code work} on the JMX thread, unless the instance's last operation (for the same
+     * target) is still running, done, or failed less than {@code retryAfter} ago; its result then
+     * replaces {@code started}, and the resource is looked at again.
+     */
+    private <T extends JmxOperation> void runOnce(ResourceKey key, String what, Map<Integer, T> operations, int instance,
+                                                  boolean sameTarget, Duration retryAfter, T started,
+                                                  java.util.function.Supplier<T> work) {
+        T before = operations.get(instance);
+        if (before != null && sameTarget && (before.running() || before.done()
+                || started.at().isBefore(before.at().plus(retryAfter)))) {
             return;
         }
-        Decommission started = new Decommission(instance, jmxAddress, "RUNNING", "decommissioning through JMX at "
-                + jmxAddress, now);
-        w.decommissions.put(instance, started);
-        LOG.info("{}: decommissioning node {} (JMX {}{})", key, instance, jmxAddress, force ? ", forced past system keyspaces" : "");
+        operations.put(instance, started);
+        LOG.info("{}: {}", key, started.message());
         decommissioner.execute(() -> {
-            Decommission result = runDecommission(instance, jmxAddress, force, jmxUser, jmxPassword);
-            w.decommissions.put(instance, result);
-            LOG.info("{}: decommission of node {}: {} ({})", key, instance, result.state(), result.message());
+            T result = work.get();
+            operations.put(instance, result);
+            LOG.info("{}: {}: {} ({})", key, what, result.state(), result.message());
             changed(key);
         });
     }
@@ -202,21 +215,12 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
     void requestRemoval(ResourceKey key, int instance, String hostId, String jmxAddress, String jmxUser,
                         String jmxPassword) {
         Watch w = watch(key);
-        Instant now = Instant.now();
         Removal before = w.removals.get(instance);
-        if (before != null && before.hostId().equals(hostId) && (before.running() || before.done()
-                || now.isBefore(before.at().plus(RETRY_REMOVAL_AFTER)))) {
-            return;
-        }
-        w.removals.put(instance, new Removal(instance, hostId, jmxAddress, "RUNNING", "removenode " + hostId
-                + " through JMX at " + jmxAddress, now));
-        LOG.info("{}: removing lost node {} (host ID {}) from the ring through JMX {}", key, instance, hostId, jmxAddress);
-        decommissioner.execute(() -> {
-            Removal result = runRemoval(instance, hostId, jmxAddress, jmxUser, jmxPassword);
-            w.removals.put(instance, result);
-            LOG.info("{}: removenode of node {} ({}): {} ({})", key, instance, hostId, result.state(), result.message());
-            changed(key);
-        });
+        runOnce(key, "removenode of node " + instance + " (" + hostId + ")", w.removals, instance,
+                before != null && before.hostId().equals(hostId), RETRY_REMOVAL_AFTER,
+                new Removal(instance, hostId, jmxAddress, "RUNNING", "removenode " + hostId + " (lost node " + instance
+                        + ") through JMX at " + jmxAddress, Instant.now()),
+                () -> runRemoval(instance, hostId, jmxAddress, jmxUser, jmxPassword));
     }
 
     /** Forgets a removal (its instance runs again, as a new node). */

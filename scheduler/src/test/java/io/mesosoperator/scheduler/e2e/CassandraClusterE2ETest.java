@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
@@ -16,12 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.List;
-import java.util.Set;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -50,54 +43,14 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
                 .agentAttributes("rack:r0;dc:" + DC, "rack:r1;dc:" + DC, "rack:r2;dc:" + DC));
     }
 
+    private CassandraRing ring() {
+        return new CassandraRing(env, RESOURCE, DC);
+    }
+
     /** The sample, with each node's rack and datacenter taken from its agent's attributes. */
     private String spec(int nodes) throws Exception {
         return Files.readString(SAMPLE).replace("nodes: 3", "nodes: " + nodes)
                 .replace("  rack: rack1", "  rackFromAttribute: rack\n  datacenterFromAttribute: dc");
-    }
-
-    private JsonNode status() {
-        return env.get("/v1/resources/" + RESOURCE).body().path("status");
-    }
-
-    private JsonNode runningNode(int instance) {
-        return env.tasks(RESOURCE).stream().filter(t -> t.path("instance").asInt() == instance
-                && t.path("state").asText().equals("TASK_RUNNING")).findFirst().orElse(null);
-    }
-
-    private List<String> nodeStates() {
-        List<String> states = new ArrayList<>();
-        status().path("workload").path("nodes").forEach(n -> states.add(n.path("state").asText()));
-        return states;
-    }
-
-    private String hostId(int instance) {
-        for (JsonNode n : status().path("workload").path("nodes")) {
-            if (n.path("instance").asInt() == instance) {
-                return n.path("hostId").asText(null);
-            }
-        }
-        return null;
-    }
-
-    private static CqlSession connect(String contactPoints) {
-        List<InetSocketAddress> points = new ArrayList<>();
-        for (String cp : contactPoints.split(",")) {
-            int colon = cp.lastIndexOf(':');
-            points.add(new InetSocketAddress(cp.substring(0, colon), Integer.parseInt(cp.substring(colon + 1))));
-        }
-        return CqlSession.builder().addContactPoints(points).withLocalDatacenter(DC).build();
-    }
-
-    private Set<Integer> readAllAtQuorum() {
-        try (CqlSession session = connect(status().path("workload").path("contactPoints").asText())) {
-            Set<Integer> ids = new HashSet<>();
-            for (Row row : session.execute(SimpleStatement.newInstance("SELECT id FROM shop.orders")
-                    .setConsistencyLevel(DefaultConsistencyLevel.QUORUM).setTimeout(Duration.ofSeconds(20)))) {
-                ids.add(row.getInt("id"));
-            }
-            return ids;
-        }
     }
 
     @Test
@@ -106,11 +59,11 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
         Files.writeString(three, spec(3));
         assertThat(env.cli("apply", "-f", three.toString()).out()).contains("cassandracluster/ring created");
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(status().path("phase").asText()).isEqualTo("Running");
-            assertThat(nodeStates()).containsExactly("UN", "UN", "UN");
+            assertThat(ring().status().path("phase").asText()).isEqualTo("Running");
+            assertThat(ring().nodeStates()).containsExactly("UN", "UN", "UN");
         });
         assertThat(env.cli("plan", "cassandracluster", "ring").out()).contains("Phase instances (serial, COMPLETE)");
-        String contactPoints = status().path("workload").path("contactPoints").asText();
+        String contactPoints = ring().status().path("workload").path("contactPoints").asText();
         assertThat(contactPoints.split(",")).hasSize(3).allSatisfy(cp -> assertThat(cp).startsWith("127.0.0.1:"));
 
         // every node is in the rack and datacenter of the agent it runs on, as the driver sees the ring
@@ -125,8 +78,8 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
             }
         }
         assertThat(new HashSet<>(expectedRack.values())).containsExactlyInAnyOrder("r0", "r1", "r2");
-        assertThat(status().path("workload").path("datacenter").asText()).isEqualTo(DC);
-        try (CqlSession session = connect(contactPoints)) {
+        assertThat(ring().status().path("workload").path("datacenter").asText()).isEqualTo(DC);
+        try (CqlSession session = ring().connect(contactPoints)) {
             assertThat(session.getMetadata().getNodes()).hasSize(3);
             for (Node node : session.getMetadata().getNodes().values()) {
                 int nativePort = ((InetSocketAddress) node.getEndPoint().resolve()).getPort();
@@ -134,19 +87,12 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
                         .isEqualTo(expectedRack.get(nativePort));
                 assertThat(node.getDatacenter()).isEqualTo(DC);
             }
-            session.execute(SimpleStatement.newInstance("CREATE KEYSPACE shop WITH replication ="
-                    + " {'class': 'NetworkTopologyStrategy', '" + DC + "': 2}").setTimeout(Duration.ofSeconds(30)));
-            session.execute(SimpleStatement.newInstance("CREATE TABLE shop.orders (id int PRIMARY KEY, item text)")
-                    .setTimeout(Duration.ofSeconds(30)));
-            PreparedStatement insert = session.prepare("INSERT INTO shop.orders (id, item) VALUES (?, ?)");
-            for (int i = 0; i < ROWS; i++) {
-                session.execute(insert.bind(i, "item-" + i).setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
-            }
+            ring().writeRows(session, 2, ROWS);
         }
 
         // JMX listens on each node's host for the operator's user only; the password (the cluster's
         // secret) is in a file only its owner reads, and nowhere in what the operator shows or logs
-        JsonNode node0 = runningNode(0);
+        JsonNode node0 = ring().runningNode(0);
         Path passwordFile = Path.of(node0.path("sandbox").asText(), "jmxremote.password");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("r--------");
         String secret = Files.readString(passwordFile).trim().split(" ")[1];
@@ -163,21 +109,21 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
         assertThat(env.get("/v1/resources/" + RESOURCE + "/plan").body().toString()).doesNotContain(secret);
 
         // kill -9 node 1: it comes back as node 1 (same host ID), on its agent, with its data
-        JsonNode victim = runningNode(1);
-        String victimHostId = hostId(1);
+        JsonNode victim = ring().runningNode(1);
+        String victimHostId = ring().hostId(1);
         EmbeddedOperator.taskProcess(victim.path("sandbox").asText()).orElseThrow().destroyForcibly();
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            JsonNode back = runningNode(1);
+            JsonNode back = ring().runningNode(1);
             assertThat(back).isNotNull();
             assertThat(back.path("taskId").asText()).isNotEqualTo(victim.path("taskId").asText());
-            assertThat(status().path("readyReplicas").asInt()).isEqualTo(3);
-            assertThat(nodeStates()).containsExactly("UN", "UN", "UN");
+            assertThat(ring().status().path("readyReplicas").asInt()).isEqualTo(3);
+            assertThat(ring().nodeStates()).containsExactly("UN", "UN", "UN");
         });
-        JsonNode back = runningNode(1);
+        JsonNode back = ring().runningNode(1);
         assertThat(back.path("agentId").asText()).isEqualTo(victim.path("agentId").asText());
-        assertThat(hostId(1)).isEqualTo(victimHostId);
+        assertThat(ring().hostId(1)).isEqualTo(victimHostId);
         assertThat(Path.of(back.path("sandbox").asText(), "data", "data", "shop")).isDirectory();
-        assertThat(readAllAtQuorum()).hasSize(ROWS);
+        assertThat(ring().readAllAtQuorum()).hasSize(ROWS);
 
         // a scale-down that would leave fewer nodes than the keyspace's replicas is refused, naming why
         Path one = work.resolve("cassandra-one.yaml");
@@ -191,17 +137,17 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
         Files.writeString(two, spec(2));
         assertThat(env.cli("apply", "-f", two.toString()).out()).contains("cassandracluster/ring scaled");
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(status().path("phase").asText()).isEqualTo("Running");
-            assertThat(status().path("replicas").asInt()).isEqualTo(2);
-            assertThat(nodeStates()).containsExactly("UN", "UN");
+            assertThat(ring().status().path("phase").asText()).isEqualTo("Running");
+            assertThat(ring().status().path("replicas").asInt()).isEqualTo(2);
+            assertThat(ring().nodeStates()).containsExactly("UN", "UN");
             assertThat(env.tasks(RESOURCE)).noneMatch(t -> t.path("instance").asInt() == 2
                     && !t.path("state").asText().matches("TASK_(FINISHED|KILLED|FAILED|LOST)"));
         });
-        assertThat(status().path("workload").has("otherRingMembers")).isFalse();
-        try (CqlSession session = connect(status().path("workload").path("contactPoints").asText())) {
+        assertThat(ring().status().path("workload").has("otherRingMembers")).isFalse();
+        try (CqlSession session = ring().connect(ring().status().path("workload").path("contactPoints").asText())) {
             assertThat(session.getMetadata().getNodes()).hasSize(2);
         }
-        assertThat(readAllAtQuorum()).hasSize(ROWS);
+        assertThat(ring().readAllAtQuorum()).hasSize(ROWS);
         // the operator's log says what it did over JMX, never with what password
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(Files.readString(env.workDir().resolve("operator.log"))).contains("decommission of node 2: DONE"));

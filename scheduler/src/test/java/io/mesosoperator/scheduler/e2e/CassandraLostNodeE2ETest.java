@@ -4,20 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -43,48 +36,8 @@ class CassandraLostNodeE2ETest extends EmbeddedOperatorTest {
                 .agentUnreachableAfter(Duration.ofSeconds(5)).config("reconcile.replaceUnreachableAfterSeconds", 5));
     }
 
-    private JsonNode status() {
-        return env.get("/v1/resources/" + RESOURCE).body().path("status");
-    }
-
-    private JsonNode runningNode(int instance) {
-        return env.tasks(RESOURCE).stream().filter(t -> t.path("instance").asInt() == instance
-                && t.path("state").asText().equals("TASK_RUNNING")).findFirst().orElse(null);
-    }
-
-    private List<String> nodeStates() {
-        List<String> states = new ArrayList<>();
-        status().path("workload").path("nodes").forEach(n -> states.add(n.path("state").asText()));
-        return states;
-    }
-
-    private String hostId(int instance) {
-        for (JsonNode n : status().path("workload").path("nodes")) {
-            if (n.path("instance").asInt() == instance) {
-                return n.path("hostId").asText(null);
-            }
-        }
-        return null;
-    }
-
-    private CqlSession connect() {
-        List<InetSocketAddress> points = new ArrayList<>();
-        for (String cp : status().path("workload").path("contactPoints").asText().split(",")) {
-            int colon = cp.lastIndexOf(':');
-            points.add(new InetSocketAddress(cp.substring(0, colon), Integer.parseInt(cp.substring(colon + 1))));
-        }
-        return CqlSession.builder().addContactPoints(points).withLocalDatacenter("dc1").build();
-    }
-
-    private Set<Integer> readAllAtQuorum() {
-        try (CqlSession session = connect()) {
-            Set<Integer> ids = new HashSet<>();
-            for (Row row : session.execute(SimpleStatement.newInstance("SELECT id FROM shop.orders")
-                    .setConsistencyLevel(DefaultConsistencyLevel.QUORUM).setTimeout(Duration.ofSeconds(20)))) {
-                ids.add(row.getInt("id"));
-            }
-            return ids;
-        }
+    private CassandraRing ring() {
+        return new CassandraRing(env, RESOURCE, "dc1");
     }
 
     @Test
@@ -92,57 +45,50 @@ class CassandraLostNodeE2ETest extends EmbeddedOperatorTest {
         assertThat(env.cli("apply", "-f", CassandraClusterE2ETest.SAMPLE.toString()).out())
                 .contains("cassandracluster/ring created");
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(status().path("phase").asText()).isEqualTo("Running");
-            assertThat(nodeStates()).containsExactly("UN", "UN", "UN");
+            assertThat(ring().status().path("phase").asText()).isEqualTo("Running");
+            assertThat(ring().nodeStates()).containsExactly("UN", "UN", "UN");
         });
-        try (CqlSession session = connect()) {
-            session.execute(SimpleStatement.newInstance("CREATE KEYSPACE shop WITH replication ="
-                    + " {'class': 'NetworkTopologyStrategy', 'dc1': 2}").setTimeout(Duration.ofSeconds(30)));
-            session.execute(SimpleStatement.newInstance("CREATE TABLE shop.orders (id int PRIMARY KEY, item text)")
-                    .setTimeout(Duration.ofSeconds(30)));
-            PreparedStatement insert = session.prepare("INSERT INTO shop.orders (id, item) VALUES (?, ?)");
-            for (int i = 0; i < ROWS; i++) {
-                session.execute(insert.bind(i, "item-" + i).setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
-            }
+        try (CqlSession session = ring().connect()) {
+            ring().writeRows(session, 2, ROWS);
         }
 
         // node 2's agent dies for good
-        JsonNode doomed = runningNode(2);
+        JsonNode doomed = ring().runningNode(2);
         String lostAgent = doomed.path("agentId").asText();
-        String lostHostId = hostId(2);
+        String lostHostId = ring().hostId(2);
         assertThat(lostHostId).isNotNull();
         env.cluster().agents().stream().filter(a -> a.id().equals(lostAgent)).findFirst().orElseThrow().crash();
 
         // the operator removes it from the ring, then node 2 bootstraps afresh on the spare agent
         Set<String> removalStates = new HashSet<>();
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            JsonNode removal = status().path("workload").path("removenode");
+            JsonNode removal = ring().status().path("workload").path("removenode");
             if (removal.isObject()) {
                 removalStates.add(removal.path("instance").asInt() + " " + removal.path("hostId").asText()
                         + " " + removal.path("state").asText());
             }
-            JsonNode replacement = runningNode(2);
+            JsonNode replacement = ring().runningNode(2);
             assertThat(replacement).isNotNull();
             assertThat(replacement.path("agentId").asText()).isNotEqualTo(lostAgent);
-            assertThat(status().path("readyReplicas").asInt()).isEqualTo(3);
-            assertThat(nodeStates()).containsExactly("UN", "UN", "UN");
-            assertThat(hostId(2)).isNotNull().isNotEqualTo(lostHostId);
+            assertThat(ring().status().path("readyReplicas").asInt()).isEqualTo(3);
+            assertThat(ring().nodeStates()).containsExactly("UN", "UN", "UN");
+            assertThat(ring().hostId(2)).isNotNull().isNotEqualTo(lostHostId);
         });
         System.out.println("removenode as status.workload showed it: " + removalStates);
         assertThat(removalStates).allSatisfy(s -> assertThat(s).startsWith("2 " + lostHostId + " "));
-        assertThat(status().path("workload").has("otherRingMembers")).as("no node the operator does not account for").isFalse();
+        assertThat(ring().status().path("workload").has("otherRingMembers")).as("no node the operator does not account for").isFalse();
         assertThat(Files.readString(env.workDir().resolve("operator.log")))
                 .contains("removenode of node 2 (" + lostHostId + "): DONE");
         assertThat(env.get("/v1/resources/" + RESOURCE + "/events").body().toString()).contains("VolumeAbandoned");
 
         // the driver sees 3 nodes UP, the lost one not among them; every row reads at QUORUM (RF=2:
         // both replicas, so the new node's streamed ones too)
-        try (CqlSession session = connect()) {
+        try (CqlSession session = ring().connect()) {
             assertThat(session.getMetadata().getNodes().values()).hasSize(3)
                     .allSatisfy(n -> assertThat(n.getState()).isEqualTo(NodeState.UP))
                     .extracting(Node::getHostId).extracting(String::valueOf).doesNotContain(lostHostId);
         }
-        assertThat(readAllAtQuorum()).hasSize(ROWS);
+        assertThat(ring().readAllAtQuorum()).hasSize(ROWS);
 
         // the node started afresh is node 2 like any other: a scale-down decommissions it and releases
         // its new volume, though its lost task stays unreachable (its agent never comes back)
@@ -150,13 +96,13 @@ class CassandraLostNodeE2ETest extends EmbeddedOperatorTest {
         Files.writeString(two, Files.readString(CassandraClusterE2ETest.SAMPLE).replace("nodes: 3", "nodes: 2"));
         assertThat(env.cli("apply", "-f", two.toString()).out()).contains("cassandracluster/ring scaled");
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(status().path("phase").asText()).isEqualTo("Running");
-            assertThat(nodeStates()).containsExactly("UN", "UN");
-            assertThat(runningNode(2)).isNull();
-            assertThat(status().path("workload").has("decommissioned")).isFalse();
+            assertThat(ring().status().path("phase").asText()).isEqualTo("Running");
+            assertThat(ring().nodeStates()).containsExactly("UN", "UN");
+            assertThat(ring().runningNode(2)).isNull();
+            assertThat(ring().status().path("workload").has("decommissioned")).isFalse();
             assertThat(env.get("/v1/resources/" + RESOURCE + "/events").body().toString()).contains("ReleasingVolume");
         });
         assertThat(Files.readString(env.workDir().resolve("operator.log"))).contains("decommission of node 2: DONE");
-        assertThat(readAllAtQuorum()).hasSize(ROWS);
+        assertThat(ring().readAllAtQuorum()).hasSize(ROWS);
     }
 }
