@@ -177,13 +177,8 @@ public final class TaskFactory {
 
     /** E.g. {@code service.web.3fa2c1d09b7e}: the resource, and a digest of everything else in the ExecutorInfo. */
     static String sharedExecutorId(PodSpec pod, ExecutorInfo.Builder withoutId) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(withoutId.buildPartial().toByteArray());
-            return pod.resource().kind().toLowerCase(Locale.ROOT) + "." + pod.resource().name() + "."
-                    + java.util.HexFormat.of().formatHex(digest, 0, 6);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return pod.resource().kind().toLowerCase(Locale.ROOT) + "." + pod.resource().name() + "."
+                + io.mesosoperator.scheduler.reconcile.ConfigHash.of(withoutId.buildPartial().toByteArray());
     }
 
     private static HealthCheck healthCheck(PodSpec.HealthCheckSpec h, PodSpec pod, List<Long> ports) {

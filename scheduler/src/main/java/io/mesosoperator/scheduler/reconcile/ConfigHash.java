@@ -22,11 +22,18 @@ public final class ConfigHash {
         copy.remove(ignoredFields);
         try {
             Object sorted = CANONICAL.treeToValue(copy, Object.class);
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(CANONICAL.writeValueAsString(sorted).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            return of(CANONICAL.writeValueAsString(sorted).getBytes(StandardCharsets.UTF_8));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot hash spec", e);
+        }
+    }
+
+    /** The same short hash (12 hex digits of SHA-256) of any bytes, e.g. a serialized ExecutorInfo. */
+    public static String of(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 }
