@@ -201,7 +201,7 @@ final class MesosExecutor {
         Log.info("started task " + id + " as pid " + process.pid());
         update(task.getTaskId(), TaskState.TASK_RUNNING, null, null);
         if (task.hasHealthCheck()) {
-            HealthChecker checker = new HealthChecker(task.getHealthCheck(), sandbox, TaskProcess.variable(task, "MESOS_OPERATOR_HOST"),
+            HealthChecker checker = new HealthChecker(task.getHealthCheck(), sandbox, process.variable("MESOS_OPERATOR_HOST"),
                     new HealthChecker.Listener() {
                 @Override
                 public void healthChanged(boolean healthy, String message) {

@@ -17,11 +17,14 @@ import org.apache.mesos.v1.Protos.TaskInfo;
 /** One task's OS process: started in the task's sandbox, output appended to its stdout/stderr. */
 final class TaskProcess implements TaskRun {
     private final TaskInfo task;
+    /** The task's own variables (from its CommandInfo), without what the executor added. */
+    private final Map<String, String> variables;
     private final Process process;
     private volatile boolean killRequested;
 
-    private TaskProcess(TaskInfo task, Process process) {
+    private TaskProcess(TaskInfo task, Map<String, String> variables, Process process) {
         this.task = task;
+        this.variables = variables;
         this.process = process;
     }
 
@@ -40,25 +43,22 @@ final class TaskProcess implements TaskRun {
                 .directory(sandbox.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stdout")))
                 .redirectError(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stderr")));
-        Map<String, String> env = builder.environment();
+        Map<String, String> variables = new java.util.HashMap<>();
         for (Environment.Variable variable : command.getEnvironment().getVariablesList()) {
-            env.put(variable.getName(), variable.getValue());
+            variables.put(variable.getName(), variable.getValue());
         }
+        Map<String, String> env = builder.environment();
+        env.putAll(variables);
         env.put("MESOS_TASK_ID", task.getTaskId().getValue());
         env.put("MESOS_SANDBOX", sandbox.toString()); // the task's own, as Mesos gives a task of a group
         ConfigFiles.render(env, sandbox);
         env.remove(ConfigFiles.ENV); // the executor's input: the process has the files (some may hold a secret)
-        return new TaskProcess(task, builder.start());
+        return new TaskProcess(task, Map.copyOf(variables), builder.start());
     }
 
     /** A variable of the task's own environment (its CommandInfo), or null. */
-    static String variable(TaskInfo task, String name) {
-        try {
-            return commandOf(task).getEnvironment().getVariablesList().stream().filter(v -> v.getName().equals(name))
-                    .map(Environment.Variable::getValue).findFirst().orElse(null);
-        } catch (IOException e) {
-            return null;
-        }
+    String variable(String name) {
+        return variables.get(name);
     }
 
     /**
