@@ -194,7 +194,8 @@ public final class RunCommands {
         boolean quick;
 
         @Option(names = "--work-dir", defaultValue = ".mesos-operator/bench",
-                description = "Where ZooKeeper, agents and the operator keep state and logs (default: ${DEFAULT-VALUE}).")
+                description = "Where ZooKeeper, agents and the operator keep state and logs, in a new run-* directory"
+                        + " per run (earlier ones are deleted; default: ${DEFAULT-VALUE}).")
         Path workDir;
 
         @Option(names = "--profile", description = "Record the operator processes with Java Flight Recorder (operator.jfr).")

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,11 +74,15 @@ public final class Benchmark {
 
     public Benchmark(Sizes sizes, Path work, PrintStream log) {
         this.sizes = sizes;
-        this.work = work;
+        // a fresh directory per run: ZooKeeper, sandboxes and readiness markers of an earlier run
+        // would otherwise be found again (absolute: the sample service's class path is read from
+        // every process's own directory)
+        this.work = work.toAbsolutePath().resolve("run-" + System.currentTimeMillis());
         this.log = log;
     }
 
     public List<Row> run() throws Exception {
+        deleteEarlierRuns();
         Files.createDirectories(work);
         try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start("127.0.0.1", freePort(), work.resolve("zk"))) {
             if (sizes.tasks() > 0) {
@@ -89,6 +94,22 @@ public final class Benchmark {
             realProcesses(zk);
         }
         return rows;
+    }
+
+    /** Only the benchmark's own {@code run-*} directories, so the disk does not fill run after run. */
+    private void deleteEarlierRuns() throws IOException {
+        if (!Files.isDirectory(work.getParent())) {
+            return;
+        }
+        try (var runs = Files.list(work.getParent())) {
+            for (Path run : runs.filter(p -> p.getFileName().toString().startsWith("run-")).toList()) {
+                try (var tree = Files.walk(run)) {
+                    for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ simulated agents
@@ -267,6 +288,8 @@ public final class Benchmark {
                 OperatorProcess operator = OperatorProcess.start(work.resolve("operator-real-" + kind), mesos.masterUrl(),
                         zk.connectString(), "/bench-real-" + kind, log);
                 try {
+                    // the clock starts on an operator that is ready: subscribed to the master, reconciled
+                    operator.awaitReconciliation(Duration.ofMinutes(1));
                     Path markers = Files.createDirectories(work.resolve("markers-" + kind));
                     long start = System.nanoTime();
                     operator.apply(service("real", n).replace("command: sleep 3600",
