@@ -77,6 +77,8 @@ public final class LocalAgent implements Agent, AutoCloseable {
     private AgentID agentId;
     private AgentInfo agentInfo;
     private int port;
+    /** Where /files serves executor sandboxes without the agent's work directory in the path. */
+    static final String VIRTUAL_SANDBOXES = "/frameworks/";
     private final Map<String, ExecutorRun> executors = new LinkedHashMap<>();
     /** Fault injection: how many status updates to lose on their way to the master. */
     private final java.util.concurrent.atomic.AtomicInteger updatesToDrop = new java.util.concurrent.atomic.AtomicInteger();
@@ -391,6 +393,11 @@ public final class LocalAgent implements Agent, AutoCloseable {
      */
     private void readFile(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getParameter("path");
+        if (path != null && path.startsWith(VIRTUAL_SANDBOXES)) {
+            // the virtual path of an executor's latest run, as the agent attaches it (slave.cpp
+            // Framework::addExecutor): /frameworks/FID/executors/EID/runs/latest
+            path = config.workDir().resolve("slaves").resolve(agentId.getValue()) + path;
+        }
         Path file = path == null ? null : Path.of(path).toAbsolutePath().normalize();
         if (file == null || !file.startsWith(config.workDir().toAbsolutePath().normalize()) || !Files.isRegularFile(file)) {
             Http.text(resp, 404, "");
@@ -415,6 +422,13 @@ public final class LocalAgent implements Agent, AutoCloseable {
         out.put("data", new String(data, java.nio.charset.StandardCharsets.UTF_8));
         out.put("offset", offset);
         Http.json(resp, out.toString());
+    }
+
+    /** runs/latest points at the executor's newest run, as a Mesos agent's paths::createExecutorDirectory makes it. */
+    private static void linkLatestRun(Path sandbox) throws IOException {
+        Path latest = sandbox.resolveSibling("latest");
+        Files.deleteIfExists(latest);
+        Files.createSymbolicLink(latest, sandbox.getFileName());
     }
 
     private static long parseLong(String value, long fallback) {
@@ -641,6 +655,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
         CompletableFuture.runAsync(() -> {
             try {
                 Files.createDirectories(ex.sandbox);
+                linkLatestRun(ex.sandbox);
                 for (CommandInfo.URI uri : ex.info.getCommand().getUrisList()) {
                     Fetcher.fetch(uri, ex.sandbox);
                 }
