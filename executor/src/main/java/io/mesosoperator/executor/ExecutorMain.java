@@ -17,7 +17,7 @@ public final class ExecutorMain {
             System.exit(2);
             return;
         }
-        int code = new MesosExecutor(settings).run();
+        int code = new MesosExecutor(settings, Log.STDERR).run();
         System.exit(code);
     }
 }

@@ -4,7 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-/** What the agent tells its executor through the environment (executor-http-api.md). */
+/**
+ * What the agent tells its executor through the environment (executor-http-api.md), that whole
+ * environment (each task's starts from it), and which executor this is: the operator's own, or
+ * Mesos' command executor as mesos-local runs it inside the agent.
+ */
 record ExecutorSettings(
         String agentEndpoint,
         String frameworkId,
@@ -13,7 +17,9 @@ record ExecutorSettings(
         boolean checkpoint,
         Duration shutdownGracePeriod,
         Duration recoveryTimeout,
-        Duration subscriptionBackoffMax) {
+        Duration subscriptionBackoffMax,
+        Map<String, String> environment,
+        boolean commandExecutor) {
 
     static ExecutorSettings fromEnvironment(Map<String, String> env) {
         return new ExecutorSettings(
@@ -24,7 +30,19 @@ record ExecutorSettings(
                 "1".equals(env.get("MESOS_CHECKPOINT")),
                 StoutDuration.parse(env.getOrDefault("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs")),
                 StoutDuration.parse(env.getOrDefault("MESOS_RECOVERY_TIMEOUT", "15mins")),
-                StoutDuration.parse(env.getOrDefault("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs")));
+                StoutDuration.parse(env.getOrDefault("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs")),
+                Map.copyOf(env),
+                false);
+    }
+
+    /**
+     * Behave as Mesos' command executor ({@code mesos-executor}): run TaskInfo.command as it is, in
+     * the executor's own sandbox, and nothing of the operator's (no config files, no Spark runner,
+     * no sandbox label).
+     */
+    ExecutorSettings asCommandExecutor() {
+        return new ExecutorSettings(agentEndpoint, frameworkId, executorId, sandbox, checkpoint, shutdownGracePeriod,
+                recoveryTimeout, subscriptionBackoffMax, environment, true);
     }
 
     private static String required(Map<String, String> env, String name) {

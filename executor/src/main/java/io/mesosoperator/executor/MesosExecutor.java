@@ -38,6 +38,7 @@ final class MesosExecutor {
     static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
 
     private final ExecutorSettings settings;
+    private final Log log;
     private final AgentClient agent;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "executor-timer");
@@ -64,16 +65,20 @@ final class MesosExecutor {
     /** Sent but not yet acknowledged updates, by uuid, in sending order. */
     private final Map<String, Call.Update> unacknowledged = new LinkedHashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile int exitCode;
+    /** Set when the executor is destroyed from outside: it sends nothing more. */
+    private volatile boolean destroyed;
     private volatile boolean shuttingDown;
     private volatile boolean killingStateCapable;
 
-    MesosExecutor(ExecutorSettings settings) {
+    MesosExecutor(ExecutorSettings settings, Log log) {
         this.settings = settings;
+        this.log = log;
         this.agent = new AgentClient(settings.agentEndpoint());
     }
 
     int run() {
-        Log.info("starting executor " + settings.executorId() + " for framework " + settings.frameworkId()
+        log.info("starting executor " + settings.executorId() + " for framework " + settings.frameworkId()
                 + ", agent " + settings.agentEndpoint());
         Thread events = new Thread(this::eventLoop, "executor-events");
         events.setDaemon(true);
@@ -83,23 +88,32 @@ final class MesosExecutor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Log.info("all tasks terminal and acknowledged; exiting");
-        return 0;
+        // a process of its own exits now; inside an agent, these threads must end with it (the
+        // event thread ends when the agent, seeing the executor gone, closes its stream)
+        timer.shutdown();
+        sender.shutdown();
+        return exitCode;
     }
 
     private void eventLoop() {
         long disconnectedSince = -1;
         Duration backoff = Duration.ofMillis(100);
         while (finished.getCount() > 0) {
-            try (AgentClient.EventStream stream = agent.subscribe(subscribeCall())) {
+            try (AgentClient.EventStream events = agent.subscribe(subscribeCall())) {
+                if (finished.getCount() == 0) {
+                    return; // finished while subscribing
+                }
                 disconnectedSince = -1;
                 backoff = Duration.ofMillis(100);
-                for (Event event = stream.next(); event != null; event = stream.next()) {
+                for (Event event = events.next(); event != null; event = events.next()) {
                     handle(event);
                 }
-                Log.info("agent closed the event stream");
+                log.info("agent closed the event stream");
             } catch (IOException e) {
-                Log.info("lost connection to agent: " + e.getMessage());
+                if (finished.getCount() == 0) {
+                    return; // the stream was closed because the executor is done
+                }
+                log.info("lost connection to agent: " + e.getMessage());
             }
             if (finished.getCount() == 0) {
                 return;
@@ -111,9 +125,10 @@ final class MesosExecutor {
                 disconnectedSince = now;
             }
             if (!settings.checkpoint() || now - disconnectedSince > settings.recoveryTimeout().toNanos()) {
-                Log.info("giving up on the agent; killing tasks and exiting");
+                log.info("giving up on the agent; killing tasks and exiting");
                 running.values().forEach(p -> p.kill(Duration.ZERO, timer));
-                System.exit(1);
+                finish(1);
+                return;
             }
             sleep(backoff);
             backoff = min(backoff.multipliedBy(2), settings.subscriptionBackoffMax());
@@ -145,7 +160,7 @@ final class MesosExecutor {
                 FrameworkInfo framework = event.getSubscribed().getFrameworkInfo();
                 killingStateCapable = framework.getCapabilitiesList().stream()
                         .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.TASK_KILLING_STATE);
-                Log.info("subscribed to agent " + event.getSubscribed().getAgentInfo().getId().getValue());
+                log.info("subscribed to agent " + event.getSubscribed().getAgentInfo().getId().getValue());
             }
             case LAUNCH -> launch(event.getLaunch().getTask());
             case LAUNCH_GROUP -> event.getLaunchGroup().getTaskGroup().getTasksList().forEach(this::launch);
@@ -154,10 +169,10 @@ final class MesosExecutor {
                     ? Duration.ofNanos(event.getKill().getKillPolicy().getGracePeriod().getNanoseconds()) : null);
             case ACKNOWLEDGED -> acknowledged(Uuids.toText(event.getAcknowledged().getUuid()));
             case SHUTDOWN -> shutdown();
-            case MESSAGE -> Log.info("message from scheduler: " + event.getMessage().getData().size() + " bytes");
-            case ERROR -> Log.info("error from agent: " + event.getError().getMessage());
+            case MESSAGE -> log.info("message from scheduler: " + event.getMessage().getData().size() + " bytes");
+            case ERROR -> log.info("error from agent: " + event.getError().getMessage());
             case HEARTBEAT -> { }
-            default -> Log.info("ignoring unknown event type " + event.getType());
+            default -> log.info("ignoring unknown event type " + event.getType());
         }
     }
 
@@ -166,7 +181,7 @@ final class MesosExecutor {
         synchronized (this) {
             if (exiting) {
                 // the agent reports it lost once this process is gone, and the scheduler launches it anew
-                Log.info("not launching " + id + ": this executor is exiting");
+                log.info("not launching " + id + ": this executor is exiting");
                 return;
             }
             if (idleExit != null) {
@@ -179,26 +194,27 @@ final class MesosExecutor {
         }
         java.nio.file.Path sandbox;
         try {
-            sandbox = TaskSandbox.create(settings.sandbox(), id);
+            // Mesos' command executor runs its one task in its own sandbox
+            sandbox = settings.commandExecutor() ? settings.sandbox() : TaskSandbox.create(settings.sandbox(), id);
         } catch (IOException e) {
             update(task.getTaskId(), TaskState.TASK_FAILED, "Failed to create the task's sandbox: " + e.getMessage(), null);
             return;
         }
         sandboxes.put(id, sandbox);
         update(task.getTaskId(), TaskState.TASK_STARTING, null, null);
-        if (SparkRunner.wanted(task)) {
+        if (!settings.commandExecutor() && SparkRunner.wanted(task)) {
             launchSpark(task, sandbox);
             return;
         }
         TaskProcess process;
         try {
-            process = TaskProcess.start(task, sandbox);
+            process = TaskProcess.start(task, sandbox, settings);
         } catch (IOException e) {
             update(task.getTaskId(), TaskState.TASK_FAILED, "Failed to launch command: " + e.getMessage(), null);
             return;
         }
         running.put(id, process);
-        Log.info("started task " + id + " as pid " + process.pid());
+        log.info("started task " + id + " as pid " + process.pid());
         update(task.getTaskId(), TaskState.TASK_RUNNING, null, null);
         if (task.hasHealthCheck()) {
             HealthChecker checker = new HealthChecker(task.getHealthCheck(), sandbox, process.variable("MESOS_OPERATOR_HOST"),
@@ -212,7 +228,7 @@ final class MesosExecutor {
 
                 @Override
                 public void unhealthyTooLong(String message) {
-                    Log.info("killing task " + id + ": " + message);
+                    log.info("killing task " + id + ": " + message);
                     process.kill(gracePeriod(task, null), timer);
                 }
             });
@@ -230,7 +246,7 @@ final class MesosExecutor {
                 running.remove(id);
             }
             update(task.getTaskId(), state, message, null);
-        });
+        }, log);
         running.put(id, runner);
         try {
             runner.start();
@@ -250,7 +266,7 @@ final class MesosExecutor {
         TaskState state = process.killRequested() ? TaskState.TASK_KILLED
                 : exitValue == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
         String message = TaskProcess.describeExit(exitValue);
-        Log.info("task " + id + " ended: " + message + " -> " + state);
+        log.info("task " + id + " ended: " + message + " -> " + state);
         update(process.task().getTaskId(), state, message, null);
     }
 
@@ -266,7 +282,7 @@ final class MesosExecutor {
         if (killingStateCapable) {
             update(taskId, TaskState.TASK_KILLING, null, null);
         }
-        Log.info("killing task " + taskId.getValue());
+        log.info("killing task " + taskId.getValue());
         process.kill(gracePeriod(process.task(), grace), timer);
     }
 
@@ -281,24 +297,46 @@ final class MesosExecutor {
     }
 
     private void shutdown() {
-        Log.info("shutdown requested by agent");
+        log.info("shutdown requested by agent");
         shuttingDown = true;
-        running.values().forEach(p -> p.kill(settings.shutdownGracePeriod().dividedBy(2), timer));
+        // Mesos' command executor gives its task the task's own grace period (the agent's shutdown
+        // grace period is set to outlast it); a shared executor splits the agent's among its tasks
+        running.values().forEach(p -> p.kill(settings.commandExecutor() ? gracePeriod(p.task(), null)
+                : settings.shutdownGracePeriod().dividedBy(2), timer));
         // whatever happens, leave within the grace period the agent gives us
-        timer.schedule(() -> System.exit(0), settings.shutdownGracePeriod().toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(() -> finish(0), settings.shutdownGracePeriod().toMillis(), TimeUnit.MILLISECONDS);
         checkFinished();
     }
 
+    /** SIGTERM, as the agent sends it when it stops: the tasks are stopped and the executor leaves. */
+    void terminate() {
+        shutdown();
+    }
+
+    /** SIGKILL: the tasks die at once, nothing more is sent, and the executor is gone with exit value 137. */
+    void destroy() {
+        destroyed = true;
+        running.values().forEach(p -> p.destroyNow(timer));
+        finish(128 + 9);
+    }
+
     private void update(TaskID taskId, TaskState state, String message, Boolean healthy) {
+        if (destroyed) {
+            return;
+        }
         TaskStatus.Builder status = TaskStatus.newBuilder()
                 .setTaskId(taskId)
                 .setState(state)
                 .setSource(TaskStatus.Source.SOURCE_EXECUTOR)
                 .setExecutorId(ExecutorID.newBuilder().setValue(settings.executorId()))
                 .setTimestamp(System.currentTimeMillis() / 1000.0)
-                .setUuid(Uuids.random())
-                .setLabels(Labels.newBuilder().addLabels(Label.newBuilder()
-                        .setKey(SANDBOX_LABEL).setValue(sandboxes.getOrDefault(taskId.getValue(), settings.sandbox()).toString())));
+                .setUuid(Uuids.random());
+        if (!settings.commandExecutor()) {
+            // where the task's own directory is (Mesos' command executor adds no label: its task
+            // runs in the executor's sandbox, which the agent serves under a virtual path)
+            status.setLabels(Labels.newBuilder().addLabels(Label.newBuilder()
+                    .setKey(SANDBOX_LABEL).setValue(sandboxes.getOrDefault(taskId.getValue(), settings.sandbox()).toString())));
+        }
         if (message != null) {
             status.setMessage(message);
         }
@@ -316,7 +354,7 @@ final class MesosExecutor {
                 agent.send(call);
             } catch (IOException e) {
                 // kept in `unacknowledged`; re-sent with the next SUBSCRIBE
-                Log.info("could not send " + state + " for " + taskId.getValue() + ": " + e.getMessage());
+                log.info("could not send " + state + " for " + taskId.getValue() + ": " + e.getMessage());
             }
         });
     }
@@ -354,7 +392,7 @@ final class MesosExecutor {
 
     /** A task-per-executor executor is named after its task (see the scheduler's TaskFactory); a shared one is not. */
     private boolean shared() {
-        return !launched.containsKey(settings.executorId());
+        return !settings.commandExecutor() && !launched.containsKey(settings.executorId());
     }
 
     private void exitIfStillIdle() {
@@ -368,7 +406,16 @@ final class MesosExecutor {
     }
 
     private void exit() {
+        log.info("all tasks terminal and acknowledged; exiting");
+        finish(0);
+    }
+
+    /** The executor is done: {@link #run()} returns {@code code} (the first one given). */
+    private void finish(int code) {
         synchronized (this) {
+            if (finished.getCount() > 0) {
+                exitCode = code;
+            }
             exiting = true;
         }
         finished.countDown();

@@ -51,6 +51,7 @@ final class SparkRunner implements TaskRun {
     private final TaskInfo task;
     private final Path sandbox;
     private final Reporter reporter;
+    private final Log log;
     private volatile SparkAppHandle handle;
     private volatile Process process;
     private volatile boolean killRequested;
@@ -58,7 +59,8 @@ final class SparkRunner implements TaskRun {
     private volatile String reportedAppId;
     private volatile boolean ended;
 
-    SparkRunner(TaskInfo task, Path sandbox, Reporter reporter) {
+    SparkRunner(TaskInfo task, Path sandbox, Reporter reporter, Log log) {
+        this.log = log;
         this.task = task;
         this.sandbox = sandbox;
         this.reporter = reporter;
@@ -125,7 +127,7 @@ final class SparkRunner implements TaskRun {
             settings.getAsJsonArray("args").forEach(a -> args.add(a.getAsString()));
         }
         launcher.addAppArgs(args.toArray(String[]::new));
-        Log.info("starting Spark application " + task.getName() + " (" + mainClass + ") from " + sparkHome);
+        log.info("starting Spark application " + task.getName() + " (" + mainClass + ") from " + sparkHome);
         handle = launcher.startApplication(new SparkAppHandle.Listener() {
             @Override
             public void stateChanged(SparkAppHandle h) {
@@ -149,7 +151,7 @@ final class SparkRunner implements TaskRun {
     /** RUNNING once the driver runs, again when its application id becomes known. */
     private synchronized void changed(SparkAppHandle h) {
         SparkAppHandle.State state = h.getState();
-        Log.info("Spark application " + h.getAppId() + " is " + state);
+        log.info("Spark application " + h.getAppId() + " is " + state);
         if (ended || killRequested || state != SparkAppHandle.State.RUNNING) {
             return;
         }
@@ -183,7 +185,7 @@ final class SparkRunner implements TaskRun {
         synchronized (this) {
             ended = true;
         }
-        Log.info("Spark application ended: state " + state + ", spark-submit exit code " + exitCode + " -> " + outcome);
+        log.info("Spark application ended: state " + state + ", spark-submit exit code " + exitCode + " -> " + outcome);
         reporter.report(outcome, message(handle.getAppId(), shown, exitCode));
     }
 
@@ -230,7 +232,7 @@ final class SparkRunner implements TaskRun {
                 h.stop();
             }
         } catch (RuntimeException e) {
-            Log.info("could not ask the Spark application to stop: " + e.getMessage());
+            log.info("could not ask the Spark application to stop: " + e.getMessage());
         }
         Process p = process;
         if (p != null && p.isAlive()) {
@@ -249,13 +251,13 @@ final class SparkRunner implements TaskRun {
      * spark-submit's process, to wait for its exit code: ChildProcAppHandle keeps it in a private
      * field (spark-launcher 3.5.7); else the executor's only child process (one task per executor).
      */
-    private static Process childProcess(SparkAppHandle handle) {
+    private Process childProcess(SparkAppHandle handle) {
         try {
             Field field = handle.getClass().getDeclaredField("childProc");
             field.setAccessible(true);
             return (Process) field.get(handle);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            Log.info("cannot see spark-submit's process (" + e + "); deciding on the handle's state alone");
+            log.info("cannot see spark-submit's process (" + e + "); deciding on the handle's state alone");
             return null;
         }
     }

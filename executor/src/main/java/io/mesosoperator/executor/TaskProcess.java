@@ -28,9 +28,14 @@ final class TaskProcess implements TaskRun {
         this.process = process;
     }
 
-    static TaskProcess start(TaskInfo task, Path sandbox) throws IOException {
+    static TaskProcess start(TaskInfo task, Path sandbox, ExecutorSettings settings) throws IOException {
         CommandInfo command = commandOf(task);
         List<String> argv = new ArrayList<>();
+        if (settings.commandExecutor()) {
+            // inside a mesos-local agent: the task leads a process group of its own, as it would
+            // under a separate mesos-executor, instead of joining the agent's
+            argv.add("setsid");
+        }
         if (command.getShell()) {
             argv.add("/bin/sh");
             argv.add("-c");
@@ -48,11 +53,15 @@ final class TaskProcess implements TaskRun {
             variables.put(variable.getName(), variable.getValue());
         }
         Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(settings.environment());
         env.putAll(variables);
         env.put("MESOS_TASK_ID", task.getTaskId().getValue());
         env.put("MESOS_SANDBOX", sandbox.toString()); // the task's own, as Mesos gives a task of a group
-        ConfigFiles.render(env, sandbox);
-        env.remove(ConfigFiles.ENV); // the executor's input: the process has the files (some may hold a secret)
+        if (!settings.commandExecutor()) {
+            ConfigFiles.render(env, sandbox);
+            env.remove(ConfigFiles.ENV); // the executor's input: the process has the files (some may hold a secret)
+        }
         return new TaskProcess(task, Map.copyOf(variables), builder.start());
     }
 
@@ -90,6 +99,14 @@ final class TaskProcess implements TaskRun {
 
     CompletableFuture<Process> onExit() {
         return process.onExit();
+    }
+
+    /** SIGKILL to the whole process tree at once, as when its container is destroyed. */
+    @Override
+    public void destroyNow(ScheduledExecutorService timer) {
+        killRequested = true;
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     /** SIGTERM to the whole process tree, then SIGKILL to what is left after the grace period. */

@@ -10,4 +10,9 @@ interface TaskRun {
 
     /** Stops it: gracefully first, forcibly once the grace period is over. */
     void kill(Duration gracePeriod, ScheduledExecutorService timer);
+
+    /** Stops it without a grace period. */
+    default void destroyNow(ScheduledExecutorService timer) {
+        kill(Duration.ZERO, timer);
+    }
 }

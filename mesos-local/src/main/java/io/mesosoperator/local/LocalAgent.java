@@ -2,6 +2,7 @@ package io.mesosoperator.local;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.mesosoperator.executor.InProcessCommandExecutor;
 import io.mesosoperator.mesos.ContentType;
 import io.mesosoperator.mesos.TaskStates;
 import io.mesosoperator.mesos.Uuids;
@@ -48,8 +49,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Mesos-compatible agent on loopback: runs each executor as a real child process in its own
- * sandbox and process group, serves the v1 executor API (POST /api/v1/executor), and forwards
+ * A Mesos-compatible agent on loopback: runs each custom executor as a real child process in its
+ * own sandbox and process group, and Mesos' command executor (for tasks that carry only a
+ * CommandInfo) inside this JVM, where a real agent starts the small C++ mesos-executor (see
+ * InProcessCommandExecutor); serves the v1 executor API (POST /api/v1/executor), and forwards
  * status updates reliably (head of each task's queue, retried until the scheduler acknowledges),
  * as slave.cpp and task_status_update_manager.cpp do.
  */
@@ -59,7 +62,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
     public record Config(
             String name, String host, int port, double cpus, double memMb, double diskMb,
             long portsBegin, long portsEnd, List<Attribute> attributes, Path workDir,
-            Path executorJar, String javaCommand, Duration registrationTimeout,
+            Duration registrationTimeout,
             Duration statusUpdateRetry, Duration shutdownGracePeriod) {}
 
     private final Config config;
@@ -92,7 +95,9 @@ public final class LocalAgent implements Agent, AutoCloseable {
         ExecutorInfo info;
         String containerId;
         Path sandbox;
-        Process process;
+        /** Mesos' command executor, for a task that came without an ExecutorInfo. */
+        boolean commandExecutor;
+        ExecutorContainer container;
         EventStream stream;
         boolean shuttingDown;
         ScheduledFuture<?> registrationTimer;
@@ -190,7 +195,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
                     TaskState state = ex.states.getOrDefault(task.getTaskId().getValue(), TaskState.TASK_STAGING);
                     tasks.add(new LocalMaster.AgentTask(ex.frameworkId(), task, state, null));
                 }
-                if (ex.process != null && ex.info.getResourcesCount() > 0) {
+                if (ex.container != null && ex.info.getResourcesCount() > 0) {
                     executorResources.put(ex.frameworkId() + "/" + ex.info.getExecutorId().getValue(),
                             Resources.from(ex.info.getResourcesList()));
                 }
@@ -291,7 +296,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
     public void crash() {
         partition();
         actor.call(() -> {
-            executors.values().forEach(ex -> signalGroup(ex, "KILL"));
+            executors.values().forEach(ex -> signal(ex, "KILL"));
             executors.clear();
             updates.clear();
             return null;
@@ -308,22 +313,34 @@ public final class LocalAgent implements Agent, AutoCloseable {
         return since < 0 ? 0 : System.nanoTime() - since;
     }
 
-    /** Kills the process of the executor running a task with SIGKILL, as a crash would (its tasks die with its group). */
+    /** Kills the executor running a task with SIGKILL, as a crash would (its tasks die with it). */
     public boolean crashExecutorOf(String taskId) {
         return actor.call(() -> executors.values().stream()
-                .filter(e -> e.tasks.containsKey(taskId) && e.process != null)
+                .filter(e -> e.tasks.containsKey(taskId) && e.container != null)
                 .findFirst()
-                .map(e -> e.process.destroyForcibly() != null)
+                .map(e -> {
+                    e.container.signal("KILL");
+                    return true;
+                })
                 .orElse(false));
     }
 
-    /** Pids of the running executor processes, by executor id. */
+    /** Pids of the running executor processes, by executor id (the in-agent command executors have none). */
     public Map<String, Long> executorPids() {
         return actor.call(() -> {
             Map<String, Long> pids = new LinkedHashMap<>();
-            executors.values().stream().filter(e -> e.process != null)
-                    .forEach(e -> pids.put(e.info.getExecutorId().getValue(), e.process.pid()));
+            executors.values().stream().filter(e -> e.container != null && e.container.pid().isPresent())
+                    .forEach(e -> pids.put(e.info.getExecutorId().getValue(), e.container.pid().getAsLong()));
             return pids;
+        });
+    }
+
+    /** The ids of the executors running on this agent, custom and command executors alike. */
+    public java.util.Set<String> runningExecutors() {
+        return actor.call(() -> {
+            java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+            executors.values().stream().filter(e -> e.container != null).forEach(e -> ids.add(e.info.getExecutorId().getValue()));
+            return ids;
         });
     }
 
@@ -589,20 +606,20 @@ public final class LocalAgent implements Agent, AutoCloseable {
 
     @Override
     public void launch(FrameworkInfo framework, TaskInfo task) {
-        ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : commandExecutorFor(task);
-        deliver(framework, info, List.of(task), Event.newBuilder().setType(Event.Type.LAUNCH)
+        ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : commandExecutorFor(framework, task);
+        deliver(framework, info, !task.hasExecutor(), List.of(task), Event.newBuilder().setType(Event.Type.LAUNCH)
                 .setLaunch(Event.Launch.newBuilder().setTask(task)).build());
     }
 
     /** LAUNCH_GROUP: the tasks reach their (one) executor together, in one event. */
     @Override
     public void launchGroup(FrameworkInfo framework, ExecutorInfo executor, List<TaskInfo> group) {
-        deliver(framework, executor, group, Event.newBuilder().setType(Event.Type.LAUNCH_GROUP)
+        deliver(framework, executor, false, group, Event.newBuilder().setType(Event.Type.LAUNCH_GROUP)
                 .setLaunchGroup(Event.LaunchGroup.newBuilder()
                         .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addAllTasks(group))).build());
     }
 
-    private void deliver(FrameworkInfo framework, ExecutorInfo info, List<TaskInfo> tasks, Event event) {
+    private void deliver(FrameworkInfo framework, ExecutorInfo info, boolean commandExecutor, List<TaskInfo> tasks, Event event) {
         actor.dispatch(() -> {
             if (partitioned()) {
                 return; // lost in the partition
@@ -613,6 +630,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 ex = new ExecutorRun();
                 ex.framework = framework.toBuilder().setCheckpoint(framework.getCheckpoint()).build();
                 ex.info = info;
+                ex.commandExecutor = commandExecutor;
                 ex.containerId = UUID.randomUUID().toString();
                 ex.sandbox = config.workDir().resolve(Path.of("slaves", agentId.getValue(), "frameworks",
                         framework.getId().getValue(), "executors", info.getExecutorId().getValue(), "runs", ex.containerId));
@@ -621,7 +639,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
             }
             for (TaskInfo task : tasks) {
                 ex.tasks.put(task.getTaskId().getValue(), task);
-                if (ex.process != null) {
+                if (ex.container != null) {
                     try {
                         linkVolumes(ex, task);
                     } catch (IOException e) {
@@ -637,18 +655,35 @@ public final class LocalAgent implements Agent, AutoCloseable {
         });
     }
 
-    /** Tasks with only a CommandInfo run under our executor, which runs TaskInfo.command as is. */
-    private ExecutorInfo commandExecutorFor(TaskInfo task) {
-        if (config.executorJar() == null) {
-            throw new IllegalStateException("command tasks need the executor jar (mesos-local executorJar)");
+    /**
+     * The ExecutorInfo a Mesos agent makes for a task that came with only a CommandInfo (slave.cpp
+     * getExecutorInfo): the task's id, a name that shows the command, the command's URIs and
+     * environment. The command executor itself runs inside this agent (see InProcessCommandExecutor).
+     */
+    private static ExecutorInfo commandExecutorFor(FrameworkInfo framework, TaskInfo task) {
+        CommandInfo command = task.getCommand();
+        String shown;
+        if (!command.hasValue()) {
+            shown = command.getShell() ? "NO COMMAND" : "NO EXECUTABLE";
+        } else if (command.getShell()) {
+            shown = "sh -c '" + abbreviate(command.getValue()) + "'";
+        } else {
+            shown = "[" + abbreviate(command.getValue() + ", " + String.join(", ", command.getArgumentsList())) + "]";
         }
-        return ExecutorInfo.newBuilder()
+        ExecutorInfo.Builder info = ExecutorInfo.newBuilder()
                 .setExecutorId(ExecutorID.newBuilder().setValue(task.getTaskId().getValue()))
-                .setName("Command Executor (Task: " + task.getTaskId().getValue() + ")")
-                .setCommand(CommandInfo.newBuilder().setShell(false).setValue(config.javaCommand())
-                        .addArguments(config.javaCommand()).addArguments("-Xmx48m").addArguments("-XX:+UseSerialGC")
-                        .addArguments("-jar").addArguments(config.executorJar().toString()))
-                .build();
+                .setFrameworkId(framework.getId())
+                .setName("Command Executor (Task: " + task.getTaskId().getValue() + ") (Command: " + shown + ")")
+                .setSource(task.getTaskId().getValue())
+                .setCommand(CommandInfo.newBuilder().addAllUris(command.getUrisList()).setEnvironment(command.getEnvironment()));
+        if (task.hasLabels()) {
+            info.setLabels(task.getLabels());
+        }
+        return info.build();
+    }
+
+    private static String abbreviate(String command) {
+        return command.length() > 15 ? command.substring(0, 12) + "..." : command;
     }
 
     private void startExecutor(String key, ExecutorRun ex) {
@@ -679,24 +714,24 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 for (TaskInfo task : ex.tasks.values()) {
                     linkVolumes(ex, task);
                 }
-                ex.process = spawn(ex);
+                ex.container = spawn(ex);
             } catch (IOException e) {
                 executorGone(key, ex, -1, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
                         "Failed to launch container: " + e.getMessage());
                 return;
             }
-            LOG.info("agent {}: started executor {} as pid {} in {}", config.name(),
-                    ex.info.getExecutorId().getValue(), ex.process.pid(), ex.sandbox);
-            ex.process.onExit().thenAccept(p -> actor.dispatch(() -> {
+            LOG.info("agent {}: started executor {} {} in {}", config.name(), ex.info.getExecutorId().getValue(),
+                    ex.container.pid().isPresent() ? "as pid " + ex.container.pid().getAsLong() : "(command executor)", ex.sandbox);
+            ex.container.onExit().thenAccept(exitValue -> actor.dispatch(() -> {
                 if (executors.get(key) == ex) {
-                    executorGone(key, ex, p.exitValue(), TaskStatus.Reason.REASON_EXECUTOR_TERMINATED, "Executor terminated");
+                    executorGone(key, ex, exitValue, TaskStatus.Reason.REASON_EXECUTOR_TERMINATED, "Executor terminated");
                 }
             }));
             ex.registrationTimer = actor.delay(config.registrationTimeout().toMillis(), () -> {
                 if (executors.get(key) == ex && ex.stream == null) {
                     LOG.warn("agent {}: executor {} did not subscribe within {}", config.name(),
                             ex.info.getExecutorId().getValue(), config.registrationTimeout());
-                    signalGroup(ex, "KILL");
+                    signal(ex, "KILL");
                     executorGone(key, ex, -1, TaskStatus.Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT,
                             "Executor did not register within " + config.registrationTimeout().toSeconds() + "secs");
                 }
@@ -704,7 +739,28 @@ public final class LocalAgent implements Agent, AutoCloseable {
         }));
     }
 
-    private Process spawn(ExecutorRun ex) throws IOException {
+    private ExecutorContainer spawn(ExecutorRun ex) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        ex.info.getCommand().getEnvironment().getVariablesList().forEach(v -> env.put(v.getName(), v.getValue()));
+        env.put("MESOS_FRAMEWORK_ID", ex.frameworkId());
+        env.put("MESOS_EXECUTOR_ID", ex.info.getExecutorId().getValue());
+        env.put("MESOS_DIRECTORY", ex.sandbox.toString());
+        env.put("MESOS_SANDBOX", ex.sandbox.toString());
+        env.put("MESOS_SLAVE_ID", agentId.getValue());
+        env.put("MESOS_SLAVE_PID", "slave(1)@" + endpoint());
+        env.put("MESOS_AGENT_ENDPOINT", endpoint());
+        env.put("MESOS_CHECKPOINT", ex.framework.getCheckpoint() ? "1" : "0");
+        env.put("MESOS_HTTP_COMMAND_EXECUTOR", ex.commandExecutor ? "1" : "0");
+        env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", shutdownGracePeriod(ex).toSeconds() + "secs");
+        env.put("LIBPROCESS_IP", config.host());
+        env.put("LIBPROCESS_PORT", "0");
+        if (ex.framework.getCheckpoint()) {
+            env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
+            env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
+        }
+        if (ex.commandExecutor) {
+            return ExecutorContainer.of(InProcessCommandExecutor.start(env, ex.sandbox.resolve("stderr")));
+        }
         CommandInfo command = ex.info.getCommand();
         // setsid: each executor leads its own process group, so its whole tree can be killed
         List<String> argv = new ArrayList<>(List.of("setsid"));
@@ -720,25 +776,23 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 .directory(ex.sandbox.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(ex.sandbox.toFile(), "stdout")))
                 .redirectError(ProcessBuilder.Redirect.appendTo(new File(ex.sandbox.toFile(), "stderr")));
-        Map<String, String> env = builder.environment();
-        command.getEnvironment().getVariablesList().forEach(v -> env.put(v.getName(), v.getValue()));
-        env.put("MESOS_FRAMEWORK_ID", ex.frameworkId());
-        env.put("MESOS_EXECUTOR_ID", ex.info.getExecutorId().getValue());
-        env.put("MESOS_DIRECTORY", ex.sandbox.toString());
-        env.put("MESOS_SANDBOX", ex.sandbox.toString());
-        env.put("MESOS_SLAVE_ID", agentId.getValue());
-        env.put("MESOS_SLAVE_PID", "slave(1)@" + endpoint());
-        env.put("MESOS_AGENT_ENDPOINT", endpoint());
-        env.put("MESOS_CHECKPOINT", ex.framework.getCheckpoint() ? "1" : "0");
-        env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
-        env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", config.shutdownGracePeriod().toSeconds() + "secs");
-        env.put("LIBPROCESS_IP", config.host());
-        env.put("LIBPROCESS_PORT", "0");
-        if (ex.framework.getCheckpoint()) {
-            env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
-            env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        return ExecutorContainer.of(builder.start());
+    }
+
+    /**
+     * The agent's flag, or for a command executor its task's kill grace period plus a second, so
+     * the container is not destroyed before TASK_KILLED is sent (slave.cpp getExecutorInfo).
+     */
+    private Duration shutdownGracePeriod(ExecutorRun ex) {
+        if (ex.commandExecutor) {
+            TaskInfo task = ex.tasks.values().stream().findFirst().orElse(null);
+            if (task != null && task.hasKillPolicy() && task.getKillPolicy().hasGracePeriod()) {
+                return Duration.ofNanos(task.getKillPolicy().getGracePeriod().getNanoseconds()).plusSeconds(1);
+            }
         }
-        return builder.start();
+        return config.shutdownGracePeriod();
     }
 
     /**
@@ -747,7 +801,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
      */
     private void executorGone(String key, ExecutorRun ex, int exitValue, TaskStatus.Reason reason, String message) {
         executors.remove(key);
-        signalGroup(ex, "KILL");
+        signal(ex, "KILL");
         if (ex.registrationTimer != null) {
             ex.registrationTimer.cancel(false);
         }
@@ -855,7 +909,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
             ex.stream.send(Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
         }
         // after the grace period the container is destroyed, whatever the executor did
-        actor.delay(config.shutdownGracePeriod().toMillis(), () -> signalGroup(ex, "KILL"));
+        actor.delay(shutdownGracePeriod(ex).toMillis(), () -> signal(ex, "KILL"));
     }
 
     @Override
@@ -872,18 +926,9 @@ public final class LocalAgent implements Agent, AutoCloseable {
         });
     }
 
-    private static void signalGroup(ExecutorRun ex, String signal) {
-        if (ex.process == null) {
-            return;
-        }
-        try {
-            new ProcessBuilder("kill", "-" + signal, "--", "-" + ex.process.pid())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            ex.process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private static void signal(ExecutorRun ex, String signal) {
+        if (ex.container != null) {
+            ex.container.signal(signal);
         }
     }
 
@@ -908,13 +953,17 @@ public final class LocalAgent implements Agent, AutoCloseable {
     @Override
     public void close() throws Exception {
         List<ExecutorRun> running = actor.call(() -> new ArrayList<>(executors.values()));
-        running.forEach(ex -> signalGroup(ex, "TERM"));
+        running.forEach(ex -> signal(ex, "TERM"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         for (ExecutorRun ex : running) {
-            if (ex.process != null) {
-                ex.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (ex.container != null) {
+                try {
+                    ex.container.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // still running: killed below
+                }
             }
-            signalGroup(ex, "KILL");
+            signal(ex, "KILL");
         }
         actor.close();
         fetchers.shutdownNow();

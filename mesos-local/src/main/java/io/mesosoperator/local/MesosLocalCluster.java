@@ -33,11 +33,9 @@ public final class MesosLocalCluster implements AutoCloseable {
         private Duration agentUnreachableAfter = Duration.ofSeconds(75);
         private Map<String, String> credentials = Map.of();
         private List<String> agentAttributes = List.of();
-        private Path executorJar;
         private int masters = 1;
         private String zkConnect;
         private String zkPath = "/mesos";
-        private String javaCommand = ProcessHandle.current().info().command().orElse("java");
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -132,12 +130,6 @@ public final class MesosLocalCluster implements AutoCloseable {
             return this;
         }
 
-        /** The executor jar used for tasks that carry only a CommandInfo. */
-        public Builder executorJar(Path value) {
-            executorJar = value;
-            return this;
-        }
-
         public MesosLocalCluster start() throws Exception {
             if (masters > 1 && zkConnect == null) {
                 throw new IllegalArgumentException("more than one master needs ZooKeeper (builder.zookeeper(...))");
@@ -162,7 +154,7 @@ public final class MesosLocalCluster implements AutoCloseable {
                 LocalAgent agent = new LocalAgent(new LocalAgent.Config(
                         "agent-" + i, host, firstAgentPort == 0 ? 0 : firstAgentPort + i, cpus, memMb, diskMb,
                         ports.begin(), ports.end(), attributes.get(i),
-                        workDir.resolve("agent-" + i), executorJar, javaCommand, Duration.ofMinutes(1),
+                        workDir.resolve("agent-" + i), Duration.ofMinutes(1),
                         statusUpdateRetry, Duration.ofSeconds(5)));
                 agent.start(master);
                 started.add(agent);

@@ -58,7 +58,6 @@ class AgentAttributesTest {
     void offersAndStateCarryEachAgentsAttributes(@TempDir Path work) throws Exception {
         try (MesosLocalCluster cluster = MesosLocalCluster.builder(work).agents(2)
                 .agentAttributes(List.of("rack:r1;zone:z1"))
-                .executorJar(Path.of(System.getProperty("mesos.operator.executor.jar")))
                 .start()) {
             RawScheduler scheduler = new RawScheduler(cluster.masterUrl(), ContentType.JSON);
             scheduler.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("attributes").build());

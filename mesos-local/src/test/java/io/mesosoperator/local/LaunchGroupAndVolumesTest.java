@@ -38,7 +38,7 @@ class LaunchGroupAndVolumesTest {
 
     @BeforeEach
     void start() throws Exception {
-        cluster = MesosLocalCluster.builder(work).agents(1).executorJar(EXECUTOR)
+        cluster = MesosLocalCluster.builder(work).agents(1)
                 .heartbeatInterval(java.time.Duration.ofSeconds(1)).start();
         scheduler = new RawScheduler(cluster.masterUrl(), ContentType.JSON);
         scheduler.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("raw").setRole("data")
@@ -150,15 +150,15 @@ class LaunchGroupAndVolumesTest {
                         Offer.Operation.Launch.newBuilder().addTaskInfos(task("brief-task", "exec sleep 300",
                                 List.of(scalar("cpus", 0.1), scalar("mem", 32)), offer))))));
         shortLived.awaitUpdate("brief-task", TaskState.TASK_RUNNING);
-        assertThat(cluster.agents().get(0).executorPids()).containsKey("brief-task");
+        assertThat(cluster.agents().get(0).runningExecutors()).contains("brief-task");
 
         shortLived.subscription.body().close(); // the scheduler goes away
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(40);
-        while (cluster.agents().get(0).executorPids().containsKey("brief-task") && System.nanoTime() < deadline) {
+        while (cluster.agents().get(0).runningExecutors().contains("brief-task") && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
         // noticed when a heartbeat cannot be written; after 1 s of failover timeout its executor is shut down
-        assertThat(cluster.agents().get(0).executorPids()).doesNotContainKey("brief-task");
+        assertThat(cluster.agents().get(0).runningExecutors()).doesNotContain("brief-task");
     }
 
     private static Offer nextOfferWith(RawScheduler scheduler, String persistenceId) throws Exception {

@@ -38,7 +38,6 @@ class SchedulerApiConformanceTest {
     @BeforeEach
     void start() throws Exception {
         cluster = MesosLocalCluster.builder(work).agents(1)
-                .executorJar(Path.of(System.getProperty("mesos.operator.executor.jar")))
                 .start();
     }
 
@@ -97,7 +96,9 @@ class SchedulerApiConformanceTest {
         assertThat(starting.hasUuid()).isTrue();
         // the agent sends the next update only after the scheduler acknowledged this one
         TaskStatus running = scheduler.awaitUpdate(task.getTaskId().getValue(), TaskState.TASK_RUNNING);
-        Path sandbox = Path.of(running.getLabels().getLabels(0).getValue());
+        // a command task runs in its command executor's sandbox (whose id is the task's)
+        Path sandbox = cluster.agents().get(0).workDir().resolve(Path.of("slaves", running.getAgentId().getValue(), "frameworks",
+                scheduler.frameworkId.getValue(), "executors", task.getTaskId().getValue(), "runs", "latest"));
         awaitFileContains(sandbox.resolve("stdout"), "hello from hello-" + type);
 
         // implicit reconciliation reports the task without a uuid

@@ -40,7 +40,7 @@ class SharedExecutorTest {
 
     @BeforeEach
     void start() throws Exception {
-        cluster = MesosLocalCluster.builder(work.resolve("mesos")).agents(1).executorJar(LaunchGroupAndVolumesTest.EXECUTOR)
+        cluster = MesosLocalCluster.builder(work.resolve("mesos")).agents(1)
                 .allocationInterval(Duration.ofMillis(200)).start();
         scheduler = new RawScheduler(cluster.masterUrl(), ContentType.PROTOBUF);
         scheduler.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("shared").build());

@@ -1,6 +1,5 @@
 package io.mesosoperator.scheduler.cli;
 
-import io.mesosoperator.scheduler.api.ExecutorJar;
 import io.mesosoperator.scheduler.embedded.Benchmark;
 import io.mesosoperator.scheduler.api.OperatorApplication;
 import io.mesosoperator.scheduler.embedded.EmbeddedCluster;
@@ -53,7 +52,7 @@ public final class RunCommands {
         EmbeddedCluster start() throws Exception {
             EmbeddedCluster.checkAgentAttributes(agentAttributes, agents); // before anything starts
             return EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir.toAbsolutePath(), zkPort, masterPort,
-                    masterPort + 1, agents, agentCpus, agentMem, ExecutorJar.locate(), masters,
+                    masterPort + 1, agents, agentCpus, agentMem, masters,
                     java.time.Duration.ofSeconds(75), zkServers, List.copyOf(agentAttributes)));
         }
     }

@@ -284,7 +284,7 @@ public final class Benchmark {
             double directSeconds = startDirectly(command, direct, n);
             double viaOperator;
             try (MesosLocalCluster mesos = MesosLocalCluster.builder(work.resolve("mesos-real-" + kind)).agents(3)
-                    .agentResources(8, 16_384, 100_000).executorJar(ExecutorJar.locate()).start()) {
+                    .agentResources(8, 16_384, 100_000).start()) {
                 OperatorProcess operator = OperatorProcess.start(work.resolve("operator-real-" + kind), mesos.masterUrl(),
                         zk.connectString(), "/bench-real-" + kind, log);
                 try {

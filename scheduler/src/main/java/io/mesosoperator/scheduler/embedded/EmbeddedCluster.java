@@ -30,18 +30,18 @@ public final class EmbeddedCluster implements AutoCloseable {
      * @param agentAttributes per agent, in order, `mesos-agent --attributes` syntax ({@code rack:r1;zone:z1})
      */
     public record Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
-                           double agentCpus, double agentMemMb, Path executorJar, int masters,
+                           double agentCpus, double agentMemMb, int masters,
                            java.time.Duration agentUnreachableAfter, int zkServers, List<String> agentAttributes) {
         public Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
-                        double agentCpus, double agentMemMb, Path executorJar, int masters,
+                        double agentCpus, double agentMemMb, int masters,
                         java.time.Duration agentUnreachableAfter, int zkServers) {
-            this(workDir, zkPort, masterPort, firstAgentPort, agents, agentCpus, agentMemMb, executorJar, masters,
+            this(workDir, zkPort, masterPort, firstAgentPort, agents, agentCpus, agentMemMb, masters,
                     agentUnreachableAfter, zkServers, List.of());
         }
 
         public Settings(Path workDir, int zkPort, int masterPort, int firstAgentPort, int agents,
-                        double agentCpus, double agentMemMb, Path executorJar, int masters) {
-            this(workDir, zkPort, masterPort, firstAgentPort, agents, agentCpus, agentMemMb, executorJar, masters,
+                        double agentCpus, double agentMemMb, int masters) {
+            this(workDir, zkPort, masterPort, firstAgentPort, agents, agentCpus, agentMemMb, masters,
                     java.time.Duration.ofSeconds(75), 1);
         }
     }
@@ -75,7 +75,6 @@ public final class EmbeddedCluster implements AutoCloseable {
                     .agents(s.agents())
                     .agentAttributes(s.agentAttributes())
                     .agentResources(s.agentCpus(), s.agentMemMb(), 20_000)
-                    .executorJar(s.executorJar())
                     .zookeeper(connect, MESOS_ZK_PATH)
                     .masters(s.masters())
                     .agentUnreachableAfter(s.agentUnreachableAfter())

@@ -3,7 +3,6 @@ package io.mesosoperator.scheduler.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.DropwizardTestSupport;
-import io.mesosoperator.scheduler.api.ExecutorJar;
 import io.mesosoperator.scheduler.api.OperatorApplication;
 import io.mesosoperator.scheduler.api.OperatorConfiguration;
 import io.mesosoperator.scheduler.embedded.EmbeddedCluster;
@@ -86,7 +85,7 @@ final class EmbeddedOperator implements AutoCloseable {
 
     EmbeddedOperator(Path workDir, Options options) throws Exception {
         this.workDir = workDir;
-        cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, options.agents(), 2, 2048, ExecutorJar.locate(),
+        cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, options.agents(), 2, 2048,
                 options.masters(), options.agentUnreachableAfter(), options.zkServers(), options.agentAttributes()));
         ServerConfig server = ServerConfig.from(null);
         options.config().forEach(server::set);

@@ -1,0 +1,72 @@
+package io.mesosoperator.local;
+
+import io.mesosoperator.executor.InProcessCommandExecutor;
+import java.io.IOException;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What runs one executor on a mesos-local agent: a child process in a process group of its own
+ * (a custom executor), or Mesos' command executor inside the agent (see {@link InProcessCommandExecutor}).
+ */
+interface ExecutorContainer {
+    /** The executor's process id; empty for the command executor, which has no process of its own here. */
+    OptionalLong pid();
+
+    /** "TERM" or "KILL", to everything the container runs. */
+    void signal(String signal);
+
+    /** Completes with the executor's exit value (128 + N after signal N). */
+    CompletableFuture<Integer> onExit();
+
+    static ExecutorContainer of(Process process) {
+        return new ExecutorContainer() {
+            @Override
+            public OptionalLong pid() {
+                return OptionalLong.of(process.pid());
+            }
+
+            @Override
+            public void signal(String signal) {
+                try {
+                    new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid())
+                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start().waitFor(5, TimeUnit.SECONDS);
+                } catch (IOException e) {
+                    process.destroyForcibly();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public CompletableFuture<Integer> onExit() {
+                return process.onExit().thenApply(Process::exitValue);
+            }
+        };
+    }
+
+    static ExecutorContainer of(InProcessCommandExecutor executor) {
+        return new ExecutorContainer() {
+            @Override
+            public OptionalLong pid() {
+                return OptionalLong.empty();
+            }
+
+            @Override
+            public void signal(String signal) {
+                if (signal.equals("KILL")) {
+                    executor.kill();
+                } else {
+                    executor.terminate();
+                }
+            }
+
+            @Override
+            public CompletableFuture<Integer> onExit() {
+                return executor.onExit();
+            }
+        };
+    }
+}
