@@ -217,7 +217,9 @@ final class MesosExecutor {
         log.info("started task " + id + " as pid " + process.pid());
         update(task.getTaskId(), TaskState.TASK_RUNNING, null, null);
         if (task.hasHealthCheck()) {
-            HealthChecker checker = new HealthChecker(task.getHealthCheck(), sandbox, process.variable("MESOS_OPERATOR_HOST"),
+            // mesos-executor checks the loopback only; ours also the task's own address
+            String taskHost = settings.commandExecutor() ? null : process.variable("MESOS_OPERATOR_HOST");
+            HealthChecker checker = new HealthChecker(task.getHealthCheck(), sandbox, taskHost,
                     new HealthChecker.Listener() {
                 @Override
                 public void healthChanged(boolean healthy, String message) {
