@@ -76,7 +76,8 @@ public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
             String prefix = spec.flavor() + ".";
             for (String key : spec.config().keySet()) {
                 if (key.startsWith(prefix + "remote.artery.canonical.") || key.startsWith(prefix + "cluster.seed-nodes")
-                        || key.equals(prefix + "management.http.hostname") || key.equals(prefix + "management.http.port")) {
+                        || key.equals(prefix + "management.http.hostname") || key.equals(prefix + "management.http.port")
+                        || key.equals(prefix + "management.http.bind-hostname")) {
                     errors.add(FieldError.of("spec.config." + key, "is set by the operator and cannot be overridden"));
                 }
             }
@@ -237,6 +238,9 @@ public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
         opts.add("-D" + p + ".remote.artery.canonical.port=${PORT_REMOTING}");
         opts.add("-D" + p + ".management.http.hostname=${MESOS_OPERATOR_HOST}");
         opts.add("-D" + p + ".management.http.port=${PORT_MANAGEMENT}");
+        // served on every interface, so the Mesos HTTP health check (to 127.0.0.1, as Mesos' command
+        // executor makes it) reaches it on agents whose hostname is not the loopback
+        opts.add("-D" + p + ".management.http.bind-hostname=0.0.0.0");
         for (int i = 0; i < seeds.size(); i++) {
             opts.add("-D" + p + ".cluster.seed-nodes." + i + "=" + address(p, system, seeds.get(i)));
         }

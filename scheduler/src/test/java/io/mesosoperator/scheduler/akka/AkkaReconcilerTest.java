@@ -112,6 +112,7 @@ class AkkaReconcilerTest {
         assertThat(pod.command()).startsWith("exec \"$MESOS_OPERATOR_JAVA\" \"-Xmx256m\"")
                 .contains("\"-Dpekko.remote.artery.canonical.port=${PORT_REMOTING}\"",
                         "\"-Dpekko.management.http.port=${PORT_MANAGEMENT}\"",
+                        "\"-Dpekko.management.http.bind-hostname=0.0.0.0\"",
                         "\"-Dpekko.cluster.seed-nodes.0=pekko://sample-cluster@${MESOS_OPERATOR_HOST}:${PORT_REMOTING}\"",
                         "\"-Dpekko.loglevel=INFO\"", "-cp \"pekko-cluster/lib/*\" \"io.mesosoperator.samples.ClusterNode\"")
                 .doesNotContain("seed-nodes.1");
@@ -161,10 +162,12 @@ class AkkaReconcilerTest {
     @Test
     void refusesWhatCannotWorkWithAFieldError() throws Exception {
         AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, null, probe);
-        Resource bad = sample("heap: 256", "heap: 600", "pekko.loglevel: INFO", "pekko.cluster.seed-nodes.0: x",
+        Resource bad = sample("heap: 256", "heap: 600", "pekko.loglevel: INFO",
+                "pekko.cluster.seed-nodes.0: x\n    pekko.management.http.bind-hostname: 10.0.0.1",
                 "actorSystemName: sample-cluster", "mainClass: a.B\n  command: bin/x");
         assertThat(reconciler.check(bad, "*")).extracting(FieldError::path).containsExactlyInAnyOrder("spec.heap",
-                "spec.artifact", "spec.command", "spec.config.pekko.cluster.seed-nodes.0");
+                "spec.artifact", "spec.command", "spec.config.pekko.cluster.seed-nodes.0",
+                "spec.config.pekko.management.http.bind-hostname");
     }
 
     @Test
