@@ -637,7 +637,11 @@ public final class LocalAgent implements Agent, AutoCloseable {
         });
     }
 
-    /** Tasks with only a CommandInfo run under our executor, which runs TaskInfo.command as is. */
+    /**
+     * Tasks with only a CommandInfo run under our executor, which runs TaskInfo.command as is. Its
+     * URIs are the executor's, so the agent fetches them into the sandbox before the executor
+     * starts, as a Mesos agent does for its command executor (slave.cpp getExecutorInfo).
+     */
     private ExecutorInfo commandExecutorFor(TaskInfo task) {
         if (config.executorJar() == null) {
             throw new IllegalStateException("command tasks need the executor jar (mesos-local executorJar)");
@@ -647,7 +651,8 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 .setName("Command Executor (Task: " + task.getTaskId().getValue() + ")")
                 .setCommand(CommandInfo.newBuilder().setShell(false).setValue(config.javaCommand())
                         .addArguments(config.javaCommand()).addArguments("-Xmx48m").addArguments("-XX:+UseSerialGC")
-                        .addArguments("-jar").addArguments(config.executorJar().toString()))
+                        .addArguments("-jar").addArguments(config.executorJar().toString())
+                        .addAllUris(task.getCommand().getUrisList()))
                 .build();
     }
 
