@@ -82,6 +82,13 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
         assertThat(task.path("agentId").asText()).isNotBlank();
         assertThat(Path.of(task.path("sandbox").asText()).resolve("stdout"))
                 .content().contains("hi from " + task.path("taskId").asText());
+        // a Service needs nothing only our executor provides: Mesos runs each instance as a command
+        // task (no ExecutorInfo, so the master's /state shows no executor id), under a command
+        // executor whose id is the task's, and the sandbox the operator shows is that executor's run
+        JsonNode mesos = env.masterState().path("frameworks").get(0);
+        assertThat(mesos.path("tasks")).hasSize(3).allSatisfy(t -> assertThat(t.path("executor_id").asText()).isEmpty());
+        assertThat(env.tasks(RESOURCE)).allSatisfy(t -> assertThat(t.path("sandbox").asText())
+                .contains("/frameworks/" + mesos.path("id").asText() + "/executors/" + t.path("taskId").asText() + "/runs/"));
         // spread: three instances on three agents
         assertThat(env.tasks(RESOURCE).stream().map(t -> t.path("agentId").asText()).collect(Collectors.toSet())).hasSize(3);
         // Prometheus text format on the admin port: well-formed, counting what just happened
