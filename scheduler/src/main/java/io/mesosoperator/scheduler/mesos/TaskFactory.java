@@ -48,7 +48,8 @@ import org.apache.mesos.v1.Protos.Value;
  * shared executor's id carries a digest of its ExecutorInfo: a spec change that changes the
  * artifacts starts a new one.
  *
- * <p>The task's environment: the pod's own variables; {@code MESOS_OPERATOR_RESOURCE},
+ * <p>The task's environment: the pod's own variables; {@code MESOS_TASK_ID} (which Mesos' command
+ * executor, unlike ours, does not set); {@code MESOS_OPERATOR_RESOURCE},
  * {@code MESOS_OPERATOR_INSTANCE}, {@code MESOS_OPERATOR_HOST} (the agent's hostname),
  * {@code MESOS_OPERATOR_JAVA}; {@code PORT0..N} and {@code PORT_<NAME>}; and the attributes of the
  * agent the offer came from, each as {@code MESOS_OPERATOR_ATTRIBUTE_<NAME>}: the attribute's name
@@ -125,6 +126,8 @@ public final class TaskFactory {
                 env.addVariables(variable(name, value));
             }
         }
+        // Mesos' command executor does not set it (our executor does), so the task carries it, as Marathon's do
+        env.addVariables(variable("MESOS_TASK_ID", taskId));
         env.addVariables(variable("MESOS_OPERATOR_RESOURCE", pod.resource().toString()));
         env.addVariables(variable("MESOS_OPERATOR_INSTANCE", Integer.toString(pod.instance())));
         // the address the task's servers bind and advertise, and the java the agent runs executors with

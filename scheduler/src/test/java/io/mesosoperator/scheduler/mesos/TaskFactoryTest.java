@@ -135,7 +135,9 @@ class TaskFactoryTest {
                 CommandInfo.URI.newBuilder().setValue("https://example.org/app.tgz").setExtract(true).setExecutable(false).build(),
                 CommandInfo.URI.newBuilder().setValue("https://example.org/tool").setExtract(false).setExecutable(true)
                         .setOutputFile("tool").build());
-        assertThat(variables(command)).containsEntry("GREETING", "hi").containsEntry("MESOS_OPERATOR_RESOURCE", "Service/web")
+        // MESOS_TASK_ID too: Mesos' command executor does not set it, and commands use it (sample-specs/service.yaml)
+        assertThat(variables(command)).containsEntry("GREETING", "hi").containsEntry("MESOS_TASK_ID", taskId)
+                .containsEntry("MESOS_OPERATOR_RESOURCE", "Service/web")
                 .containsEntry("MESOS_OPERATOR_INSTANCE", "3").containsEntry("MESOS_OPERATOR_HOST", "node4")
                 .containsEntry("MESOS_OPERATOR_JAVA", "java").containsEntry("PORT0", "31007")
                 .containsEntry("PORT_HTTP", "31007").containsEntry("MESOS_OPERATOR_ATTRIBUTE_RACK", "r2")
