@@ -56,9 +56,9 @@ final class TaskProcess implements TaskRun {
         env.clear();
         env.putAll(settings.environment());
         env.putAll(variables);
-        env.put("MESOS_TASK_ID", task.getTaskId().getValue());
         env.put("MESOS_SANDBOX", sandbox.toString()); // the task's own, as Mesos gives a task of a group
         if (!settings.commandExecutor()) {
+            env.put("MESOS_TASK_ID", task.getTaskId().getValue()); // mesos-executor sets no such variable
             ConfigFiles.render(env, sandbox);
             env.remove(ConfigFiles.ENV); // the executor's input: the process has the files (some may hold a secret)
         }

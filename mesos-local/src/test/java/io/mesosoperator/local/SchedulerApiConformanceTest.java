@@ -78,11 +78,14 @@ class SchedulerApiConformanceTest {
         assertThat(wrongStream.body()).contains("didn't match the stream ID");
         scheduler.streamId = streamId;
 
-        // launch a command-only task on the offer: it runs as a real process via the executor jar
+        // launch a command-only task on the offer: it runs as a real process via the executor jar,
+        // after the agent fetched the command's URIs into its sandbox
+        Path greeting = Files.writeString(work.resolve("greeting.txt"), "greetings from a fetched file");
         TaskInfo task = TaskInfo.newBuilder().setName("hello").setTaskId(TaskID.newBuilder().setValue("hello-" + type))
                 .setAgentId(offer.getAgentId())
                 .addResources(scalar("cpus", 0.1)).addResources(scalar("mem", 32))
-                .setCommand(CommandInfo.newBuilder().setValue("echo hello from $MESOS_TASK_ID; exec sleep 300"))
+                .setCommand(CommandInfo.newBuilder().setValue("echo hello from $MESOS_TASK_ID; cat greeting.txt; exec sleep 300")
+                        .addUris(CommandInfo.URI.newBuilder().setValue(greeting.toUri().toString()).setExtract(false)))
                 .build();
         HttpResponse<String> accepted = scheduler.call(Call.newBuilder().setType(Call.Type.ACCEPT)
                 .setAccept(Call.Accept.newBuilder().addOfferIds(offer.getId())
@@ -100,6 +103,7 @@ class SchedulerApiConformanceTest {
         Path sandbox = cluster.agents().get(0).workDir().resolve(Path.of("slaves", running.getAgentId().getValue(), "frameworks",
                 scheduler.frameworkId.getValue(), "executors", task.getTaskId().getValue(), "runs", "latest"));
         awaitFileContains(sandbox.resolve("stdout"), "hello from hello-" + type);
+        awaitFileContains(sandbox.resolve("stdout"), "greetings from a fetched file");
 
         // implicit reconciliation reports the task without a uuid
         scheduler.call(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(Call.Reconcile.getDefaultInstance()));

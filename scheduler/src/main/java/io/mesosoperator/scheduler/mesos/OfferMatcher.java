@@ -52,6 +52,9 @@ public final class OfferMatcher {
     }
 
     /**
+     * @param executorCpus what our executor takes, added to the need of each pod it runs
+     *     ({@link TaskFactory#usesOperatorExecutor}); a command task needs only its own resources
+     * @param executorMemMb likewise for mem
      * @param activeOnAgent how many tasks of the pod's resource and group already run on an agent
      */
     public static Result match(List<PodSpec> pending, List<Offer> offers, double executorCpus, double executorMemMb,
@@ -267,12 +270,19 @@ public final class OfferMatcher {
         }
     }
 
-    /** What a pod takes from an offer's unreserved resources. */
+    /**
+     * What a pod takes from an offer's unreserved resources: its own, plus our executor's share when
+     * the pod runs under our executor. A command task needs only its own: the master does not count
+     * Mesos' command executor (the agent adds its 0.1 cpus and 32 MB to the container's limits only,
+     * MESOS-1718).
+     */
     private record Need(double cpus, double mem, double disk, int ports) {
         static Need of(PodSpec pod, boolean reserved, double executorCpus, double executorMem) {
             double volume = pod.volume() == null || reserved ? 0 : pod.volume().sizeMb();
-            return new Need((reserved ? 0 : pod.cpus()) + executorCpus, (reserved ? 0 : pod.memMb()) + executorMem,
-                    pod.diskMb() + volume, pod.portNames().size());
+            boolean ourExecutor = TaskFactory.usesOperatorExecutor(pod);
+            return new Need((reserved ? 0 : pod.cpus()) + (ourExecutor ? executorCpus : 0),
+                    (reserved ? 0 : pod.memMb()) + (ourExecutor ? executorMem : 0), pod.diskMb() + volume,
+                    pod.portNames().size());
         }
     }
 

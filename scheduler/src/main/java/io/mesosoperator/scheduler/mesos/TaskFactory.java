@@ -22,17 +22,34 @@ import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.Value;
 
 /**
- * Turns a placed pod into a Mesos TaskInfo run by our custom executor. The executor jar and the
- * pod's artifacts reach the agent as the executor's URIs, as on any real Mesos cluster.
+ * Turns a placed pod into a Mesos TaskInfo, run either by Mesos' own command executor or by our
+ * custom executor.
  *
- * <p>Which executor runs a task: the instances of one resource on one agent share an executor
- * (one JVM instead of one per task; each task still gets its own directory, process group and
- * status updates), unless the pod has a persistent volume, whose task gets an executor of its own
- * because Mesos mounts a volume in its executor's sandbox. Tasks may share an executor only when
- * their ExecutorInfos are equal (Mesos refuses the launch otherwise), so the shared executor's id
- * carries a digest of its ExecutorInfo: a spec change that changes the artifacts starts a new one.
+ * <p>Which executor: a pod needs our executor only for what Mesos' command executor cannot do, and
+ * {@link #usesOperatorExecutor(PodSpec)} is the one place that decides it: a pod with configuration
+ * files to render into its sandbox ({@code files}, e.g. Kafka's and Cassandra's) or a Spark
+ * application (environment {@code MESOS_OPERATOR_RUNNER=spark}, run through SparkLauncher) gets our
+ * executor; every other pod (e.g. Service, AkkaService) runs as a plain Mesos <em>command task</em>,
+ * as Marathon runs apps: {@code TaskInfo.command} is the pod's shell command with its environment
+ * and its artifacts as {@code command.uris} (the agent fetches them into the sandbox), and there is
+ * no {@code executor} (Mesos refuses a task that has both). The agent then starts its small
+ * {@code mesos-executor} instead of our JVM, which is what takes most of the time from apply to a
+ * running process. The command executor's executor id is the task id, and its sandbox is the
+ * task's. The master does not count the command executor's resources (MESOS-1718), so the
+ * {@link OfferMatcher} asks the offers for our executor's share only for pods that use it.
  *
- * <p>The task's environment: the pod's own variables; {@code MESOS_OPERATOR_RESOURCE},
+ * <p>For our executor, the command travels serialized in {@code TaskInfo.data} (a task with an
+ * ExecutorInfo may not carry a CommandInfo), and the executor jar and the pod's artifacts reach the
+ * agent as the executor's URIs, as on any real Mesos cluster. The instances of one resource on one
+ * agent share an executor (one JVM instead of one per task; each task still gets its own directory,
+ * process group and status updates), unless the pod has a persistent volume, whose task gets an
+ * executor of its own because Mesos mounts a volume in its executor's sandbox. Tasks may share an
+ * executor only when their ExecutorInfos are equal (Mesos refuses the launch otherwise), so the
+ * shared executor's id carries a digest of its ExecutorInfo: a spec change that changes the
+ * artifacts starts a new one.
+ *
+ * <p>The task's environment: the pod's own variables; {@code MESOS_TASK_ID} (which Mesos' command
+ * executor, unlike ours, does not set); {@code MESOS_OPERATOR_RESOURCE},
  * {@code MESOS_OPERATOR_INSTANCE}, {@code MESOS_OPERATOR_HOST} (the agent's hostname),
  * {@code MESOS_OPERATOR_JAVA}; {@code PORT0..N} and {@code PORT_<NAME>}; and the attributes of the
  * agent the offer came from, each as {@code MESOS_OPERATOR_ATTRIBUTE_<NAME>}: the attribute's name
@@ -49,6 +66,9 @@ public final class TaskFactory {
     public static final String CONFIG_LABEL = "mesos-operator.io/config-hash";
     public static final String EXECUTOR_FILE = "mesos-operator-executor.jar";
     public static final String ATTRIBUTE_PREFIX = "MESOS_OPERATOR_ATTRIBUTE_";
+    /** The task variable that names a runner of our executor other than a plain process (SparkJobReconciler sets it). */
+    public static final String RUNNER_ENV = "MESOS_OPERATOR_RUNNER";
+    public static final String SPARK_RUNNER = "spark";
 
     /** How agents start the executor: the java to run, where the jar is, what it may use. */
     public record ExecutorSettings(String javaCommand, String executorUri, double cpus, double memMb) {}
@@ -64,6 +84,15 @@ public final class TaskFactory {
 
     public static String newTaskId(PodSpec pod) {
         return pod.name() + "." + UUID.randomUUID();
+    }
+
+    /**
+     * Whether the pod needs our executor: it has configuration files to render, or it is a Spark
+     * application. Every other pod runs as a Mesos command task. The one place this is decided;
+     * the offer matching asks it too.
+     */
+    public static boolean usesOperatorExecutor(PodSpec pod) {
+        return !pod.files().isEmpty() || SPARK_RUNNER.equals(pod.env().get(RUNNER_ENV));
     }
 
     /** The environment variable a task finds an agent attribute in: MESOS_OPERATOR_ATTRIBUTE_ + the mangled name. */
@@ -97,6 +126,8 @@ public final class TaskFactory {
                 env.addVariables(variable(name, value));
             }
         }
+        // Mesos' command executor does not set it (our executor does), so the task carries it, as Marathon's do
+        env.addVariables(variable("MESOS_TASK_ID", taskId));
         env.addVariables(variable("MESOS_OPERATOR_RESOURCE", pod.resource().toString()));
         env.addVariables(variable("MESOS_OPERATOR_INSTANCE", Integer.toString(pod.instance())));
         // the address the task's servers bind and advertise, and the java the agent runs executors with
@@ -124,16 +155,20 @@ public final class TaskFactory {
                 .setName(pod.name())
                 .setTaskId(TaskID.newBuilder().setValue(taskId))
                 .setAgentId(agent)
-                // Mesos forbids both CommandInfo and ExecutorInfo on a task: the command travels
-                // in TaskInfo.data, and the agent fetches its artifacts with the executor's.
-                .setData(command.toByteString())
-                .setExecutor(executorInfo(pod, taskId, framework, artifacts))
                 .setKillPolicy(KillPolicy.newBuilder().setGracePeriod(
                         DurationInfo.newBuilder().setNanoseconds(pod.killGracePeriod().toNanos())))
                 .setLabels(Labels.newBuilder()
                         .addLabels(label(RESOURCE_LABEL, pod.resource().toString()))
                         .addLabels(label(INSTANCE_LABEL, Integer.toString(pod.instance())))
                         .addLabels(label(CONFIG_LABEL, pod.configHash())));
+        if (usesOperatorExecutor(pod)) {
+            // Mesos forbids both CommandInfo and ExecutorInfo on a task: the command travels
+            // in TaskInfo.data, and the agent fetches its artifacts with the executor's.
+            task.setData(command.toByteString()).setExecutor(executorInfo(pod, taskId, framework, artifacts));
+        } else {
+            // a command task: Mesos' command executor runs it and the agent fetches its URIs
+            task.setCommand(command.toBuilder().addAllUris(artifacts));
+        }
         if (reservation == null) {
             task.addResources(scalar("cpus", pod.cpus())).addResources(scalar("mem", pod.memMb()));
         } else {

@@ -61,7 +61,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private static final int EVENTS_KEPT = 30;
     private static final Duration STATUS_FLUSH = Duration.ofMillis(200);
     private static final Duration REVIVE_EVERY = Duration.ofMillis(250);
-    private static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
+    /** The TaskStatus label in which our executor names a task's sandbox (its {@code tasks/<task id>} directory). */
+    static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
 
     /** Who the operator is to Mesos: its role, principal and framework name (labels its reservations). */
     public record Identity(String frameworkName, String role, String principal) {}
@@ -106,6 +107,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private Set<String> unreconciled = new HashSet<>();
     private boolean reconciling;
     private long reconcileStartNanos;
+    /** Ours, as the master named it in SUBSCRIBED; part of a command task's sandbox path. */
+    private String frameworkId;
 
     public Operator(ZkStore store, Collection<Reconciler> kinds, TaskFactory.ExecutorSettings executor, Identity identity,
                     OperatorMetrics metrics, WatchHub watchers, Clock clock) {
@@ -372,6 +375,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     @Override
     public void subscribed(FrameworkID frameworkId, MasterInfo master) {
         loop.execute(() -> {
+            this.frameworkId = frameworkId.getValue();
             store.saveFrameworkId(frameworkId.getValue());
             resources.keySet().forEach(key -> record(key, "Normal", "Subscribed", "operator subscribed to Mesos master "
                     + master.getId() + " as framework " + frameworkId.getValue() + "; reconciling its tasks"));
@@ -829,8 +833,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             acknowledge(status);
             return;
         }
-        String sandbox = status.getLabels().getLabelsList().stream()
-                .filter(l -> l.getKey().equals(SANDBOX_LABEL)).map(Label::getValue).findFirst().orElse(null);
+        String sandbox = sandbox(status, frameworkId, record.sandbox());
         String now = clock.instant().toString();
         TaskRecord updated = record.withUpdate(state, status.hasHealthy() ? status.getHealthy() : null,
                 status.hasMessage() ? status.getMessage() : null, status.hasReason() ? status.getReason().name() : null,
@@ -876,6 +879,30 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         }
         storeSoon(null, null, status); // acknowledged only once the update is safely stored
         enqueue(key);
+    }
+
+    /**
+     * The sandbox an update tells of, for the logs API ({@code /files/read} on the task's agent);
+     * null when it tells of none, and the recorded one stays. Our executor names the task's own
+     * directory in the label {@value #SANDBOX_LABEL}. Mesos' command executor adds no label; its
+     * updates name their executor (a command task's executor id is its task id), whose newest run
+     * the agent serves under the virtual path {@code /frameworks/<framework id>/executors/<executor
+     * id>/runs/latest} (slave.cpp {@code Framework::addExecutor}). That path is taken only while no
+     * sandbox is recorded: an update the agent sends itself about a task of our shared executor
+     * (e.g. when the executor died) names the executor too, but its run directory is not the
+     * task's. Updates from the master (reconciliation, a lost agent) name no executor.
+     */
+    static String sandbox(TaskStatus status, String frameworkId, String recorded) {
+        for (Label label : status.getLabels().getLabelsList()) {
+            if (label.getKey().equals(SANDBOX_LABEL)) {
+                return label.getValue();
+            }
+        }
+        if (recorded == null && frameworkId != null && status.hasExecutorId()
+                && !status.getExecutorId().getValue().isEmpty()) {
+            return "/frameworks/" + frameworkId + "/executors/" + status.getExecutorId().getValue() + "/runs/latest";
+        }
+        return null;
     }
 
     /**

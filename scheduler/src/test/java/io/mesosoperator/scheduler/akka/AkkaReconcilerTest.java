@@ -109,6 +109,8 @@ class AkkaReconcilerTest {
         assertThat(pod.healthCheck().path()).isEqualTo("/ready");
         assertThat(pod.maxPerAgent()).isNull();
         assertThat(pod.uris()).extracting(PodSpec.Artifact::value).containsExactly("file:///pekko-cluster.tgz");
+        // nothing to render, no runner: Mesos' command executor runs it, and fetches the distribution
+        assertThat(io.mesosoperator.scheduler.mesos.TaskFactory.usesOperatorExecutor(pod)).isFalse();
         assertThat(pod.command()).startsWith("exec \"$MESOS_OPERATOR_JAVA\" \"-Xmx256m\"")
                 .contains("\"-Dpekko.remote.artery.canonical.port=${PORT_REMOTING}\"",
                         "\"-Dpekko.management.http.port=${PORT_MANAGEMENT}\"",

@@ -48,6 +48,7 @@ class AgentAndExecutorFaultsE2ETest extends EmbeddedOperatorTest {
         env.post("/v1/resources", "application/yaml", SPEC);
         awaitThreeExactlyOnce();
         JsonNode victim = task(0);
+        String sandbox = env.sandbox(victim);
         assertThat(agentOf(victim).crashExecutorOf(victim.path("taskId").asText())).isTrue();
         long crashed = System.nanoTime();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> !task(0).path("taskId").asText()
@@ -60,7 +61,7 @@ class AgentAndExecutorFaultsE2ETest extends EmbeddedOperatorTest {
             assertThat(instance.path("lastExit").asText()).isEqualTo("TASK_FAILED: Executor terminated");
         });
         // the executor's process group went with it: nothing of the old task is left
-        assertThat(EmbeddedOperator.processesIn(victim.path("sandbox").asText())).isEmpty();
+        assertThat(EmbeddedOperator.processesIn(sandbox)).isEmpty();
         awaitThreeExactlyOnce();
     }
 
@@ -70,7 +71,7 @@ class AgentAndExecutorFaultsE2ETest extends EmbeddedOperatorTest {
         JsonNode victim = task(1);
         LocalAgent agent = agentOf(victim);
         agent.dropStatusUpdates(1); // the TASK_FAILED of the kill below is lost once
-        EmbeddedOperator.taskProcess(victim.path("sandbox").asText()).orElseThrow().destroyForcibly();
+        EmbeddedOperator.taskProcess(env.sandbox(victim)).orElseThrow().destroyForcibly();
         await().atMost(WAIT).untilAsserted(() ->
                 assertThat(task(1).path("taskId").asText()).isNotEqualTo(victim.path("taskId").asText()));
         awaitThreeExactlyOnce();
@@ -86,7 +87,7 @@ class AgentAndExecutorFaultsE2ETest extends EmbeddedOperatorTest {
         // executors re-subscribed: a kill still reaches its task through the restarted agent
         await().atMost(WAIT).untilAsserted(() -> assertThat(taskIds()).isEqualTo(before));
         awaitThreeExactlyOnce();
-        EmbeddedOperator.taskProcess(onAgent.path("sandbox").asText()).orElseThrow().destroyForcibly();
+        EmbeddedOperator.taskProcess(env.sandbox(onAgent)).orElseThrow().destroyForcibly();
         await().atMost(WAIT).untilAsserted(() ->
                 assertThat(task(2).path("taskId").asText()).isNotEqualTo(onAgent.path("taskId").asText()));
         awaitThreeExactlyOnce();

@@ -72,11 +72,12 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
             assertThat(replacement.path("state").asText()).isEqualTo("TASK_RUNNING");
         });
         // the old copy was never told anything: it still runs behind the partition
-        assertThat(EmbeddedOperator.processesIn(before.path("sandbox").asText())).isNotEmpty();
+        String sandbox = env.sandbox(before);
+        assertThat(EmbeddedOperator.processesIn(sandbox)).isNotEmpty();
 
         agent.heal();
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(EmbeddedOperator.processesIn(before.path("sandbox").asText())).isEmpty();
+            assertThat(EmbeddedOperator.processesIn(sandbox)).isEmpty();
             assertThat(env.tasks("Service/spread")).extracting(t -> t.path("taskId").asText())
                     .doesNotContain(before.path("taskId").asText());
         });
@@ -88,10 +89,11 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
     void deadAgentsInstancesMoveElsewhere() {
         JsonNode victim = Optional.ofNullable(task(1)).orElseThrow();
         LocalAgent agent = agent(victim.path("agentId").asText());
+        String sandbox = env.sandbox(victim);
         agent.crash();
         long crashed = System.nanoTime();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(EmbeddedOperator.processesIn(victim.path("sandbox").asText())).isEmpty());
+                assertThat(EmbeddedOperator.processesIn(sandbox)).isEmpty());
 
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode replacement = task(1);

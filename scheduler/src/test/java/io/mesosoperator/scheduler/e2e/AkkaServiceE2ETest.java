@@ -86,7 +86,7 @@ class AkkaServiceE2ETest extends EmbeddedOperatorTest {
 
         // kill -9 replica 1: relaunched, it joins the cluster that lives on (it is never first in its own seeds)
         JsonNode victim = running().stream().filter(t -> t.path("instance").asInt() == 1).findFirst().orElseThrow();
-        ProcessHandle process = EmbeddedOperator.taskProcess(victim.path("sandbox").asText()).orElseThrow();
+        ProcessHandle process = EmbeddedOperator.taskProcess(env.sandbox(victim)).orElseThrow();
         process.destroyForcibly();
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
             Set<String> ids = running().stream().map(t -> t.path("taskId").asText()).collect(Collectors.toSet());
@@ -95,7 +95,7 @@ class AkkaServiceE2ETest extends EmbeddedOperatorTest {
             oneClusterOf(3);
         });
         JsonNode back = running().stream().filter(t -> t.path("instance").asInt() == 1).findFirst().orElseThrow();
-        assertThat(Files.readString(Path.of(back.path("sandbox").asText(), "stdout")))
+        assertThat(Files.readString(Path.of(env.sandbox(back), "stdout")))
                 .doesNotContain("seed nodes [pekko://sample-cluster@" + address(back, "remoting"));
 
         // scale to 4: replica 3 joins the same cluster
@@ -117,7 +117,7 @@ class AkkaServiceE2ETest extends EmbeddedOperatorTest {
         // kill -9 every replica at once: nothing is left to join, so replica 0 forms the cluster anew and 1 joins it
         List<JsonNode> all = running();
         for (JsonNode t : all) {
-            EmbeddedOperator.taskProcess(t.path("sandbox").asText()).orElseThrow().destroyForcibly();
+            EmbeddedOperator.taskProcess(env.sandbox(t)).orElseThrow().destroyForcibly();
         }
         Set<String> dead = all.stream().map(t -> t.path("taskId").asText()).collect(Collectors.toSet());
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {

@@ -42,14 +42,15 @@ class CliE2ETest extends EmbeddedOperatorTest {
 
         assertThat(cli("plan", "service", "hello").out()).contains("Plan deploy (COMPLETE)")
                 .containsPattern("hello-2\\s+COMPLETE");
-        // an instance that cannot fit anywhere says why it waits
+        // an instance that cannot fit anywhere says why it waits: a Service's command task needs its
+        // own 100 cpus, no executor's share on top
         Path greedy = work.resolve("greedy.yaml");
         Files.writeString(greedy, Specs.service("greedy", 1, "sleep 600", "cpus: 100"));
         assertThat(cli("apply", "-f", greedy.toString()).code()).isZero();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(cli("plan", "service", "greedy").out())
                 .contains("Plan deploy (WAITING)")
                 .containsPattern("greedy-0\\s+WAITING\\s+waiting for resources\\s+no offer fits: of 3 agent\\(s\\) offered, "
-                        + "3 short of cpus \\(needs 100.05\\)"));
+                        + "3 short of cpus \\(needs 100.0\\)"));
         assertThat(cli("delete", "service", "greedy").code()).isZero();
 
         // a bad edit names the file, line, column and field, and leaves the service as it was

@@ -236,6 +236,31 @@ final class EmbeddedOperator implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A task's sandbox on this machine, from the one the operator shows: what our executor labels
+     * is a host path already; for a command task it is the agent's virtual path
+     * {@code /frameworks/FID/executors/EID/runs/latest}, which lies in the agent's work directory
+     * under {@code slaves/<agent id>}. Links resolved (runs/latest names the run directory, the
+     * processes' working directory); as shown when it cannot be resolved.
+     */
+    String sandbox(JsonNode task) {
+        String shown = task.path("sandbox").asText();
+        Path path = Path.of(shown);
+        if (shown.startsWith("/frameworks/")) {
+            String agentId = task.path("agentId").asText();
+            Optional<io.mesosoperator.local.LocalAgent> agent = cluster.agents().stream()
+                    .filter(a -> a.id().equals(agentId)).findFirst();
+            if (agent.isPresent()) {
+                path = agent.get().workDir().resolve("slaves").resolve(agentId).resolve(shown.substring(1));
+            }
+        }
+        try {
+            return path.toRealPath().toString();
+        } catch (IOException e) {
+            return path.toString();
+        }
+    }
+
     /** The OS processes whose working directory is the given sandbox (the executor and the task). */
     static List<ProcessHandle> processesIn(String sandbox) {
         return ProcessHandle.allProcesses().filter(p -> cwd(p).map(c -> c.equals(sandbox)).orElse(false)).toList();

@@ -80,8 +80,15 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
         JsonNode task = env.tasks(RESOURCE).get(0);
         assertThat(task.path("resource").asText()).isEqualTo(RESOURCE);
         assertThat(task.path("agentId").asText()).isNotBlank();
-        assertThat(Path.of(task.path("sandbox").asText()).resolve("stdout"))
+        assertThat(Path.of(env.sandbox(task)).resolve("stdout"))
                 .content().contains("hi from " + task.path("taskId").asText());
+        // a Service needs nothing only our executor provides: Mesos runs each instance as a command
+        // task (no ExecutorInfo, so the master's /state shows no executor id), under a command
+        // executor whose id is the task's, and the sandbox the operator shows is that executor's run
+        JsonNode mesos = env.masterState().path("frameworks").get(0);
+        assertThat(mesos.path("tasks")).hasSize(3).allSatisfy(t -> assertThat(t.path("executor_id").asText()).isEmpty());
+        assertThat(env.tasks(RESOURCE)).allSatisfy(t -> assertThat(t.path("sandbox").asText())
+                .contains("/frameworks/" + mesos.path("id").asText() + "/executors/" + t.path("taskId").asText() + "/runs/"));
         // spread: three instances on three agents
         assertThat(env.tasks(RESOURCE).stream().map(t -> t.path("agentId").asText()).collect(Collectors.toSet())).hasSize(3);
         // Prometheus text format on the admin port: well-formed, counting what just happened
@@ -122,7 +129,7 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
     @Order(2)
     void killedProcessIsRelaunched() {
         JsonNode victim = env.tasks(RESOURCE).stream().filter(t -> t.path("instance").asInt() == 1).findFirst().orElseThrow();
-        String sandbox = victim.path("sandbox").asText();
+        String sandbox = env.sandbox(victim);
         ProcessHandle process = EmbeddedOperator.taskProcess(sandbox).orElseThrow();
         assertThat(process.destroyForcibly()).isTrue(); // SIGKILL, like kill -9
         long killed = System.nanoTime();
@@ -158,7 +165,7 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
                 .contains("event: event", "\"reason\":\"SpecScaled\"", "\"reason\":\"Launching\"",
                         "event: task", "\"type\":\"TASK_RUNNING\"", "event: status", "\"reason\":\"5/5\""));
 
-        List<String> sandboxes = env.tasks(RESOURCE).stream().map(t -> t.path("sandbox").asText()).toList();
+        List<String> sandboxes = env.tasks(RESOURCE).stream().map(env::sandbox).toList();
         EmbeddedOperator.Reply down = env.post("/v1/resources", "application/yaml", spec(1));
         assertThat(down.body().path("metadata").path("generation").asLong()).isEqualTo(3);
         awaitReady(1, 3);
@@ -255,7 +262,7 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
     @Test
     @Order(7)
     void deleteKillsAllTasks() {
-        List<String> sandboxes = env.tasks(RESOURCE).stream().map(t -> t.path("sandbox").asText()).toList();
+        List<String> sandboxes = env.tasks(RESOURCE).stream().map(env::sandbox).toList();
         EmbeddedOperator.Reply deleted = env.delete("/v1/resources/service/web");
         assertThat(deleted.status()).isEqualTo(200);
         assertThat(env.get("/v1/resources/Service/web").status()).isEqualTo(404);

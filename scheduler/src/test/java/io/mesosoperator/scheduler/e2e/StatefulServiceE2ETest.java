@@ -32,8 +32,8 @@ class StatefulServiceE2ETest extends EmbeddedOperatorTest {
                 .filter(t -> t.path("state").asText().equals("TASK_RUNNING")).findFirst().orElse(null);
     }
 
-    private static Path volumeOf(JsonNode task) throws Exception {
-        return Path.of(task.path("sandbox").asText(), "data").toRealPath();
+    private Path volumeOf(JsonNode task) throws Exception {
+        return Path.of(env.sandbox(task), "data").toRealPath();
     }
 
     private void awaitReady(int n) {
@@ -60,7 +60,7 @@ class StatefulServiceE2ETest extends EmbeddedOperatorTest {
         });
 
         // a crash: relaunched on the same agent, onto the same volume, with its data
-        EmbeddedOperator.taskProcess(first.path("sandbox").asText()).orElseThrow().destroyForcibly();
+        EmbeddedOperator.taskProcess(env.sandbox(first)).orElseThrow().destroyForcibly();
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode again = instance(0);
             assertThat(again).isNotNull();

@@ -83,12 +83,64 @@ class OfferMatcherTest {
                 p.portNames(), p.healthCheck(), p.killGracePeriod(), p.configHash(), p.volume(), List.of(), 1);
     }
 
+    /** The pod with a config file to render, so our executor runs it. */
+    static PodSpec withFiles(PodSpec p) {
+        return TaskFactoryTest.withFiles(p);
+    }
+
     @Test
-    void countsExecutorOverheadAndLeavesWhatDoesNotFit() {
-        OfferMatcher.Result r = OfferMatcher.match(List.of(pod(0, 1.0, 100, List.of()), pod(1, 1.0, 100, List.of())),
+    void countsOurExecutorsOverheadAndLeavesWhatDoesNotFit() {
+        OfferMatcher.Result r = OfferMatcher.match(List.of(withFiles(pod(0, 1.0, 100, List.of())),
+                        withFiles(pod(1, 1.0, 100, List.of()))),
                 List.of(offer("o1", "a1", 2.0, 300, 31000, 31999)), 0.05, 64, (p, a) -> 0);
         assertThat(r.placements().get("o1")).hasSize(1); // 2 x (1.0 + 0.05) cpus > 2.0
         assertThat(r.unplaced()).extracting(PodSpec::instance).containsExactly(1);
+        assertThat(r.reasons().get(r.unplaced().get(0))).isEqualTo("no offer fits: of 1 agent(s) offered,"
+                + " 1 short of cpus (needs 1.05), 1 short of mem (needs 164.0 MB)");
+    }
+
+    @Test
+    void aCommandTaskNeedsOnlyItsOwnResources() {
+        // Mesos' command executor is not counted by the master: exactly the pod's cpus and mem fit
+        PodSpec command = pod(0, 0.5, 128, List.of("http"));
+        assertThat(TaskFactory.usesOperatorExecutor(command)).isFalse();
+        OfferMatcher.Result fits = OfferMatcher.match(List.of(command), List.of(offer("o1", "a1", 0.5, 128, 31000, 31000)),
+                0.05, 64, (p, a) -> 0);
+        assertThat(fits.placements().get("o1")).extracting(pl -> pl.pod().instance()).containsExactly(0);
+        assertThat(fits.unplaced()).isEmpty();
+
+        // the same pod under our executor needs the executor's share on top
+        OfferMatcher.Result tight = OfferMatcher.match(List.of(withFiles(command)),
+                List.of(offer("o1", "a1", 0.5, 128, 31000, 31000)), 0.05, 64, (p, a) -> 0);
+        assertThat(tight.placements()).isEmpty();
+        assertThat(tight.reasons().get(tight.unplaced().get(0))).isEqualTo("no offer fits: of 1 agent(s) offered,"
+                + " 1 short of cpus (needs 0.55), 1 short of mem (needs 192.0 MB)");
+        OfferMatcher.Result roomy = OfferMatcher.match(List.of(withFiles(command)),
+                List.of(offer("o1", "a1", 0.55, 192, 31000, 31000)), 0.05, 64, (p, a) -> 0);
+        assertThat(roomy.placements().get("o1")).hasSize(1);
+
+        // two command tasks share an offer to the last cpu: 2 x 0.5 of 1.0, 2 x 128 of 256 MB
+        OfferMatcher.Result two = OfferMatcher.match(List.of(pod(0, 0.5, 128, List.of()), pod(1, 0.5, 128, List.of())),
+                List.of(offer("o1", "a1", 1.0, 256, 31000, 31999)), 0.05, 64, (p, a) -> 0);
+        assertThat(two.placements().get("o1")).hasSize(2);
+    }
+
+    @Test
+    void aCommandTaskOnItsReservationTakesNothingUnreserved() {
+        // a stateful command task takes its cpus, mem and volume from the reservation: no executor share besides
+        PodSpec stateful = needing(pod(0, 0.5, 128, List.of()), 0, new PodSpec.Volume(64, "data"));
+        OfferMatcher.Constraints onReservation = new OfferMatcher.Constraints() {
+            @Override
+            public boolean reserved(PodSpec pod, Offer offer) {
+                return true;
+            }
+        };
+        OfferMatcher.Result r = OfferMatcher.match(List.of(stateful), List.of(offer("o1", "a1", 0, 0, 31000, 31999)),
+                0.05, 64, (p, a) -> 0, onReservation);
+        assertThat(r.placements().get("o1")).hasSize(1);
+        OfferMatcher.Result ours = OfferMatcher.match(List.of(withFiles(stateful)),
+                List.of(offer("o1", "a1", 0, 0, 31000, 31999)), 0.05, 64, (p, a) -> 0, onReservation);
+        assertThat(ours.placements()).isEmpty(); // our executor's 0.05 cpus and 64 MB come unreserved
     }
 
     @Test

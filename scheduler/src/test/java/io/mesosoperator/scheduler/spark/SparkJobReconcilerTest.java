@@ -43,6 +43,8 @@ class SparkJobReconcilerTest {
                 .containsExactly("file:///dists/spark.tgz", "file:///apps/wc.jar", "file:///apps/words.txt");
         assertThat(pod.uris().get(0).extract()).isTrue();
         assertThat(pod.env()).containsEntry("MESOS_OPERATOR_RUNNER", "spark");
+        assertThat(io.mesosoperator.scheduler.mesos.TaskFactory.usesOperatorExecutor(pod)).as("our executor's Spark runner")
+                .isTrue();
         JsonNode settings = JSON.readTree(pod.env().get("MESOS_OPERATOR_SPARK"));
         assertThat(settings.path("master").asText()).isEqualTo("local[2]");
         assertThat(settings.path("driverMemory").asText()).isEqualTo("1024m");
