@@ -78,13 +78,15 @@ class SchedulerApiConformanceTest {
         assertThat(wrongStream.body()).contains("didn't match the stream ID");
         scheduler.streamId = streamId;
 
-        // launch a command-only task on the offer: it runs as a real process via the executor jar,
-        // after the agent fetched the command's URIs into its sandbox
+        // launch a command-only task on the offer: the command executor runs it as a real process,
+        // with its command's environment, after the agent fetched the command's URIs into its sandbox
         Path greeting = Files.writeString(work.resolve("greeting.txt"), "greetings from a fetched file");
         TaskInfo task = TaskInfo.newBuilder().setName("hello").setTaskId(TaskID.newBuilder().setValue("hello-" + type))
                 .setAgentId(offer.getAgentId())
                 .addResources(scalar("cpus", 0.1)).addResources(scalar("mem", 32))
-                .setCommand(CommandInfo.newBuilder().setValue("echo hello from $MESOS_TASK_ID; cat greeting.txt; exec sleep 300")
+                .setCommand(CommandInfo.newBuilder().setValue("echo hello from $GREETER; cat greeting.txt; exec sleep 300")
+                        .setEnvironment(org.apache.mesos.v1.Protos.Environment.newBuilder().addVariables(
+                                org.apache.mesos.v1.Protos.Environment.Variable.newBuilder().setName("GREETER").setValue("hello-" + type)))
                         .addUris(CommandInfo.URI.newBuilder().setValue(greeting.toUri().toString()).setExtract(false)))
                 .build();
         HttpResponse<String> accepted = scheduler.call(Call.newBuilder().setType(Call.Type.ACCEPT)
