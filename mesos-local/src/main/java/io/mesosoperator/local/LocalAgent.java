@@ -14,9 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * CommandInfo) inside this JVM, where a real agent starts the small C++ mesos-executor (see
  * InProcessCommandExecutor); serves the v1 executor API (POST /api/v1/executor), and forwards
  * status updates reliably (head of each task's queue, retried until the scheduler acknowledges),
- * as slave.cpp and task_status_update_manager.cpp do.
+ * as slave.cpp and task_status_update_manager.cpp do (see TaskStatusUpdates).
  */
 public final class LocalAgent implements Agent, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalAgent.class);
@@ -83,11 +81,9 @@ public final class LocalAgent implements Agent, AutoCloseable {
     /** Where /files serves executor sandboxes without the agent's work directory in the path. */
     static final String VIRTUAL_SANDBOXES = "/frameworks/";
     private final Map<String, ExecutorRun> executors = new LinkedHashMap<>();
-    /** Fault injection: how many status updates to lose on their way to the master. */
-    private final java.util.concurrent.atomic.AtomicInteger updatesToDrop = new java.util.concurrent.atomic.AtomicInteger();
     /** Since when this agent is cut off from the master (fault injection), or -1. */
     private volatile long partitionedSinceNanos = -1;
-    private final Map<String, UpdateStream> updates = new LinkedHashMap<>();
+    private final TaskStatusUpdates statusUpdates;
 
     /** One executor container: its process, sandbox, stream and the tasks given to it. */
     private static final class ExecutorRun {
@@ -111,22 +107,11 @@ public final class LocalAgent implements Agent, AutoCloseable {
         }
     }
 
-    /** The pending updates of one task: only the head is forwarded until it is acknowledged. */
-    private static final class UpdateStream {
-        final String frameworkId;
-        final Deque<TaskStatus> pending = new ArrayDeque<>();
-        TaskState latest;
-        ScheduledFuture<?> retry;
-        long retryMillis;
-
-        UpdateStream(String frameworkId) {
-            this.frameworkId = frameworkId;
-        }
-    }
-
     public LocalAgent(Config config) {
         this.config = config;
         this.actor = new Actor("mesos-local-" + config.name());
+        this.statusUpdates = new TaskStatusUpdates(config.name(), config.statusUpdateRetry(), actor, this::partitioned,
+                () -> master);
     }
 
     public void start(LocalMaster master) throws Exception {
@@ -202,7 +187,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
             }
             leader.reregisterAgent(this, agentId, checkpointed != null ? checkpointed : total, config.host(), port, tasks,
                     executorResources);
-            updates.forEach(this::forward);
+            statusUpdates.resume();
         }
     }
 
@@ -272,7 +257,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
 
     /** The next {@code count} status updates this agent forwards are lost; the retry brings them again. */
     public void dropStatusUpdates(int count) {
-        updatesToDrop.set(count);
+        statusUpdates.dropNext(count);
     }
 
     /**
@@ -298,7 +283,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
         actor.call(() -> {
             executors.values().forEach(ex -> signal(ex, "KILL"));
             executors.clear();
-            updates.clear();
+            statusUpdates.clear();
             return null;
         });
     }
@@ -532,50 +517,10 @@ public final class LocalAgent implements Agent, AutoCloseable {
             forwarded.setTimestamp(LocalMaster.now());
         }
         ex.states.put(status.getTaskId().getValue(), status.getState());
-        statusUpdate(ex.frameworkId(), forwarded.build());
+        statusUpdates.update(ex.frameworkId(), forwarded.build());
     }
 
-    // ---------------------------------------------------------------- status update manager
-
-    private void statusUpdate(String frameworkId, TaskStatus status) {
-        String key = frameworkId + "/" + status.getTaskId().getValue();
-        UpdateStream stream = updates.computeIfAbsent(key, k -> new UpdateStream(frameworkId));
-        if (stream.pending.stream().anyMatch(s -> s.getUuid().equals(status.getUuid()))) {
-            return; // a duplicate (re-sent by the executor): already queued
-        }
-        stream.latest = status.getState();
-        stream.pending.add(status);
-        if (stream.pending.size() == 1) {
-            stream.retryMillis = config.statusUpdateRetry().toMillis();
-            forward(key, stream);
-        } else if (!partitioned()) {
-            // the master must still learn the newest state, to free resources of a finished task
-            master.statusUpdate(frameworkId, stream.pending.peek(), stream.latest);
-        }
-    }
-
-    private void forward(String key, UpdateStream stream) {
-        TaskStatus head = stream.pending.peek();
-        if (head == null) {
-            return;
-        }
-        if (partitioned()) {
-            LOG.debug("agent {}: update for {} not forwarded: partitioned", config.name(), key);
-        } else if (updatesToDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            LOG.info("agent {}: dropping {} for {} (fault injection); it is retried", config.name(), head.getState(), key);
-        } else {
-            master.statusUpdate(stream.frameworkId, head, stream.latest);
-        }
-        if (stream.retry != null) {
-            stream.retry.cancel(false);
-        }
-        stream.retry = actor.delay(stream.retryMillis, () -> {
-            if (updates.get(key) == stream && stream.pending.peek() == head) {
-                stream.retryMillis = Math.min(stream.retryMillis * 2, Duration.ofMinutes(10).toMillis());
-                forward(key, stream);
-            }
-        });
-    }
+    // ---------------------------------------------------------------- status updates
 
     @Override
     public void acknowledge(String frameworkId, String taskId, ByteString uuid) {
@@ -583,22 +528,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
             if (partitioned()) {
                 return; // lost in the partition
             }
-            String key = frameworkId + "/" + taskId;
-            UpdateStream stream = updates.get(key);
-            if (stream == null || stream.pending.isEmpty() || !stream.pending.peek().getUuid().equals(uuid)) {
-                LOG.debug("unexpected acknowledgement for task {} of framework {}", taskId, frameworkId);
-                return;
-            }
-            TaskStatus acked = stream.pending.poll();
-            if (stream.retry != null) {
-                stream.retry.cancel(false);
-            }
-            if (!stream.pending.isEmpty()) {
-                stream.retryMillis = config.statusUpdateRetry().toMillis();
-                forward(key, stream);
-            } else if (TaskStates.isTerminal(acked.getState())) {
-                updates.remove(key);
-            }
+            statusUpdates.acknowledgement(frameworkId, taskId, uuid);
         });
     }
 
@@ -814,7 +744,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 continue;
             }
             TaskState terminal = ex.shuttingDown ? TaskState.TASK_KILLED : TaskState.TASK_FAILED;
-            statusUpdate(ex.frameworkId(), TaskStatus.newBuilder()
+            statusUpdates.update(ex.frameworkId(), TaskStatus.newBuilder()
                     .setTaskId(task.getTaskId())
                     .setState(terminal)
                     .setSource(TaskStatus.Source.SOURCE_AGENT)
@@ -853,7 +783,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
                     ex.queued.remove(queued);
                     for (TaskInfo t : tasksOf(queued)) {
                         ex.states.put(t.getTaskId().getValue(), TaskState.TASK_KILLED);
-                        statusUpdate(frameworkId, TaskStatus.newBuilder()
+                        statusUpdates.update(frameworkId, TaskStatus.newBuilder()
                                 .setTaskId(t.getTaskId())
                                 .setState(TaskState.TASK_KILLED)
                                 .setSource(TaskStatus.Source.SOURCE_AGENT)
@@ -899,7 +829,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 return;
             }
             executors.values().stream().filter(e -> e.frameworkId().equals(frameworkId)).toList().forEach(this::shutdown);
-            updates.values().removeIf(u -> u.frameworkId.equals(frameworkId));
+            statusUpdates.cleanup(frameworkId);
         });
     }
 
