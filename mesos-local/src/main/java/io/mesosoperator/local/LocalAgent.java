@@ -78,12 +78,11 @@ public final class LocalAgent implements Agent, AutoCloseable {
     private AgentID agentId;
     private AgentInfo agentInfo;
     private int port;
-    /** Where /files serves executor sandboxes without the agent's work directory in the path. */
-    static final String VIRTUAL_SANDBOXES = "/frameworks/";
     private final Map<String, ExecutorRun> executors = new LinkedHashMap<>();
     /** Since when this agent is cut off from the master (fault injection), or -1. */
     private volatile long partitionedSinceNanos = -1;
     private final TaskStatusUpdates statusUpdates;
+    private final AgentFiles files;
 
     /** One executor container: its process, sandbox, stream and the tasks given to it. */
     private static final class ExecutorRun {
@@ -112,6 +111,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
         this.actor = new Actor("mesos-local-" + config.name());
         this.statusUpdates = new TaskStatusUpdates(config.name(), config.statusUpdateRetry(), actor, this::partitioned,
                 () -> master);
+        this.files = new AgentFiles(config.workDir(), () -> agentId);
     }
 
     public void start(LocalMaster master) throws Exception {
@@ -335,7 +335,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
         try {
             switch (target) {
                 case "/api/v1/executor" -> executorApi(req, resp);
-                case "/files/read", "/files/read.json" -> readFile(req, resp);
+                case "/files/read", "/files/read.json" -> files.read(req, resp);
                 case "/health", "/slave(1)/health" -> resp.setStatus(200);
                 default -> Http.text(resp, 404, "");
             }
@@ -385,59 +385,6 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 });
                 Http.accepted(resp);
             }
-        }
-    }
-
-    /**
-     * GET /files/read?path=P&offset=O&length=L: {"data": text, "offset": O} like the Mesos agent's
-     * files API; offset -1 answers the file's size; a path outside the agent's directory or a
-     * missing file is 404 with an empty body.
-     */
-    private void readFile(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String path = req.getParameter("path");
-        if (path != null && path.startsWith(VIRTUAL_SANDBOXES)) {
-            // the virtual path of an executor's latest run, as the agent attaches it (slave.cpp
-            // Framework::addExecutor): /frameworks/FID/executors/EID/runs/latest
-            path = config.workDir().resolve("slaves").resolve(agentId.getValue()) + path;
-        }
-        Path file = path == null ? null : Path.of(path).toAbsolutePath().normalize();
-        if (file == null || !file.startsWith(config.workDir().toAbsolutePath().normalize()) || !Files.isRegularFile(file)) {
-            Http.text(resp, 404, "");
-            return;
-        }
-        long size = Files.size(file);
-        long offset = parseLong(req.getParameter("offset"), 0);
-        if (offset < 0) {
-            Http.json(resp, "{\"data\":\"\",\"offset\":" + size + "}");
-            return;
-        }
-        long length = Math.min(parseLong(req.getParameter("length"), size), 1 << 20);
-        byte[] data = new byte[0];
-        if (offset < size) {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(length, size - offset));
-                ch.read(buf, offset);
-                data = java.util.Arrays.copyOf(buf.array(), buf.position());
-            }
-        }
-        com.fasterxml.jackson.databind.node.ObjectNode out = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        out.put("data", new String(data, java.nio.charset.StandardCharsets.UTF_8));
-        out.put("offset", offset);
-        Http.json(resp, out.toString());
-    }
-
-    /** runs/latest points at the executor's newest run, as a Mesos agent's paths::createExecutorDirectory makes it. */
-    private static void linkLatestRun(Path sandbox) throws IOException {
-        Path latest = sandbox.resolveSibling("latest");
-        Files.deleteIfExists(latest);
-        Files.createSymbolicLink(latest, sandbox.getFileName());
-    }
-
-    private static long parseLong(String value, long fallback) {
-        try {
-            return value == null ? fallback : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return fallback;
         }
     }
 
@@ -562,8 +509,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 ex.info = info;
                 ex.commandExecutor = commandExecutor;
                 ex.containerId = UUID.randomUUID().toString();
-                ex.sandbox = config.workDir().resolve(Path.of("slaves", agentId.getValue(), "frameworks",
-                        framework.getId().getValue(), "executors", info.getExecutorId().getValue(), "runs", ex.containerId));
+                ex.sandbox = files.executorRun(framework.getId().getValue(), info.getExecutorId().getValue(), ex.containerId);
                 executors.put(key, ex);
                 startExecutor(key, ex);
             }
@@ -620,7 +566,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
         CompletableFuture.runAsync(() -> {
             try {
                 Files.createDirectories(ex.sandbox);
-                linkLatestRun(ex.sandbox);
+                AgentFiles.linkLatestRun(ex.sandbox);
                 for (CommandInfo.URI uri : ex.info.getCommand().getUrisList()) {
                     Fetcher.fetch(uri, ex.sandbox);
                 }
