@@ -354,7 +354,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
             throw Http.badRequest(type == ContentType.JSON
                     ? "Failed to parse body into JSON: " + e.getMessage() : "Failed to parse body into Call protobuf");
         }
-        validate(call);
+        ExecutorCallValidation.validate(call);
         switch (call.getType()) {
             case SUBSCRIBE -> {
                 ContentType responseType = Http.responseType(req);
@@ -384,37 +384,6 @@ public final class LocalAgent implements Agent, AutoCloseable {
                     return null;
                 });
                 Http.accepted(resp);
-            }
-        }
-    }
-
-    /** The agent's checks of an executor call (src/common/validation.cpp validateExecutorCall). */
-    private static void validate(Call call) {
-        String prefix = "Failed to validate Executor::Call: ";
-        if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
-            throw Http.badRequest(prefix + "Expecting 'type' to be present");
-        }
-        if (!call.hasExecutorId()) {
-            throw Http.badRequest(prefix + "Expecting 'executor_id' to be present");
-        }
-        if (!call.hasFrameworkId()) {
-            throw Http.badRequest(prefix + "Expecting 'framework_id' to be present");
-        }
-        if (call.getType() == Call.Type.UPDATE) {
-            TaskStatus status = call.getUpdate().getStatus();
-            if (!status.hasUuid()) {
-                throw Http.badRequest(prefix + "Expecting 'uuid' to be present");
-            }
-            if (!Uuids.isValid(status.getUuid())) {
-                throw Http.badRequest(prefix + "Not a valid UUID");
-            }
-            if (status.getState() == TaskState.TASK_STAGING) {
-                throw Http.badRequest(prefix + "Received TASK_STAGING from executor " + call.getExecutorId().getValue()
-                        + " of framework " + call.getFrameworkId().getValue() + " which is not allowed");
-            }
-            if (status.getSource() != TaskStatus.Source.SOURCE_EXECUTOR) {
-                throw Http.badRequest(prefix + "Received Call from executor " + call.getExecutorId().getValue()
-                        + " of framework " + call.getFrameworkId().getValue() + " with invalid source, expecting 'SOURCE_EXECUTOR'");
             }
         }
     }
