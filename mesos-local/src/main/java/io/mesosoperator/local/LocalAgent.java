@@ -8,7 +8,6 @@ import io.mesosoperator.mesos.TaskStates;
 import io.mesosoperator.mesos.Uuids;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -606,24 +605,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
         if (ex.commandExecutor) {
             return ExecutorContainer.of(InProcessCommandExecutor.start(env, ex.sandbox.resolve("stderr")));
         }
-        CommandInfo command = ex.info.getCommand();
-        // setsid: each executor leads its own process group, so its whole tree can be killed
-        List<String> argv = new ArrayList<>(List.of("setsid"));
-        if (command.getShell()) {
-            argv.addAll(List.of("/bin/sh", "-c", command.getValue()));
-        } else {
-            argv.add(command.getValue());
-            if (command.getArgumentsCount() > 1) {
-                argv.addAll(command.getArgumentsList().subList(1, command.getArgumentsCount()));
-            }
-        }
-        ProcessBuilder builder = new ProcessBuilder(argv)
-                .directory(ex.sandbox.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(ex.sandbox.toFile(), "stdout")))
-                .redirectError(ProcessBuilder.Redirect.appendTo(new File(ex.sandbox.toFile(), "stderr")));
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        return ExecutorContainer.of(builder.start());
+        return ExecutorContainer.start(ex.info.getCommand(), ex.sandbox, env);
     }
 
     /**
