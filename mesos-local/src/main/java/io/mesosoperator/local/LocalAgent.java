@@ -28,7 +28,6 @@ import org.apache.mesos.v1.Protos.AgentInfo;
 import org.apache.mesos.v1.Protos.Attribute;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.ContainerID;
-import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
@@ -451,7 +450,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
 
     @Override
     public void launch(FrameworkInfo framework, TaskInfo task) {
-        ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : commandExecutorFor(framework, task);
+        ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : CommandExecutorInfo.forTask(framework, task);
         deliver(framework, info, !task.hasExecutor(), List.of(task), Event.newBuilder().setType(Event.Type.LAUNCH)
                 .setLaunch(Event.Launch.newBuilder().setTask(task)).build());
     }
@@ -497,37 +496,6 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 ex.queued.add(event);
             }
         });
-    }
-
-    /**
-     * The ExecutorInfo a Mesos agent makes for a task that came with only a CommandInfo (slave.cpp
-     * getExecutorInfo): the task's id, a name that shows the command, the command's URIs and
-     * environment. The command executor itself runs inside this agent (see InProcessCommandExecutor).
-     */
-    private static ExecutorInfo commandExecutorFor(FrameworkInfo framework, TaskInfo task) {
-        CommandInfo command = task.getCommand();
-        String shown;
-        if (!command.hasValue()) {
-            shown = command.getShell() ? "NO COMMAND" : "NO EXECUTABLE";
-        } else if (command.getShell()) {
-            shown = "sh -c '" + abbreviate(command.getValue()) + "'";
-        } else {
-            shown = "[" + abbreviate(command.getValue() + ", " + String.join(", ", command.getArgumentsList())) + "]";
-        }
-        ExecutorInfo.Builder info = ExecutorInfo.newBuilder()
-                .setExecutorId(ExecutorID.newBuilder().setValue(task.getTaskId().getValue()))
-                .setFrameworkId(framework.getId())
-                .setName("Command Executor (Task: " + task.getTaskId().getValue() + ") (Command: " + shown + ")")
-                .setSource(task.getTaskId().getValue())
-                .setCommand(CommandInfo.newBuilder().addAllUris(command.getUrisList()).setEnvironment(command.getEnvironment()));
-        if (task.hasLabels()) {
-            info.setLabels(task.getLabels());
-        }
-        return info.build();
-    }
-
-    private static String abbreviate(String command) {
-        return command.length() > 15 ? command.substring(0, 12) + "..." : command;
     }
 
     private void startExecutor(String key, ExecutorRun ex) {
