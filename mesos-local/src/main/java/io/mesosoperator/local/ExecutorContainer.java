@@ -1,10 +1,16 @@
 package io.mesosoperator.local;
 
 import io.mesosoperator.executor.InProcessCommandExecutor;
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.mesos.v1.Protos.CommandInfo;
 
 /**
  * What runs one executor on a mesos-local agent: a child process in a process group of its own
@@ -19,6 +25,30 @@ interface ExecutorContainer {
 
     /** Completes with the executor's exit value (128 + N after signal N). */
     CompletableFuture<Integer> onExit();
+
+    /**
+     * Starts a custom executor's command in its sandbox, appending to the sandbox's stdout and
+     * stderr. setsid makes the executor lead a process group of its own, which is what lets
+     * {@link #signal} reach its whole tree.
+     */
+    static ExecutorContainer start(CommandInfo command, Path sandbox, Map<String, String> env) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("setsid"));
+        if (command.getShell()) {
+            argv.addAll(List.of("/bin/sh", "-c", command.getValue()));
+        } else {
+            argv.add(command.getValue());
+            if (command.getArgumentsCount() > 1) {
+                argv.addAll(command.getArgumentsList().subList(1, command.getArgumentsCount()));
+            }
+        }
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .directory(sandbox.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stdout")))
+                .redirectError(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stderr")));
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        return of(builder.start());
+    }
 
     static ExecutorContainer of(Process process) {
         return new ExecutorContainer() {

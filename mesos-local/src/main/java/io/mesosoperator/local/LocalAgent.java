@@ -8,15 +8,12 @@ import io.mesosoperator.mesos.TaskStates;
 import io.mesosoperator.mesos.Uuids;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +28,6 @@ import org.apache.mesos.v1.Protos.AgentInfo;
 import org.apache.mesos.v1.Protos.Attribute;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.ContainerID;
-import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
@@ -54,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * CommandInfo) inside this JVM, where a real agent starts the small C++ mesos-executor (see
  * InProcessCommandExecutor); serves the v1 executor API (POST /api/v1/executor), and forwards
  * status updates reliably (head of each task's queue, retried until the scheduler acknowledges),
- * as slave.cpp and task_status_update_manager.cpp do.
+ * as slave.cpp and task_status_update_manager.cpp do (see TaskStatusUpdates).
  */
 public final class LocalAgent implements Agent, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalAgent.class);
@@ -80,14 +76,11 @@ public final class LocalAgent implements Agent, AutoCloseable {
     private AgentID agentId;
     private AgentInfo agentInfo;
     private int port;
-    /** Where /files serves executor sandboxes without the agent's work directory in the path. */
-    static final String VIRTUAL_SANDBOXES = "/frameworks/";
     private final Map<String, ExecutorRun> executors = new LinkedHashMap<>();
-    /** Fault injection: how many status updates to lose on their way to the master. */
-    private final java.util.concurrent.atomic.AtomicInteger updatesToDrop = new java.util.concurrent.atomic.AtomicInteger();
     /** Since when this agent is cut off from the master (fault injection), or -1. */
     private volatile long partitionedSinceNanos = -1;
-    private final Map<String, UpdateStream> updates = new LinkedHashMap<>();
+    private final TaskStatusUpdates statusUpdates;
+    private final AgentFiles files;
 
     /** One executor container: its process, sandbox, stream and the tasks given to it. */
     private static final class ExecutorRun {
@@ -111,22 +104,12 @@ public final class LocalAgent implements Agent, AutoCloseable {
         }
     }
 
-    /** The pending updates of one task: only the head is forwarded until it is acknowledged. */
-    private static final class UpdateStream {
-        final String frameworkId;
-        final Deque<TaskStatus> pending = new ArrayDeque<>();
-        TaskState latest;
-        ScheduledFuture<?> retry;
-        long retryMillis;
-
-        UpdateStream(String frameworkId) {
-            this.frameworkId = frameworkId;
-        }
-    }
-
     public LocalAgent(Config config) {
         this.config = config;
         this.actor = new Actor("mesos-local-" + config.name());
+        this.statusUpdates = new TaskStatusUpdates(config.name(), config.statusUpdateRetry(), actor, this::partitioned,
+                () -> master);
+        this.files = new AgentFiles(config.workDir(), () -> agentId);
     }
 
     public void start(LocalMaster master) throws Exception {
@@ -202,7 +185,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
             }
             leader.reregisterAgent(this, agentId, checkpointed != null ? checkpointed : total, config.host(), port, tasks,
                     executorResources);
-            updates.forEach(this::forward);
+            statusUpdates.resume();
         }
     }
 
@@ -272,7 +255,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
 
     /** The next {@code count} status updates this agent forwards are lost; the retry brings them again. */
     public void dropStatusUpdates(int count) {
-        updatesToDrop.set(count);
+        statusUpdates.dropNext(count);
     }
 
     /**
@@ -298,7 +281,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
         actor.call(() -> {
             executors.values().forEach(ex -> signal(ex, "KILL"));
             executors.clear();
-            updates.clear();
+            statusUpdates.clear();
             return null;
         });
     }
@@ -350,7 +333,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
         try {
             switch (target) {
                 case "/api/v1/executor" -> executorApi(req, resp);
-                case "/files/read", "/files/read.json" -> readFile(req, resp);
+                case "/files/read", "/files/read.json" -> files.read(req, resp);
                 case "/health", "/slave(1)/health" -> resp.setStatus(200);
                 default -> Http.text(resp, 404, "");
             }
@@ -369,7 +352,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
             throw Http.badRequest(type == ContentType.JSON
                     ? "Failed to parse body into JSON: " + e.getMessage() : "Failed to parse body into Call protobuf");
         }
-        validate(call);
+        ExecutorCallValidation.validate(call);
         switch (call.getType()) {
             case SUBSCRIBE -> {
                 ContentType responseType = Http.responseType(req);
@@ -399,90 +382,6 @@ public final class LocalAgent implements Agent, AutoCloseable {
                     return null;
                 });
                 Http.accepted(resp);
-            }
-        }
-    }
-
-    /**
-     * GET /files/read?path=P&offset=O&length=L: {"data": text, "offset": O} like the Mesos agent's
-     * files API; offset -1 answers the file's size; a path outside the agent's directory or a
-     * missing file is 404 with an empty body.
-     */
-    private void readFile(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String path = req.getParameter("path");
-        if (path != null && path.startsWith(VIRTUAL_SANDBOXES)) {
-            // the virtual path of an executor's latest run, as the agent attaches it (slave.cpp
-            // Framework::addExecutor): /frameworks/FID/executors/EID/runs/latest
-            path = config.workDir().resolve("slaves").resolve(agentId.getValue()) + path;
-        }
-        Path file = path == null ? null : Path.of(path).toAbsolutePath().normalize();
-        if (file == null || !file.startsWith(config.workDir().toAbsolutePath().normalize()) || !Files.isRegularFile(file)) {
-            Http.text(resp, 404, "");
-            return;
-        }
-        long size = Files.size(file);
-        long offset = parseLong(req.getParameter("offset"), 0);
-        if (offset < 0) {
-            Http.json(resp, "{\"data\":\"\",\"offset\":" + size + "}");
-            return;
-        }
-        long length = Math.min(parseLong(req.getParameter("length"), size), 1 << 20);
-        byte[] data = new byte[0];
-        if (offset < size) {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(length, size - offset));
-                ch.read(buf, offset);
-                data = java.util.Arrays.copyOf(buf.array(), buf.position());
-            }
-        }
-        com.fasterxml.jackson.databind.node.ObjectNode out = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        out.put("data", new String(data, java.nio.charset.StandardCharsets.UTF_8));
-        out.put("offset", offset);
-        Http.json(resp, out.toString());
-    }
-
-    /** runs/latest points at the executor's newest run, as a Mesos agent's paths::createExecutorDirectory makes it. */
-    private static void linkLatestRun(Path sandbox) throws IOException {
-        Path latest = sandbox.resolveSibling("latest");
-        Files.deleteIfExists(latest);
-        Files.createSymbolicLink(latest, sandbox.getFileName());
-    }
-
-    private static long parseLong(String value, long fallback) {
-        try {
-            return value == null ? fallback : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
-
-    /** The agent's checks of an executor call (src/common/validation.cpp validateExecutorCall). */
-    private static void validate(Call call) {
-        String prefix = "Failed to validate Executor::Call: ";
-        if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
-            throw Http.badRequest(prefix + "Expecting 'type' to be present");
-        }
-        if (!call.hasExecutorId()) {
-            throw Http.badRequest(prefix + "Expecting 'executor_id' to be present");
-        }
-        if (!call.hasFrameworkId()) {
-            throw Http.badRequest(prefix + "Expecting 'framework_id' to be present");
-        }
-        if (call.getType() == Call.Type.UPDATE) {
-            TaskStatus status = call.getUpdate().getStatus();
-            if (!status.hasUuid()) {
-                throw Http.badRequest(prefix + "Expecting 'uuid' to be present");
-            }
-            if (!Uuids.isValid(status.getUuid())) {
-                throw Http.badRequest(prefix + "Not a valid UUID");
-            }
-            if (status.getState() == TaskState.TASK_STAGING) {
-                throw Http.badRequest(prefix + "Received TASK_STAGING from executor " + call.getExecutorId().getValue()
-                        + " of framework " + call.getFrameworkId().getValue() + " which is not allowed");
-            }
-            if (status.getSource() != TaskStatus.Source.SOURCE_EXECUTOR) {
-                throw Http.badRequest(prefix + "Received Call from executor " + call.getExecutorId().getValue()
-                        + " of framework " + call.getFrameworkId().getValue() + " with invalid source, expecting 'SOURCE_EXECUTOR'");
             }
         }
     }
@@ -532,50 +431,10 @@ public final class LocalAgent implements Agent, AutoCloseable {
             forwarded.setTimestamp(LocalMaster.now());
         }
         ex.states.put(status.getTaskId().getValue(), status.getState());
-        statusUpdate(ex.frameworkId(), forwarded.build());
+        statusUpdates.update(ex.frameworkId(), forwarded.build());
     }
 
-    // ---------------------------------------------------------------- status update manager
-
-    private void statusUpdate(String frameworkId, TaskStatus status) {
-        String key = frameworkId + "/" + status.getTaskId().getValue();
-        UpdateStream stream = updates.computeIfAbsent(key, k -> new UpdateStream(frameworkId));
-        if (stream.pending.stream().anyMatch(s -> s.getUuid().equals(status.getUuid()))) {
-            return; // a duplicate (re-sent by the executor): already queued
-        }
-        stream.latest = status.getState();
-        stream.pending.add(status);
-        if (stream.pending.size() == 1) {
-            stream.retryMillis = config.statusUpdateRetry().toMillis();
-            forward(key, stream);
-        } else if (!partitioned()) {
-            // the master must still learn the newest state, to free resources of a finished task
-            master.statusUpdate(frameworkId, stream.pending.peek(), stream.latest);
-        }
-    }
-
-    private void forward(String key, UpdateStream stream) {
-        TaskStatus head = stream.pending.peek();
-        if (head == null) {
-            return;
-        }
-        if (partitioned()) {
-            LOG.debug("agent {}: update for {} not forwarded: partitioned", config.name(), key);
-        } else if (updatesToDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            LOG.info("agent {}: dropping {} for {} (fault injection); it is retried", config.name(), head.getState(), key);
-        } else {
-            master.statusUpdate(stream.frameworkId, head, stream.latest);
-        }
-        if (stream.retry != null) {
-            stream.retry.cancel(false);
-        }
-        stream.retry = actor.delay(stream.retryMillis, () -> {
-            if (updates.get(key) == stream && stream.pending.peek() == head) {
-                stream.retryMillis = Math.min(stream.retryMillis * 2, Duration.ofMinutes(10).toMillis());
-                forward(key, stream);
-            }
-        });
-    }
+    // ---------------------------------------------------------------- status updates
 
     @Override
     public void acknowledge(String frameworkId, String taskId, ByteString uuid) {
@@ -583,22 +442,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
             if (partitioned()) {
                 return; // lost in the partition
             }
-            String key = frameworkId + "/" + taskId;
-            UpdateStream stream = updates.get(key);
-            if (stream == null || stream.pending.isEmpty() || !stream.pending.peek().getUuid().equals(uuid)) {
-                LOG.debug("unexpected acknowledgement for task {} of framework {}", taskId, frameworkId);
-                return;
-            }
-            TaskStatus acked = stream.pending.poll();
-            if (stream.retry != null) {
-                stream.retry.cancel(false);
-            }
-            if (!stream.pending.isEmpty()) {
-                stream.retryMillis = config.statusUpdateRetry().toMillis();
-                forward(key, stream);
-            } else if (TaskStates.isTerminal(acked.getState())) {
-                updates.remove(key);
-            }
+            statusUpdates.acknowledgement(frameworkId, taskId, uuid);
         });
     }
 
@@ -606,7 +450,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
 
     @Override
     public void launch(FrameworkInfo framework, TaskInfo task) {
-        ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : commandExecutorFor(framework, task);
+        ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : CommandExecutorInfo.forTask(framework, task);
         deliver(framework, info, !task.hasExecutor(), List.of(task), Event.newBuilder().setType(Event.Type.LAUNCH)
                 .setLaunch(Event.Launch.newBuilder().setTask(task)).build());
     }
@@ -632,8 +476,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 ex.info = info;
                 ex.commandExecutor = commandExecutor;
                 ex.containerId = UUID.randomUUID().toString();
-                ex.sandbox = config.workDir().resolve(Path.of("slaves", agentId.getValue(), "frameworks",
-                        framework.getId().getValue(), "executors", info.getExecutorId().getValue(), "runs", ex.containerId));
+                ex.sandbox = files.executorRun(framework.getId().getValue(), info.getExecutorId().getValue(), ex.containerId);
                 executors.put(key, ex);
                 startExecutor(key, ex);
             }
@@ -655,42 +498,11 @@ public final class LocalAgent implements Agent, AutoCloseable {
         });
     }
 
-    /**
-     * The ExecutorInfo a Mesos agent makes for a task that came with only a CommandInfo (slave.cpp
-     * getExecutorInfo): the task's id, a name that shows the command, the command's URIs and
-     * environment. The command executor itself runs inside this agent (see InProcessCommandExecutor).
-     */
-    private static ExecutorInfo commandExecutorFor(FrameworkInfo framework, TaskInfo task) {
-        CommandInfo command = task.getCommand();
-        String shown;
-        if (!command.hasValue()) {
-            shown = command.getShell() ? "NO COMMAND" : "NO EXECUTABLE";
-        } else if (command.getShell()) {
-            shown = "sh -c '" + abbreviate(command.getValue()) + "'";
-        } else {
-            shown = "[" + abbreviate(command.getValue() + ", " + String.join(", ", command.getArgumentsList())) + "]";
-        }
-        ExecutorInfo.Builder info = ExecutorInfo.newBuilder()
-                .setExecutorId(ExecutorID.newBuilder().setValue(task.getTaskId().getValue()))
-                .setFrameworkId(framework.getId())
-                .setName("Command Executor (Task: " + task.getTaskId().getValue() + ") (Command: " + shown + ")")
-                .setSource(task.getTaskId().getValue())
-                .setCommand(CommandInfo.newBuilder().addAllUris(command.getUrisList()).setEnvironment(command.getEnvironment()));
-        if (task.hasLabels()) {
-            info.setLabels(task.getLabels());
-        }
-        return info.build();
-    }
-
-    private static String abbreviate(String command) {
-        return command.length() > 15 ? command.substring(0, 12) + "..." : command;
-    }
-
     private void startExecutor(String key, ExecutorRun ex) {
         CompletableFuture.runAsync(() -> {
             try {
                 Files.createDirectories(ex.sandbox);
-                linkLatestRun(ex.sandbox);
+                AgentFiles.linkLatestRun(ex.sandbox);
                 for (CommandInfo.URI uri : ex.info.getCommand().getUrisList()) {
                     Fetcher.fetch(uri, ex.sandbox);
                 }
@@ -761,24 +573,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
         if (ex.commandExecutor) {
             return ExecutorContainer.of(InProcessCommandExecutor.start(env, ex.sandbox.resolve("stderr")));
         }
-        CommandInfo command = ex.info.getCommand();
-        // setsid: each executor leads its own process group, so its whole tree can be killed
-        List<String> argv = new ArrayList<>(List.of("setsid"));
-        if (command.getShell()) {
-            argv.addAll(List.of("/bin/sh", "-c", command.getValue()));
-        } else {
-            argv.add(command.getValue());
-            if (command.getArgumentsCount() > 1) {
-                argv.addAll(command.getArgumentsList().subList(1, command.getArgumentsCount()));
-            }
-        }
-        ProcessBuilder builder = new ProcessBuilder(argv)
-                .directory(ex.sandbox.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(ex.sandbox.toFile(), "stdout")))
-                .redirectError(ProcessBuilder.Redirect.appendTo(new File(ex.sandbox.toFile(), "stderr")));
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        return ExecutorContainer.of(builder.start());
+        return ExecutorContainer.start(ex.info.getCommand(), ex.sandbox, env);
     }
 
     /**
@@ -814,7 +609,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 continue;
             }
             TaskState terminal = ex.shuttingDown ? TaskState.TASK_KILLED : TaskState.TASK_FAILED;
-            statusUpdate(ex.frameworkId(), TaskStatus.newBuilder()
+            statusUpdates.update(ex.frameworkId(), TaskStatus.newBuilder()
                     .setTaskId(task.getTaskId())
                     .setState(terminal)
                     .setSource(TaskStatus.Source.SOURCE_AGENT)
@@ -853,7 +648,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
                     ex.queued.remove(queued);
                     for (TaskInfo t : tasksOf(queued)) {
                         ex.states.put(t.getTaskId().getValue(), TaskState.TASK_KILLED);
-                        statusUpdate(frameworkId, TaskStatus.newBuilder()
+                        statusUpdates.update(frameworkId, TaskStatus.newBuilder()
                                 .setTaskId(t.getTaskId())
                                 .setState(TaskState.TASK_KILLED)
                                 .setSource(TaskStatus.Source.SOURCE_AGENT)
@@ -899,7 +694,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 return;
             }
             executors.values().stream().filter(e -> e.frameworkId().equals(frameworkId)).toList().forEach(this::shutdown);
-            updates.values().removeIf(u -> u.frameworkId.equals(frameworkId));
+            statusUpdates.cleanup(frameworkId);
         });
     }
 

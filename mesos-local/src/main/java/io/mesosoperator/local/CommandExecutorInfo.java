@@ -1,0 +1,46 @@
+package io.mesosoperator.local;
+
+import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.TaskInfo;
+
+/**
+ * The executor a command task gets, as Mesos describes it. It is made from the task alone, so it
+ * lives apart from the agent that launches it.
+ */
+final class CommandExecutorInfo {
+    private CommandExecutorInfo() {}
+
+    /**
+     * The ExecutorInfo a Mesos agent makes for a task that came with only a CommandInfo (slave.cpp
+     * getExecutorInfo): the task's id, a name that shows the command, the command's URIs and
+     * environment. The command executor itself runs inside this agent (see InProcessCommandExecutor).
+     */
+    static ExecutorInfo forTask(FrameworkInfo framework, TaskInfo task) {
+        CommandInfo command = task.getCommand();
+        String shown;
+        if (!command.hasValue()) {
+            shown = command.getShell() ? "NO COMMAND" : "NO EXECUTABLE";
+        } else if (command.getShell()) {
+            shown = "sh -c '" + abbreviate(command.getValue()) + "'";
+        } else {
+            shown = "[" + abbreviate(command.getValue() + ", " + String.join(", ", command.getArgumentsList())) + "]";
+        }
+        ExecutorInfo.Builder info = ExecutorInfo.newBuilder()
+                .setExecutorId(ExecutorID.newBuilder().setValue(task.getTaskId().getValue()))
+                .setFrameworkId(framework.getId())
+                .setName("Command Executor (Task: " + task.getTaskId().getValue() + ") (Command: " + shown + ")")
+                .setSource(task.getTaskId().getValue())
+                .setCommand(CommandInfo.newBuilder().addAllUris(command.getUrisList()).setEnvironment(command.getEnvironment()));
+        if (task.hasLabels()) {
+            info.setLabels(task.getLabels());
+        }
+        return info.build();
+    }
+
+    private static String abbreviate(String command) {
+        return command.length() > 15 ? command.substring(0, 12) + "..." : command;
+    }
+}
