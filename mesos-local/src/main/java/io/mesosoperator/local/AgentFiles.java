@@ -56,7 +56,12 @@ final class AgentFiles {
         if (path != null && path.startsWith(VIRTUAL_SANDBOXES)) {
             // the virtual path of an executor's latest run, as the agent attaches it (slave.cpp
             // Framework::addExecutor): /frameworks/FID/executors/EID/runs/latest
-            path = workDir.resolve("slaves").resolve(agentId.get().getValue()) + path;
+            AgentID id = agentId.get();
+            if (id == null) {
+                Http.text(resp, 404, ""); // not registered yet: no executor has run here
+                return;
+            }
+            path = workDir.resolve("slaves").resolve(id.getValue()) + path;
         }
         Path file = path == null ? null : Path.of(path).toAbsolutePath().normalize();
         if (file == null || !file.startsWith(workDir.toAbsolutePath().normalize()) || !Files.isRegularFile(file)) {

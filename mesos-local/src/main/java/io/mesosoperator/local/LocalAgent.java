@@ -29,13 +29,11 @@ import org.apache.mesos.v1.Protos.Attribute;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.ContainerID;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
-import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
-import org.apache.mesos.v1.Protos.Value;
 import org.apache.mesos.v1.executor.Protos.Call;
 import org.apache.mesos.v1.executor.Protos.Event;
 import org.eclipse.jetty.server.Request;
@@ -169,24 +167,22 @@ public final class LocalAgent implements Agent, AutoCloseable {
     }
 
     private void reregister(LocalMaster leader) {
-        {
-            master = leader;
-            List<LocalMaster.AgentTask> tasks = new ArrayList<>();
-            Map<String, Resources> executorResources = new LinkedHashMap<>();
-            for (ExecutorRun ex : executors.values()) {
-                for (TaskInfo task : ex.tasks.values()) {
-                    TaskState state = ex.states.getOrDefault(task.getTaskId().getValue(), TaskState.TASK_STAGING);
-                    tasks.add(new LocalMaster.AgentTask(ex.frameworkId(), task, state, null));
-                }
-                if (ex.container != null && ex.info.getResourcesCount() > 0) {
-                    executorResources.put(ex.frameworkId() + "/" + ex.info.getExecutorId().getValue(),
-                            Resources.from(ex.info.getResourcesList()));
-                }
+        master = leader;
+        List<LocalMaster.AgentTask> tasks = new ArrayList<>();
+        Map<String, Resources> executorResources = new LinkedHashMap<>();
+        for (ExecutorRun ex : executors.values()) {
+            for (TaskInfo task : ex.tasks.values()) {
+                TaskState state = ex.states.getOrDefault(task.getTaskId().getValue(), TaskState.TASK_STAGING);
+                tasks.add(new LocalMaster.AgentTask(ex.frameworkId(), task, state, null));
             }
-            leader.reregisterAgent(this, agentId, checkpointed != null ? checkpointed : total, config.host(), port, tasks,
-                    executorResources);
-            statusUpdates.resume();
+            if (ex.container != null && ex.info.getResourcesCount() > 0) {
+                executorResources.put(ex.frameworkId() + "/" + ex.info.getExecutorId().getValue(),
+                        Resources.from(ex.info.getResourcesList()));
+            }
         }
+        leader.reregisterAgent(this, agentId, checkpointed != null ? checkpointed : total, config.host(), port, tasks,
+                executorResources);
+        statusUpdates.resume();
     }
 
     // ---------------------------------------------------------------- reservations and volumes
