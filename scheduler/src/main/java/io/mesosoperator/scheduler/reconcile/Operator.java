@@ -55,9 +55,6 @@ import org.slf4j.MDC;
 public final class Operator implements MesosClient.Listener, ResourceReads, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
     private static final Duration RESYNC_INTERVAL = Duration.ofSeconds(30);
-    private static final Duration IMPLICIT_RECONCILE_INTERVAL = Duration.ofMinutes(5);
-    /** Unreachable tasks are asked about often, to notice soon when their agent is back. */
-    private static final Duration UNREACHABLE_RECONCILE_INTERVAL = Duration.ofSeconds(5);
     private static final int EVENTS_KEPT = 30;
     private static final Duration STATUS_FLUSH = Duration.ofMillis(200);
     private static final Duration REVIVE_EVERY = Duration.ofMillis(250);
@@ -76,6 +73,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private final TaskFactory.ExecutorSettings executor;
     private final Clock clock;
     private final ScheduledExecutorService loop = new LoopThread();
+    private final TaskReconciliation taskReconciliation;
     private MesosClient mesos;
 
     // read by API threads, written as noted
@@ -95,7 +93,6 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private boolean taskFlushQueued;
     private boolean statusFlushScheduled;
     private boolean reviveDeferred;
-    private final Map<String, Long> lastHeardNanos = new HashMap<>();
     /** Reservations of stateful instances, by "Kind/name#instance". */
     private final Map<String, ReservationRecord> reservations = new HashMap<>();
     /** Agents that may hold reservations no instance owns any more, to destroy and unreserve. */
@@ -104,9 +101,6 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private final ConcurrentMap<String, String> placementBlockers = new ConcurrentHashMap<>();
     private boolean suppressed;
     private long lastReviveNanos;
-    private Set<String> unreconciled = new HashSet<>();
-    private boolean reconciling;
-    private long reconcileStartNanos;
     /** Ours, as the master named it in SUBSCRIBED; part of a command task's sandbox path. */
     private String frameworkId;
 
@@ -120,6 +114,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         this.executor = executor;
         this.taskFactory = new TaskFactory(executor, identity.frameworkName());
         this.clock = clock;
+        this.taskReconciliation = new TaskReconciliation(tasks, metrics, loop, this::send);
     }
 
     /** Loads state from ZooKeeper and starts acting; the Mesos client is started after this. */
@@ -134,11 +129,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         LOG.info("loaded {} resource(s), {} task record(s) and {} reservation(s) from ZooKeeper", resources.size(),
                 tasks.size(), reservations.size());
         loop.scheduleWithFixedDelay(this::resyncAll, RESYNC_INTERVAL.toMillis(), RESYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        loop.scheduleWithFixedDelay(this::reconcileUnreachable, UNREACHABLE_RECONCILE_INTERVAL.toMillis(),
-                UNREACHABLE_RECONCILE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        loop.scheduleWithFixedDelay(() -> send(Call.newBuilder().setType(Call.Type.RECONCILE)
-                        .setReconcile(Call.Reconcile.getDefaultInstance())),
-                IMPLICIT_RECONCILE_INTERVAL.toMillis(), IMPLICIT_RECONCILE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        taskReconciliation.schedulePeriodic();
         reconcilers.values().forEach(r -> r.bind(this::enqueue));
         resyncAll();
     }
@@ -380,7 +371,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             resources.keySet().forEach(key -> record(key, "Normal", "Subscribed", "operator subscribed to Mesos master "
                     + master.getId() + " as framework " + frameworkId.getValue() + "; reconciling its tasks"));
             suppressed = false;
-            startReconciliation();
+            taskReconciliation.start();
             resyncAll();
         });
     }
@@ -815,10 +806,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     private void update(TaskStatus status) {
         String taskId = status.getTaskId().getValue();
-        lastHeardNanos.put(taskId, System.nanoTime());
-        if (unreconciled.remove(taskId) && unreconciled.isEmpty() && reconciling) {
-            finishReconciliation(); // the last task answered: done now, not at the next retry tick
-        }
+        taskReconciliation.heard(taskId);
         TaskRecord record = tasks.get(taskId);
         String state = status.getState().name();
         if (record == null) {
@@ -1020,63 +1008,6 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         ResourceStatus next = status.withInstances(reset);
         statuses.put(key, next);
         store.putStatus(key, next);
-    }
-
-    /** docs/reconciliation.md: explicit for every non-terminal task we know, with backoff, then implicit. */
-    private void startReconciliation() {
-        reconcileStartNanos = System.nanoTime();
-        reconciling = true;
-        unreconciled = tasks.values().stream().filter(t -> !t.terminal()).map(TaskRecord::taskId).collect(Collectors.toCollection(HashSet::new));
-        LOG.info("reconciling {} task(s) with Mesos", unreconciled.size());
-        explicitReconcile(0, reconcileStartNanos);
-    }
-
-    private void explicitReconcile(int attempt, long round) {
-        if (round != reconcileStartNanos || !reconciling) {
-            return; // a newer subscription started its own reconciliation, or this one is done
-        }
-        unreconciled.removeIf(id -> !tasks.containsKey(id) || lastHeardNanos.getOrDefault(id, 0L) > reconcileStartNanos);
-        if (unreconciled.isEmpty() || attempt > 8) {
-            if (!unreconciled.isEmpty()) {
-                LOG.warn("{} task(s) never answered explicit reconciliation: {}", unreconciled.size(), unreconciled);
-            }
-            finishReconciliation();
-            return;
-        }
-        Call.Reconcile.Builder reconcile = Call.Reconcile.newBuilder();
-        for (String id : unreconciled) {
-            TaskRecord t = tasks.get(id);
-            Call.Reconcile.Task.Builder entry = Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(id));
-            if (t.agentId() != null) {
-                entry.setAgentId(AgentID.newBuilder().setValue(t.agentId()));
-            }
-            reconcile.addTasks(entry);
-        }
-        send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(reconcile));
-        long delayMs = Math.min(30_000, 1000L << attempt);
-        loop.schedule(() -> explicitReconcile(attempt + 1, round), delayMs, TimeUnit.MILLISECONDS);
-    }
-
-    private void finishReconciliation() {
-        reconciling = false;
-        send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(Call.Reconcile.getDefaultInstance()));
-        long tookMillis = (System.nanoTime() - reconcileStartNanos) / 1_000_000;
-        metrics.lastReconciliationMillis.set(tookMillis);
-        LOG.info("explicit reconciliation done in {} ms; implicit reconciliation sent", tookMillis);
-    }
-
-    private void reconcileUnreachable() {
-        Call.Reconcile.Builder reconcile = Call.Reconcile.newBuilder();
-        tasks.values().stream().filter(TaskRecord::unreachable).forEach(t -> {
-            Call.Reconcile.Task.Builder entry = Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(t.taskId()));
-            if (t.agentId() != null) {
-                entry.setAgentId(AgentID.newBuilder().setValue(t.agentId()));
-            }
-            reconcile.addTasks(entry);
-        });
-        if (reconcile.getTasksCount() > 0) {
-            send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(reconcile));
-        }
     }
 
     private void send(Call.Builder call) {
