@@ -73,6 +73,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private final TaskFactory.ExecutorSettings executor;
     private final Clock clock;
     private final ScheduledExecutorService loop = new LoopThread();
+    private final Reservations reservations;
     private final TaskReconciliation taskReconciliation;
     private MesosClient mesos;
 
@@ -93,10 +94,6 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private boolean taskFlushQueued;
     private boolean statusFlushScheduled;
     private boolean reviveDeferred;
-    /** Reservations of stateful instances, by "Kind/name#instance". */
-    private final Map<String, ReservationRecord> reservations = new HashMap<>();
-    /** Agents that may hold reservations no instance owns any more, to destroy and unreserve. */
-    private final Set<String> cleanupAgents = new HashSet<>();
     /** Why a waiting instance got no place in the last offers, by "Kind/name#instance" (read by the plan view). */
     private final ConcurrentMap<String, String> placementBlockers = new ConcurrentHashMap<>();
     private boolean suppressed;
@@ -114,6 +111,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         this.executor = executor;
         this.taskFactory = new TaskFactory(executor, identity.frameworkName());
         this.clock = clock;
+        this.reservations = new Reservations(store, identity, this::record, resources::containsKey);
         this.taskReconciliation = new TaskReconciliation(tasks, metrics, loop, this::send);
     }
 
@@ -125,7 +123,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         statuses.putAll(store.loadStatuses());
         tasks.putAll(store.loadTasks());
         plans.putAll(store.loadPlans());
-        store.loadReservations().forEach(r -> reservations.put(reservationKey(r.resourceKey(), r.instance()), r));
+        reservations.load();
         LOG.info("loaded {} resource(s), {} task record(s) and {} reservation(s) from ZooKeeper", resources.size(),
                 tasks.size(), reservations.size());
         loop.scheduleWithFixedDelay(this::resyncAll, RESYNC_INTERVAL.toMillis(), RESYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -178,7 +176,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     @Override
     public String placementBlocker(ResourceKey key, int instance) {
-        return placementBlockers.get(reservationKey(key, instance));
+        return placementBlockers.get(Reservations.reservationKey(key, instance));
     }
 
     /** The outcome of an apply: the stored resource and how it changed. */
@@ -270,13 +268,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
      */
     public int replace(ResourceKey key, int instance) {
         return onLoop(() -> {
-            ReservationRecord r = reservations.remove(reservationKey(key, instance));
-            if (r != null) {
-                store.deleteReservation(key, instance);
-                cleanupAgents.add(r.agentId());
-                record(key, "Normal", "Replacing", "instance " + instance + " gives up volume " + r.persistenceId()
-                        + " on agent " + r.agentId());
-            }
+            reservations.giveUp(key, instance);
             int killed = 0;
             for (TaskRecord t : List.copyOf(tasks.values())) {
                 if (t.resource().equals(key.toString()) && t.instance() == instance && !t.terminal() && !t.killRequested()) {
@@ -527,54 +519,18 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         }
     }
 
-    private static String reservationKey(ResourceKey key, int instance) {
-        return key + "#" + instance;
-    }
-
-    /**
-     * Instances no longer {@code desired} are gone for good once no task of theirs runs: their
-     * reservation record is dropped, and the reservation and volume are destroyed when next offered.
-     */
+    /** Reservations of instances no longer desired go once no task of theirs runs; their agents are offered again. */
     private void releaseReservations(ResourceKey key, Set<Integer> desired, List<TaskRecord> own) {
-        List<ReservationRecord> gone = reservations.values().stream()
-                .filter(r -> r.resource().equals(key.toString()) && !desired.contains(r.instance()))
-                // a task left unreachable on a lost agent the instance moved away from does not hold this one
-                .filter(r -> own.stream().noneMatch(t -> t.instance() == r.instance() && !t.terminal()
-                        && !(t.unreachable() && t.agentId() != null && !t.agentId().equals(r.agentId()))))
-                .toList();
-        for (ReservationRecord r : gone) {
-            store.deleteReservation(key, r.instance());
-            reservations.remove(reservationKey(key, r.instance()));
-            cleanupAgents.add(r.agentId());
-            LOG.info("instance {} of {} is gone: releasing its reservation and volume {} on agent {}", r.instance(), key,
-                    r.persistenceId(), r.agentId());
-            record(key, "Normal", "ReleasingVolume", "instance " + r.instance() + ": volume " + r.persistenceId()
-                    + " on agent " + r.agentId() + " will be destroyed");
-        }
-        if (!gone.isEmpty()) {
+        if (reservations.release(key, desired, own)) {
             revive();
         }
     }
 
-    /**
-     * An instance leaves its reservation and volume on an agent lost for good: the record goes (the
-     * next launch reserves afresh wherever resources are); the agent's reservation and volume are
-     * destroyed and unreserved if it ever offers again.
-     */
+    /** An instance leaves its reservation on an agent lost for good; that agent is cleaned up if it offers again. */
     private void relocate(ResourceKey key, ReconcileResult.Relocation relocation) {
-        String rk = reservationKey(key, relocation.instance());
-        ReservationRecord r = reservations.get(rk);
-        if (r == null || !r.agentId().equals(relocation.lostAgentId())) {
-            return; // already elsewhere (or none yet)
+        if (reservations.relocate(key, relocation)) {
+            revive();
         }
-        reservations.remove(rk);
-        store.deleteReservation(key, relocation.instance());
-        cleanupAgents.add(r.agentId());
-        LOG.warn("instance {} of {} gives up volume {} on lost agent {}: {}", relocation.instance(), key,
-                r.persistenceId(), r.agentId(), relocation.reason());
-        record(key, "Warning", "VolumeAbandoned", "instance " + relocation.instance() + " leaves volume "
-                + r.persistenceId() + " on lost agent " + r.agentId() + ": " + relocation.reason());
-        revive();
     }
 
     private void kill(TaskRecord task, String reason) {
@@ -617,13 +573,13 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                         if (pod.volume() == null) {
                             return true;
                         }
-                        ReservationRecord r = reservations.get(reservationKey(pod.resource(), pod.instance()));
+                        ReservationRecord r = reservations.of(pod.resource(), pod.instance());
                         return r == null || r.agentId().equals(offer.getAgentId().getValue());
                     }
 
                     @Override
                     public boolean reserved(PodSpec pod, Offer offer) {
-                        ReservationRecord r = reservations.get(reservationKey(pod.resource(), pod.instance()));
+                        ReservationRecord r = reservations.of(pod.resource(), pod.instance());
                         ReservedResources.Held h = r == null ? null
                                 : held.get(offer.getId().getValue()).get(ReservedResources.key(r));
                         return h != null && h.cpus() + 1e-9 >= r.cpus() && h.mem() + 1e-9 >= r.mem()
@@ -632,19 +588,18 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 });
         String now = clock.instant().toString();
         placementBlockers.clear();
-        match.reasons().forEach((pod, why) -> placementBlockers.put(reservationKey(pod.resource(), pod.instance()), why));
+        match.reasons().forEach((pod, why) -> placementBlockers.put(Reservations.reservationKey(pod.resource(), pod.instance()), why));
         List<Offer> unused = new ArrayList<>();
         Map<String, TaskRecord> launched = new LinkedHashMap<>();
         List<Call.Builder> accepts = new ArrayList<>();
         for (Offer offer : offers) {
-            List<Offer.Operation> operations = new ArrayList<>(cleanupOrphans(offer, held.get(offer.getId().getValue())));
-            cleanupAgents.remove(offer.getAgentId().getValue());
+            List<Offer.Operation> operations = new ArrayList<>(reservations.cleanupOrphans(offer, held.get(offer.getId().getValue())));
             List<OfferMatcher.Placement> placements = match.placements().getOrDefault(offer.getId().getValue(), List.of());
             Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
             for (OfferMatcher.Placement p : placements) {
                 PodSpec pod = p.pod();
                 ReservationRecord reservation = pod.volume() == null ? null
-                        : reserveFor(pod, offer, held.get(offer.getId().getValue()), operations, now);
+                        : reservations.reserveFor(pod, offer, held.get(offer.getId().getValue()), operations, now);
                 String taskId = TaskFactory.newTaskId(pod);
                 TaskInfo task = taskFactory.build(taskId, p, offer.getAgentId(), offer.getHostname(),
                         offer.getFrameworkId(), reservation, offer.getAttributesList());
@@ -681,7 +636,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         store.putTasks(launched, true);
         accepts.forEach(this::send);
         pending.values().removeIf(Map::isEmpty);
-        boolean nothingWaits = pending.isEmpty() && cleanupAgents.isEmpty();
+        boolean nothingWaits = pending.isEmpty() && !reservations.cleanupWaits();
         // what still waits did not fit these offers: look again soon, not at once
         decline(unused, nothingWaits ? 120 : 5);
         if (nothingWaits && !suppressed) {
@@ -699,74 +654,6 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         org.apache.mesos.v1.Protos.Address a = offer.getUrl().getAddress();
         String host = a.hasIp() ? a.getIp() : a.getHostname();
         return offer.getUrl().getScheme() + "://" + host + ":" + a.getPort();
-    }
-
-    /**
-     * The reservation a stateful pod launches on. A new instance gets one here: the record is
-     * stored first, then RESERVE and CREATE go ahead of its LAUNCH. An instance whose volume is
-     * missing from its reserved disk (CREATE dropped) gets CREATE again.
-     */
-    private ReservationRecord reserveFor(PodSpec pod, Offer offer, Map<String, ReservedResources.Held> held,
-                                         List<Offer.Operation> operations, String now) {
-        String key = reservationKey(pod.resource(), pod.instance());
-        ReservationRecord r = reservations.get(key);
-        ReservedResources.Held h = r == null ? null : held.get(ReservedResources.key(r));
-        boolean holdsReservation = r != null && h != null && h.cpus() + 1e-9 >= r.cpus() && h.mem() + 1e-9 >= r.mem();
-        if (!holdsReservation) {
-            if (r != null) {
-                LOG.warn("reservation of {} on agent {} is gone; reserving again with a new, empty volume", key, r.agentId());
-                record(pod.resource(), "Warning", "VolumeLost", "instance " + pod.instance() + ": reservation on agent "
-                        + r.agentId() + " was gone; a new volume is created");
-            }
-            r = new ReservationRecord(pod.resource().toString(), pod.instance(), offer.getAgentId().getValue(),
-                    identity.role(), identity.principal(), pod.name() + "-" + UUID.randomUUID().toString().substring(0, 8),
-                    pod.volume().containerPath(), pod.cpus(), pod.memMb(), pod.volume().sizeMb(), now);
-            store.putReservation(r);
-            reservations.put(key, r);
-            operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.RESERVE)
-                    .setReserve(Offer.Operation.Reserve.newBuilder()
-                            .addAllResources(ReservedResources.toReserve(r, identity.frameworkName()))).build());
-            record(pod.resource(), "Normal", "Reserving", "instance " + pod.instance() + ": reserving cpus, mem and a "
-                    + r.diskMb() + " MB volume " + r.persistenceId() + " on agent " + r.agentId());
-        }
-        if (h == null || h.volume() == null) {
-            operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.CREATE)
-                    .setCreate(Offer.Operation.Create.newBuilder()
-                            .addVolumes(ReservedResources.volume(r, identity.frameworkName()))).build());
-        }
-        return r;
-    }
-
-    /** Reservations of this framework that no instance owns any more: DESTROY their volume, UNRESERVE the rest. */
-    private List<Offer.Operation> cleanupOrphans(Offer offer, Map<String, ReservedResources.Held> held) {
-        List<Offer.Operation> operations = new ArrayList<>();
-        for (ReservedResources.Held h : held.values()) {
-            ReservationRecord owner = reservations.get(ResourceKey.parse(h.resource()) + "#" + h.instance());
-            if (owner != null && owner.agentId().equals(offer.getAgentId().getValue())
-                    && owner.persistenceId().equals(h.persistenceId())) {
-                continue;
-            }
-            List<org.apache.mesos.v1.Protos.Resource> unreserve = new ArrayList<>();
-            for (org.apache.mesos.v1.Protos.Resource res : h.resources()) {
-                if (res.hasDisk() && res.getDisk().hasPersistence()) {
-                    operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.DESTROY)
-                            .setDestroy(Offer.Operation.Destroy.newBuilder().addVolumes(res)).build());
-                    unreserve.add(res.toBuilder().clearDisk().build());
-                } else {
-                    unreserve.add(res);
-                }
-            }
-            operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.UNRESERVE)
-                    .setUnreserve(Offer.Operation.Unreserve.newBuilder().addAllResources(unreserve)).build());
-            LOG.info("destroying and unreserving what {} instance {} held on agent {}", h.resource(), h.instance(),
-                    offer.getAgentId().getValue());
-            ResourceKey key = ResourceKey.parse(h.resource());
-            if (resources.containsKey(key)) {
-                record(key, "Normal", "VolumeDestroyed", "instance " + h.instance() + ": reservation and volume on agent "
-                        + offer.getAgentId().getValue() + " released");
-            }
-        }
-        return operations;
     }
 
     private void decline(List<Offer> offers, double refuseSeconds) {
