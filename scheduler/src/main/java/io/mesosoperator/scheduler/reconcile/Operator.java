@@ -2,8 +2,6 @@ package io.mesosoperator.scheduler.reconcile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.scheduler.mesos.MesosClient;
-import io.mesosoperator.scheduler.mesos.OfferMatcher;
-import io.mesosoperator.scheduler.mesos.ReservedResources;
 import io.mesosoperator.scheduler.mesos.TaskFactory;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
@@ -16,26 +14,20 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.mesos.v1.Protos.Filters;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.Label;
 import org.apache.mesos.v1.Protos.MasterInfo;
-import org.apache.mesos.v1.Protos.Offer;
-import org.apache.mesos.v1.Protos.OfferID;
-import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.TaskStatus;
@@ -51,13 +43,15 @@ import org.slf4j.MDC;
  * observed state, runs the kind's reconciler and carries out its result: launches wait for offers,
  * kills go to Mesos, status goes to ZooKeeper. Task records are written before a launch is sent
  * and every status update is persisted before it is acknowledged, so nothing is lost on a crash.
+ * Three concerns have rooms of their own, used only from the loop: {@link OfferRound} (what waits
+ * for offers, and each round of offers), {@link Reservations} (what stateful instances hold on
+ * agents) and {@link TaskReconciliation} (asking Mesos what became of our tasks).
  */
 public final class Operator implements MesosClient.Listener, ResourceReads, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
     private static final Duration RESYNC_INTERVAL = Duration.ofSeconds(30);
     private static final int EVENTS_KEPT = 30;
     private static final Duration STATUS_FLUSH = Duration.ofMillis(200);
-    private static final Duration REVIVE_EVERY = Duration.ofMillis(250);
     /** The TaskStatus label in which our executor names a task's sandbox (its {@code tasks/<task id>} directory). */
     static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
 
@@ -69,11 +63,10 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private final WatchHub watchers;
     private final Identity identity;
     private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
-    private final TaskFactory taskFactory;
-    private final TaskFactory.ExecutorSettings executor;
     private final Clock clock;
     private final ScheduledExecutorService loop = new LoopThread();
     private final Reservations reservations;
+    private final OfferRound offerRound;
     private final TaskReconciliation taskReconciliation;
     private MesosClient mesos;
 
@@ -86,18 +79,12 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private final Set<ResourceKey> queued = ConcurrentHashMap.newKeySet();
 
     // loop thread only
-    private final Map<ResourceKey, Map<Integer, PodSpec>> pending = new TreeMap<>();
     private final Set<ResourceKey> statusDirty = new java.util.LinkedHashSet<>();
     private final Set<ResourceKey> eventsDirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, TaskRecord> unstoredTasks = new LinkedHashMap<>();
     private final List<TaskStatus> unacknowledged = new ArrayList<>();
     private boolean taskFlushQueued;
     private boolean statusFlushScheduled;
-    private boolean reviveDeferred;
-    /** Why a waiting instance got no place in the last offers, by "Kind/name#instance" (read by the plan view). */
-    private final ConcurrentMap<String, String> placementBlockers = new ConcurrentHashMap<>();
-    private boolean suppressed;
-    private long lastReviveNanos;
     /** Ours, as the master named it in SUBSCRIBED; part of a command task's sandbox path. */
     private String frameworkId;
 
@@ -108,10 +95,10 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         this.watchers = watchers;
         this.identity = identity;
         kinds.forEach(r -> reconcilers.put(r.kind().kind(), r));
-        this.executor = executor;
-        this.taskFactory = new TaskFactory(executor, identity.frameworkName());
         this.clock = clock;
         this.reservations = new Reservations(store, identity, this::record, resources::containsKey);
+        this.offerRound = new OfferRound(tasks, reservations, store, metrics, executor, identity, clock, loop, this::send,
+                this::record);
         this.taskReconciliation = new TaskReconciliation(tasks, metrics, loop, this::send);
     }
 
@@ -176,7 +163,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     @Override
     public String placementBlocker(ResourceKey key, int instance) {
-        return placementBlockers.get(Reservations.reservationKey(key, instance));
+        return offerRound.placementBlocker(key, instance);
     }
 
     /** The outcome of an apply: the stored resource and how it changed. */
@@ -276,7 +263,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                     killed++;
                 }
             }
-            revive();
+            offerRound.revive();
             return killed;
         });
     }
@@ -362,7 +349,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             store.saveFrameworkId(frameworkId.getValue());
             resources.keySet().forEach(key -> record(key, "Normal", "Subscribed", "operator subscribed to Mesos master "
                     + master.getId() + " as framework " + frameworkId.getValue() + "; reconciling its tasks"));
-            suppressed = false;
+            offerRound.subscribed();
             taskReconciliation.start();
             resyncAll();
         });
@@ -380,7 +367,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     private void handle(Event event) {
         switch (event.getType()) {
-            case OFFERS -> offers(event.getOffers().getOffersList());
+            case OFFERS -> offerRound.offers(event.getOffers().getOffersList());
             case UPDATE -> update(event.getUpdate().getStatus());
             case RESCIND -> LOG.debug("offer {} rescinded (we never hold offers)", event.getRescind().getOfferId().getValue());
             case FAILURE -> LOG.info("executor {} on agent {} terminated (wait status {})",
@@ -423,7 +410,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             Resource resource = resources.get(key);
             List<TaskRecord> own = tasks.of(key.toString());
             if (resource == null) {
-                pending.remove(key);
+                offerRound.forget(key);
                 statuses.remove(key);
                 plans.remove(key);
                 for (TaskRecord t : own) {
@@ -438,18 +425,10 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 return;
             }
             Reconciler reconciler = reconcilers.get(resource.kind());
-            Map<Integer, PodSpec> waiting = pending.getOrDefault(key, Map.of());
             ReconcileResult result = reconciler.reconcile(resource,
-                    new Reconciler.Observed(own, statuses.get(key), waiting.keySet(),
+                    new Reconciler.Observed(own, statuses.get(key), offerRound.waiting(key),
                             plans.getOrDefault(key, PlanState.INITIAL)), clock.instant());
-            Map<Integer, PodSpec> nextWaiting = new TreeMap<>();
-            result.launches().forEach(p -> nextWaiting.put(p.instance(), p));
-            boolean newDemand = !waiting.keySet().containsAll(nextWaiting.keySet());
-            if (nextWaiting.isEmpty()) {
-                pending.remove(key);
-            } else {
-                pending.put(key, nextWaiting);
-            }
+            boolean newDemand = offerRound.awaitOffers(key, result.launches());
             for (ReconcileResult.Kill k : result.kills()) {
                 TaskRecord t = tasks.get(k.taskId());
                 if (t != null) {
@@ -480,7 +459,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 loop.schedule(() -> enqueue(key), Math.max(10, result.requeueAfter().toMillis()), TimeUnit.MILLISECONDS);
             }
             if (newDemand) {
-                revive();
+                offerRound.revive();
             }
         } catch (RuntimeException e) {
             LOG.error("reconciling {} failed; retrying in 5s", key, e);
@@ -522,14 +501,14 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     /** Reservations of instances no longer desired go once no task of theirs runs; their agents are offered again. */
     private void releaseReservations(ResourceKey key, Set<Integer> desired, List<TaskRecord> own) {
         if (reservations.release(key, desired, own)) {
-            revive();
+            offerRound.revive();
         }
     }
 
     /** An instance leaves its reservation on an agent lost for good; that agent is cleaned up if it offers again. */
     private void relocate(ResourceKey key, ReconcileResult.Relocation relocation) {
         if (reservations.relocate(key, relocation)) {
-            revive();
+            offerRound.revive();
         }
     }
 
@@ -545,148 +524,6 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             kill.setAgentId(AgentID.newBuilder().setValue(task.agentId()));
         }
         send(Call.newBuilder().setType(Call.Type.KILL).setKill(kill));
-    }
-
-    // ---------------------------------------------------------------- offers
-
-    private void offers(List<Offer> offers) {
-        metrics.offersReceived.mark(offers.size());
-        List<PodSpec> waiting = pending.values().stream().flatMap(m -> m.values().stream()).toList();
-        Map<String, Map<String, ReservedResources.Held>> held = new HashMap<>();
-        offers.forEach(o -> held.put(o.getId().getValue(), ReservedResources.held(o, identity.frameworkName())));
-        // per resource and group (a placement limit counts a pod's own group only): agent -> active tasks
-        Map<List<String>, Map<String, Integer>> load = new HashMap<>();
-        for (ResourceKey waitingFor : pending.keySet()) {
-            for (TaskRecord t : tasks.of(waitingFor.toString())) {
-                if (!t.terminal() && t.agentId() != null) {
-                    load.computeIfAbsent(java.util.Arrays.asList(waitingFor.toString(), t.group()), k -> new HashMap<>())
-                            .merge(t.agentId(), 1, Integer::sum);
-                }
-            }
-        }
-        OfferMatcher.Result match = OfferMatcher.match(waiting, offers, executor.cpus(), executor.memMb(),
-                (pod, agent) -> load.getOrDefault(java.util.Arrays.asList(pod.resource().toString(), pod.group()), Map.of())
-                        .getOrDefault(agent, 0),
-                new OfferMatcher.Constraints() {
-                    @Override
-                    public boolean eligible(PodSpec pod, Offer offer) {
-                        if (pod.volume() == null) {
-                            return true;
-                        }
-                        ReservationRecord r = reservations.of(pod.resource(), pod.instance());
-                        return r == null || r.agentId().equals(offer.getAgentId().getValue());
-                    }
-
-                    @Override
-                    public boolean reserved(PodSpec pod, Offer offer) {
-                        ReservationRecord r = reservations.of(pod.resource(), pod.instance());
-                        ReservedResources.Held h = r == null ? null
-                                : held.get(offer.getId().getValue()).get(ReservedResources.key(r));
-                        return h != null && h.cpus() + 1e-9 >= r.cpus() && h.mem() + 1e-9 >= r.mem()
-                                && (h.volume() != null || h.disk() + 1e-9 >= r.diskMb());
-                    }
-                });
-        String now = clock.instant().toString();
-        placementBlockers.clear();
-        match.reasons().forEach((pod, why) -> placementBlockers.put(Reservations.reservationKey(pod.resource(), pod.instance()), why));
-        List<Offer> unused = new ArrayList<>();
-        Map<String, TaskRecord> launched = new LinkedHashMap<>();
-        List<Call.Builder> accepts = new ArrayList<>();
-        for (Offer offer : offers) {
-            List<Offer.Operation> operations = new ArrayList<>(reservations.cleanupOrphans(offer, held.get(offer.getId().getValue())));
-            List<OfferMatcher.Placement> placements = match.placements().getOrDefault(offer.getId().getValue(), List.of());
-            Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
-            for (OfferMatcher.Placement p : placements) {
-                PodSpec pod = p.pod();
-                ReservationRecord reservation = pod.volume() == null ? null
-                        : reservations.reserveFor(pod, offer, held.get(offer.getId().getValue()), operations, now);
-                String taskId = TaskFactory.newTaskId(pod);
-                TaskInfo task = taskFactory.build(taskId, p, offer.getAgentId(), offer.getHostname(),
-                        offer.getFrameworkId(), reservation, offer.getAttributesList());
-                Map<String, Long> ports = new LinkedHashMap<>();
-                for (int i = 0; i < p.ports().size(); i++) {
-                    ports.put(pod.portNames().get(i), p.ports().get(i));
-                }
-                TaskRecord record = TaskRecord.staging(taskId, pod.resource(), pod.instance(), pod.configHash(),
-                        offer.getAgentId().getValue(), agentUrl(offer), offer.getHostname(), ports, pod.group(), now);
-                launched.put(taskId, record);
-                tasks.put(taskId, record);
-                pending.getOrDefault(pod.resource(), new HashMap<>()).remove(pod.instance());
-                launch.addTaskInfos(task);
-                LOG.info("launching {} on agent {} ({})", taskId, offer.getAgentId().getValue(), offer.getHostname());
-                record(pod.resource(), "Normal", "Launching", "instance " + pod.instance() + " as task " + taskId
-                        + " on agent " + offer.getAgentId().getValue());
-            }
-            if (launch.getTaskInfosCount() > 0) {
-                operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH).setLaunch(launch).build());
-            }
-            if (operations.isEmpty()) {
-                unused.add(offer);
-                continue;
-            }
-            metrics.offersUsed.mark();
-            metrics.launches.mark(launch.getTaskInfosCount());
-            accepts.add(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
-                    .addOfferIds(offer.getId())
-                    .addAllOperations(operations)
-                    .setFilters(Filters.newBuilder().setRefuseSeconds(1))));
-        }
-        // the records of every task this round launches, stored before any launch leaves (a crash
-        // now is found by reconciliation), in a few transactions rather than one write per task
-        store.putTasks(launched, true);
-        accepts.forEach(this::send);
-        pending.values().removeIf(Map::isEmpty);
-        boolean nothingWaits = pending.isEmpty() && !reservations.cleanupWaits();
-        // what still waits did not fit these offers: look again soon, not at once
-        decline(unused, nothingWaits ? 120 : 5);
-        if (nothingWaits && !suppressed) {
-            suppressed = true;
-            send(Call.newBuilder().setType(Call.Type.SUPPRESS).setSuppress(Call.Suppress.getDefaultInstance()));
-            LOG.debug("nothing waits for resources: suppressed offers");
-        }
-    }
-
-    /** The agent's HTTP address as the offer gives it (Offer.url), or null. */
-    private static String agentUrl(Offer offer) {
-        if (!offer.hasUrl()) {
-            return null;
-        }
-        org.apache.mesos.v1.Protos.Address a = offer.getUrl().getAddress();
-        String host = a.hasIp() ? a.getIp() : a.getHostname();
-        return offer.getUrl().getScheme() + "://" + host + ":" + a.getPort();
-    }
-
-    private void decline(List<Offer> offers, double refuseSeconds) {
-        if (offers.isEmpty()) {
-            return;
-        }
-        metrics.offersDeclined.mark(offers.size());
-        List<OfferID> ids = offers.stream().map(Offer::getId).toList();
-        send(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder()
-                .addAllOfferIds(ids).setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))));
-    }
-
-    /**
-     * New demand: un-suppress and clear decline filters, at most once every {@link #REVIVE_EVERY}
-     * (no revive storm); demand within that window gets one revive at its end rather than none,
-     * which would leave it waiting for the declined offers' filters to expire.
-     */
-    private void revive() {
-        long now = System.nanoTime();
-        long wait = lastReviveNanos + REVIVE_EVERY.toNanos() - now;
-        if (wait > 0 && !suppressed) {
-            if (!reviveDeferred) {
-                reviveDeferred = true;
-                loop.schedule(() -> {
-                    reviveDeferred = false;
-                    revive();
-                }, wait, TimeUnit.NANOSECONDS);
-            }
-            return;
-        }
-        lastReviveNanos = now;
-        suppressed = false;
-        send(Call.newBuilder().setType(Call.Type.REVIVE).setRevive(Call.Revive.getDefaultInstance()));
     }
 
     // ---------------------------------------------------------------- status updates
