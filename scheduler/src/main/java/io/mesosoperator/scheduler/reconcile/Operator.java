@@ -2,8 +2,6 @@ package io.mesosoperator.scheduler.reconcile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.scheduler.mesos.MesosClient;
-import io.mesosoperator.scheduler.mesos.OfferMatcher;
-import io.mesosoperator.scheduler.mesos.ReservedResources;
 import io.mesosoperator.scheduler.mesos.TaskFactory;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
@@ -16,26 +14,20 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.mesos.v1.Protos.Filters;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.Label;
 import org.apache.mesos.v1.Protos.MasterInfo;
-import org.apache.mesos.v1.Protos.Offer;
-import org.apache.mesos.v1.Protos.OfferID;
-import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.TaskStatus;
@@ -51,16 +43,15 @@ import org.slf4j.MDC;
  * observed state, runs the kind's reconciler and carries out its result: launches wait for offers,
  * kills go to Mesos, status goes to ZooKeeper. Task records are written before a launch is sent
  * and every status update is persisted before it is acknowledged, so nothing is lost on a crash.
+ * Three concerns have rooms of their own, used only from the loop: {@link OfferRound} (what waits
+ * for offers, and each round of offers), {@link Reservations} (what stateful instances hold on
+ * agents) and {@link TaskReconciliation} (asking Mesos what became of our tasks).
  */
 public final class Operator implements MesosClient.Listener, ResourceReads, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
     private static final Duration RESYNC_INTERVAL = Duration.ofSeconds(30);
-    private static final Duration IMPLICIT_RECONCILE_INTERVAL = Duration.ofMinutes(5);
-    /** Unreachable tasks are asked about often, to notice soon when their agent is back. */
-    private static final Duration UNREACHABLE_RECONCILE_INTERVAL = Duration.ofSeconds(5);
     private static final int EVENTS_KEPT = 30;
     private static final Duration STATUS_FLUSH = Duration.ofMillis(200);
-    private static final Duration REVIVE_EVERY = Duration.ofMillis(250);
     /** The TaskStatus label in which our executor names a task's sandbox (its {@code tasks/<task id>} directory). */
     static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
 
@@ -72,10 +63,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private final WatchHub watchers;
     private final Identity identity;
     private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
-    private final TaskFactory taskFactory;
-    private final TaskFactory.ExecutorSettings executor;
     private final Clock clock;
     private final ScheduledExecutorService loop = new LoopThread();
+    private final Reservations reservations;
+    private final OfferRound offerRound;
+    private final TaskReconciliation taskReconciliation;
     private MesosClient mesos;
 
     // read by API threads, written as noted
@@ -87,26 +79,12 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private final Set<ResourceKey> queued = ConcurrentHashMap.newKeySet();
 
     // loop thread only
-    private final Map<ResourceKey, Map<Integer, PodSpec>> pending = new TreeMap<>();
     private final Set<ResourceKey> statusDirty = new java.util.LinkedHashSet<>();
     private final Set<ResourceKey> eventsDirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, TaskRecord> unstoredTasks = new LinkedHashMap<>();
     private final List<TaskStatus> unacknowledged = new ArrayList<>();
     private boolean taskFlushQueued;
     private boolean statusFlushScheduled;
-    private boolean reviveDeferred;
-    private final Map<String, Long> lastHeardNanos = new HashMap<>();
-    /** Reservations of stateful instances, by "Kind/name#instance". */
-    private final Map<String, ReservationRecord> reservations = new HashMap<>();
-    /** Agents that may hold reservations no instance owns any more, to destroy and unreserve. */
-    private final Set<String> cleanupAgents = new HashSet<>();
-    /** Why a waiting instance got no place in the last offers, by "Kind/name#instance" (read by the plan view). */
-    private final ConcurrentMap<String, String> placementBlockers = new ConcurrentHashMap<>();
-    private boolean suppressed;
-    private long lastReviveNanos;
-    private Set<String> unreconciled = new HashSet<>();
-    private boolean reconciling;
-    private long reconcileStartNanos;
     /** Ours, as the master named it in SUBSCRIBED; part of a command task's sandbox path. */
     private String frameworkId;
 
@@ -117,9 +95,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         this.watchers = watchers;
         this.identity = identity;
         kinds.forEach(r -> reconcilers.put(r.kind().kind(), r));
-        this.executor = executor;
-        this.taskFactory = new TaskFactory(executor, identity.frameworkName());
         this.clock = clock;
+        this.reservations = new Reservations(store, identity, this::record, resources::containsKey);
+        this.offerRound = new OfferRound(tasks, reservations, store, metrics, executor, identity, clock, loop, this::send,
+                this::record);
+        this.taskReconciliation = new TaskReconciliation(tasks, metrics, loop, this::send);
     }
 
     /** Loads state from ZooKeeper and starts acting; the Mesos client is started after this. */
@@ -130,15 +110,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         statuses.putAll(store.loadStatuses());
         tasks.putAll(store.loadTasks());
         plans.putAll(store.loadPlans());
-        store.loadReservations().forEach(r -> reservations.put(reservationKey(r.resourceKey(), r.instance()), r));
+        reservations.load();
         LOG.info("loaded {} resource(s), {} task record(s) and {} reservation(s) from ZooKeeper", resources.size(),
                 tasks.size(), reservations.size());
         loop.scheduleWithFixedDelay(this::resyncAll, RESYNC_INTERVAL.toMillis(), RESYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        loop.scheduleWithFixedDelay(this::reconcileUnreachable, UNREACHABLE_RECONCILE_INTERVAL.toMillis(),
-                UNREACHABLE_RECONCILE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        loop.scheduleWithFixedDelay(() -> send(Call.newBuilder().setType(Call.Type.RECONCILE)
-                        .setReconcile(Call.Reconcile.getDefaultInstance())),
-                IMPLICIT_RECONCILE_INTERVAL.toMillis(), IMPLICIT_RECONCILE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        taskReconciliation.schedulePeriodic();
         reconcilers.values().forEach(r -> r.bind(this::enqueue));
         resyncAll();
     }
@@ -187,7 +163,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     @Override
     public String placementBlocker(ResourceKey key, int instance) {
-        return placementBlockers.get(reservationKey(key, instance));
+        return offerRound.placementBlocker(key, instance);
     }
 
     /** The outcome of an apply: the stored resource and how it changed. */
@@ -279,13 +255,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
      */
     public int replace(ResourceKey key, int instance) {
         return onLoop(() -> {
-            ReservationRecord r = reservations.remove(reservationKey(key, instance));
-            if (r != null) {
-                store.deleteReservation(key, instance);
-                cleanupAgents.add(r.agentId());
-                record(key, "Normal", "Replacing", "instance " + instance + " gives up volume " + r.persistenceId()
-                        + " on agent " + r.agentId());
-            }
+            reservations.giveUp(key, instance);
             int killed = 0;
             for (TaskRecord t : List.copyOf(tasks.values())) {
                 if (t.resource().equals(key.toString()) && t.instance() == instance && !t.terminal() && !t.killRequested()) {
@@ -293,7 +263,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                     killed++;
                 }
             }
-            revive();
+            offerRound.revive();
             return killed;
         });
     }
@@ -379,8 +349,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             store.saveFrameworkId(frameworkId.getValue());
             resources.keySet().forEach(key -> record(key, "Normal", "Subscribed", "operator subscribed to Mesos master "
                     + master.getId() + " as framework " + frameworkId.getValue() + "; reconciling its tasks"));
-            suppressed = false;
-            startReconciliation();
+            offerRound.subscribed();
+            taskReconciliation.start();
             resyncAll();
         });
     }
@@ -397,7 +367,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     private void handle(Event event) {
         switch (event.getType()) {
-            case OFFERS -> offers(event.getOffers().getOffersList());
+            case OFFERS -> offerRound.offers(event.getOffers().getOffersList());
             case UPDATE -> update(event.getUpdate().getStatus());
             case RESCIND -> LOG.debug("offer {} rescinded (we never hold offers)", event.getRescind().getOfferId().getValue());
             case FAILURE -> LOG.info("executor {} on agent {} terminated (wait status {})",
@@ -440,7 +410,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             Resource resource = resources.get(key);
             List<TaskRecord> own = tasks.of(key.toString());
             if (resource == null) {
-                pending.remove(key);
+                offerRound.forget(key);
                 statuses.remove(key);
                 plans.remove(key);
                 for (TaskRecord t : own) {
@@ -455,18 +425,10 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 return;
             }
             Reconciler reconciler = reconcilers.get(resource.kind());
-            Map<Integer, PodSpec> waiting = pending.getOrDefault(key, Map.of());
             ReconcileResult result = reconciler.reconcile(resource,
-                    new Reconciler.Observed(own, statuses.get(key), waiting.keySet(),
+                    new Reconciler.Observed(own, statuses.get(key), offerRound.waiting(key),
                             plans.getOrDefault(key, PlanState.INITIAL)), clock.instant());
-            Map<Integer, PodSpec> nextWaiting = new TreeMap<>();
-            result.launches().forEach(p -> nextWaiting.put(p.instance(), p));
-            boolean newDemand = !waiting.keySet().containsAll(nextWaiting.keySet());
-            if (nextWaiting.isEmpty()) {
-                pending.remove(key);
-            } else {
-                pending.put(key, nextWaiting);
-            }
+            boolean newDemand = offerRound.awaitOffers(key, result.launches());
             for (ReconcileResult.Kill k : result.kills()) {
                 TaskRecord t = tasks.get(k.taskId());
                 if (t != null) {
@@ -497,7 +459,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 loop.schedule(() -> enqueue(key), Math.max(10, result.requeueAfter().toMillis()), TimeUnit.MILLISECONDS);
             }
             if (newDemand) {
-                revive();
+                offerRound.revive();
             }
         } catch (RuntimeException e) {
             LOG.error("reconciling {} failed; retrying in 5s", key, e);
@@ -536,54 +498,18 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         }
     }
 
-    private static String reservationKey(ResourceKey key, int instance) {
-        return key + "#" + instance;
-    }
-
-    /**
-     * Instances no longer {@code desired} are gone for good once no task of theirs runs: their
-     * reservation record is dropped, and the reservation and volume are destroyed when next offered.
-     */
+    /** Reservations of instances no longer desired go once no task of theirs runs; their agents are offered again. */
     private void releaseReservations(ResourceKey key, Set<Integer> desired, List<TaskRecord> own) {
-        List<ReservationRecord> gone = reservations.values().stream()
-                .filter(r -> r.resource().equals(key.toString()) && !desired.contains(r.instance()))
-                // a task left unreachable on a lost agent the instance moved away from does not hold this one
-                .filter(r -> own.stream().noneMatch(t -> t.instance() == r.instance() && !t.terminal()
-                        && !(t.unreachable() && t.agentId() != null && !t.agentId().equals(r.agentId()))))
-                .toList();
-        for (ReservationRecord r : gone) {
-            store.deleteReservation(key, r.instance());
-            reservations.remove(reservationKey(key, r.instance()));
-            cleanupAgents.add(r.agentId());
-            LOG.info("instance {} of {} is gone: releasing its reservation and volume {} on agent {}", r.instance(), key,
-                    r.persistenceId(), r.agentId());
-            record(key, "Normal", "ReleasingVolume", "instance " + r.instance() + ": volume " + r.persistenceId()
-                    + " on agent " + r.agentId() + " will be destroyed");
-        }
-        if (!gone.isEmpty()) {
-            revive();
+        if (reservations.release(key, desired, own)) {
+            offerRound.revive();
         }
     }
 
-    /**
-     * An instance leaves its reservation and volume on an agent lost for good: the record goes (the
-     * next launch reserves afresh wherever resources are); the agent's reservation and volume are
-     * destroyed and unreserved if it ever offers again.
-     */
+    /** An instance leaves its reservation on an agent lost for good; that agent is cleaned up if it offers again. */
     private void relocate(ResourceKey key, ReconcileResult.Relocation relocation) {
-        String rk = reservationKey(key, relocation.instance());
-        ReservationRecord r = reservations.get(rk);
-        if (r == null || !r.agentId().equals(relocation.lostAgentId())) {
-            return; // already elsewhere (or none yet)
+        if (reservations.relocate(key, relocation)) {
+            offerRound.revive();
         }
-        reservations.remove(rk);
-        store.deleteReservation(key, relocation.instance());
-        cleanupAgents.add(r.agentId());
-        LOG.warn("instance {} of {} gives up volume {} on lost agent {}: {}", relocation.instance(), key,
-                r.persistenceId(), r.agentId(), relocation.reason());
-        record(key, "Warning", "VolumeAbandoned", "instance " + relocation.instance() + " leaves volume "
-                + r.persistenceId() + " on lost agent " + r.agentId() + ": " + relocation.reason());
-        revive();
     }
 
     private void kill(TaskRecord task, String reason) {
@@ -600,225 +526,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         send(Call.newBuilder().setType(Call.Type.KILL).setKill(kill));
     }
 
-    // ---------------------------------------------------------------- offers
-
-    private void offers(List<Offer> offers) {
-        metrics.offersReceived.mark(offers.size());
-        List<PodSpec> waiting = pending.values().stream().flatMap(m -> m.values().stream()).toList();
-        Map<String, Map<String, ReservedResources.Held>> held = new HashMap<>();
-        offers.forEach(o -> held.put(o.getId().getValue(), ReservedResources.held(o, identity.frameworkName())));
-        // per resource and group (a placement limit counts a pod's own group only): agent -> active tasks
-        Map<List<String>, Map<String, Integer>> load = new HashMap<>();
-        for (ResourceKey waitingFor : pending.keySet()) {
-            for (TaskRecord t : tasks.of(waitingFor.toString())) {
-                if (!t.terminal() && t.agentId() != null) {
-                    load.computeIfAbsent(java.util.Arrays.asList(waitingFor.toString(), t.group()), k -> new HashMap<>())
-                            .merge(t.agentId(), 1, Integer::sum);
-                }
-            }
-        }
-        OfferMatcher.Result match = OfferMatcher.match(waiting, offers, executor.cpus(), executor.memMb(),
-                (pod, agent) -> load.getOrDefault(java.util.Arrays.asList(pod.resource().toString(), pod.group()), Map.of())
-                        .getOrDefault(agent, 0),
-                new OfferMatcher.Constraints() {
-                    @Override
-                    public boolean eligible(PodSpec pod, Offer offer) {
-                        if (pod.volume() == null) {
-                            return true;
-                        }
-                        ReservationRecord r = reservations.get(reservationKey(pod.resource(), pod.instance()));
-                        return r == null || r.agentId().equals(offer.getAgentId().getValue());
-                    }
-
-                    @Override
-                    public boolean reserved(PodSpec pod, Offer offer) {
-                        ReservationRecord r = reservations.get(reservationKey(pod.resource(), pod.instance()));
-                        ReservedResources.Held h = r == null ? null
-                                : held.get(offer.getId().getValue()).get(ReservedResources.key(r));
-                        return h != null && h.cpus() + 1e-9 >= r.cpus() && h.mem() + 1e-9 >= r.mem()
-                                && (h.volume() != null || h.disk() + 1e-9 >= r.diskMb());
-                    }
-                });
-        String now = clock.instant().toString();
-        placementBlockers.clear();
-        match.reasons().forEach((pod, why) -> placementBlockers.put(reservationKey(pod.resource(), pod.instance()), why));
-        List<Offer> unused = new ArrayList<>();
-        Map<String, TaskRecord> launched = new LinkedHashMap<>();
-        List<Call.Builder> accepts = new ArrayList<>();
-        for (Offer offer : offers) {
-            List<Offer.Operation> operations = new ArrayList<>(cleanupOrphans(offer, held.get(offer.getId().getValue())));
-            cleanupAgents.remove(offer.getAgentId().getValue());
-            List<OfferMatcher.Placement> placements = match.placements().getOrDefault(offer.getId().getValue(), List.of());
-            Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
-            for (OfferMatcher.Placement p : placements) {
-                PodSpec pod = p.pod();
-                ReservationRecord reservation = pod.volume() == null ? null
-                        : reserveFor(pod, offer, held.get(offer.getId().getValue()), operations, now);
-                String taskId = TaskFactory.newTaskId(pod);
-                TaskInfo task = taskFactory.build(taskId, p, offer.getAgentId(), offer.getHostname(),
-                        offer.getFrameworkId(), reservation, offer.getAttributesList());
-                Map<String, Long> ports = new LinkedHashMap<>();
-                for (int i = 0; i < p.ports().size(); i++) {
-                    ports.put(pod.portNames().get(i), p.ports().get(i));
-                }
-                TaskRecord record = TaskRecord.staging(taskId, pod.resource(), pod.instance(), pod.configHash(),
-                        offer.getAgentId().getValue(), agentUrl(offer), offer.getHostname(), ports, pod.group(), now);
-                launched.put(taskId, record);
-                tasks.put(taskId, record);
-                pending.getOrDefault(pod.resource(), new HashMap<>()).remove(pod.instance());
-                launch.addTaskInfos(task);
-                LOG.info("launching {} on agent {} ({})", taskId, offer.getAgentId().getValue(), offer.getHostname());
-                record(pod.resource(), "Normal", "Launching", "instance " + pod.instance() + " as task " + taskId
-                        + " on agent " + offer.getAgentId().getValue());
-            }
-            if (launch.getTaskInfosCount() > 0) {
-                operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH).setLaunch(launch).build());
-            }
-            if (operations.isEmpty()) {
-                unused.add(offer);
-                continue;
-            }
-            metrics.offersUsed.mark();
-            metrics.launches.mark(launch.getTaskInfosCount());
-            accepts.add(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
-                    .addOfferIds(offer.getId())
-                    .addAllOperations(operations)
-                    .setFilters(Filters.newBuilder().setRefuseSeconds(1))));
-        }
-        // the records of every task this round launches, stored before any launch leaves (a crash
-        // now is found by reconciliation), in a few transactions rather than one write per task
-        store.putTasks(launched, true);
-        accepts.forEach(this::send);
-        pending.values().removeIf(Map::isEmpty);
-        boolean nothingWaits = pending.isEmpty() && cleanupAgents.isEmpty();
-        // what still waits did not fit these offers: look again soon, not at once
-        decline(unused, nothingWaits ? 120 : 5);
-        if (nothingWaits && !suppressed) {
-            suppressed = true;
-            send(Call.newBuilder().setType(Call.Type.SUPPRESS).setSuppress(Call.Suppress.getDefaultInstance()));
-            LOG.debug("nothing waits for resources: suppressed offers");
-        }
-    }
-
-    /** The agent's HTTP address as the offer gives it (Offer.url), or null. */
-    private static String agentUrl(Offer offer) {
-        if (!offer.hasUrl()) {
-            return null;
-        }
-        org.apache.mesos.v1.Protos.Address a = offer.getUrl().getAddress();
-        String host = a.hasIp() ? a.getIp() : a.getHostname();
-        return offer.getUrl().getScheme() + "://" + host + ":" + a.getPort();
-    }
-
-    /**
-     * The reservation a stateful pod launches on. A new instance gets one here: the record is
-     * stored first, then RESERVE and CREATE go ahead of its LAUNCH. An instance whose volume is
-     * missing from its reserved disk (CREATE dropped) gets CREATE again.
-     */
-    private ReservationRecord reserveFor(PodSpec pod, Offer offer, Map<String, ReservedResources.Held> held,
-                                         List<Offer.Operation> operations, String now) {
-        String key = reservationKey(pod.resource(), pod.instance());
-        ReservationRecord r = reservations.get(key);
-        ReservedResources.Held h = r == null ? null : held.get(ReservedResources.key(r));
-        boolean holdsReservation = r != null && h != null && h.cpus() + 1e-9 >= r.cpus() && h.mem() + 1e-9 >= r.mem();
-        if (!holdsReservation) {
-            if (r != null) {
-                LOG.warn("reservation of {} on agent {} is gone; reserving again with a new, empty volume", key, r.agentId());
-                record(pod.resource(), "Warning", "VolumeLost", "instance " + pod.instance() + ": reservation on agent "
-                        + r.agentId() + " was gone; a new volume is created");
-            }
-            r = new ReservationRecord(pod.resource().toString(), pod.instance(), offer.getAgentId().getValue(),
-                    identity.role(), identity.principal(), pod.name() + "-" + UUID.randomUUID().toString().substring(0, 8),
-                    pod.volume().containerPath(), pod.cpus(), pod.memMb(), pod.volume().sizeMb(), now);
-            store.putReservation(r);
-            reservations.put(key, r);
-            operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.RESERVE)
-                    .setReserve(Offer.Operation.Reserve.newBuilder()
-                            .addAllResources(ReservedResources.toReserve(r, identity.frameworkName()))).build());
-            record(pod.resource(), "Normal", "Reserving", "instance " + pod.instance() + ": reserving cpus, mem and a "
-                    + r.diskMb() + " MB volume " + r.persistenceId() + " on agent " + r.agentId());
-        }
-        if (h == null || h.volume() == null) {
-            operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.CREATE)
-                    .setCreate(Offer.Operation.Create.newBuilder()
-                            .addVolumes(ReservedResources.volume(r, identity.frameworkName()))).build());
-        }
-        return r;
-    }
-
-    /** Reservations of this framework that no instance owns any more: DESTROY their volume, UNRESERVE the rest. */
-    private List<Offer.Operation> cleanupOrphans(Offer offer, Map<String, ReservedResources.Held> held) {
-        List<Offer.Operation> operations = new ArrayList<>();
-        for (ReservedResources.Held h : held.values()) {
-            ReservationRecord owner = reservations.get(ResourceKey.parse(h.resource()) + "#" + h.instance());
-            if (owner != null && owner.agentId().equals(offer.getAgentId().getValue())
-                    && owner.persistenceId().equals(h.persistenceId())) {
-                continue;
-            }
-            List<org.apache.mesos.v1.Protos.Resource> unreserve = new ArrayList<>();
-            for (org.apache.mesos.v1.Protos.Resource res : h.resources()) {
-                if (res.hasDisk() && res.getDisk().hasPersistence()) {
-                    operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.DESTROY)
-                            .setDestroy(Offer.Operation.Destroy.newBuilder().addVolumes(res)).build());
-                    unreserve.add(res.toBuilder().clearDisk().build());
-                } else {
-                    unreserve.add(res);
-                }
-            }
-            operations.add(Offer.Operation.newBuilder().setType(Offer.Operation.Type.UNRESERVE)
-                    .setUnreserve(Offer.Operation.Unreserve.newBuilder().addAllResources(unreserve)).build());
-            LOG.info("destroying and unreserving what {} instance {} held on agent {}", h.resource(), h.instance(),
-                    offer.getAgentId().getValue());
-            ResourceKey key = ResourceKey.parse(h.resource());
-            if (resources.containsKey(key)) {
-                record(key, "Normal", "VolumeDestroyed", "instance " + h.instance() + ": reservation and volume on agent "
-                        + offer.getAgentId().getValue() + " released");
-            }
-        }
-        return operations;
-    }
-
-    private void decline(List<Offer> offers, double refuseSeconds) {
-        if (offers.isEmpty()) {
-            return;
-        }
-        metrics.offersDeclined.mark(offers.size());
-        List<OfferID> ids = offers.stream().map(Offer::getId).toList();
-        send(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder()
-                .addAllOfferIds(ids).setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))));
-    }
-
-    /**
-     * New demand: un-suppress and clear decline filters, at most once every {@link #REVIVE_EVERY}
-     * (no revive storm); demand within that window gets one revive at its end rather than none,
-     * which would leave it waiting for the declined offers' filters to expire.
-     */
-    private void revive() {
-        long now = System.nanoTime();
-        long wait = lastReviveNanos + REVIVE_EVERY.toNanos() - now;
-        if (wait > 0 && !suppressed) {
-            if (!reviveDeferred) {
-                reviveDeferred = true;
-                loop.schedule(() -> {
-                    reviveDeferred = false;
-                    revive();
-                }, wait, TimeUnit.NANOSECONDS);
-            }
-            return;
-        }
-        lastReviveNanos = now;
-        suppressed = false;
-        send(Call.newBuilder().setType(Call.Type.REVIVE).setRevive(Call.Revive.getDefaultInstance()));
-    }
-
     // ---------------------------------------------------------------- status updates
 
     private void update(TaskStatus status) {
         String taskId = status.getTaskId().getValue();
-        lastHeardNanos.put(taskId, System.nanoTime());
-        if (unreconciled.remove(taskId) && unreconciled.isEmpty() && reconciling) {
-            finishReconciliation(); // the last task answered: done now, not at the next retry tick
-        }
+        taskReconciliation.heard(taskId);
         TaskRecord record = tasks.get(taskId);
         String state = status.getState().name();
         if (record == null) {
@@ -1020,63 +732,6 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         ResourceStatus next = status.withInstances(reset);
         statuses.put(key, next);
         store.putStatus(key, next);
-    }
-
-    /** docs/reconciliation.md: explicit for every non-terminal task we know, with backoff, then implicit. */
-    private void startReconciliation() {
-        reconcileStartNanos = System.nanoTime();
-        reconciling = true;
-        unreconciled = tasks.values().stream().filter(t -> !t.terminal()).map(TaskRecord::taskId).collect(Collectors.toCollection(HashSet::new));
-        LOG.info("reconciling {} task(s) with Mesos", unreconciled.size());
-        explicitReconcile(0, reconcileStartNanos);
-    }
-
-    private void explicitReconcile(int attempt, long round) {
-        if (round != reconcileStartNanos || !reconciling) {
-            return; // a newer subscription started its own reconciliation, or this one is done
-        }
-        unreconciled.removeIf(id -> !tasks.containsKey(id) || lastHeardNanos.getOrDefault(id, 0L) > reconcileStartNanos);
-        if (unreconciled.isEmpty() || attempt > 8) {
-            if (!unreconciled.isEmpty()) {
-                LOG.warn("{} task(s) never answered explicit reconciliation: {}", unreconciled.size(), unreconciled);
-            }
-            finishReconciliation();
-            return;
-        }
-        Call.Reconcile.Builder reconcile = Call.Reconcile.newBuilder();
-        for (String id : unreconciled) {
-            TaskRecord t = tasks.get(id);
-            Call.Reconcile.Task.Builder entry = Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(id));
-            if (t.agentId() != null) {
-                entry.setAgentId(AgentID.newBuilder().setValue(t.agentId()));
-            }
-            reconcile.addTasks(entry);
-        }
-        send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(reconcile));
-        long delayMs = Math.min(30_000, 1000L << attempt);
-        loop.schedule(() -> explicitReconcile(attempt + 1, round), delayMs, TimeUnit.MILLISECONDS);
-    }
-
-    private void finishReconciliation() {
-        reconciling = false;
-        send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(Call.Reconcile.getDefaultInstance()));
-        long tookMillis = (System.nanoTime() - reconcileStartNanos) / 1_000_000;
-        metrics.lastReconciliationMillis.set(tookMillis);
-        LOG.info("explicit reconciliation done in {} ms; implicit reconciliation sent", tookMillis);
-    }
-
-    private void reconcileUnreachable() {
-        Call.Reconcile.Builder reconcile = Call.Reconcile.newBuilder();
-        tasks.values().stream().filter(TaskRecord::unreachable).forEach(t -> {
-            Call.Reconcile.Task.Builder entry = Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(t.taskId()));
-            if (t.agentId() != null) {
-                entry.setAgentId(AgentID.newBuilder().setValue(t.agentId()));
-            }
-            reconcile.addTasks(entry);
-        });
-        if (reconcile.getTasksCount() > 0) {
-            send(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(reconcile));
-        }
     }
 
     private void send(Call.Builder call) {
