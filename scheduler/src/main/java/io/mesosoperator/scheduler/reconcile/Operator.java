@@ -238,9 +238,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     public int restart(ResourceKey key, Integer instance) {
         return onLoop(() -> {
             int killed = 0;
-            for (TaskRecord t : List.copyOf(tasks.values())) {
-                if (t.resource().equals(key.toString()) && !t.terminal() && !t.killRequested()
-                        && (instance == null || t.instance() == instance)) {
+            for (TaskRecord t : tasks.of(key.toString())) {
+                if (!t.terminal() && !t.killRequested() && (instance == null || t.instance() == instance)) {
                     kill(t, "restart requested");
                     killed++;
                 }
@@ -257,8 +256,8 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         return onLoop(() -> {
             reservations.giveUp(key, instance);
             int killed = 0;
-            for (TaskRecord t : List.copyOf(tasks.values())) {
-                if (t.resource().equals(key.toString()) && t.instance() == instance && !t.terminal() && !t.killRequested()) {
+            for (TaskRecord t : tasks.of(key.toString())) {
+                if (t.instance() == instance && !t.terminal() && !t.killRequested()) {
                     kill(t, "replace requested");
                     killed++;
                 }

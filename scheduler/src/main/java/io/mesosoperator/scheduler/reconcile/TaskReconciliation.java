@@ -1,9 +1,7 @@
 package io.mesosoperator.scheduler.reconcile;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +32,6 @@ final class TaskReconciliation {
     private final ScheduledExecutorService loop;
     private final Consumer<Call.Builder> send;
 
-    private final Map<String, Long> lastHeardNanos = new HashMap<>();
     private Set<String> unreconciled = new HashSet<>();
     private boolean reconciling;
     private long reconcileStartNanos;
@@ -67,7 +64,6 @@ final class TaskReconciliation {
 
     /** Mesos told of the task (any status update): it needs no explicit reconciliation in this round. */
     void heard(String taskId) {
-        lastHeardNanos.put(taskId, System.nanoTime());
         if (unreconciled.remove(taskId) && unreconciled.isEmpty() && reconciling) {
             finishReconciliation(); // the last task answered: done now, not at the next retry tick
         }
@@ -77,7 +73,8 @@ final class TaskReconciliation {
         if (round != reconcileStartNanos || !reconciling) {
             return; // a newer subscription started its own reconciliation, or this one is done
         }
-        unreconciled.removeIf(id -> !tasks.containsKey(id) || lastHeardNanos.getOrDefault(id, 0L) > reconcileStartNanos);
+        // a task heard from since the round started left `unreconciled` then; one deleted since needs no answer
+        unreconciled.removeIf(id -> !tasks.containsKey(id));
         if (unreconciled.isEmpty() || attempt > 8) {
             if (!unreconciled.isEmpty()) {
                 LOG.warn("{} task(s) never answered explicit reconciliation: {}", unreconciled.size(), unreconciled);
