@@ -275,7 +275,12 @@ public final class LocalAgent implements Agent, AutoCloseable {
     public void crash() {
         partition();
         actor.call(() -> {
-            executors.values().forEach(ex -> signal(ex, "KILL"));
+            executors.values().forEach(ex -> {
+                signal(ex, "KILL");
+                if (ex.stream != null) {
+                    ex.stream.close(); // the host's connections die with it (an in-agent executor's reader ends)
+                }
+            });
             executors.clear();
             statusUpdates.clear();
             return null;
