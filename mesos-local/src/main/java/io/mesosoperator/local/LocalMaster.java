@@ -81,6 +81,7 @@ public final class LocalMaster implements AutoCloseable {
     private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
     private final RunningExecutors executors = new RunningExecutors();
     private final Allocator allocator;
+    private final TaskValidation validation = new TaskValidation(tasks, executors);
     private volatile java.util.function.Consumer<TaskInfo> launchWatcher = t -> { };
 
     static final class FrameworkEntry {
@@ -503,19 +504,7 @@ public final class LocalMaster implements AutoCloseable {
         if (executor != null) {
             needed = needed.plus(executors.extraFor(agent.id().getValue(), fw.id.getValue(), executor));
         }
-        String error = null;
-        TaskEntry existing = tasks.get(key);
-        if (existing != null && !TaskStates.isTerminal(existing.state)) {
-            error = "Task has duplicate ID: " + task.getTaskId().getValue();
-        } else if (task.hasExecutor() == task.hasCommand()) {
-            error = "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
-        }
-        if (error == null && executor != null) {
-            error = executors.incompatible(agent.id().getValue(), fw.id.getValue(), executor);
-        }
-        if (error == null && !pool.contains(needed)) {
-            error = "Task uses more resources " + needed + " than available " + pool;
-        }
+        String error = validation.task(fw.id.getValue(), agent.id().getValue(), task, executor, needed, pool);
         if (error != null) {
             LOG.info("framework {}: task {} invalid: {}", fw.id.getValue(), task.getTaskId().getValue(), error);
             sendUpdate(fw, masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
@@ -538,22 +527,10 @@ public final class LocalMaster implements AutoCloseable {
         ExecutorInfo executor = op.getExecutor().toBuilder().setFrameworkId(fw.id).build();
         List<TaskInfo> group = op.getTaskGroup().getTasksList();
         Resources needed = executors.extraFor(agent.id().getValue(), fw.id.getValue(), executor);
-        String error = group.isEmpty() ? "Task group is empty" : null;
         for (TaskInfo task : group) {
             needed = needed.plus(Resources.from(task.getResourcesList()));
-            TaskEntry existing = tasks.get(fw.id.getValue() + "/" + task.getTaskId().getValue());
-            if (task.hasExecutor()) {
-                error = "Task " + task.getTaskId().getValue() + " in a task group must not have an executor";
-            } else if (existing != null && !TaskStates.isTerminal(existing.state)) {
-                error = "Task has duplicate ID: " + task.getTaskId().getValue();
-            }
         }
-        if (error == null) {
-            error = executors.incompatible(agent.id().getValue(), fw.id.getValue(), executor);
-        }
-        if (error == null && !pool.contains(needed)) {
-            error = "Task group uses more resources " + needed + " than available " + pool;
-        }
+        String error = validation.group(fw.id.getValue(), agent.id().getValue(), executor, group, needed, pool);
         if (error != null) {
             for (TaskInfo task : group) {
                 sendUpdate(fw, masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
