@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class LocalMaster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalMaster.class);
     static final String VERSION = "1.12.0";
-    private static final double DEFAULT_REFUSE_SECONDS = 5.0;
-    private static final double MAX_REFUSE_SECONDS = 365 * 24 * 3600.0;
 
     /**
      * @param agentUnreachableAfter how long an agent may not answer before it is marked unreachable
@@ -72,7 +69,6 @@ public final class LocalMaster implements AutoCloseable {
     private Server server;
     private MasterInfo info;
     private int frameworkSeq;
-    private long offerSeq;
     private int agentSeq;
 
     private final Map<String, FrameworkEntry> frameworks = new LinkedHashMap<>();
@@ -84,14 +80,14 @@ public final class LocalMaster implements AutoCloseable {
     /** Keyed by framework id + "/" + task id: task ids are unique per framework only. */
     private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
     private final RunningExecutors executors = new RunningExecutors();
+    private final Allocator allocator;
+    private final TaskValidation validation = new TaskValidation(tasks, executors);
     private volatile java.util.function.Consumer<TaskInfo> launchWatcher = t -> { };
 
     static final class FrameworkEntry {
         FrameworkID id;
         FrameworkInfo info;
         EventStream stream;
-        boolean suppressed;
-        final Map<String, Long> refusedUntilNanos = new LinkedHashMap<>();
         ScheduledFuture<?> heartbeat;
         ScheduledFuture<?> failoverTimer;
 
@@ -128,6 +124,9 @@ public final class LocalMaster implements AutoCloseable {
 
     public LocalMaster(Config config) {
         this.config = config;
+        // built here, not at its field, as it needs config
+        this.allocator = new Allocator(masterId, config.host(), () -> leading,
+                frameworks, agents, unreachable, tasks, executors, offers);
     }
 
     public void start() throws Exception {
@@ -153,7 +152,7 @@ public final class LocalMaster implements AutoCloseable {
                 .addCapabilities(MasterInfo.Capability.newBuilder().setType(MasterInfo.Capability.Type.AGENT_UPDATE))
                 .addCapabilities(MasterInfo.Capability.newBuilder().setType(MasterInfo.Capability.Type.AGENT_DRAINING))
                 .build();
-        actor.every(config.allocationInterval().toMillis(), this::allocate);
+        allocator.start(actor, config.allocationInterval());
         actor.every(Math.min(1000, config.agentUnreachableAfter().toMillis()), this::checkAgents);
         LOG.info("mesos-local master {} listening on {}", masterId, url());
     }
@@ -360,8 +359,7 @@ public final class LocalMaster implements AutoCloseable {
         rescindAllOffers(fw, false);
         fw.info = requested.toBuilder().setId(fw.id).build();
         fw.stream = stream;
-        fw.suppressed = !call.getSubscribe().getSuppressedRolesList().isEmpty();
-        fw.refusedUntilNanos.clear();
+        allocator.subscribed(fw.id.getValue(), !call.getSubscribe().getSuppressedRolesList().isEmpty());
         stream.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED)
                 .setSubscribed(Event.Subscribed.newBuilder()
                         .setFrameworkId(fw.id)
@@ -406,12 +404,8 @@ public final class LocalMaster implements AutoCloseable {
             case TEARDOWN -> removeFramework(fw, "teardown");
             case ACCEPT -> accept(fw, call.getAccept());
             case DECLINE -> decline(fw, call.getDecline().getOfferIdsList(), call.getDecline().getFilters());
-            case REVIVE -> {
-                fw.suppressed = false;
-                fw.refusedUntilNanos.clear();
-                allocate(); // as Mesos' allocator does on revive: offers now, not at the next batch
-            }
-            case SUPPRESS -> fw.suppressed = true;
+            case REVIVE -> allocator.revive(fw.id.getValue());
+            case SUPPRESS -> allocator.suppress(fw.id.getValue());
             case KILL -> kill(fw, call.getKill().getTaskId());
             case SHUTDOWN -> {
                 AgentEntry agent = agents.get(call.getShutdown().getAgentId().getValue());
@@ -498,7 +492,7 @@ public final class LocalMaster implements AutoCloseable {
             }
             agent = agents.get(agent.id().getValue()); // operations may have changed its total
         }
-        refuse(fw, agent.id().getValue(), accept.hasFilters() ? accept.getFilters() : null);
+        allocator.refuse(fw.id.getValue(), agent.id().getValue(), accept.hasFilters() ? accept.getFilters() : null);
     }
 
     private Resources launch(FrameworkEntry fw, AgentEntry agent, TaskInfo task, Resources pool) {
@@ -510,19 +504,7 @@ public final class LocalMaster implements AutoCloseable {
         if (executor != null) {
             needed = needed.plus(executors.extraFor(agent.id().getValue(), fw.id.getValue(), executor));
         }
-        String error = null;
-        TaskEntry existing = tasks.get(key);
-        if (existing != null && !TaskStates.isTerminal(existing.state)) {
-            error = "Task has duplicate ID: " + task.getTaskId().getValue();
-        } else if (task.hasExecutor() == task.hasCommand()) {
-            error = "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
-        }
-        if (error == null && executor != null) {
-            error = executors.incompatible(agent.id().getValue(), fw.id.getValue(), executor);
-        }
-        if (error == null && !pool.contains(needed)) {
-            error = "Task uses more resources " + needed + " than available " + pool;
-        }
+        String error = validation.task(fw.id.getValue(), agent.id().getValue(), task, executor, needed, pool);
         if (error != null) {
             LOG.info("framework {}: task {} invalid: {}", fw.id.getValue(), task.getTaskId().getValue(), error);
             sendUpdate(fw, masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
@@ -545,22 +527,10 @@ public final class LocalMaster implements AutoCloseable {
         ExecutorInfo executor = op.getExecutor().toBuilder().setFrameworkId(fw.id).build();
         List<TaskInfo> group = op.getTaskGroup().getTasksList();
         Resources needed = executors.extraFor(agent.id().getValue(), fw.id.getValue(), executor);
-        String error = group.isEmpty() ? "Task group is empty" : null;
         for (TaskInfo task : group) {
             needed = needed.plus(Resources.from(task.getResourcesList()));
-            TaskEntry existing = tasks.get(fw.id.getValue() + "/" + task.getTaskId().getValue());
-            if (task.hasExecutor()) {
-                error = "Task " + task.getTaskId().getValue() + " in a task group must not have an executor";
-            } else if (existing != null && !TaskStates.isTerminal(existing.state)) {
-                error = "Task has duplicate ID: " + task.getTaskId().getValue();
-            }
         }
-        if (error == null) {
-            error = executors.incompatible(agent.id().getValue(), fw.id.getValue(), executor);
-        }
-        if (error == null && !pool.contains(needed)) {
-            error = "Task group uses more resources " + needed + " than available " + pool;
-        }
+        String error = validation.group(fw.id.getValue(), agent.id().getValue(), executor, group, needed, pool);
         if (error != null) {
             for (TaskInfo task : group) {
                 sendUpdate(fw, masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
@@ -594,16 +564,8 @@ public final class LocalMaster implements AutoCloseable {
             OfferEntry offer = offers.get(id.getValue());
             if (offer != null && offer.frameworkId().equals(fw.id.getValue())) {
                 offers.remove(id.getValue());
-                refuse(fw, offer.agentId(), filters);
+                allocator.refuse(fw.id.getValue(), offer.agentId(), filters);
             }
-        }
-    }
-
-    private void refuse(FrameworkEntry fw, String agentId, Filters filters) {
-        double seconds = filters == null || !filters.hasRefuseSeconds() || filters.getRefuseSeconds() < 0
-                ? DEFAULT_REFUSE_SECONDS : Math.min(filters.getRefuseSeconds(), MAX_REFUSE_SECONDS);
-        if (seconds > 0) {
-            fw.refusedUntilNanos.put(agentId, System.nanoTime() + (long) (seconds * 1e9));
         }
     }
 
@@ -689,53 +651,7 @@ public final class LocalMaster implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- allocation (actor thread)
-
-    private void allocate() {
-        if (!leading) {
-            return;
-        }
-        for (FrameworkEntry fw : frameworks.values()) {
-            if (fw.stream == null || fw.suppressed) {
-                continue;
-            }
-            List<Offer> batch = new ArrayList<>();
-            long now = System.nanoTime();
-            Map<String, Resources> used = usedByAgent();
-            for (AgentEntry agent : agents.values()) {
-                if (unreachable.containsKey(agent.id().getValue())) {
-                    continue;
-                }
-                Long refusedUntil = fw.refusedUntilNanos.get(agent.id().getValue());
-                if (refusedUntil != null && refusedUntil > now) {
-                    continue;
-                }
-                Resources taken = used.get(agent.id().getValue());
-                Resources free = (taken == null ? agent.total() : agent.total().minus(taken))
-                        .offerableTo(fw.role().isEmpty() ? "*" : fw.role());
-                if (!free.allocatable()) {
-                    continue;
-                }
-                Offer offer = Offer.newBuilder()
-                        .setId(OfferID.newBuilder().setValue(masterId + "-O" + offerSeq++))
-                        .setFrameworkId(fw.id)
-                        .setAgentId(agent.id())
-                        .setHostname(agent.hostname())
-                        .setUrl(org.apache.mesos.v1.Protos.URL.newBuilder().setScheme("http")
-                                .setAddress(Address.newBuilder().setHostname(agent.hostname()).setIp(config.host()).setPort(agent.port()))
-                                .setPath("/slave(1)"))
-                        .addAllResources(free.toProtos("*", false))
-                        .addAllAttributes(agent.agent().attributes())
-                        .build();
-                offers.put(offer.getId().getValue(), new OfferEntry(offer, fw.id.getValue(), agent.id().getValue(), free));
-                batch.add(offer);
-            }
-            if (!batch.isEmpty()) {
-                fw.stream.send(Event.newBuilder().setType(Event.Type.OFFERS)
-                        .setOffers(Event.Offers.newBuilder().addAllOffers(batch)).build());
-            }
-        }
-    }
+    // ---------------------------------------------------------------- agents' health and offers (actor thread)
 
     /** The health check of agents: one that has not answered for too long is unreachable. */
     private void checkAgents() {
@@ -790,21 +706,6 @@ public final class LocalMaster implements AutoCloseable {
         }
     }
 
-    /** What tasks, executors and outstanding offers hold, per agent: one pass over each, not one per agent. */
-    private Map<String, Resources> usedByAgent() {
-        Map<String, Resources> used = new HashMap<>();
-        for (TaskEntry task : tasks.values()) {
-            if (!TaskStates.isTerminal(task.state)) {
-                used.merge(task.agentId, task.resources, Resources::plus);
-            }
-        }
-        executors.forEach((agentId, frameworkId, res) -> used.merge(agentId, res, Resources::plus));
-        for (OfferEntry offer : offers.values()) {
-            used.merge(offer.agentId(), offer.resources(), Resources::plus);
-        }
-        return used;
-    }
-
     private void rescindAllOffers(FrameworkEntry fw, boolean notify) {
         offers.values().removeIf(o -> {
             if (!o.frameworkId().equals(fw.id.getValue())) {
@@ -842,6 +743,7 @@ public final class LocalMaster implements AutoCloseable {
     private void removeFramework(FrameworkEntry fw, String why) {
         LOG.info("removing framework {}: {}", fw.id.getValue(), why);
         frameworks.remove(fw.id.getValue());
+        allocator.removeFramework(fw.id.getValue());
         if (fw.heartbeat != null) {
             fw.heartbeat.cancel(false);
         }
@@ -961,7 +863,7 @@ public final class LocalMaster implements AutoCloseable {
             offered.merge("fw:" + o.frameworkId(), o.resources(), Resources::plus);
         }
         return new MasterStateJson(json).render(this, frameworks.values(), agents.values(), tasks.values(),
-                offers.values(), unreachable, used, offered, startTime, electedTime);
+                offers.values(), unreachable, used, offered, allocator::suppressed, startTime, electedTime);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -23,7 +23,8 @@ final class MasterStateJson {
     String render(LocalMaster master, Collection<LocalMaster.FrameworkEntry> frameworks,
                   Collection<LocalMaster.AgentEntry> agents, Collection<LocalMaster.TaskEntry> tasks,
                   Collection<LocalMaster.OfferEntry> offers, Map<String, Double> unreachable,
-                  Map<String, Resources> used, Map<String, Resources> offered, double startTime, double electedTime) {
+                  Map<String, Resources> used, Map<String, Resources> offered,
+                  java.util.function.Predicate<String> isSuppressed, double startTime, double electedTime) {
         ObjectNode root = json.createObjectNode();
         root.put("version", LocalMaster.VERSION);
         root.put("start_time", startTime);
@@ -86,7 +87,7 @@ final class MasterStateJson {
             ArrayNode capabilities = f.putArray("capabilities");
             fw.info.getCapabilitiesList().forEach(c -> capabilities.add(c.getType().name()));
             ArrayNode suppressed = f.putArray("suppressed_roles");
-            if (fw.suppressed) {
+            if (isSuppressed.test(fid)) {
                 suppressed.add(fw.role().isEmpty() ? "*" : fw.role());
             }
             f.set("used_resources", resources(used.getOrDefault("fw:" + fid, Resources.empty())));
