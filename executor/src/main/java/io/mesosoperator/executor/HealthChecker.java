@@ -94,18 +94,35 @@ final class HealthChecker {
         }
     }
 
+    /** One HTTP or TCP check at one address: null when healthy, else why not. */
+    private interface AddressProbe {
+        String at(String address) throws IOException;
+    }
+
+    /** The answer of the first of {@link #addresses} where something listens; refused if none does. */
+    private String firstListening(AddressProbe probe) throws IOException {
+        java.net.ConnectException refused = null;
+        for (String address : addresses) {
+            try {
+                return probe.at(address);
+            } catch (java.net.ConnectException e) {
+                refused = e; // nothing listens at this address: try the next
+            }
+        }
+        throw refused;
+    }
+
     /** Null when healthy, else why not. */
     private String probe() throws IOException, InterruptedException {
         Duration timeout = check.getTimeoutSeconds() > 0
                 ? Duration.ofMillis((long) (check.getTimeoutSeconds() * 1000)) : Duration.ofDays(1);
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         switch (check.getType()) {
             case HTTP -> {
                 HealthCheck.HTTPCheckInfo info = check.getHttp();
                 String scheme = info.hasScheme() ? info.getScheme() : "http";
                 String path = info.getPath().isEmpty() ? "/" : info.getPath();
-                int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-                java.net.ConnectException refused = null;
-                for (String address : addresses) {
+                return firstListening(address -> {
                     URI uri = URI.create(scheme + "://" + address + ":" + info.getPort() + (path.startsWith("/") ? path : "/" + path));
                     HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
                     connection.setConnectTimeout(millis);
@@ -114,30 +131,21 @@ final class HealthChecker {
                     int status;
                     try {
                         status = connection.getResponseCode();
-                    } catch (java.net.ConnectException e) {
-                        refused = e; // nothing listens at this address: try the next
-                        continue;
                     } finally {
                         connection.disconnect();
                     }
                     boolean ok = info.getStatusesCount() > 0 ? info.getStatusesList().contains(status)
                             : status >= 200 && status < 400;
                     return ok ? null : "HTTP " + status + " from " + uri;
-                }
-                throw refused;
+                });
             }
             case TCP -> {
-                java.net.ConnectException refused = null;
-                for (String address : addresses) {
+                return firstListening(address -> {
                     try (Socket socket = new Socket()) {
-                        socket.connect(new InetSocketAddress(address, check.getTcp().getPort()),
-                                (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+                        socket.connect(new InetSocketAddress(address, check.getTcp().getPort()), millis);
                         return null;
-                    } catch (java.net.ConnectException e) {
-                        refused = e;
                     }
-                }
-                throw refused;
+                });
             }
             case COMMAND -> {
                 Process p = new ProcessBuilder("/bin/sh", "-c", check.getCommand().getValue())
