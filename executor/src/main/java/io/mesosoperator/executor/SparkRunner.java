@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.mesos.v1.Protos.CommandInfo;
-import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.spark.launcher.SparkAppHandle;
@@ -69,7 +67,7 @@ final class SparkRunner implements TaskRun {
     /** Whether the task asks for this runner. */
     static boolean wanted(TaskInfo task) {
         try {
-            return "spark".equals(environment(TaskProcess.commandOf(task)).get(RUNNER_ENV));
+            return "spark".equals(TaskProcess.variablesOf(TaskProcess.commandOf(task)).get(RUNNER_ENV));
         } catch (IOException e) {
             return false;
         }
@@ -82,7 +80,7 @@ final class SparkRunner implements TaskRun {
 
     /** Starts the driver; the outcome arrives through the reporter. */
     void start() throws IOException {
-        Map<String, String> env = environment(TaskProcess.commandOf(task));
+        Map<String, String> env = TaskProcess.variablesOf(TaskProcess.commandOf(task));
         env.put("MESOS_TASK_ID", task.getTaskId().getValue());
         env.put("MESOS_SANDBOX", sandbox.toString()); // the task's own, as Mesos gives a task of a group
         ConfigFiles.render(env, sandbox);
@@ -260,14 +258,6 @@ final class SparkRunner implements TaskRun {
             log.info("cannot see spark-submit's process (" + e + "); deciding on the handle's state alone");
             return null;
         }
-    }
-
-    private static Map<String, String> environment(CommandInfo command) {
-        Map<String, String> env = new HashMap<>();
-        for (Environment.Variable v : command.getEnvironment().getVariablesList()) {
-            env.put(v.getName(), v.getValue());
-        }
-        return env;
     }
 
     /** JAVA_HOME from the java the agent runs executors with, else this JVM's. */

@@ -1,5 +1,6 @@
 package io.mesosoperator.executor;
 
+import io.mesosoperator.mesos.CommandLines;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,22 +37,12 @@ final class TaskProcess implements TaskRun {
             // under a separate mesos-executor, instead of joining the agent's
             argv.add("setsid");
         }
-        if (command.getShell()) {
-            argv.add("/bin/sh");
-            argv.add("-c");
-            argv.add(command.getValue());
-        } else {
-            argv.add(command.getValue());
-            argv.addAll(command.getArgumentsList().subList(Math.min(1, command.getArgumentsCount()), command.getArgumentsCount()));
-        }
+        argv.addAll(CommandLines.argv(command));
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(sandbox.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stdout")))
                 .redirectError(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stderr")));
-        Map<String, String> variables = new java.util.HashMap<>();
-        for (Environment.Variable variable : command.getEnvironment().getVariablesList()) {
-            variables.put(variable.getName(), variable.getValue());
-        }
+        Map<String, String> variables = variablesOf(command);
         Map<String, String> env = builder.environment();
         env.clear();
         env.putAll(settings.environment());
@@ -63,6 +54,15 @@ final class TaskProcess implements TaskRun {
             env.remove(ConfigFiles.ENV); // the executor's input: the process has the files (some may hold a secret)
         }
         return new TaskProcess(task, Map.copyOf(variables), builder.start());
+    }
+
+    /** The variables a CommandInfo sets, by name. */
+    static Map<String, String> variablesOf(CommandInfo command) {
+        Map<String, String> variables = new java.util.HashMap<>();
+        for (Environment.Variable variable : command.getEnvironment().getVariablesList()) {
+            variables.put(variable.getName(), variable.getValue());
+        }
+        return variables;
     }
 
     /** A variable of the task's own environment (its CommandInfo), or null. */
@@ -105,6 +105,10 @@ final class TaskProcess implements TaskRun {
     @Override
     public void destroyNow(ScheduledExecutorService timer) {
         killRequested = true;
+        destroyTree();
+    }
+
+    private void destroyTree() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
@@ -119,10 +123,7 @@ final class TaskProcess implements TaskRun {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         tree.add(process.toHandle());
         tree.forEach(ProcessHandle::destroy);
-        timer.schedule(() -> {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }, gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(this::destroyTree, gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Mesos' wording for how a command ended (as the command executor reports it). */

@@ -1,6 +1,7 @@
 package io.mesosoperator.local;
 
 import io.mesosoperator.executor.InProcessCommandExecutor;
+import io.mesosoperator.mesos.CommandLines;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,14 +34,7 @@ interface ExecutorContainer {
      */
     static ExecutorContainer start(CommandInfo command, Path sandbox, Map<String, String> env) throws IOException {
         List<String> argv = new ArrayList<>(List.of("setsid"));
-        if (command.getShell()) {
-            argv.addAll(List.of("/bin/sh", "-c", command.getValue()));
-        } else {
-            argv.add(command.getValue());
-            if (command.getArgumentsCount() > 1) {
-                argv.addAll(command.getArgumentsList().subList(1, command.getArgumentsCount()));
-            }
-        }
+        argv.addAll(CommandLines.argv(command));
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(sandbox.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stdout")))
