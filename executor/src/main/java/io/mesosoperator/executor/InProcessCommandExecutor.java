@@ -51,10 +51,6 @@ public final class InProcessCommandExecutor {
         return exit;
     }
 
-    public boolean isAlive() {
-        return !exit.isDone();
-    }
-
     /** As SIGTERM: the task is stopped within its grace period, then the executor leaves. */
     public void terminate() {
         executor.terminate();
