@@ -1,6 +1,8 @@
 package io.mesosoperator.local;
 
+import java.time.Duration;
 import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.DurationInfo;
 import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
@@ -16,7 +18,7 @@ final class CommandExecutorInfo {
     /**
      * The ExecutorInfo a Mesos agent makes for a task that came with only a CommandInfo (slave.cpp
      * getExecutorInfo): the task's id, a name that shows the command, the command's URIs and
-     * environment. The command executor itself runs inside this agent (see InProcessCommandExecutor).
+     * environment, and a shutdown grace period a second longer than the task's kill grace period. The command executor itself runs inside this agent (see InProcessCommandExecutor).
      */
     static ExecutorInfo forTask(FrameworkInfo framework, TaskInfo task) {
         CommandInfo command = task.getCommand();
@@ -36,6 +38,12 @@ final class CommandExecutorInfo {
                 .setCommand(CommandInfo.newBuilder().addAllUris(command.getUrisList()).setEnvironment(command.getEnvironment()));
         if (task.hasLabels()) {
             info.setLabels(task.getLabels());
+        }
+        if (task.hasKillPolicy() && task.getKillPolicy().hasGracePeriod()) {
+            // outlasts the task's own grace period, so the container is not destroyed before
+            // TASK_KILLED is sent
+            info.setShutdownGracePeriod(DurationInfo.newBuilder().setNanoseconds(
+                    task.getKillPolicy().getGracePeriod().getNanoseconds() + Duration.ofSeconds(1).toNanos()));
         }
         return info.build();
     }

@@ -577,16 +577,10 @@ public final class LocalAgent implements Agent, AutoCloseable {
         return ExecutorContainer.start(ex.info.getCommand(), ex.sandbox, env);
     }
 
-    /**
-     * The agent's flag, or for a command executor its task's kill grace period plus a second, so
-     * the container is not destroyed before TASK_KILLED is sent (slave.cpp getExecutorInfo).
-     */
+    /** The executor's own (ExecutorInfo.shutdown_grace_period, as a command executor's is), else the agent's flag. */
     private Duration shutdownGracePeriod(ExecutorRun ex) {
-        if (ex.commandExecutor) {
-            TaskInfo task = ex.tasks.values().stream().findFirst().orElse(null);
-            if (task != null && task.hasKillPolicy() && task.getKillPolicy().hasGracePeriod()) {
-                return Duration.ofNanos(task.getKillPolicy().getGracePeriod().getNanoseconds()).plusSeconds(1);
-            }
+        if (ex.info.hasShutdownGracePeriod()) {
+            return Duration.ofNanos(ex.info.getShutdownGracePeriod().getNanoseconds());
         }
         return config.shutdownGracePeriod();
     }
