@@ -299,7 +299,8 @@ public final class Benchmark {
                     first = viaOperator(operator, mesos, command, kind + "-0", n);
                     // unmeasured rounds first, so the JIT compilers of both JVMs (the operator's, and
                     // this one's playing Mesos) have done their work, as in a long-running system
-                    for (int round = 1; round <= WARM_UP_ROUNDS * Math.min(1, rounds - 1); round++) {
+                    int warmUps = rounds > 1 ? WARM_UP_ROUNDS : 0;
+                    for (int round = 1; round <= warmUps; round++) {
                         viaOperator(operator, mesos, command, kind + "-warm-up-" + round, n);
                     }
                     for (int round = 1; round <= rounds; round++) {
@@ -330,7 +331,7 @@ public final class Benchmark {
         Path markers = Files.createDirectories(work.resolve("markers-" + round));
         String name = "real-" + round;
         double operatorCpu = operator.cpuSeconds();
-        double ownCpu = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e9;
+        double ownCpu = ownCpuSeconds();
         long start = System.nanoTime();
         operator.apply(service(name, n).replace("command: sleep 3600",
                 "command: '" + command.replace("MARKERS", markers.toString()) + "'"));
@@ -338,7 +339,7 @@ public final class Benchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         log.printf("  %s: %.2f s (CPU meanwhile: operator %.2f s, mesos-local %.2f s)%n", name, seconds,
                 operator.cpuSeconds() - operatorCpu,
-                ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e9 - ownCpu);
+                ownCpuSeconds() - ownCpu);
         operator.delete("Service", name);
         // the next round starts on an idle operator: its tasks gone from the agents and from its records
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
@@ -350,6 +351,11 @@ public final class Benchmark {
         }
         Thread.sleep(500); // its last coalesced status and event writes (every 200 ms)
         return seconds;
+    }
+
+    /** CPU time of this JVM, which plays ZooKeeper and mesos-local (master, agents, command executors). */
+    private static double ownCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e9;
     }
 
     private static double median(List<Double> values) {
