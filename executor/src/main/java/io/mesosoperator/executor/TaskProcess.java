@@ -123,7 +123,13 @@ final class TaskProcess implements TaskRun {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         tree.add(process.toHandle());
         tree.forEach(ProcessHandle::destroy);
-        timer.schedule(this::destroyTree, gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+        // a task that ended within its grace period needs no SIGKILL (and its tree, reparented when
+        // it died, is no longer found from it): no scan of every process on the host for nothing
+        timer.schedule(() -> {
+            if (process.isAlive()) {
+                destroyTree();
+            }
+        }, gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Mesos' wording for how a command ended (as the command executor reports it). */

@@ -118,6 +118,24 @@ class CommandExecutorTest {
     }
 
     @Test
+    void aTaskThatIgnoresSigtermIsKilledWithItsChildrenAfterItsGracePeriod() throws Exception {
+        // SIGTERM stays ignored in the child too (an ignored signal survives exec)
+        launch(task("stubborn", "trap '' TERM; sleep 300 & echo $! > child; wait").setKillPolicy(KillPolicy.newBuilder()
+                .setGracePeriod(DurationInfo.newBuilder().setNanoseconds(Duration.ofSeconds(1).toNanos()))));
+        TaskStatus running = scheduler.awaitUpdate("stubborn", TaskState.TASK_RUNNING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(virtualSandbox("stubborn") + "/child") != null
+                && !read(virtualSandbox("stubborn") + "/child").isBlank());
+        long child = Long.parseLong(read(virtualSandbox("stubborn") + "/child").trim());
+
+        scheduler.call(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder()
+                .setTaskId(TaskID.newBuilder().setValue("stubborn")).setAgentId(running.getAgentId())));
+        scheduler.awaitUpdate("stubborn", TaskState.TASK_KILLING);
+        TaskStatus killed = scheduler.awaitUpdate("stubborn", TaskState.TASK_KILLED);
+        assertThat(killed.getMessage()).isEqualTo("Command terminated with signal Killed");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    @Test
     void exitStatusAndHealthChecksAreReported() throws Exception {
         launch(task("checked", "touch ready && sleep 2 && exit 3").setHealthCheck(HealthCheck.newBuilder()
                 .setType(HealthCheck.Type.COMMAND).setCommand(CommandInfo.newBuilder().setValue("test -f ready"))
