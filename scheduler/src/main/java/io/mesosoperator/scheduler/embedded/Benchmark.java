@@ -38,24 +38,27 @@ public final class Benchmark {
     public static final String PROFILE = "mesos.operator.bench.profile";
     /** The operator's smallest restart backoff (reconcile.backoffInitialSeconds); subtracted from failure reactions. */
     private static final Duration BACKOFF = Duration.ofMillis(100);
-    /** Real-process rounds through the operator that are not measured (none in quick mode). */
-    private static final int WARM_UP_ROUNDS = 10;
+    /** The pause after each round's processes are gone, before the next is timed. */
+    private static final Duration SETTLE = Duration.ofMillis(500);
+    /** What the shell processes run: leave the readiness marker, then live on. */
+    private static final String SHELL_COMMAND = "touch MARKERS/$MESOS_OPERATOR_INSTANCE && exec sleep 3600";
     /** Tasks per Service resource (instances are capped at 10,000; the reaction phase scales one up). */
     private static final int PER_SPEC = 5_000;
 
     /** How big each phase is; {@link #quick()} proves the benchmark works in seconds. */
-    public record Sizes(int agents, int tasks, int bigAgents, int bigTasks, int reactions, int realProcesses, int realRounds) {
+    public record Sizes(int agents, int tasks, int bigAgents, int bigTasks, int reactions, int realProcesses,
+            int realWarmUps, int realRounds) {
         public static Sizes full() {
-            return new Sizes(1_000, 10_000, 5_000, 50_000, 50, 20, 5);
+            return new Sizes(1_000, 10_000, 5_000, 50_000, 50, 20, 50, 5);
         }
 
         public static Sizes quick() {
-            return new Sizes(20, 200, 0, 0, 3, 3, 1);
+            return new Sizes(20, 200, 0, 0, 3, 3, 0, 1);
         }
 
         /** Only the real-process phase, with this many processes. */
         public Sizes realOnly() {
-            return new Sizes(0, 0, 0, 0, 0, realProcesses, realRounds);
+            return new Sizes(0, 0, 0, 0, 0, realProcesses, realWarmUps, realRounds);
         }
     }
 
@@ -277,48 +280,56 @@ public final class Benchmark {
     private void realProcesses(EmbeddedZooKeeper zk) throws Exception {
         int n = sizes.realProcesses();
         int rounds = sizes.realRounds();
-        log.printf("%n== %d real processes, directly and through the operator (%d rounds each)%n", n, rounds);
+        log.printf("%n== %d real processes, directly and through the operator (%d unmeasured rounds, then %d measured)%n",
+                n, sizes.realWarmUps(), rounds);
         Path ready = Ready.compile(work.resolve("ready-app"));
-        for (String kind : List.of("jvm", "shell")) {
-            String command = kind.equals("jvm")
-                    ? Ready.javaCommand(ready) + " MARKERS/$MESOS_OPERATOR_INSTANCE"
-                    : "touch MARKERS/$MESOS_OPERATOR_INSTANCE && exec sleep 3600";
-            List<Double> direct = new ArrayList<>();
-            for (int round = 0; round < rounds; round++) {
-                direct.add(startDirectly(command, work.resolve("direct-" + kind + "-" + round), n));
-            }
-            double first;
-            List<Double> warm = new ArrayList<>();
-            try (MesosLocalCluster mesos = MesosLocalCluster.builder(work.resolve("mesos-real-" + kind)).agents(3)
-                    .agentResources(8, 16_384, 100_000).start()) {
-                OperatorProcess operator = OperatorProcess.start(work.resolve("operator-real-" + kind), mesos.masterUrl(),
-                        zk.connectString(), "/bench-real-" + kind, log);
-                try {
-                    // the clock starts on an operator that is ready: subscribed to the master, reconciled
-                    operator.awaitReconciliation(Duration.ofMinutes(1));
-                    first = viaOperator(operator, mesos, command, kind + "-0", n);
-                    // unmeasured rounds first, so the JIT compilers of both JVMs (the operator's, and
-                    // this one's playing Mesos) have done their work, as in a long-running system
-                    int warmUps = rounds > 1 ? WARM_UP_ROUNDS : 0;
-                    for (int round = 1; round <= warmUps; round++) {
-                        viaOperator(operator, mesos, command, kind + "-warm-up-" + round, n);
-                    }
-                    for (int round = 1; round <= rounds; round++) {
-                        warm.add(viaOperator(operator, mesos, command, kind + "-" + round, n));
-                    }
-                } finally {
-                    operator.close();
+        Workload jvm = new Workload("jvm", "JVM services", Ready.javaCommand(ready) + " MARKERS/$MESOS_OPERATOR_INSTANCE");
+        Workload shell = new Workload("shell", "shell processes", SHELL_COMMAND);
+        double first;
+        try (MesosLocalCluster mesos = MesosLocalCluster.builder(work.resolve("mesos-real")).agents(3)
+                .agentResources(8, 16_384, 100_000).start()) {
+            OperatorProcess operator = OperatorProcess.start(work.resolve("operator-real"), mesos.masterUrl(),
+                    zk.connectString(), "/bench-real", log);
+            try {
+                // the clock starts on an operator that is ready: subscribed to the master, reconciled
+                operator.awaitReconciliation(Duration.ofMinutes(1));
+                first = viaOperator(operator, mesos, jvm.command(), "first", n);
+                // unmeasured rounds, so the JIT compilers of both JVMs (the operator's, and this one's
+                // playing Mesos) have compiled the launch path, as in a long-running system; the
+                // operator and the agents do the same for any command, so the quick one warms them
+                for (int round = 1; round <= sizes.realWarmUps(); round++) {
+                    viaOperator(operator, mesos, SHELL_COMMAND, "warm-up-" + round, n);
                 }
+                // each measured round starts the processes both ways, one after the other, so a
+                // machine that gets busier or quieter during the run moves both sides alike
+                for (int round = 1; round <= rounds; round++) {
+                    for (Workload w : List.of(jvm, shell)) {
+                        w.direct().add(startDirectly(w.command(), work.resolve("direct-" + w.name() + "-" + round), n));
+                        w.viaOperator().add(viaOperator(operator, mesos, w.command(), w.name() + "-" + round, n));
+                    }
+                }
+            } finally {
+                operator.close();
             }
-            double directSeconds = median(direct);
-            double warmSeconds = median(warm);
-            String what = kind.equals("jvm") ? "JVM services" : "shell processes";
-            rows.add(new Row(String.format(Locale.ROOT, "overhead on real processes (%d %s)", n, what),
+        }
+        for (Workload w : List.of(jvm, shell)) {
+            double directSeconds = median(w.direct());
+            double operatorSeconds = median(w.viaOperator());
+            rows.add(new Row(String.format(Locale.ROOT, "overhead on real processes (%d %s)", n, w.what()),
                     String.format(Locale.ROOT, "%.2fx (%.2f s via the operator / %.2f s directly; medians of %d)",
-                            warmSeconds / directSeconds, warmSeconds, directSeconds, rounds),
-                    kind.equals("jvm") ? "<= 1.5" : ""));
-            rows.add(new Row(String.format(Locale.ROOT, "  the same, first apply after the operator started (%s)", what),
-                    String.format(Locale.ROOT, "%.2fx (%.2f s)", first / directSeconds, first), ""));
+                            operatorSeconds / directSeconds, operatorSeconds, directSeconds, rounds),
+                    w == jvm ? "<= 1.5" : ""));
+            if (w == jvm) {
+                rows.add(new Row("  the same, first apply after the operator started (" + w.what() + ")",
+                        String.format(Locale.ROOT, "%.2fx (%.2f s)", first / directSeconds, first), ""));
+            }
+        }
+    }
+
+    /** One kind of process the overhead is measured on, and the seconds each round took. */
+    private record Workload(String name, String what, String command, List<Double> direct, List<Double> viaOperator) {
+        Workload(String name, String what, String command) {
+            this(name, what, command, new ArrayList<>(), new ArrayList<>());
         }
     }
 
@@ -349,7 +360,7 @@ public final class Benchmark {
             }
             Thread.sleep(20);
         }
-        Thread.sleep(500); // its last coalesced status and event writes (every 200 ms)
+        Thread.sleep(SETTLE.toMillis()); // its last coalesced status and event writes (every 200 ms)
         return seconds;
     }
 
@@ -384,6 +395,11 @@ public final class Benchmark {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
             }
+            // the next measurement starts on a quiet machine, as after a round through the operator
+            for (Process p : processes) {
+                p.waitFor(1, TimeUnit.MINUTES);
+            }
+            Thread.sleep(SETTLE.toMillis());
         }
     }
 
