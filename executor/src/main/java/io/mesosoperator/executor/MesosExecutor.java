@@ -1,5 +1,6 @@
 package io.mesosoperator.executor;
 
+import io.mesosoperator.mesos.ExecutorContract;
 import io.mesosoperator.mesos.TaskStates;
 import io.mesosoperator.mesos.Uuids;
 import java.io.IOException;
@@ -34,8 +35,6 @@ final class MesosExecutor {
      * one (a rolling update or a restart relaunches on the same agent moments later).
      */
     static final Duration SHARED_IDLE_EXIT = Duration.ofSeconds(5);
-    /** TaskStatus label carrying the task's sandbox path, so the operator can show where the logs are. */
-    static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
 
     private final ExecutorSettings settings;
     private final Log log;
@@ -337,7 +336,7 @@ final class MesosExecutor {
             // where the task's own directory is (Mesos' command executor adds no label: its task
             // runs in the executor's sandbox, which the agent serves under a virtual path)
             status.setLabels(Labels.newBuilder().addLabels(Label.newBuilder()
-                    .setKey(SANDBOX_LABEL).setValue(sandboxes.getOrDefault(taskId.getValue(), settings.sandbox()).toString())));
+                    .setKey(ExecutorContract.SANDBOX_LABEL).setValue(sandboxes.getOrDefault(taskId.getValue(), settings.sandbox()).toString())));
         }
         if (message != null) {
             status.setMessage(message);

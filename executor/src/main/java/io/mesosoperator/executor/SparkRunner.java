@@ -3,6 +3,7 @@ package io.mesosoperator.executor;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.mesosoperator.mesos.ExecutorContract;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -37,7 +38,6 @@ import org.apache.spark.launcher.SparkLauncher;
  * {@code ${NAME}}. The driver's stdout and stderr go to {@value #DRIVER_LOG} in the sandbox.
  */
 final class SparkRunner implements TaskRun {
-    static final String RUNNER_ENV = "MESOS_OPERATOR_RUNNER";
     static final String SETTINGS_ENV = "MESOS_OPERATOR_SPARK";
     static final String DRIVER_LOG = "driver.log";
 
@@ -67,7 +67,7 @@ final class SparkRunner implements TaskRun {
     /** Whether the task asks for this runner. */
     static boolean wanted(TaskInfo task) {
         try {
-            return "spark".equals(TaskProcess.variablesOf(TaskProcess.commandOf(task)).get(RUNNER_ENV));
+            return ExecutorContract.SPARK_RUNNER.equals(TaskProcess.variablesOf(TaskProcess.commandOf(task)).get(ExecutorContract.RUNNER_ENV));
         } catch (IOException e) {
             return false;
         }

@@ -1,5 +1,6 @@
 package io.mesosoperator.executor;
 
+import io.mesosoperator.mesos.ExecutorContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -45,7 +46,7 @@ class SparkRunnerTest {
     private static TaskInfo task(String runner) {
         Environment.Builder env = Environment.newBuilder();
         if (runner != null) {
-            env.addVariables(Environment.Variable.newBuilder().setName(SparkRunner.RUNNER_ENV).setValue(runner));
+            env.addVariables(Environment.Variable.newBuilder().setName(ExecutorContract.RUNNER_ENV).setValue(runner));
         }
         CommandInfo command = CommandInfo.newBuilder().setShell(true).setValue("true").setEnvironment(env).build();
         return TaskInfo.newBuilder().setName("t").setTaskId(TaskID.newBuilder().setValue("t-1"))

@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.mesos;
 
+import io.mesosoperator.mesos.ExecutorContract;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
 import java.util.List;
 import java.util.Locale;
@@ -67,8 +68,6 @@ public final class TaskFactory {
     public static final String EXECUTOR_FILE = "mesos-operator-executor.jar";
     public static final String ATTRIBUTE_PREFIX = "MESOS_OPERATOR_ATTRIBUTE_";
     /** The task variable that names a runner of our executor other than a plain process (SparkJobReconciler sets it). */
-    public static final String RUNNER_ENV = "MESOS_OPERATOR_RUNNER";
-    public static final String SPARK_RUNNER = "spark";
 
     /** How agents start the executor: the java to run, where the jar is, what it may use. */
     public record ExecutorSettings(String javaCommand, String executorUri, double cpus, double memMb) {}
@@ -92,7 +91,7 @@ public final class TaskFactory {
      * the offer matching asks it too.
      */
     public static boolean usesOperatorExecutor(PodSpec pod) {
-        return !pod.files().isEmpty() || SPARK_RUNNER.equals(pod.env().get(RUNNER_ENV));
+        return !pod.files().isEmpty() || ExecutorContract.SPARK_RUNNER.equals(pod.env().get(ExecutorContract.RUNNER_ENV));
     }
 
     /** The environment variable a task finds an agent attribute in: MESOS_OPERATOR_ATTRIBUTE_ + the mangled name. */

@@ -1,6 +1,7 @@
 package io.mesosoperator.scheduler.reconcile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.mesos.ExecutorContract;
 import io.mesosoperator.scheduler.mesos.MesosClient;
 import io.mesosoperator.scheduler.mesos.TaskFactory;
 import io.mesosoperator.scheduler.spec.Resource;
@@ -25,11 +26,11 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.Label;
 import org.apache.mesos.v1.Protos.MasterInfo;
 import org.apache.mesos.v1.Protos.TaskID;
-import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
@@ -52,8 +53,6 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     private static final Duration RESYNC_INTERVAL = Duration.ofSeconds(30);
     private static final int EVENTS_KEPT = 30;
     private static final Duration STATUS_FLUSH = Duration.ofMillis(200);
-    /** The TaskStatus label in which our executor names a task's sandbox (its {@code tasks/<task id>} directory). */
-    static final String SANDBOX_LABEL = "mesos-operator.io/sandbox";
 
     /** Who the operator is to Mesos: its role, principal and framework name (labels its reservations). */
     public record Identity(String frameworkName, String role, String principal) {}
@@ -595,7 +594,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     /**
      * The sandbox an update tells of, for the logs API ({@code /files/read} on the task's agent);
      * null when it tells of none, and the recorded one stays. Our executor names the task's own
-     * directory in the label {@value #SANDBOX_LABEL}. Mesos' command executor adds no label; its
+     * directory in the label {@value ExecutorContract#SANDBOX_LABEL}. Mesos' command executor adds no label; its
      * updates name their executor (a command task's executor id is its task id), whose newest run
      * the agent serves under the virtual path {@code /frameworks/<framework id>/executors/<executor
      * id>/runs/latest} (slave.cpp {@code Framework::addExecutor}). That path is taken only while no
@@ -605,7 +604,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
      */
     static String sandbox(TaskStatus status, String frameworkId, String recorded) {
         for (Label label : status.getLabels().getLabelsList()) {
-            if (label.getKey().equals(SANDBOX_LABEL)) {
+            if (label.getKey().equals(ExecutorContract.SANDBOX_LABEL)) {
                 return label.getValue();
             }
         }

@@ -3,6 +3,7 @@ package io.mesosoperator.scheduler.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.mesos.ExecutorContract;
 import io.mesosoperator.scheduler.reconcile.Backoff;
 import io.mesosoperator.scheduler.reconcile.ConfigHash;
 import io.mesosoperator.scheduler.reconcile.CronSchedule;
@@ -161,7 +162,7 @@ public final class SparkJobReconciler implements Reconciler {
         ObjectNode confNode = settings.putObject("conf");
         conf.forEach(confNode::put);
         Map<String, String> env = new LinkedHashMap<>(spec.env() == null ? Map.of() : spec.env());
-        env.put("MESOS_OPERATOR_RUNNER", "spark");
+        env.put(ExecutorContract.RUNNER_ENV, ExecutorContract.SPARK_RUNNER);
         env.put("MESOS_OPERATOR_SPARK", settings.toString());
         List<PodSpec.Artifact> uris = new ArrayList<>();
         uris.add(new PodSpec.Artifact(distribution, true, false, null));

@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.mesos;
 
+import io.mesosoperator.mesos.ExecutorContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosoperator.scheduler.reconcile.PodSpec;
@@ -198,7 +199,7 @@ class TaskFactoryTest {
     @Test
     void aSparkApplicationRunsUnderOurExecutor() {
         PodSpec spark = new PodSpec(new ResourceKey("SparkJob", "wc"), 1, 1, 1408, 0, "exit 2",
-                Map.of(TaskFactory.RUNNER_ENV, TaskFactory.SPARK_RUNNER, "MESOS_OPERATOR_SPARK", "{}"),
+                Map.of(ExecutorContract.RUNNER_ENV, ExecutorContract.SPARK_RUNNER, "MESOS_OPERATOR_SPARK", "{}"),
                 List.of(new PodSpec.Artifact("file:///dists/spark.tgz", true, false, null)), List.of(), null,
                 Duration.ofSeconds(10), "h", null);
         assertThat(TaskFactory.usesOperatorExecutor(spark)).isTrue();
@@ -207,7 +208,7 @@ class TaskFactoryTest {
         assertThat(task.getExecutor().getCommand().getUrisList()).extracting(CommandInfo.URI::getValue)
                 .contains("file:///dists/spark.tgz");
         // another runner value, or none, is a plain process
-        PodSpec plain = new PodSpec(spark.resource(), 1, 1, 1408, 0, "exit 2", Map.of(TaskFactory.RUNNER_ENV, "process"),
+        PodSpec plain = new PodSpec(spark.resource(), 1, 1, 1408, 0, "exit 2", Map.of(ExecutorContract.RUNNER_ENV, "process"),
                 List.of(), List.of(), null, Duration.ofSeconds(10), "h", null);
         assertThat(TaskFactory.usesOperatorExecutor(plain)).isFalse();
         assertThat(build(plain).hasExecutor()).isFalse();

@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.reconcile;
 
+import io.mesosoperator.mesos.ExecutorContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosoperator.scheduler.spec.ResourceKey;
@@ -68,7 +69,7 @@ class TaskSandboxTest {
                 + TASK;
         TaskStatus running = update(TaskState.TASK_RUNNING).setSource(TaskStatus.Source.SOURCE_EXECUTOR)
                 .setExecutorId(ExecutorID.newBuilder().setValue("service.web.3fa2c1d09b7e"))
-                .setLabels(Labels.newBuilder().addLabels(Label.newBuilder().setKey(Operator.SANDBOX_LABEL).setValue(taskDir)))
+                .setLabels(Labels.newBuilder().addLabels(Label.newBuilder().setKey(ExecutorContract.SANDBOX_LABEL).setValue(taskDir)))
                 .build();
         assertThat(Operator.sandbox(running, FRAMEWORK, null)).isEqualTo(taskDir);
         // the shared executor died: the agent's update names the executor, whose run directory is not the task's
