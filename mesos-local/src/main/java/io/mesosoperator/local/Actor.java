@@ -3,6 +3,7 @@ package io.mesosoperator.local;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,19 +32,33 @@ final class Actor implements AutoCloseable {
         });
     }
 
+    /** Runs the work on the actor; a closed actor drops it, as a stopped process would. */
     void dispatch(Runnable work) {
-        if (thread.isShutdown()) {
-            return;
+        try {
+            thread.execute(() -> run(work));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{}: closed, dropped work", name);
         }
-        thread.execute(() -> run(work));
     }
 
+    /** Runs the work after a delay; null (nothing scheduled) once the actor is closed. */
     ScheduledFuture<?> delay(long millis, Runnable work) {
-        return thread.schedule(() -> run(work), millis, TimeUnit.MILLISECONDS);
+        try {
+            return thread.schedule(() -> run(work), millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{}: closed, dropped a timer", name);
+            return null;
+        }
     }
 
+    /** Runs the work every interval; null (nothing scheduled) once the actor is closed. */
     ScheduledFuture<?> every(long millis, Runnable work) {
-        return thread.scheduleWithFixedDelay(() -> run(work), millis, millis, TimeUnit.MILLISECONDS);
+        try {
+            return thread.scheduleWithFixedDelay(() -> run(work), millis, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{}: closed, dropped a timer", name);
+            return null;
+        }
     }
 
     /** Runs on the actor and waits for the answer (for HTTP handlers that must reply with a status). */
