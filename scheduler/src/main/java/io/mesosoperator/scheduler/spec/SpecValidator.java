@@ -42,7 +42,11 @@ public final class SpecValidator {
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
         for (KindDefinition kind : definitions) {
             kinds.put(kind.kind(), kind);
-            schemas.put(kind.kind(), factory.getSchema(SchemaLocation.of(SCHEMA_BASE + kind.schemaFile()), config));
+            JsonSchema schema = factory.getSchema(SchemaLocation.of(SCHEMA_BASE + kind.schemaFile()), config);
+            // built now, not at the first apply: a broken schema stops the start, and the first
+            // user's apply does not wait for it
+            schema.initializeValidators();
+            schemas.put(kind.kind(), schema);
         }
     }
 
