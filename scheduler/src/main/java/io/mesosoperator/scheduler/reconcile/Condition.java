@@ -1,6 +1,10 @@
 package io.mesosoperator.scheduler.reconcile;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 /** A Kubernetes-style status condition: Ready, Progressing, Degraded. */
+@JsonIgnoreProperties(ignoreUnknown = true) // statuses stored before isTrue was ignored carry "true"
 public record Condition(String type, String status, String reason, String message, String lastTransitionTime) {
     public static final String READY = "Ready";
     public static final String PROGRESSING = "Progressing";
@@ -10,6 +14,7 @@ public record Condition(String type, String status, String reason, String messag
         return new Condition(type, value ? "True" : "False", reason, message, null);
     }
 
+    @JsonIgnore // not a field of the condition, as in Kubernetes
     public boolean isTrue() {
         return "True".equals(status);
     }
