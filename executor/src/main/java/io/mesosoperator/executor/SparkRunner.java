@@ -35,7 +35,9 @@ import org.apache.spark.launcher.SparkLauncher;
  * <p>
  * What to run comes as JSON in {@value #SETTINGS_ENV}: {@code sparkHome, appResource, mainClass,
  * appName, master, args[], conf{}, driverMemory}; strings may use the task's variables as
- * {@code ${NAME}}. The driver's stdout and stderr go to {@value #DRIVER_LOG} in the sandbox.
+ * {@code ${NAME}}. The driver's stdout and stderr are the task's {@code stdout}, where Mesos tools
+ * (the web UI, {@code logs}) look first; {@value #DRIVER_LOG} links to it by the name the job's
+ * status gives.
  */
 final class SparkRunner implements TaskRun {
     static final String SETTINGS_ENV = "MESOS_OPERATOR_SPARK";
@@ -109,7 +111,7 @@ final class SparkRunner implements TaskRun {
                 .setAppName(text(settings, "appName", task.getName()))
                 .setConf(SparkLauncher.DRIVER_MEMORY, text(settings, "driverMemory", "512m"))
                 .setConf("spark.ui.enabled", "false")
-                .redirectOutput(sandbox.resolve(DRIVER_LOG).toFile())
+                .redirectOutput(sandbox.resolve("stdout").toFile())
                 .redirectError();
         String mainClass = text(settings, "mainClass", null);
         if (mainClass != null) {
@@ -125,6 +127,7 @@ final class SparkRunner implements TaskRun {
             settings.getAsJsonArray("args").forEach(a -> args.add(a.getAsString()));
         }
         launcher.addAppArgs(args.toArray(String[]::new));
+        Files.createSymbolicLink(sandbox.resolve(DRIVER_LOG), Path.of("stdout"));
         log.info("starting Spark application " + task.getName() + " (" + mainClass + ") from " + sparkHome);
         handle = launcher.startApplication(new SparkAppHandle.Listener() {
             @Override

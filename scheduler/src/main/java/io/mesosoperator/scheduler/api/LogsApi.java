@@ -3,6 +3,7 @@ package io.mesosoperator.scheduler.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import io.mesosoperator.scheduler.spec.ResourceKey;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,18 +20,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Set;
 
 /**
- * GET /v1/resources/{kind}/{name}/logs: a piece of an instance's stdout or stderr, read through
- * the agent's files API (/files/read, as on any Mesos agent). offset -1 answers the file's size,
- * so a client can start at the end and follow.
+ * GET /v1/resources/{kind}/{name}/logs: a piece of a file in an instance's sandbox (stdout by
+ * default; stderr, or a log the workload writes), read through the agent's files API
+ * (/files/read, as on any Mesos agent), from the instance's running task or, when none runs, the
+ * last one that ended. offset -1 answers the file's size, so a client can start at the end and
+ * follow.
  */
 @Path("/v1/resources/{kind}/{name}/logs")
 @Produces(MediaType.APPLICATION_JSON)
 public final class LogsApi {
-    private static final Set<String> FILES = Set.of("stdout", "stderr");
-
     private final OperatorAccess access;
     private final ObjectMapper json;
     private final java.util.function.UnaryOperator<String> canonicalKind;
@@ -48,8 +48,9 @@ public final class LogsApi {
                          @QueryParam("file") @DefaultValue("stdout") String file,
                          @QueryParam("offset") @DefaultValue("0") long offset,
                          @QueryParam("length") @DefaultValue("65536") long length) {
-        if (!FILES.contains(file)) {
-            return ApiErrors.of(422, "file must be stdout or stderr");
+        if (!insideSandbox(file)) {
+            return ApiErrors.of(422, "file must be a path inside the sandbox, such as stdout, stderr or driver.log"
+                    + " (got '" + file + "')");
         }
         String resource = canonicalKind.apply(kind) + "/" + name;
         TaskRecord task = access.reads().tasks().stream()
@@ -57,7 +58,12 @@ public final class LogsApi {
                 .max(Comparator.comparing((TaskRecord t) -> "TASK_RUNNING".equals(t.state())).thenComparing(TaskRecord::launchedAt))
                 .orElse(null);
         if (task == null || task.sandbox() == null || task.agentUrl() == null) {
-            return ApiErrors.of(404, resource + " instance " + instance + " has no running task with a known sandbox");
+            // none runs: the last one that ended (a finished job, a crashed task waiting out its backoff)
+            task = access.reads().lastEndedTask(ResourceKey.parse(resource), instance);
+        }
+        if (task == null) {
+            return ApiErrors.of(404, resource + " instance " + instance + " has no running task with a known sandbox,"
+                    + " and none that ended since the operator started");
         }
         String url = task.agentUrl() + "/files/read?path=" + URLEncoder.encode(task.sandbox() + "/" + file, StandardCharsets.UTF_8)
                 + "&offset=" + offset + "&length=" + Math.min(length, 1 << 20);
@@ -65,14 +71,30 @@ public final class LogsApi {
             HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (reply.statusCode() != 200) {
-                return ApiErrors.of(502, "agent " + task.agentId() + " answered " + reply.statusCode() + " for " + file);
+                return reply.statusCode() == 404
+                        ? ApiErrors.of(404, "task " + task.taskId() + " has no " + file + " in its sandbox")
+                        : ApiErrors.of(502, "agent " + task.agentId() + " answered " + reply.statusCode() + " for " + file);
             }
             ObjectNode out = (ObjectNode) json.readTree(reply.body());
             out.put("taskId", task.taskId());
+            out.put("taskState", task.state());
             out.put("file", file);
             return Response.ok(out).build();
         } catch (Exception e) {
             return ApiErrors.of(502, "cannot read " + file + " from agent " + task.agentId() + ": " + e.getMessage());
+        }
+    }
+
+    /** A relative path that stays inside the sandbox (the agent refuses others too; this names the reason). */
+    static boolean insideSandbox(String file) {
+        if (file == null || file.isBlank()) {
+            return false;
+        }
+        try {
+            java.nio.file.Path path = java.nio.file.Path.of(file).normalize();
+            return !path.isAbsolute() && !path.toString().isEmpty() && !path.startsWith("..");
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
         }
     }
 }

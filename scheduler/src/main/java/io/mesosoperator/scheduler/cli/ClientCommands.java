@@ -349,7 +349,7 @@ public final class ClientCommands {
     }
 
     @Command(name = "logs", mixinStandardHelpOptions = true,
-            description = "Print an instance's stdout (or stderr) from its sandbox; -f follows it.")
+            description = "Print a file of an instance's sandbox (stdout unless --stderr or --file); -f follows it.")
     public static final class Logs extends ResourceCommand {
         @Parameters(index = "2", arity = "0..1", defaultValue = "0", description = "Instance number (default: 0).")
         int instance;
@@ -360,15 +360,29 @@ public final class ClientCommands {
         @Option(names = "--stderr", description = "Print stderr instead of stdout.")
         boolean stderr;
 
+        @Option(names = "--file", paramLabel = "PATH",
+                description = "Print this file of the sandbox instead (a path inside it, e.g. logs/server.log).")
+        String file;
+
         @Option(names = "--tail", defaultValue = "16384", description = "Start this many bytes before the end (default: ${DEFAULT-VALUE}).")
         long tail;
 
         @Override
         int execute(ApiClient api) {
-            String base = path() + "/logs?instance=" + instance + "&file=" + (stderr ? "stderr" : "stdout");
+            if (stderr && file != null) {
+                err.println("logs takes --stderr or --file, not both");
+                return 2;
+            }
+            String base = path() + "/logs?instance=" + instance + "&file="
+                    + ApiClient.encode(file != null ? file : stderr ? "stderr" : "stdout");
             ApiClient.Reply size = api.get(base + "&offset=-1");
             if (!size.ok()) {
                 return fail("", size);
+            }
+            String taskState = size.body().path("taskState").asText("");
+            if (io.mesosoperator.scheduler.reconcile.TaskStates.isTerminal(taskState)) {
+                err.println("(task " + size.body().path("taskId").asText() + " ended: " + taskState
+                        + "; no task of this instance runs now)");
             }
             long offset = Math.max(0, size.body().path("offset").asLong() - tail);
             while (true) {

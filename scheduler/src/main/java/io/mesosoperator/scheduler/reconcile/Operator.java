@@ -165,6 +165,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         return offerRound.placementBlocker(key, instance);
     }
 
+    @Override
+    public TaskRecord lastEndedTask(ResourceKey key, int instance) {
+        return tasks.lastEnded(key.toString(), instance);
+    }
+
     /** The outcome of an apply: the stored resource and how it changed. */
     public record Applied(Resource resource, SpecChange change) {}
 
@@ -411,6 +416,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 offerRound.forget(key);
                 statuses.remove(key);
                 plans.remove(key);
+                tasks.forgetEnded(key.toString());
                 for (TaskRecord t : own) {
                     if (!t.terminal() && !t.killRequested()) {
                         kill(t, "resource deleted");
@@ -576,7 +582,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 record(key, "Normal", "Stopped", "instance " + record.instance() + " task " + taskId + " " + exit);
             }
             storeSoon(taskId, null, null);
-            tasks.remove(taskId);
+            tasks.ended(updated);
         } else if (!updated.state().equals(record.state()) || !java.util.Objects.equals(updated.healthy(), record.healthy())
                 || !java.util.Objects.equals(updated.sandbox(), record.sandbox())) {
             storeSoon(taskId, updated, null);

@@ -21,6 +21,14 @@ public interface ResourceReads {
         return null;
     }
 
+    /**
+     * The instance's last ended task whose sandbox is known, for reading its files; kept by the
+     * acting leader for the tasks that ended since it started (the most recent 1,000).
+     */
+    default TaskRecord lastEndedTask(ResourceKey key, int instance) {
+        return null;
+    }
+
     /** The kept generations, oldest first: {generation, appliedAt, change, resource}. */
     List<com.fasterxml.jackson.databind.node.ObjectNode> history(ResourceKey key);
 }

@@ -1,6 +1,7 @@
 package io.mesosoperator.scheduler.reconcile;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,8 +13,17 @@ import java.util.concurrent.ConcurrentMap;
  * the loop thread only; read from any thread.
  */
 final class TaskTable {
+    /** How many ended tasks are kept for reading their sandboxes (a few MiB of heap at most). */
+    static final int ENDED_KEPT = 1_000;
+
     private final ConcurrentMap<String, TaskRecord> byId = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, TaskRecord>> byResource = new ConcurrentHashMap<>();
+    /**
+     * The last ended task of each instance, by "resource#instance": its sandbox stays on the agent
+     * for a while, and `logs` reads it when no task of the instance runs (a finished Spark job's
+     * driver output, a crash-looping service's stderr during its backoff). The most recent only.
+     */
+    private final Map<String, TaskRecord> lastEnded = new LinkedHashMap<>();
 
     TaskRecord get(String taskId) {
         return byId.get(taskId);
@@ -35,6 +45,35 @@ final class TaskTable {
         TaskRecord before = byId.remove(taskId);
         if (before != null) {
             forget(before);
+        }
+    }
+
+    /** Drops an ended task's record, keeping it as its instance's last ended task if its sandbox is known. */
+    void ended(TaskRecord task) {
+        remove(task.taskId());
+        if (task.sandbox() != null && task.agentUrl() != null) {
+            String instance = task.resource() + "#" + task.instance();
+            synchronized (lastEnded) {
+                lastEnded.remove(instance); // re-inserted last: the most recent is evicted last
+                lastEnded.put(instance, task);
+                if (lastEnded.size() > ENDED_KEPT) {
+                    lastEnded.remove(lastEnded.keySet().iterator().next());
+                }
+            }
+        }
+    }
+
+    /** The last ended task of an instance whose sandbox is known; null when none is kept. */
+    TaskRecord lastEnded(String resource, int instance) {
+        synchronized (lastEnded) {
+            return lastEnded.get(resource + "#" + instance);
+        }
+    }
+
+    /** Forgets the ended tasks of a deleted resource. */
+    void forgetEnded(String resource) {
+        synchronized (lastEnded) {
+            lastEnded.keySet().removeIf(k -> k.startsWith(resource + "#"));
         }
     }
 

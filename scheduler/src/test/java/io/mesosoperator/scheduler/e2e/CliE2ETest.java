@@ -53,6 +53,23 @@ class CliE2ETest extends EmbeddedOperatorTest {
                         + "3 short of cpus \\(needs 100.0\\)"));
         assertThat(cli("delete", "service", "greedy").code()).isZero();
 
+        // any file of an instance's sandbox (a log the workload writes, a Spark job's driver.log),
+        // and nothing outside it
+        Path writer = work.resolve("writer.yaml");
+        Files.writeString(writer, Specs.service("writer", 1, "echo written to app.log > app.log && exec sleep 600"));
+        assertThat(cli("apply", "-f", writer.toString()).code()).isZero();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(cli("logs", "service", "writer", "--file", "app.log").out()).contains("written to app.log"));
+        EmbeddedOperator.Run outside = cli("logs", "service", "writer", "--file", "../../../../etc/passwd");
+        assertThat(outside.code()).isEqualTo(1);
+        assertThat(outside.err()).contains("file must be a path inside the sandbox, such as stdout, stderr or driver.log"
+                + " (got '../../../../etc/passwd')");
+        EmbeddedOperator.Run absent = cli("logs", "service", "writer", "--file", "nothing-here.log");
+        assertThat(absent.code()).isEqualTo(1);
+        assertThat(absent.err()).contains("has no nothing-here.log in its sandbox");
+        assertThat(cli("logs", "service", "writer", "--stderr", "--file", "app.log").code()).isEqualTo(2);
+        assertThat(cli("delete", "service", "writer").code()).isZero();
+
         // a bad edit names the file, line, column and field, and leaves the service as it was
         Path bad = work.resolve("hello-bad.yaml");
         Files.writeString(bad, Files.readString(SAMPLE).replace("instances: 3", "instances: -1"));

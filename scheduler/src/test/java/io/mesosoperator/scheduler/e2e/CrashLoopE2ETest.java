@@ -35,6 +35,12 @@ class CrashLoopE2ETest extends EmbeddedOperatorTest {
                     Instant.parse(instance.path("nextLaunchTime").asText()));
             assertThat(wait).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
         });
+        // while it waits out its backoff, no task of it runs: logs reads the one that crashed
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            EmbeddedOperator.Run logs = env.cli("logs", "service", "crasher", "--stderr");
+            assertThat(logs.out()).contains("boom");
+            assertThat(logs.err()).contains("ended: TASK_FAILED");
+        });
         JsonNode instance = env.get("/v1/resources/Service/crasher").body().path("status").path("instances").get(0);
         assertThat(instance.path("lastExit").asText()).isEqualTo("TASK_FAILED: Command exited with status 3");
         assertThat(env.get("/v1/resources/Service/crasher/events").body().path("items"))

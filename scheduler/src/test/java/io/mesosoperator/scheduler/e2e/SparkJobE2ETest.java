@@ -91,6 +91,13 @@ class SparkJobE2ETest extends EmbeddedOperatorTest {
         assertThat(lines).hasSize(271);
         assertThat(lines.subList(0, 4)).containsExactly("word,count", "the,33", "to,28", "that,21");
         assertThat(env.cli("get", "sparkjob").out()).contains("wordcount").contains("Succeeded");
+        // the finished driver's output is its task's stdout, read through the agent's files API (the
+        // job has no task any more); driver.log, the name in the status, is the same file
+        EmbeddedOperator.Run driver = env.cli("logs", "sparkjob", "wordcount");
+        assertThat(driver.out()).contains("SparkContext: Successfully stopped SparkContext");
+        assertThat(driver.err()).contains("ended: TASK_FINISHED");
+        assertThat(env.cli("logs", "sparkjob", "wordcount", "--file", "driver.log").out())
+                .contains("SparkContext: Successfully stopped SparkContext");
 
         await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(status("broken").path("phase").asText()).isEqualTo("Failed");
