@@ -98,10 +98,46 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
         return errors;
     }
 
+    @Override
+    public List<FieldError> check(Resource resource, Resource running, String role) {
+        List<FieldError> errors = new ArrayList<>(check(resource, role));
+        CassandraProbe.Snapshot seen = probe.snapshot(resource.key());
+        if (running != null && seen != null && seen.error() == null) {
+            errors.addAll(placementSwitches(SpecBinding.bind(running.spec(), CassandraSpec.class),
+                    SpecBinding.bind(resource.spec(), CassandraSpec.class), seen));
+        }
+        return errors;
+    }
+
+    /**
+     * A ring's nodes cannot move between a literal datacenter or rack and one taken from agent
+     * attributes (or another attribute): each node would restart, on the agent holding its data,
+     * in whatever the new source says, and Cassandra refuses to start a node whose datacenter or
+     * rack differs from the one its data was written in.
+     */
+    static List<FieldError> placementSwitches(CassandraSpec running, CassandraSpec next, CassandraProbe.Snapshot ring) {
+        List<FieldError> errors = new ArrayList<>();
+        if (ring.nodes().isEmpty()) {
+            return errors;
+        }
+        for (String[] field : new String[][] {
+                {"datacenterFromAttribute", running.datacenterFromAttribute(), next.datacenterFromAttribute()},
+                {"rackFromAttribute", running.rackFromAttribute(), next.rackFromAttribute()}}) {
+            if (!java.util.Objects.equals(field[1], field[2])) {
+                errors.add(FieldError.of("spec." + field[0], "cannot change once the ring exists (it is "
+                        + (field[1] == null ? "unset" : "'" + field[1] + "'") + "): its nodes would restart in"
+                        + " another datacenter or rack than their data's, which Cassandra refuses; delete and"
+                        + " re-create the ring to change it"));
+            }
+        }
+        return errors;
+    }
+
     /**
      * Changes a running ring cannot take: its nodes refuse to start with another cluster name, or
      * in another datacenter or rack than the one their data was written in. (Racks and datacenters
-     * taken from agent attributes are the agents' and cannot be checked here.)
+     * taken from agent attributes are the agents' and cannot be checked here; switching to or from
+     * them is refused by {@link #placementSwitches}.)
      */
     static List<FieldError> fixedOnceCreated(CassandraSpec spec, String name, CassandraProbe.Snapshot ring) {
         List<FieldError> errors = new ArrayList<>();

@@ -113,6 +113,26 @@ class CassandraReconcilerTest {
     }
 
     @Test
+    void aRunningRingCannotSwitchBetweenLiteralAndAttributePlacement() {
+        CassandraProbe.Snapshot ring = new CassandraProbe.Snapshot(Instant.now(), "ring",
+                List.of(new CassandraProbe.NodeView("h0", "127.0.0.1:31001", "127.0.0.1:31000", "UP", "dc1", "rack1", true)),
+                Map.of(), null);
+        CassandraSpec literal = CassandraNodeConfigTest.spec(null);
+        CassandraSpec byZone = new CassandraSpec(3, 0.5, 1024, 384, 1024, null, "dc1", "rack1", null, "zone", 2, null, null,
+                1, "serial");
+        assertThat(CassandraReconciler.placementSwitches(literal, literal, ring)).isEmpty();
+        assertThat(CassandraReconciler.placementSwitches(literal, byZone, ring)).extracting(FieldError::describe).containsExactly(
+                "spec.rackFromAttribute: cannot change once the ring exists (it is unset): its nodes would restart in"
+                        + " another datacenter or rack than their data's, which Cassandra refuses; delete and re-create"
+                        + " the ring to change it");
+        assertThat(CassandraReconciler.placementSwitches(byZone, literal, ring)).extracting(FieldError::describe)
+                .singleElement().asString().startsWith("spec.rackFromAttribute: cannot change once the ring exists (it is 'zone')");
+        // before any node ran, the ring may still be placed either way
+        CassandraProbe.Snapshot empty = new CassandraProbe.Snapshot(Instant.now(), null, List.of(), Map.of(), null);
+        assertThat(CassandraReconciler.placementSwitches(literal, byZone, empty)).isEmpty();
+    }
+
+    @Test
     void readsReplicationFactorsTheWayTheDriverReportsThem() {
         assertThat(CassandraProbe.replicationFactor(Map.of("class", "org.apache.cassandra.locator.SimpleStrategy",
                 "replication_factor", "3"), "dc1")).isEqualTo(3);

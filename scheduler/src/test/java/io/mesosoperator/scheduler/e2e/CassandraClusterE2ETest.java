@@ -131,6 +131,14 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
         EmbeddedOperator.Run refused = env.cli("apply", "-f", one.toString());
         assertThat(refused.code()).isNotZero();
         assertThat(refused.err()).contains("spec.nodes: keyspace 'shop' (2) has more replicas in " + DC + " than the 1 node(s)");
+        // so is a switch from the agents' racks and datacenter to literal ones, which the nodes would refuse
+        Path literal = work.resolve("cassandra-literal.yaml");
+        Files.writeString(literal, Files.readString(SAMPLE));
+        EmbeddedOperator.Run switched = env.cli("apply", "-f", literal.toString());
+        assertThat(switched.code()).isNotZero();
+        assertThat(switched.err()).contains("spec.rackFromAttribute: cannot change once the ring exists (it is 'rack')",
+                "spec.datacenterFromAttribute: cannot change once the ring exists (it is 'dc')");
+        assertThat(ring().status().path("observedGeneration").asLong()).isEqualTo(1);
 
         // scale down to 2: node 2 is decommissioned (its data streamed away), then its task stops
         Path two = work.resolve("cassandra-two.yaml");
