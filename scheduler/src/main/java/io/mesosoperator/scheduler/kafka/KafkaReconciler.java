@@ -48,6 +48,8 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
     public static final KindDefinition KIND = new KindDefinition("KafkaCluster", "kafka.schema.json",
             Set.of("brokers", "controllers", "drainOnScaleDown"), Set.of("dedicatedControllers"));
     static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** What a broker's configuration hash leaves out: the scale fields, and the controllers' own sizes. */
+    private static final Set<String> BROKER_UNTASKED = brokerUntasked();
     /** Pod groups, and the names of the ports each role listens on. */
     static final String BROKER = "broker";
     static final String CONTROLLER = "controller";
@@ -81,6 +83,13 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
                     + " (in combined mode the controllers are brokers: spec.maxBrokersPerAgent places them)"));
         }
         checkHeap(errors, spec.heap(), spec.mem());
+        if (spec.controllerResources() != null && !spec.dedicatedControllers()) {
+            errors.add(FieldError.of("spec.controllerResources", "only applies with spec.dedicatedControllers: true"
+                    + " (in combined mode the controllers are brokers, sized by spec.cpus/mem/heap/disk)"));
+        } else if (spec.controllerResources() != null) {
+            KafkaSpec controllers = spec.forControllers();
+            checkHeap(errors, "spec.controllerResources.heap", controllers.heap(), "the controllers' mem", controllers.mem());
+        }
         checkDistribution(errors, "distribution", spec.distribution(), "kafkaDistribution");
         if (spec.config() != null) {
             for (String key : spec.config().keySet()) {
@@ -199,7 +208,7 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
         probe.drain(key, draining, remaining);
         int keep = draining.isEmpty() ? spec.brokers() : Math.max(spec.brokers(), Collections.max(draining) + 1);
 
-        String hash = ConfigHash.of(resource.spec(), KIND.untaskedFields());
+        Sizing sizing = Sizing.of(resource, spec);
         String clusterId = clusterId(resource);
         // dedicated controllers first: in a serial plan the quorum stands before any broker starts
         List<Integer> ids = new ArrayList<>();
@@ -212,7 +221,7 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
         }
         List<PodSpec> pods = new ArrayList<>();
         for (int id : ids) {
-            pods.add(pod(key, id, spec, hash, clusterId, quorumPeers, quorumFormed));
+            pods.add(pod(key, id, sizing.specOf(id), sizing.hashOf(id), clusterId, quorumPeers, quorumFormed));
         }
         WorkloadProbe readiness = new WorkloadProbe() {
             @Override
@@ -309,6 +318,38 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
             return "waits for a running controller to bootstrap from";
         }
         return null;
+    }
+
+    private static Set<String> brokerUntasked() {
+        Set<String> fields = new java.util.HashSet<>(KIND.untaskedFields());
+        fields.add("controllerResources");
+        return Set.copyOf(fields);
+    }
+
+    /**
+     * How each instance is sized, and the configuration hash it runs with: brokers (and combined
+     * instances) by the spec, whose hash leaves out the controllers' sizes; dedicated controllers by
+     * the spec as they run it (their own sizes in place of the spec's). Resizing either rolls only
+     * its own instances, and a spec without controllerResources hashes as it always did.
+     */
+    record Sizing(KafkaSpec brokers, String brokerHash, KafkaSpec controllers, String controllerHash) {
+        static Sizing of(Resource resource, KafkaSpec spec) {
+            ObjectNode asControllersRunIt = resource.spec().deepCopy();
+            JsonNode own = asControllersRunIt.remove("controllerResources");
+            if (own != null) {
+                own.fields().forEachRemaining(f -> asControllersRunIt.set(f.getKey(), f.getValue()));
+            }
+            return new Sizing(spec, ConfigHash.of(resource.spec(), BROKER_UNTASKED), spec.forControllers(),
+                    ConfigHash.of(asControllersRunIt, KIND.untaskedFields()));
+        }
+
+        KafkaSpec specOf(int id) {
+            return brokers.runsBroker(id) ? brokers : controllers;
+        }
+
+        String hashOf(int id) {
+            return brokers.runsBroker(id) ? brokerHash : controllerHash;
+        }
     }
 
     /** Deterministic from the resource's uid, so every instance formats with the same cluster id, at any time. */

@@ -19,12 +19,30 @@ public record KafkaSpec(
         double mem,
         int heap,
         double disk,
+        ControllerResources controllerResources,
         String distribution,
         Map<String, Object> config,
         int maxBrokersPerAgent,
         Integer maxControllersPerAgent,
         String strategy,
         boolean drainOnScaleDown) {
+
+    /** Dedicated controllers' own sizes; null fields are the spec's. */
+    public record ControllerResources(Double cpus, Double mem, Integer heap, Double disk) {}
+
+    /**
+     * The spec as the dedicated controllers run it: their own cpus, mem, heap and disk where
+     * spec.controllerResources gives them, the spec's otherwise; everything else the same.
+     */
+    KafkaSpec forControllers() {
+        ControllerResources c = controllerResources;
+        if (c == null) {
+            return this;
+        }
+        return new KafkaSpec(brokers, controllers, dedicatedControllers, c.cpus() != null ? c.cpus() : cpus,
+                c.mem() != null ? c.mem() : mem, c.heap() != null ? c.heap() : heap, c.disk() != null ? c.disk() : disk,
+                null, distribution, config, maxBrokersPerAgent, maxControllersPerAgent, strategy, drainOnScaleDown);
+    }
 
     /** The first dedicated controller's instance and node.id; brokers (at most 1000) stay below it. */
     static final int CONTROLLER_BASE = 1000;

@@ -37,8 +37,13 @@ public abstract class WorkloadReconciler<P extends PollingProbe<?, ?>> implement
 
     /** The JVM needs memory beyond its heap: a heap of all the task's memory is killed by the OOM killer. */
     protected static void checkHeap(List<FieldError> errors, double heapMb, double memMb) {
+        checkHeap(errors, "spec.heap", heapMb, "spec.mem", memMb);
+    }
+
+    /** The heap field must be below the memory it runs in ({@code memName}: how the message names it). */
+    protected static void checkHeap(List<FieldError> errors, String heapField, double heapMb, String memName, double memMb) {
         if (heapMb >= memMb) {
-            errors.add(FieldError.of("spec.heap", "must be below spec.mem (" + (long) memMb + " MiB): the JVM needs"
+            errors.add(FieldError.of(heapField, "must be below " + memName + " (" + (long) memMb + " MiB): the JVM needs"
                     + " memory beyond its heap"));
         }
     }

@@ -99,6 +99,9 @@ class KafkaDedicatedControllersE2ETest extends EmbeddedOperatorTest {
             int id = t.path("instance").asInt();
             assertThat(property(t, "server.properties", "process.roles")).isEqualTo(id >= 1000 ? "controller" : "broker");
             assertThat(property(t, "data/kafka-logs/meta.properties", "node.id")).isEqualTo(Integer.toString(id));
+            // each sized as the spec says: the controllers by controllerResources, the brokers by the spec
+            assertThat(EmbeddedOperator.taskProcess(t.path("sandbox").asText()).orElseThrow().info().commandLine().orElseThrow())
+                    .contains(id >= 1000 ? "-Xmx128m" : "-Xmx192m");
         }
         Map<String, List<Integer>> perAgent = tasks.stream().collect(Collectors.groupingBy(t -> t.path("agentId").asText(),
                 Collectors.mapping(t -> t.path("instance").asInt(), Collectors.toList())));

@@ -121,7 +121,8 @@ class KafkaReconcilerTest {
         assertThat(founder.command()).contains("StorageTool format -t ", " --standalone");
         assertThat(founder.portNames()).containsExactly("controller");
         assertThat(founder.healthCheck().portName()).isEqualTo("controller");
-        assertThat(founder.volume().sizeMb()).isEqualTo(512);
+        assertThat(founder.volume().sizeMb()).isEqualTo(256); // spec.controllerResources.disk
+        assertThat(founder.memMb()).isEqualTo(384);
         assertThat(founder.group()).isEqualTo("controller");
         assertThat(founder.maxPerAgent()).isEqualTo(1);
         assertThat(r.status().workload().path("quorumFormed").asBoolean()).isFalse();
@@ -193,6 +194,50 @@ class KafkaReconcilerTest {
     }
 
     @Test
+    void dedicatedControllersHaveTheirOwnSizesAndResizingThemRollsOnlyThem() throws Exception {
+        String sample = "controllerResources: {cpus: 0.25, mem: 384, heap: 128, disk: 256}";
+        Resource plain = dedicated(sample, "#");
+        Resource small = dedicated(sample, "controllerResources: {cpus: 0.25, mem: 384, heap: 128}");
+        Resource smaller = dedicated(sample, "controllerResources: {cpus: 0.25, mem: 320, heap: 128}");
+        assertThat(reconciler.check(small, "mesos-operator")).isEmpty();
+        assertThat(SpecChange.classify(plain.spec(), small.spec(), KafkaReconciler.KIND)).isEqualTo(SpecChange.ROLLING_UPDATE);
+
+        KafkaReconciler.Sizing sizing = sizing(small);
+        PodSpec controller = reconciler.pod(small.key(), 1000, sizing.specOf(1000), sizing.hashOf(1000), "id",
+                Map.of(), true);
+        assertThat(controller.cpus()).isEqualTo(0.25);
+        assertThat(controller.memMb()).isEqualTo(384);
+        assertThat(controller.command()).contains("-Xms128m -Xmx128m");
+        assertThat(controller.volume().sizeMb()).isEqualTo(512); // left out: the spec's
+        PodSpec broker = reconciler.pod(small.key(), 0, sizing.specOf(0), sizing.hashOf(0), "id", Map.of(1000, "c:1"), true);
+        assertThat(broker.cpus()).isEqualTo(0.5);
+        assertThat(broker.memMb()).isEqualTo(512);
+        assertThat(broker.command()).contains("-Xms192m -Xmx192m");
+        // the brokers' configuration does not see the controllers' sizes: only the controllers roll
+        assertThat(sizing.hashOf(0)).isEqualTo(sizing(plain).hashOf(0)).isEqualTo(sizing(smaller).hashOf(0));
+        assertThat(sizing.hashOf(1000)).isNotEqualTo(sizing(plain).hashOf(1000)).isNotEqualTo(sizing(smaller).hashOf(1000));
+        // without controllerResources every instance keeps the hash it always had (no roll on upgrade)
+        String before = io.mesosoperator.scheduler.reconcile.ConfigHash.of(plain.spec(), KafkaReconciler.KIND.untaskedFields());
+        assertThat(List.of(sizing(plain).hashOf(0), sizing(plain).hashOf(1000))).containsOnly(before);
+    }
+
+    static KafkaReconciler.Sizing sizing(Resource r) {
+        return KafkaReconciler.Sizing.of(r, io.mesosoperator.scheduler.spec.SpecBinding.bind(r.spec(), KafkaSpec.class));
+    }
+
+    @Test
+    void controllerResourcesNeedDedicatedControllersAndAHeapBelowTheirMem() throws Exception {
+        Resource combined = sample("kafka-cluster.yaml", "brokers: 3", "brokers: 3\n  controllerResources: {mem: 384}");
+        assertThat(reconciler.check(combined, "mesos-operator")).extracting(FieldError::path)
+                .containsExactly("spec.controllerResources");
+        Resource tight = dedicated("controllerResources: {cpus: 0.25, mem: 384, heap: 128, disk: 256}",
+                "controllerResources: {mem: 256, heap: 256}");
+        assertThat(reconciler.check(tight, "mesos-operator")).extracting(FieldError::describe).containsExactly(
+                "spec.controllerResources.heap: must be below the controllers' mem (256 MiB): the JVM needs memory"
+                        + " beyond its heap");
+    }
+
+    @Test
     void aRemovedControllerLeavesTheVoterSetBeforeItsTaskStops() throws Exception {
         Resource three = dedicated();
         List<TaskRecord> tasks = new ArrayList<>();
@@ -216,7 +261,7 @@ class KafkaReconcilerTest {
     @Test
     void aControllerIsReadyOnceItCaughtUpWithTheLeaderSinceItStarted() throws Exception {
         Resource ledger = dedicated();
-        String hash = io.mesosoperator.scheduler.reconcile.ConfigHash.of(ledger.spec(), KafkaReconciler.KIND.untaskedFields());
+        String hash = sizing(ledger).hashOf(1000); // the controllers' configuration, as they run it
         List<TaskRecord> tasks = List.of(running(1000, "controller", "controller", 31000, hash),
                 running(1001, "controller", "controller", 31001, hash), running(1002, "controller", "controller", 31002, hash));
         // a voter listed as one while it was down: its last catch-up is older than its task
