@@ -48,8 +48,8 @@ final class AgentFiles {
 
     /**
      * GET /files/read?path=P&offset=O&length=L: {"data": text, "offset": O} like the Mesos agent's
-     * files API; offset -1 answers the file's size; a path outside the agent's directory or a
-     * missing file is 404 with an empty body.
+     * files API; offset -1 answers the file's size; a path outside the agent's directory (links
+     * resolved) or a missing file is 404 with an empty body.
      */
     void read(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getParameter("path");
@@ -64,7 +64,8 @@ final class AgentFiles {
             path = workDir.resolve("slaves").resolve(id.getValue()) + path;
         }
         Path file = path == null ? null : Path.of(path).toAbsolutePath().normalize();
-        if (file == null || !file.startsWith(workDir.toAbsolutePath().normalize()) || !Files.isRegularFile(file)) {
+        // where a link leads counts, not its name: nothing outside the agent's directory is served
+        if (file == null || !Files.isRegularFile(file) || !file.toRealPath().startsWith(workDir.toRealPath())) {
             Http.text(resp, 404, "");
             return;
         }

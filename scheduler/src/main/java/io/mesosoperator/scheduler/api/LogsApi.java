@@ -48,10 +48,12 @@ public final class LogsApi {
                          @QueryParam("file") @DefaultValue("stdout") String file,
                          @QueryParam("offset") @DefaultValue("0") long offset,
                          @QueryParam("length") @DefaultValue("65536") long length) {
-        if (!insideSandbox(file)) {
-            return ApiErrors.of(422, "file must be a path inside the sandbox, such as stdout, stderr or driver.log"
-                    + " (got '" + file + "')");
+        String logFile = logFile(file);
+        if (logFile == null) {
+            return ApiErrors.of(422, "file must be stdout, stderr or a log inside the sandbox (*.log, or under a logs"
+                    + " directory), got '" + file + "'");
         }
+        file = logFile;
         String resource = canonicalKind.apply(kind) + "/" + name;
         TaskRecord task = access.reads().tasks().stream()
                 .filter(t -> t.resource().equals(resource) && t.instance() == instance && !t.terminal())
@@ -63,7 +65,7 @@ public final class LogsApi {
         }
         if (task == null) {
             return ApiErrors.of(404, resource + " instance " + instance + " has no running task with a known sandbox,"
-                    + " and none that ended since the operator started");
+                    + " and the leading operator keeps no ended one (it keeps those that ended while it led)");
         }
         String url = task.agentUrl() + "/files/read?path=" + URLEncoder.encode(task.sandbox() + "/" + file, StandardCharsets.UTF_8)
                 + "&offset=" + offset + "&length=" + Math.min(length, 1 << 20);
@@ -72,7 +74,8 @@ public final class LogsApi {
                     HttpResponse.BodyHandlers.ofString());
             if (reply.statusCode() != 200) {
                 return reply.statusCode() == 404
-                        ? ApiErrors.of(404, "task " + task.taskId() + " has no " + file + " in its sandbox")
+                        ? ApiErrors.of(404, "task " + task.taskId() + " has no " + file + " in its sandbox (or the agent"
+                                + " has removed the sandbox)")
                         : ApiErrors.of(502, "agent " + task.agentId() + " answered " + reply.statusCode() + " for " + file);
             }
             ObjectNode out = (ObjectNode) json.readTree(reply.body());
@@ -85,16 +88,28 @@ public final class LogsApi {
         }
     }
 
-    /** A relative path that stays inside the sandbox (the agent refuses others too; this names the reason). */
-    static boolean insideSandbox(String file) {
+    /**
+     * The file as a normalized path inside the sandbox when it is a log: stdout, stderr, a *.log
+     * file or a file under a logs directory; else null. Only logs: a sandbox also holds what the
+     * operator rendered for the task, such as Cassandra's JMX password file, which no API shows.
+     */
+    static String logFile(String file) {
         if (file == null || file.isBlank()) {
-            return false;
+            return null;
         }
         try {
             java.nio.file.Path path = java.nio.file.Path.of(file).normalize();
-            return !path.isAbsolute() && !path.toString().isEmpty() && !path.startsWith("..");
+            if (path.isAbsolute() || path.toString().isEmpty() || path.startsWith("..")) {
+                return null;
+            }
+            String name = path.getFileName().toString();
+            boolean log = path.getNameCount() == 1 && (name.equals("stdout") || name.equals("stderr")) || name.endsWith(".log");
+            for (int i = 0; i < path.getNameCount() - 1; i++) {
+                log |= path.getName(i).toString().equals("logs");
+            }
+            return log ? path.toString() : null;
         } catch (java.nio.file.InvalidPathException e) {
-            return false;
+            return null;
         }
     }
 }

@@ -380,15 +380,23 @@ public final class ClientCommands {
                 return fail("", size);
             }
             String taskState = size.body().path("taskState").asText("");
-            if (io.mesosoperator.scheduler.reconcile.TaskStates.isTerminal(taskState)) {
-                err.println("(task " + size.body().path("taskId").asText() + " ended: " + taskState
-                        + "; no task of this instance runs now)");
+            String taskId = size.body().path("taskId").asText("");
+            if (!taskState.isEmpty() && io.mesosoperator.scheduler.reconcile.TaskStates.isTerminal(taskState)) {
+                err.println("(task " + taskId + " ended: " + taskState + "; these are its files)");
             }
             long offset = Math.max(0, size.body().path("offset").asLong() - tail);
             while (true) {
                 ApiClient.Reply chunk = api.get(base + "&offset=" + offset);
                 if (!chunk.ok()) {
                     return fail("", chunk);
+                }
+                String now = chunk.body().path("taskId").asText("");
+                if (!now.equals(taskId)) {
+                    // another task of the instance now (a relaunch): its files from their start
+                    err.println("(now task " + now + ")");
+                    taskId = now;
+                    offset = 0;
+                    continue;
                 }
                 String data = chunk.body().path("data").asText();
                 out.print(data);

@@ -582,7 +582,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 record(key, "Normal", "Stopped", "instance " + record.instance() + " task " + taskId + " " + exit);
             }
             storeSoon(taskId, null, null);
-            tasks.ended(updated);
+            if (resources.containsKey(key)) {
+                tasks.ended(updated);
+            } else {
+                tasks.remove(taskId); // a deleted resource's: a new one of that name shows none of it
+            }
         } else if (!updated.state().equals(record.state()) || !java.util.Objects.equals(updated.healthy(), record.healthy())
                 || !java.util.Objects.equals(updated.sandbox(), record.sandbox())) {
             storeSoon(taskId, updated, null);

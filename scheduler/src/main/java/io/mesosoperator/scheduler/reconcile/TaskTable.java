@@ -50,7 +50,7 @@ final class TaskTable {
 
     /** Drops an ended task's record, keeping it as its instance's last ended task if its sandbox is known. */
     void ended(TaskRecord task) {
-        remove(task.taskId());
+        // kept before it leaves the live records, so a reader always finds it in one or the other
         if (task.sandbox() != null && task.agentUrl() != null) {
             String instance = task.resource() + "#" + task.instance();
             synchronized (lastEnded) {
@@ -61,6 +61,7 @@ final class TaskTable {
                 }
             }
         }
+        remove(task.taskId());
     }
 
     /** The last ended task of an instance whose sandbox is known; null when none is kept. */

@@ -53,8 +53,7 @@ class CliE2ETest extends EmbeddedOperatorTest {
                         + "3 short of cpus \\(needs 100.0\\)"));
         assertThat(cli("delete", "service", "greedy").code()).isZero();
 
-        // any file of an instance's sandbox (a log the workload writes, a Spark job's driver.log),
-        // and nothing outside it
+        // a log the workload writes in its sandbox, and nothing outside it
         Path writer = work.resolve("writer.yaml");
         Files.writeString(writer, Specs.service("writer", 1, "echo written to app.log > app.log && exec sleep 600"));
         assertThat(cli("apply", "-f", writer.toString()).code()).isZero();
@@ -62,8 +61,10 @@ class CliE2ETest extends EmbeddedOperatorTest {
                 assertThat(cli("logs", "service", "writer", "--file", "app.log").out()).contains("written to app.log"));
         EmbeddedOperator.Run outside = cli("logs", "service", "writer", "--file", "../../../../etc/passwd");
         assertThat(outside.code()).isEqualTo(1);
-        assertThat(outside.err()).contains("file must be a path inside the sandbox, such as stdout, stderr or driver.log"
-                + " (got '../../../../etc/passwd')");
+        assertThat(outside.err()).contains("file must be stdout, stderr or a log inside the sandbox (*.log, or under a logs"
+                + " directory), got '../../../../etc/passwd'");
+        // nor what the operator rendered for the task (a JMX password file, say): logs only
+        assertThat(cli("logs", "service", "writer", "--file", "jmxremote.password").code()).isEqualTo(1);
         EmbeddedOperator.Run absent = cli("logs", "service", "writer", "--file", "nothing-here.log");
         assertThat(absent.code()).isEqualTo(1);
         assertThat(absent.err()).contains("has no nothing-here.log in its sandbox");
