@@ -123,9 +123,11 @@ final class TaskProcess implements TaskRun {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         tree.add(process.toHandle());
         tree.forEach(ProcessHandle::destroy);
-        // a task that ended within its grace period needs no SIGKILL (and its tree, reparented when
-        // it died, is no longer found from it): no scan of every process on the host for nothing
+        // then SIGKILL what is left: of the tree as it was (a child that ignores SIGTERM outlives a
+        // parent that obeyed it, reparented away from it), and what a parent still running has
+        // spawned since; a tree that is gone costs no scan of every process on the host
         timer.schedule(() -> {
+            tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
             if (process.isAlive()) {
                 destroyTree();
             }

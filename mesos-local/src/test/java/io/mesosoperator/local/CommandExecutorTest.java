@@ -136,6 +136,23 @@ class CommandExecutorTest {
     }
 
     @Test
+    void aChildThatIgnoresSigtermIsKilledAfterTheGracePeriodThoughItsParentObeyed() throws Exception {
+        launch(task("orphaning", "(trap '' TERM; exec sleep 300) & echo $! > child; wait").setKillPolicy(KillPolicy.newBuilder()
+                .setGracePeriod(DurationInfo.newBuilder().setNanoseconds(Duration.ofSeconds(1).toNanos()))));
+        TaskStatus running = scheduler.awaitUpdate("orphaning", TaskState.TASK_RUNNING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(virtualSandbox("orphaning") + "/child") != null
+                && !read(virtualSandbox("orphaning") + "/child").isBlank());
+        long child = Long.parseLong(read(virtualSandbox("orphaning") + "/child").trim());
+
+        scheduler.call(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder()
+                .setTaskId(TaskID.newBuilder().setValue("orphaning")).setAgentId(running.getAgentId())));
+        TaskStatus killed = scheduler.awaitUpdate("orphaning", TaskState.TASK_KILLED);
+        assertThat(killed.getMessage()).isEqualTo("Command terminated with signal Terminated");
+        // the child, reparented when its shell died, still goes once the grace period is over
+        await().atMost(Duration.ofSeconds(5)).until(() -> !ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    @Test
     void exitStatusAndHealthChecksAreReported() throws Exception {
         launch(task("checked", "touch ready && sleep 2 && exit 3").setHealthCheck(HealthCheck.newBuilder()
                 .setType(HealthCheck.Type.COMMAND).setCommand(CommandInfo.newBuilder().setValue("test -f ready"))
