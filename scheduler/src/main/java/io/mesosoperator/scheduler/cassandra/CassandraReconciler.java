@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.reconcile.ReservedSize;
 import io.mesosoperator.scheduler.reconcile.Condition;
 import io.mesosoperator.scheduler.reconcile.ConfigHash;
 import io.mesosoperator.scheduler.reconcile.InstanceSet;
@@ -101,6 +102,12 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
     @Override
     public List<FieldError> check(Resource resource, Resource running, String role) {
         List<FieldError> errors = new ArrayList<>(check(resource, role));
+        if (running != null) {
+            CassandraSpec was = SpecBinding.bind(running.spec(), CassandraSpec.class);
+            CassandraSpec spec = SpecBinding.bind(resource.spec(), CassandraSpec.class);
+            errors.addAll(ReservedSize.of(was.cpus(), was.mem(), was.disk(), "spec.cpus", "spec.mem", "spec.disk")
+                    .changesTo(ReservedSize.of(spec.cpus(), spec.mem(), spec.disk(), "spec.cpus", "spec.mem", "spec.disk")));
+        }
         CassandraProbe.Snapshot seen = probe.snapshot(resource.key());
         if (running != null && seen != null && seen.error() == null) {
             errors.addAll(placementSwitches(SpecBinding.bind(running.spec(), CassandraSpec.class),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.scheduler.reconcile.ConfigHash;
 import io.mesosoperator.scheduler.reconcile.InstanceSet;
+import io.mesosoperator.scheduler.reconcile.ReservedSize;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.reconcile.ReconcileResult;
 import io.mesosoperator.scheduler.reconcile.WorkloadReconciler;
@@ -99,7 +100,9 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
             }
         }
         if (running != null) {
-            errors.addAll(quorumChange(SpecBinding.bind(running.spec(), KafkaSpec.class), spec));
+            KafkaSpec was = SpecBinding.bind(running.spec(), KafkaSpec.class);
+            errors.addAll(quorumChange(was, spec));
+            errors.addAll(reservedSizeChanges(was, spec));
         }
         KafkaProbe.Snapshot seen = probe.snapshot(resource.key());
         if (seen != null && seen.error() == null && spec.drainOnScaleDown()
@@ -318,6 +321,29 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
             return "waits for a running controller to bootstrap from";
         }
         return null;
+    }
+
+    /**
+     * Sizes an existing cluster cannot change (each instance reserved them with its volume): the
+     * spec's, and the dedicated controllers' own; a change named at the spec's field (which the
+     * controllers inherit) is not named again at theirs.
+     */
+    static List<FieldError> reservedSizeChanges(KafkaSpec was, KafkaSpec spec) {
+        List<FieldError> errors = new ArrayList<>(ReservedSize.of(was.cpus(), was.mem(), was.disk(), "spec.cpus", "spec.mem",
+                "spec.disk").changesTo(ReservedSize.of(spec.cpus(), spec.mem(), spec.disk(), "spec.cpus", "spec.mem", "spec.disk")));
+        if (was.dedicatedControllers() && spec.dedicatedControllers()) {
+            String prefix = "spec.controllerResources.";
+            KafkaSpec c0 = was.forControllers();
+            KafkaSpec c1 = spec.forControllers();
+            for (FieldError e : ReservedSize.of(c0.cpus(), c0.mem(), c0.disk(), prefix + "cpus", prefix + "mem", prefix + "disk")
+                    .changesTo(ReservedSize.of(c1.cpus(), c1.mem(), c1.disk(), prefix + "cpus", prefix + "mem", prefix + "disk"))) {
+                String inherited = "spec." + e.path().substring(prefix.length());
+                if (errors.stream().noneMatch(b -> b.path().equals(inherited))) {
+                    errors.add(e);
+                }
+            }
+        }
+        return errors;
     }
 
     private static Set<String> brokerUntasked() {

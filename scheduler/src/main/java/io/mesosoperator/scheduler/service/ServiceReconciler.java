@@ -1,6 +1,7 @@
 package io.mesosoperator.scheduler.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mesosoperator.scheduler.reconcile.ReservedSize;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.reconcile.ConfigHash;
 import io.mesosoperator.scheduler.reconcile.InstanceSet;
@@ -37,6 +38,22 @@ public final class ServiceReconciler implements Reconciler {
     @Override
     public ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
         return InstanceSet.reconcile(resource, pods(resource), Strategy.of(parse(resource.spec()).strategy()), observed, policy, now);
+    }
+
+    /** {@link #check(Resource, String)}'s rules, and the reserved sizes of instances with a volume. */
+    @Override
+    public List<FieldError> check(Resource resource, Resource running, String role) {
+        List<FieldError> errors = new ArrayList<>(check(resource, role));
+        if (running != null) {
+            ServiceSpec was = parse(running.spec());
+            ServiceSpec spec = parse(resource.spec());
+            if (was.volume() != null && spec.volume() != null) {
+                errors.addAll(ReservedSize.of(was.cpus(), was.mem(), was.volume().sizeMb(), "spec.cpus", "spec.mem",
+                        "spec.volume.sizeMb").changesTo(ReservedSize.of(spec.cpus(), spec.mem(), spec.volume().sizeMb(),
+                        "spec.cpus", "spec.mem", "spec.volume.sizeMb")));
+            }
+        }
+        return errors;
     }
 
     /** What the schema cannot say: cross-field rules, and what the operator's configuration allows. */

@@ -133,6 +133,16 @@ class CassandraReconcilerTest {
     }
 
     @Test
+    void aRingsReservedSizesAreFixedOnceItExists() throws Exception {
+        CassandraReconciler reconciler = new CassandraReconciler(RecoveryPolicy.DEFAULT, "file:///dist.tgz", probe, k -> SECRET);
+        Resource ring = sample();
+        Resource bigger = sample("cpus: 0.5", "cpus: 2", "disk: 1024 ", "disk: 8192 ");
+        assertThat(reconciler.check(bigger, ring, "mesos-operator")).extracting(FieldError::path)
+                .containsExactly("spec.cpus", "spec.disk");
+        assertThat(reconciler.check(bigger, null, "mesos-operator")).isEmpty(); // a new ring takes any
+    }
+
+    @Test
     void readsReplicationFactorsTheWayTheDriverReportsThem() {
         assertThat(CassandraProbe.replicationFactor(Map.of("class", "org.apache.cassandra.locator.SimpleStrategy",
                 "replication_factor", "3"), "dc1")).isEqualTo(3);

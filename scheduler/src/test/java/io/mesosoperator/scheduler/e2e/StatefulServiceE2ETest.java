@@ -95,6 +95,14 @@ class StatefulServiceE2ETest extends EmbeddedOperatorTest {
         });
         Path volume1Now = volumeOf(instance(1));
         assertThat(env.post("/v1/resources/Service/store/replace", "application/json", "").status()).isEqualTo(422);
+        // what each instance reserved with its volume cannot be resized in place: refused, named
+        EmbeddedOperator.Reply resized = env.post("/v1/resources", "application/yaml",
+                spec(2).replace("sizeMb: 64", "sizeMb: 128").replace("mem: 32", "mem: 48"));
+        assertThat(resized.status()).isEqualTo(422);
+        assertThat(resized.body().path("errors")).extracting(e -> e.path("path").asText())
+                .containsExactlyInAnyOrder("spec.mem", "spec.volume.sizeMb");
+        assertThat(resized.body().path("errors").get(0).path("message").asText())
+                .contains("each instance reserved its cpus, mem and volume at its first start");
 
         // scale down: instance 1 is gone for good, its volume destroyed and its resources unreserved
         env.post("/v1/resources", "application/yaml", spec(1));

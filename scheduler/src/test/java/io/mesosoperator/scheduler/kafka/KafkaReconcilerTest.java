@@ -194,13 +194,25 @@ class KafkaReconcilerTest {
     }
 
     @Test
-    void dedicatedControllersHaveTheirOwnSizesAndResizingThemRollsOnlyThem() throws Exception {
+    void dedicatedControllersHaveTheirOwnSizesFixedOnceTheyExistAndTheirHeapRollsOnlyThem() throws Exception {
         String sample = "controllerResources: {cpus: 0.25, mem: 384, heap: 128, disk: 256}";
         Resource plain = dedicated(sample, "#");
         Resource small = dedicated(sample, "controllerResources: {cpus: 0.25, mem: 384, heap: 128}");
         Resource smaller = dedicated(sample, "controllerResources: {cpus: 0.25, mem: 320, heap: 128}");
         assertThat(reconciler.check(small, "mesos-operator")).isEmpty();
         assertThat(SpecChange.classify(plain.spec(), small.spec(), KafkaReconciler.KIND)).isEqualTo(SpecChange.ROLLING_UPDATE);
+        // once the cluster exists, what each instance reserved with its volume is fixed: named where it changed
+        assertThat(reconciler.check(small, plain, "mesos-operator")).extracting(FieldError::path)
+                .containsExactly("spec.controllerResources.cpus", "spec.controllerResources.mem");
+        assertThat(reconciler.check(dedicated(sample, "#", "mem: 512 ", "mem: 768 "), plain, "mesos-operator"))
+                .extracting(FieldError::path).containsExactly("spec.mem"); // the controllers inherit it: named once
+        assertThat(reconciler.check(dedicated("mem: 512 ", "mem: 768 "), dedicated(), "mesos-operator"))
+                .extracting(FieldError::path).containsExactly("spec.mem"); // the controllers' own mem is unchanged
+        // a heap is not reserved: re-tuning the controllers' rolls only them
+        Resource retuned = dedicated(sample, "controllerResources: {cpus: 0.25, mem: 384, heap: 160, disk: 256}");
+        assertThat(reconciler.check(retuned, dedicated(), "mesos-operator")).isEmpty();
+        assertThat(sizing(retuned).hashOf(0)).isEqualTo(sizing(dedicated()).hashOf(0));
+        assertThat(sizing(retuned).hashOf(1000)).isNotEqualTo(sizing(dedicated()).hashOf(1000));
 
         KafkaReconciler.Sizing sizing = sizing(small);
         PodSpec controller = reconciler.pod(small.key(), 1000, sizing.specOf(1000), sizing.hashOf(1000), "id",
