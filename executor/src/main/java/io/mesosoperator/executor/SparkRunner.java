@@ -40,8 +40,8 @@ import org.apache.spark.launcher.SparkLauncher;
  * status gives.
  */
 final class SparkRunner implements TaskRun {
-    static final String SETTINGS_ENV = "MESOS_OPERATOR_SPARK";
-    static final String DRIVER_LOG = "driver.log";
+    static final String SETTINGS_ENV = ExecutorContract.SPARK_SETTINGS_ENV;
+    static final String DRIVER_LOG = ExecutorContract.SPARK_DRIVER_LOG;
 
     /** Receives the task states this runner decides, with their messages. */
     interface Reporter {

@@ -13,4 +13,8 @@ public final class ExecutorContract {
     public static final String RUNNER_ENV = "MESOS_OPERATOR_RUNNER";
     /** {@link #RUNNER_ENV}'s value for a Spark application (the executor's SparkRunner). */
     public static final String SPARK_RUNNER = "spark";
+    /** Task environment variable with the JSON that says which Spark application to run. */
+    public static final String SPARK_SETTINGS_ENV = "MESOS_OPERATOR_SPARK";
+    /** The name a Spark task's sandbox gives its driver's output (a link to the task's stdout). */
+    public static final String SPARK_DRIVER_LOG = "driver.log";
 }

@@ -53,7 +53,7 @@ public final class Benchmark {
         }
 
         public static Sizes quick() {
-            return new Sizes(20, 200, 0, 0, 3, 3, 0, 1);
+            return new Sizes(20, 200, 0, 0, 3, 3, 1, 1);
         }
 
         /** Only the real-process phase, with this many processes. */
@@ -300,12 +300,18 @@ public final class Benchmark {
                 for (int round = 1; round <= sizes.realWarmUps(); round++) {
                     viaOperator(operator, mesos, SHELL_COMMAND, "warm-up-" + round, n);
                 }
-                // each measured round starts the processes both ways, one after the other, so a
-                // machine that gets busier or quieter during the run moves both sides alike
+                // each measured round starts the processes both ways, one after the other (which goes
+                // first alternates), so a machine that gets busier or quieter moves both sides alike
                 for (int round = 1; round <= rounds; round++) {
                     for (Workload w : List.of(jvm, shell)) {
-                        w.direct().add(startDirectly(w.command(), work.resolve("direct-" + w.name() + "-" + round), n));
+                        Path direct = work.resolve("direct-" + w.name() + "-" + round);
+                        if (round % 2 == 1) {
+                            w.direct().add(startDirectly(w.command(), direct, n));
+                        }
                         w.viaOperator().add(viaOperator(operator, mesos, w.command(), w.name() + "-" + round, n));
+                        if (round % 2 == 0) {
+                            w.direct().add(startDirectly(w.command(), direct, n));
+                        }
                     }
                 }
             } finally {

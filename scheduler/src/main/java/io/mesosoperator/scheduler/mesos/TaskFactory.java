@@ -67,7 +67,6 @@ public final class TaskFactory {
     public static final String CONFIG_LABEL = "mesos-operator.io/config-hash";
     public static final String EXECUTOR_FILE = "mesos-operator-executor.jar";
     public static final String ATTRIBUTE_PREFIX = "MESOS_OPERATOR_ATTRIBUTE_";
-    /** The task variable that names a runner of our executor other than a plain process (SparkJobReconciler sets it). */
 
     /** How agents start the executor: the java to run, where the jar is, what it may use. */
     public record ExecutorSettings(String javaCommand, String executorUri, double cpus, double memMb) {}

@@ -1,10 +1,8 @@
 package io.mesosoperator.scheduler.reconcile;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /** A Kubernetes-style status condition: Ready, Progressing, Degraded. */
-@JsonIgnoreProperties(ignoreUnknown = true) // statuses stored before isTrue was ignored carry "true"
 public record Condition(String type, String status, String reason, String message, String lastTransitionTime) {
     public static final String READY = "Ready";
     public static final String PROGRESSING = "Progressing";

@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  */
 public final class SparkJobReconciler implements Reconciler {
     public static final KindDefinition KIND = new KindDefinition("SparkJob", "spark.schema.json", Set.of());
-    static final String DRIVER_LOG = "driver.log";
+    static final String DRIVER_LOG = ExecutorContract.SPARK_DRIVER_LOG;
     /** The executor's status message: "Spark application APP_ID STATE ..." (see the executor's SparkRunner). */
     private static final Pattern MESSAGE = Pattern.compile("^Spark application (\\S+) (\\w+)");
     private static final Pattern MEMORY = Pattern.compile("(\\d+)([kmgt]?)b?", Pattern.CASE_INSENSITIVE);
@@ -163,7 +163,7 @@ public final class SparkJobReconciler implements Reconciler {
         conf.forEach(confNode::put);
         Map<String, String> env = new LinkedHashMap<>(spec.env() == null ? Map.of() : spec.env());
         env.put(ExecutorContract.RUNNER_ENV, ExecutorContract.SPARK_RUNNER);
-        env.put("MESOS_OPERATOR_SPARK", settings.toString());
+        env.put(ExecutorContract.SPARK_SETTINGS_ENV, settings.toString());
         List<PodSpec.Artifact> uris = new ArrayList<>();
         uris.add(new PodSpec.Artifact(distribution, true, false, null));
         uris.add(new PodSpec.Artifact(spec.mainApplicationFile(), false, false, null));
