@@ -36,7 +36,7 @@ public final class InstanceSet {
         PlanState plan = observed.plan();
         // a plan restart changes every pod's configuration, so the running tasks roll again
         List<PodSpec> pods = specPods.stream().map(p -> p.withConfigHash(plan.target(p.configHash()))).toList();
-        String planConfig = pods.isEmpty() ? plan.target("") : pods.get(0).configHash();
+        String planConfig = pods.isEmpty() ? plan.target("") : planConfig(pods);
         List<PodSpec> launches = new ArrayList<>();
         List<ReconcileResult.Kill> kills = new ArrayList<>();
         List<InstanceStatus> instances = new ArrayList<>();
@@ -230,6 +230,17 @@ public final class InstanceSet {
      * Which deploy steps the plan holds back, and why (instance -> reason). Recovery is never held;
      * a step already under way is never pulled back.
      */
+    /**
+     * The configuration a plan deploys: its pods' one, or, where a kind configures roles apart
+     * (Kafka's dedicated controllers), one hash of all of theirs, so that a change of any role is a
+     * new configuration for the canary to hold.
+     */
+    static String planConfig(List<PodSpec> pods) {
+        List<String> distinct = pods.stream().map(PodSpec::configHash).distinct().sorted().toList();
+        return distinct.size() == 1 ? distinct.get(0)
+                : ConfigHash.of(String.join(",", distinct).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private static Map<Integer, String> holds(List<Slot> slots, Strategy strategy, PlanState plan, String planConfig,
                                               String name) {
         List<Slot> steps = slots.stream().filter(s -> !s.complete() && !s.recovering()).toList();

@@ -49,6 +49,18 @@ class InstanceSetTest {
     }
 
     @Test
+    void aPlanDeploysOneConfigurationWhateverItsRolesHashTo() {
+        assertThat(InstanceSet.planConfig(pods(3, "h1"))).isEqualTo("h1"); // as before roles were hashed apart
+        List<PodSpec> roles = new ArrayList<>(pods(2, "brokers"));
+        roles.addAll(pods(1, "controllers"));
+        List<PodSpec> brokersChanged = new ArrayList<>(pods(2, "brokers2"));
+        brokersChanged.addAll(pods(1, "controllers"));
+        // a change of either role is a new configuration (a canary holds it), in any order of pods
+        assertThat(InstanceSet.planConfig(roles)).isNotEqualTo(InstanceSet.planConfig(brokersChanged))
+                .isEqualTo(InstanceSet.planConfig(List.of(roles.get(2), roles.get(0), roles.get(1))));
+    }
+
+    @Test
     void launchesEveryMissingInstanceAndReportsPending() {
         ReconcileResult r = run(3, List.of(), null, Set.of());
         assertThat(r.launches()).extracting(PodSpec::instance).containsExactly(0, 1, 2);
