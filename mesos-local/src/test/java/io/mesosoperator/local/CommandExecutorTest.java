@@ -120,35 +120,33 @@ class CommandExecutorTest {
     @Test
     void aTaskThatIgnoresSigtermIsKilledWithItsChildrenAfterItsGracePeriod() throws Exception {
         // SIGTERM stays ignored in the child too (an ignored signal survives exec)
-        launch(task("stubborn", "trap '' TERM; sleep 300 & echo $! > child; wait").setKillPolicy(KillPolicy.newBuilder()
-                .setGracePeriod(DurationInfo.newBuilder().setNanoseconds(Duration.ofSeconds(1).toNanos()))));
-        TaskStatus running = scheduler.awaitUpdate("stubborn", TaskState.TASK_RUNNING);
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(virtualSandbox("stubborn") + "/child") != null
-                && !read(virtualSandbox("stubborn") + "/child").isBlank());
-        long child = Long.parseLong(read(virtualSandbox("stubborn") + "/child").trim());
-
-        scheduler.call(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder()
-                .setTaskId(TaskID.newBuilder().setValue("stubborn")).setAgentId(running.getAgentId())));
-        scheduler.awaitUpdate("stubborn", TaskState.TASK_KILLING);
-        TaskStatus killed = scheduler.awaitUpdate("stubborn", TaskState.TASK_KILLED);
-        assertThat(killed.getMessage()).isEqualTo("Command terminated with signal Killed");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
+        killWithOneSecondGrace("stubborn", "trap '' TERM; sleep 300 & echo $! > child; wait",
+                "Command terminated with signal Killed");
     }
 
     @Test
     void aChildThatIgnoresSigtermIsKilledAfterTheGracePeriodThoughItsParentObeyed() throws Exception {
-        launch(task("orphaning", "(trap '' TERM; exec sleep 300) & echo $! > child; wait").setKillPolicy(KillPolicy.newBuilder()
+        // the child, reparented when its shell died, still goes once the grace period is over
+        killWithOneSecondGrace("orphaning", "(trap '' TERM; exec sleep 300) & echo $! > child; wait",
+                "Command terminated with signal Terminated");
+    }
+
+    /**
+     * Runs a command that writes its child's pid to "child", kills the task (grace period 1 s),
+     * and checks how Mesos' command executor reports the end and that the child is gone too.
+     */
+    private void killWithOneSecondGrace(String id, String command, String endMessage) throws Exception {
+        launch(task(id, command).setKillPolicy(KillPolicy.newBuilder()
                 .setGracePeriod(DurationInfo.newBuilder().setNanoseconds(Duration.ofSeconds(1).toNanos()))));
-        TaskStatus running = scheduler.awaitUpdate("orphaning", TaskState.TASK_RUNNING);
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(virtualSandbox("orphaning") + "/child") != null
-                && !read(virtualSandbox("orphaning") + "/child").isBlank());
-        long child = Long.parseLong(read(virtualSandbox("orphaning") + "/child").trim());
+        TaskStatus running = scheduler.awaitUpdate(id, TaskState.TASK_RUNNING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(virtualSandbox(id) + "/child") != null
+                && !read(virtualSandbox(id) + "/child").isBlank());
+        long child = Long.parseLong(read(virtualSandbox(id) + "/child").trim());
 
         scheduler.call(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder()
-                .setTaskId(TaskID.newBuilder().setValue("orphaning")).setAgentId(running.getAgentId())));
-        TaskStatus killed = scheduler.awaitUpdate("orphaning", TaskState.TASK_KILLED);
-        assertThat(killed.getMessage()).isEqualTo("Command terminated with signal Terminated");
-        // the child, reparented when its shell died, still goes once the grace period is over
+                .setTaskId(TaskID.newBuilder().setValue(id)).setAgentId(running.getAgentId())));
+        scheduler.awaitUpdate(id, TaskState.TASK_KILLING);
+        assertThat(scheduler.awaitUpdate(id, TaskState.TASK_KILLED).getMessage()).isEqualTo(endMessage);
         await().atMost(Duration.ofSeconds(5)).until(() -> !ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
     }
 
