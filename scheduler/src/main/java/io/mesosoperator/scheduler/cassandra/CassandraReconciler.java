@@ -102,16 +102,16 @@ public final class CassandraReconciler extends WorkloadReconciler<CassandraProbe
     @Override
     public List<FieldError> check(Resource resource, Resource running, String role) {
         List<FieldError> errors = new ArrayList<>(check(resource, role));
-        if (running != null) {
-            CassandraSpec was = SpecBinding.bind(running.spec(), CassandraSpec.class);
-            CassandraSpec spec = SpecBinding.bind(resource.spec(), CassandraSpec.class);
-            errors.addAll(ReservedSize.of(was.cpus(), was.mem(), was.disk(), "spec.cpus", "spec.mem", "spec.disk")
-                    .changesTo(ReservedSize.of(spec.cpus(), spec.mem(), spec.disk(), "spec.cpus", "spec.mem", "spec.disk")));
+        if (running == null) {
+            return errors;
         }
+        CassandraSpec was = SpecBinding.bind(running.spec(), CassandraSpec.class);
+        CassandraSpec spec = SpecBinding.bind(resource.spec(), CassandraSpec.class);
+        errors.addAll(new ReservedSize(was.cpus(), was.mem(), was.disk()).changesTo(
+                new ReservedSize(spec.cpus(), spec.mem(), spec.disk()), "spec.cpus", "spec.mem", "spec.disk"));
         CassandraProbe.Snapshot seen = probe.snapshot(resource.key());
-        if (running != null && seen != null && seen.error() == null) {
-            errors.addAll(placementSwitches(SpecBinding.bind(running.spec(), CassandraSpec.class),
-                    SpecBinding.bind(resource.spec(), CassandraSpec.class), seen));
+        if (seen != null && seen.error() == null) {
+            errors.addAll(placementSwitches(was, spec, seen));
         }
         return errors;
     }

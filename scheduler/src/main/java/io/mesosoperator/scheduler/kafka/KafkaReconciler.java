@@ -329,14 +329,12 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
      * controllers inherit) is not named again at theirs.
      */
     static List<FieldError> reservedSizeChanges(KafkaSpec was, KafkaSpec spec) {
-        List<FieldError> errors = new ArrayList<>(ReservedSize.of(was.cpus(), was.mem(), was.disk(), "spec.cpus", "spec.mem",
-                "spec.disk").changesTo(ReservedSize.of(spec.cpus(), spec.mem(), spec.disk(), "spec.cpus", "spec.mem", "spec.disk")));
+        List<FieldError> errors = new ArrayList<>(was.reservedSize().changesTo(spec.reservedSize(), "spec.cpus", "spec.mem",
+                "spec.disk"));
         if (was.dedicatedControllers() && spec.dedicatedControllers()) {
             String prefix = "spec.controllerResources.";
-            KafkaSpec c0 = was.forControllers();
-            KafkaSpec c1 = spec.forControllers();
-            for (FieldError e : ReservedSize.of(c0.cpus(), c0.mem(), c0.disk(), prefix + "cpus", prefix + "mem", prefix + "disk")
-                    .changesTo(ReservedSize.of(c1.cpus(), c1.mem(), c1.disk(), prefix + "cpus", prefix + "mem", prefix + "disk"))) {
+            for (FieldError e : was.forControllers().reservedSize().changesTo(spec.forControllers().reservedSize(),
+                    prefix + "cpus", prefix + "mem", prefix + "disk")) {
                 String inherited = "spec." + e.path().substring(prefix.length());
                 if (errors.stream().noneMatch(b -> b.path().equals(inherited))) {
                     errors.add(e);

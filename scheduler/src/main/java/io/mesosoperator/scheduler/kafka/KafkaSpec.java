@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.kafka;
 
+import io.mesosoperator.scheduler.reconcile.ReservedSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,11 @@ public record KafkaSpec(
         return new KafkaSpec(brokers, controllers, dedicatedControllers, c.cpus() != null ? c.cpus() : cpus,
                 c.mem() != null ? c.mem() : mem, c.heap() != null ? c.heap() : heap, c.disk() != null ? c.disk() : disk,
                 null, distribution, config, maxBrokersPerAgent, maxControllersPerAgent, strategy, drainOnScaleDown);
+    }
+
+    /** What each instance sized by this spec reserves with its volume. */
+    ReservedSize reservedSize() {
+        return new ReservedSize(cpus, mem, disk);
     }
 
     /** The first dedicated controller's instance and node.id; brokers (at most 1000) stay below it. */

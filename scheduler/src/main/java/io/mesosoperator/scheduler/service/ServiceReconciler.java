@@ -48,9 +48,9 @@ public final class ServiceReconciler implements Reconciler {
             ServiceSpec was = parse(running.spec());
             ServiceSpec spec = parse(resource.spec());
             if (was.volume() != null && spec.volume() != null) {
-                errors.addAll(ReservedSize.of(was.cpus(), was.mem(), was.volume().sizeMb(), "spec.cpus", "spec.mem",
-                        "spec.volume.sizeMb").changesTo(ReservedSize.of(spec.cpus(), spec.mem(), spec.volume().sizeMb(),
-                        "spec.cpus", "spec.mem", "spec.volume.sizeMb")));
+                errors.addAll(new ReservedSize(was.cpus(), was.mem(), was.volume().sizeMb()).changesTo(
+                        new ReservedSize(spec.cpus(), spec.mem(), spec.volume().sizeMb()), "spec.cpus", "spec.mem",
+                        "spec.volume.sizeMb"));
             }
         }
         return errors;
