@@ -34,29 +34,28 @@ final class Actor implements AutoCloseable {
 
     /** Runs the work on the actor; a closed actor drops it, as a stopped process would. */
     void dispatch(Runnable work) {
-        try {
+        unlessClosed(() -> {
             thread.execute(() -> run(work));
-        } catch (RejectedExecutionException e) {
-            LOG.debug("{}: closed, dropped work", name);
-        }
+            return null;
+        });
     }
 
     /** Runs the work after a delay; null (nothing scheduled) once the actor is closed. */
     ScheduledFuture<?> delay(long millis, Runnable work) {
-        try {
-            return thread.schedule(() -> run(work), millis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("{}: closed, dropped a timer", name);
-            return null;
-        }
+        return unlessClosed(() -> thread.schedule(() -> run(work), millis, TimeUnit.MILLISECONDS));
     }
 
     /** Runs the work every interval; null (nothing scheduled) once the actor is closed. */
     ScheduledFuture<?> every(long millis, Runnable work) {
+        return unlessClosed(() -> thread.scheduleWithFixedDelay(() -> run(work), millis, millis, TimeUnit.MILLISECONDS));
+    }
+
+    /** Hands work to the thread; once the actor is closed it takes none, and null is the answer. */
+    private <T> T unlessClosed(Supplier<T> handOver) {
         try {
-            return thread.scheduleWithFixedDelay(() -> run(work), millis, millis, TimeUnit.MILLISECONDS);
+            return handOver.get();
         } catch (RejectedExecutionException e) {
-            LOG.debug("{}: closed, dropped a timer", name);
+            LOG.debug("{}: closed, dropped work", name);
             return null;
         }
     }

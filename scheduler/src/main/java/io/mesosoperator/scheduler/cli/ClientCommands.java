@@ -349,7 +349,7 @@ public final class ClientCommands {
     }
 
     @Command(name = "logs", mixinStandardHelpOptions = true,
-            description = "Print a file of an instance's sandbox (stdout unless --stderr or --file); -f follows it.")
+            description = "Print a log of an instance's sandbox (stdout unless --stderr or --file); -f follows it.")
     public static final class Logs extends ResourceCommand {
         @Parameters(index = "2", arity = "0..1", defaultValue = "0", description = "Instance number (default: 0).")
         int instance;
@@ -361,7 +361,8 @@ public final class ClientCommands {
         boolean stderr;
 
         @Option(names = "--file", paramLabel = "PATH",
-                description = "Print this file of the sandbox instead (a path inside it, e.g. logs/server.log).")
+                description = "Print this log of the sandbox instead: a *.log file, or one under a logs directory"
+                        + " (e.g. logs/server.log).")
         String file;
 
         @Option(names = "--tail", defaultValue = "16384", description = "Start this many bytes before the end (default: ${DEFAULT-VALUE}).")
