@@ -24,7 +24,7 @@ final class MasterStateJson {
                   Collection<LocalMaster.AgentEntry> agents, Collection<LocalMaster.TaskEntry> tasks,
                   Collection<LocalMaster.OfferEntry> offers, Map<String, Double> unreachable,
                   Map<String, Resources> used, Map<String, Resources> offered,
-                  java.util.function.Predicate<String> isSuppressed, double startTime, double electedTime) {
+                  double startTime, double electedTime) {
         ObjectNode root = json.createObjectNode();
         root.put("version", LocalMaster.VERSION);
         root.put("start_time", startTime);
@@ -86,10 +86,6 @@ final class MasterStateJson {
             f.put("failover_timeout", fw.info.getFailoverTimeout());
             ArrayNode capabilities = f.putArray("capabilities");
             fw.info.getCapabilitiesList().forEach(c -> capabilities.add(c.getType().name()));
-            ArrayNode suppressed = f.putArray("suppressed_roles");
-            if (isSuppressed.test(fid)) {
-                suppressed.add(fw.role().isEmpty() ? "*" : fw.role());
-            }
             f.set("used_resources", resources(used.getOrDefault("fw:" + fid, Resources.empty())));
             f.set("offered_resources", resources(offered.getOrDefault("fw:" + fid, Resources.empty())));
             ArrayNode active = f.putArray("tasks");

@@ -24,10 +24,10 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Override
-    EmbeddedOperator startEnvironment(Path dir) throws Exception {
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults()
+    EmbeddedOperator.Options options() {
+        return EmbeddedOperator.Options.defaults()
                 .agentUnreachableAfter(Duration.ofSeconds(1))
-                .config("reconcile.replaceUnreachableAfterSeconds", 2));
+                .config("reconcile.replaceUnreachableAfterSeconds", 2);
     }
 
     private static final String SPEC = Specs.service("spread", 3, "sleep 600", "killGracePeriodSeconds: 1");

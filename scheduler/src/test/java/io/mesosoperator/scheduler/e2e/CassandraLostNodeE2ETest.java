@@ -29,11 +29,11 @@ class CassandraLostNodeE2ETest extends EmbeddedOperatorTest {
     static final Duration START = Duration.ofMinutes(4);
 
     @Override
-    EmbeddedOperator startEnvironment(Path dir) throws Exception {
+    EmbeddedOperator.Options options() {
         // a spare fourth agent for the lost node; an agent is given up after 5 s unreachable and its
         // tasks after 5 more (not the defaults' 75 + 60 s), to keep the test short
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().agents(4).config("mesos.role", "mesos-operator")
-                .agentUnreachableAfter(Duration.ofSeconds(5)).config("reconcile.replaceUnreachableAfterSeconds", 5));
+        return EmbeddedOperator.Options.defaults().agents(4).config("mesos.role", "mesos-operator")
+                .agentUnreachableAfter(Duration.ofSeconds(5)).config("reconcile.replaceUnreachableAfterSeconds", 5);
     }
 
     private CassandraRing ring() {

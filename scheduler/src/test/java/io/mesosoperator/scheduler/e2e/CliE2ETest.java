@@ -14,9 +14,9 @@ class CliE2ETest extends EmbeddedOperatorTest {
 
 
     @Override
-    EmbeddedOperator startEnvironment(Path dir) throws Exception {
+    EmbeddedOperator.Options options() {
         // the master at its http:// URL, and the JSON content type, so both paths stay exercised
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().masterUrl(EmbeddedOperator.MasterUrl.HTTP, "json"));
+        return EmbeddedOperator.Options.defaults().masterUrl(EmbeddedOperator.MasterUrl.HTTP, "json");
     }
 
     EmbeddedOperator.Run cli(String... args) {

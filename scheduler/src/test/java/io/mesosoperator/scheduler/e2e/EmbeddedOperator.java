@@ -3,6 +3,8 @@ package io.mesosoperator.scheduler.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.DropwizardTestSupport;
+import io.mesosoperator.local.EmbeddedZooKeeper;
+import io.mesosoperator.local.RealMesosCluster;
 import io.mesosoperator.scheduler.api.OperatorApplication;
 import io.mesosoperator.scheduler.api.OperatorConfiguration;
 import io.mesosoperator.scheduler.embedded.EmbeddedCluster;
@@ -23,7 +25,9 @@ import java.util.Optional;
 /**
  * The embedded mode for tests: a real ZooKeeper, mesos-local with 3 agents running the real
  * executor jar, and the operator's Dropwizard server, all on loopback with free ports. The
- * operator can be restarted while the cluster and its tasks keep running.
+ * operator can be restarted while the cluster and its tasks keep running. With
+ * {@link Options#onRealMesos()} the same environment runs on a real Apache Mesos master and agents
+ * instead of mesos-local, so one test class can run on both.
  */
 final class EmbeddedOperator implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +35,11 @@ final class EmbeddedOperator implements AutoCloseable {
     record Reply(int status, JsonNode body) {}
 
     private final Path workDir;
+    /** mesos-local, or null on a real Mesos. */
     private final EmbeddedCluster cluster;
+    /** A real Mesos and the ZooKeeper it and the operator use, or null on mesos-local. */
+    private final RealMesosCluster realMesos;
+    private final EmbeddedZooKeeper realMesosZk;
     private final Path config;
     private DropwizardTestSupport<OperatorConfiguration> operator;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -39,43 +47,56 @@ final class EmbeddedOperator implements AutoCloseable {
     /** How the operator finds the master: through ZooKeeper (as `up` does) or at its http:// URL. */
     enum MasterUrl { ZK, HTTP }
 
+    /** Which Mesos the operator runs on: mesos-local (the embedded default) or a real Apache Mesos. */
+    enum Mesos { LOCAL, REAL }
+
     /** What a test class varies; the defaults are the embedded mode's. */
     record Options(int masters, MasterUrl masterUrl, String contentType, Duration agentUnreachableAfter,
-                   Map<String, Object> config, int zkServers, int agents, List<String> agentAttributes) {
+                   Map<String, Object> config, int zkServers, int agents, List<String> agentAttributes, Mesos mesos) {
         static Options defaults() {
-            return new Options(1, MasterUrl.ZK, "protobuf", Duration.ofSeconds(75), Map.of(), 1, 3, List.of());
+            return new Options(1, MasterUrl.ZK, "protobuf", Duration.ofSeconds(75), Map.of(), 1, 3, List.of(), Mesos.LOCAL);
+        }
+
+        /**
+         * The same environment on a real Mesos master and agents (see RealMesosCluster): the
+         * operator is configured exactly as for mesos-local, only its master URL differs. One
+         * master: a second real master would need a replicated log quorum of its own.
+         */
+        Options onRealMesos() {
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, zkServers, agents,
+                    agentAttributes, Mesos.REAL);
         }
 
         /** Attributes per agent, in order, as `mesos-agent --attributes` takes them ("rack:r0;zone:a"). */
         Options agentAttributes(String... perAgent) {
             return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, zkServers, agents,
-                    List.of(perAgent));
+                    List.of(perAgent), mesos);
         }
 
         Options agents(int n) {
-            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, zkServers, n, agentAttributes);
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, zkServers, n, agentAttributes, mesos);
         }
 
         Options masters(int n) {
-            return new Options(n, masterUrl, contentType, agentUnreachableAfter, config, zkServers, agents, agentAttributes);
+            return new Options(n, masterUrl, contentType, agentUnreachableAfter, config, zkServers, agents, agentAttributes, mesos);
         }
 
         Options masterUrl(MasterUrl url, String type) {
-            return new Options(masters, url, type, agentUnreachableAfter, config, zkServers, agents, agentAttributes);
+            return new Options(masters, url, type, agentUnreachableAfter, config, zkServers, agents, agentAttributes, mesos);
         }
 
         Options agentUnreachableAfter(Duration d) {
-            return new Options(masters, masterUrl, contentType, d, config, zkServers, agents, agentAttributes);
+            return new Options(masters, masterUrl, contentType, d, config, zkServers, agents, agentAttributes, mesos);
         }
 
         Options zkServers(int n) {
-            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, n, agents, agentAttributes);
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, config, n, agents, agentAttributes, mesos);
         }
 
         Options config(String dottedKey, Object value) {
             Map<String, Object> more = new java.util.HashMap<>(config);
             more.put(dottedKey, value);
-            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, more, zkServers, agents, agentAttributes);
+            return new Options(masters, masterUrl, contentType, agentUnreachableAfter, more, zkServers, agents, agentAttributes, mesos);
         }
     }
 
@@ -85,15 +106,40 @@ final class EmbeddedOperator implements AutoCloseable {
 
     EmbeddedOperator(Path workDir, Options options) throws Exception {
         this.workDir = workDir;
-        cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, options.agents(), 2, 2048,
-                options.masters(), options.agentUnreachableAfter(), options.zkServers(), options.agentAttributes()));
+        String zkUrl;
+        if (options.mesos() == Mesos.REAL) {
+            if (options.masters() != 1 || options.zkServers() != 1) {
+                throw new IllegalArgumentException("on real Mesos the environment has one master and one ZooKeeper server");
+            }
+            cluster = null;
+            realMesosZk = EmbeddedZooKeeper.start("127.0.0.1", 0, workDir.resolve("zookeeper"));
+            RealMesosCluster started;
+            try {
+                started = RealMesosCluster.start(workDir.resolve("mesos"), realMesosZk.connectString(),
+                        RealMesosCluster.Settings.defaults().agents(options.agents())
+                                .agentAttributes(options.agentAttributes().toArray(String[]::new))
+                                .masterFlags("--agent_ping_timeout=" + options.agentUnreachableAfter().toMillis() / 5 + "ms",
+                                        "--max_agent_ping_timeouts=5"));
+            } catch (Exception e) {
+                realMesosZk.close();
+                throw e;
+            }
+            realMesos = started;
+            zkUrl = realMesos.zkUrl();
+        } else {
+            realMesos = null;
+            realMesosZk = null;
+            cluster = EmbeddedCluster.start(new EmbeddedCluster.Settings(workDir, 0, 0, 0, options.agents(), 2, 2048,
+                    options.masters(), options.agentUnreachableAfter(), options.zkServers(), options.agentAttributes()));
+            zkUrl = cluster.masterZkUrl();
+        }
         ServerConfig server = ServerConfig.from(null);
         options.config().forEach(server::set);
         config = server
-                .set("mesos.master", options.masterUrl() == MasterUrl.ZK ? cluster.masterZkUrl() : cluster.masterUrl())
+                .set("mesos.master", options.masterUrl() == MasterUrl.ZK ? zkUrl : masterUrl())
                 .set("mesos.contentType", options.contentType())
                 .set("mesos.javaCommand", ProcessHandle.current().info().command().orElse("java"))
-                .set("zookeeper.connect", cluster.zkConnect())
+                .set("zookeeper.connect", zkConnect())
                 .ports("127.0.0.1", 0, 0)
                 .logging(workDir.resolve("operator.log"), false)
                 .write(workDir.resolve("operator.yaml"));
@@ -144,8 +190,34 @@ final class EmbeddedOperator implements AutoCloseable {
         operator = null;
     }
 
+    /** mesos-local, for what only it can do (crash a master, partition an agent). */
     EmbeddedCluster cluster() {
+        if (cluster == null) {
+            throw new IllegalStateException("this environment runs on a real Mesos: use realMesos()");
+        }
         return cluster;
+    }
+
+    /** The real Mesos of an environment started with {@link Options#onRealMesos()}. */
+    RealMesosCluster realMesos() {
+        if (realMesos == null) {
+            throw new IllegalStateException("this environment runs on mesos-local: use cluster()");
+        }
+        return realMesos;
+    }
+
+    boolean onRealMesos() {
+        return realMesos != null;
+    }
+
+    /** The ZooKeeper the operator keeps its state in. */
+    String zkConnect() {
+        return realMesos != null ? realMesosZk.connectString() : cluster.zkConnect();
+    }
+
+    /** The leading master's http:// URL. */
+    String masterUrl() {
+        return realMesos != null ? realMesos.masterUrl() : cluster.masterUrl();
     }
 
     String api() {
@@ -209,8 +281,17 @@ final class EmbeddedOperator implements AutoCloseable {
     }
 
     JsonNode masterState() {
+        return masterGet("/state");
+    }
+
+    /** The leading master's {@code /metrics/snapshot}. */
+    JsonNode masterMetrics() {
+        return masterGet("/metrics/snapshot");
+    }
+
+    private JsonNode masterGet(String path) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.masterUrl() + "/state")).build(),
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(masterUrl() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(r.body());
         } catch (IOException | InterruptedException e) {
@@ -248,10 +329,13 @@ final class EmbeddedOperator implements AutoCloseable {
         Path path = Path.of(shown);
         if (shown.startsWith("/frameworks/")) {
             String agentId = task.path("agentId").asText();
-            Optional<io.mesosoperator.local.LocalAgent> agent = cluster.agents().stream()
-                    .filter(a -> a.id().equals(agentId)).findFirst();
-            if (agent.isPresent()) {
-                path = agent.get().workDir().resolve("slaves").resolve(agentId).resolve(shown.substring(1));
+            Optional<Path> agentWorkDir = realMesos != null
+                    ? realMesos.agents().stream().filter(a -> a.isRunning() && a.id().equals(agentId))
+                            .map(RealMesosCluster.Agent::workDir).findFirst()
+                    : cluster.agents().stream().filter(a -> a.id().equals(agentId))
+                            .map(io.mesosoperator.local.LocalAgent::workDir).findFirst();
+            if (agentWorkDir.isPresent()) {
+                path = agentWorkDir.get().resolve("slaves").resolve(agentId).resolve(shown.substring(1));
             }
         }
         try {
@@ -266,10 +350,14 @@ final class EmbeddedOperator implements AutoCloseable {
         return ProcessHandle.allProcesses().filter(p -> cwd(p).map(c -> c.equals(sandbox)).orElse(false)).toList();
     }
 
-    /** The task's own process in a sandbox: the one that is not the executor JVM. */
+    /**
+     * The task's own process in a sandbox: not the executor (our JVM, or a real agent's
+     * mesos-executor and the mesos-containerizer that launched the task, which share its sandbox).
+     */
     static Optional<ProcessHandle> taskProcess(String sandbox) {
         return processesIn(sandbox).stream()
-                .filter(p -> p.info().commandLine().map(c -> !c.contains("mesos-operator-executor.jar")).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> !c.contains("mesos-operator-executor.jar")
+                        && !c.contains("mesos-executor") && !c.contains("mesos-containerizer")).orElse(false))
                 .findFirst();
     }
 
@@ -315,11 +403,26 @@ final class EmbeddedOperator implements AutoCloseable {
                 first.after();
             }
         } finally {
-            cluster.close();
+            if (cluster != null) {
+                cluster.close();
+            } else {
+                realMesos.close();
+                realMesosZk.close();
+            }
             try {
                 Path kept = Files.createDirectories(Path.of("target", "e2e-logs"));
                 Files.copy(workDir.resolve("operator.log"), kept.resolve(name + ".log"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                if (realMesos != null) {
+                    // the master's and agents' own logs, for reading what Mesos made of a failure
+                    Files.copy(realMesos.dir().resolve("master.log"), kept.resolve(name + ".mesos-master.log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    for (RealMesosCluster.Agent agent : realMesos.agents()) {
+                        Files.copy(realMesos.dir().resolve("agent" + agent.index()).resolve("agent.log"),
+                                kept.resolve(name + ".mesos-agent" + agent.index() + ".log"),
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
             } catch (IOException e) {
                 // nothing to keep
             }

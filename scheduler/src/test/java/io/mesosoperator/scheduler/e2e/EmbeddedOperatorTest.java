@@ -18,9 +18,17 @@ abstract class EmbeddedOperatorTest {
         env = startEnvironment(work);
     }
 
-    /** The environment of this class; the default is one master found through ZooKeeper. */
+    /** The environment of this class, started in {@code dir} with {@link #options()}. */
     EmbeddedOperator startEnvironment(Path dir) throws Exception {
-        return new EmbeddedOperator(dir);
+        return new EmbeddedOperator(dir, options());
+    }
+
+    /**
+     * What this class varies; the default is one mesos-local master found through ZooKeeper. A
+     * subclass that returns {@code super.options().onRealMesos()} runs the same tests on a real Mesos.
+     */
+    EmbeddedOperator.Options options() {
+        return EmbeddedOperator.Options.defaults();
     }
 
     @AfterAll

@@ -28,9 +28,9 @@ class KafkaClusterE2ETest extends EmbeddedOperatorTest {
     static final Duration START = Duration.ofMinutes(3);
 
     @Override
-    EmbeddedOperator startEnvironment(Path dir) throws Exception {
+    EmbeddedOperator.Options options() {
         // one broker per agent: four agents, so the cluster can grow to four
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().agents(4).config("mesos.role", "mesos-operator"));
+        return EmbeddedOperator.Options.defaults().agents(4).config("mesos.role", "mesos-operator");
     }
 
     private JsonNode status() {

@@ -32,9 +32,9 @@ class KafkaDedicatedControllersE2ETest extends EmbeddedOperatorTest {
     static final Duration START = Duration.ofMinutes(3);
 
     @Override
-    EmbeddedOperator startEnvironment(Path dir) throws Exception {
+    EmbeddedOperator.Options options() {
         // three agents take the sample (a controller and a broker on each); a fourth takes a fourth controller
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().agents(4).config("mesos.role", "mesos-operator"));
+        return EmbeddedOperator.Options.defaults().agents(4).config("mesos.role", "mesos-operator");
     }
 
     private JsonNode status() {

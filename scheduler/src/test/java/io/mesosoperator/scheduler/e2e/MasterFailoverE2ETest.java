@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class MasterFailoverE2ETest extends EmbeddedOperatorTest {
     @Override
-    EmbeddedOperator startEnvironment(Path dir) throws Exception {
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().masters(2));
+    EmbeddedOperator.Options options() {
+        return EmbeddedOperator.Options.defaults().masters(2);
     }
 
     static String spec(int instances) {

@@ -28,8 +28,8 @@ class SparkJobE2ETest extends EmbeddedOperatorTest {
     static final Duration RUN = Duration.ofMinutes(3);
 
     @Override
-    EmbeddedOperator startEnvironment(Path dir) throws Exception {
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().agents(4));
+    EmbeddedOperator.Options options() {
+        return EmbeddedOperator.Options.defaults().agents(4);
     }
 
     private JsonNode status(String name) {

@@ -18,8 +18,8 @@ class StatefulServiceE2ETest extends EmbeddedOperatorTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Override
-    EmbeddedOperator startEnvironment(Path dir) throws Exception {
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().config("mesos.role", "mesos-operator"));
+    EmbeddedOperator.Options options() {
+        return EmbeddedOperator.Options.defaults().config("mesos.role", "mesos-operator");
     }
 
     static String spec(int instances) {

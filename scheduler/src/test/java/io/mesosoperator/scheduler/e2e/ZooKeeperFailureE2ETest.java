@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class ZooKeeperFailureE2ETest extends EmbeddedOperatorTest {
     @Override
-    EmbeddedOperator startEnvironment(Path dir) throws Exception {
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().zkServers(3));
+    EmbeddedOperator.Options options() {
+        return EmbeddedOperator.Options.defaults().zkServers(3);
     }
 
     static String spec(int instances) {
