@@ -8,16 +8,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The two encodings of the Mesos v1 HTTP APIs. JSON uses proto field names (snake_case) and enum
- * names, as stout's protobuf-to-JSON does; unknown fields in what we parse are ignored, as Mesos
- * ignores them.
+ * The two encodings of the Mesos v1 HTTP APIs. JSON is printed as Mesos prints it ({@link MesosJson}:
+ * 64-bit integers as numbers, which some frameworks' decoders insist on) and parsed leniently by
+ * protobuf's JsonFormat, which takes 64-bit integers as numbers or strings, as a Mesos master does;
+ * unknown fields in what we parse are ignored, as Mesos ignores them.
  */
 public enum ContentType {
     PROTOBUF("application/x-protobuf"),
     JSON("application/json");
 
-    private static final JsonFormat.Printer PRINTER =
-            JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
     private final String mediaType;
@@ -31,14 +30,7 @@ public enum ContentType {
     }
 
     public byte[] encode(Message message) {
-        if (this == PROTOBUF) {
-            return message.toByteArray();
-        }
-        try {
-            return PRINTER.print(message).getBytes(StandardCharsets.UTF_8);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("cannot print " + message.getDescriptorForType().getFullName(), e);
-        }
+        return this == PROTOBUF ? message.toByteArray() : MesosJson.print(message).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Parses into the given builder and returns it, so callers keep the concrete type. */
