@@ -883,7 +883,7 @@ public final class LocalMaster implements AutoCloseable {
             m.put("master/frameworks/" + fw.info.getName() + "/" + fw.id.getValue() + "/roles/" + role + "/suppressed",
                     allocator.suppressed(fw.id.getValue()) ? 1.0 : 0.0);
         }
-        return m.toString();
+        return JsonNodes.print(m);
     }
 
     // ---------------------------------------------------------------- helpers

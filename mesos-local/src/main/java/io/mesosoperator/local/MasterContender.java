@@ -2,8 +2,7 @@ package io.mesosoperator.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.google.protobuf.util.JsonFormat;
+import io.mesosoperator.mesos.MesosJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ import org.apache.zookeeper.ZooKeeper;
  */
 final class MasterContender implements AutoCloseable {
     static final String LABEL = "json.info_";
-    private static final ObjectMapper SORTED = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ZooKeeper zk;
     private final String node;
@@ -53,11 +52,9 @@ final class MasterContender implements AutoCloseable {
         return node;
     }
 
-    /** MasterInfo as stout prints it: compact JSON, keys in alphabetical order. */
-    static byte[] masterInfoJson(MasterInfo info) throws IOException {
-        String printed = JsonFormat.printer().preservingProtoFieldNames().print(info);
-        Object sorted = SORTED.treeToValue(SORTED.readTree(printed), Object.class);
-        return SORTED.writeValueAsString(sorted).getBytes(StandardCharsets.UTF_8);
+    /** MasterInfo as the master's contender stores it: stout's JSON::protobuf, compact, keys in alphabetical order. */
+    static byte[] masterInfoJson(MasterInfo info) {
+        return MesosJson.printSorted(info).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The leading member's MasterInfo JSON, or empty when no master is registered. */
@@ -71,7 +68,7 @@ final class MasterContender implements AutoCloseable {
         members.sort((a, b) -> Long.compare(sequence(a), sequence(b)));
         for (String member : members) {
             try {
-                return Optional.of(SORTED.readTree(zk.getData(path + "/" + member, false, null)));
+                return Optional.of(JSON.readTree(zk.getData(path + "/" + member, false, null)));
             } catch (KeeperException.NoNodeException gone) {
                 // that master just went away: the next one leads
             }

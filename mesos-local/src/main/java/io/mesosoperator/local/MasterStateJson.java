@@ -10,8 +10,9 @@ import org.apache.mesos.v1.Protos.Attribute;
 
 /**
  * The master's GET /state in the shape Mesos tools read (field names and resource objects as in
- * mesos-transcripts/state.json): frameworks with their tasks and statuses, agents with total, used,
- * offered, reserved and unreserved resources. Fields mesos-local has no notion of are left out.
+ * mesos-transcripts/state.json, in its order): frameworks with their tasks and statuses, agents with
+ * total, used, offered, reserved and unreserved resources. Fields mesos-local has no notion of are
+ * left out. Numbers print as a master prints them (counts of agents are doubles; see {@link JsonNodes}).
  */
 final class MasterStateJson {
     private final ObjectMapper json;
@@ -34,13 +35,14 @@ final class MasterStateJson {
         root.put("id", master.id());
         root.put("pid", master.info().getPid());
         root.put("hostname", master.info().getHostname());
-        root.put("activated_slaves", agents.size() - unreachable.size());
-        root.put("deactivated_slaves", 0);
-        root.put("unreachable_slaves", unreachable.size());
+        // the master's metrics-backed counts are doubles
+        root.put("activated_slaves", (double) (agents.size() - unreachable.size()));
+        root.put("deactivated_slaves", 0.0);
+        root.put("unreachable_slaves", (double) unreachable.size());
         if (master.isLeading()) {
             root.put("leader", master.info().getPid());
-            root.set("leader_info", json.valueToTree(Map.of("id", master.id(), "pid", master.info().getPid(),
-                    "port", master.info().getPort(), "hostname", master.info().getHostname())));
+            root.putObject("leader_info").put("id", master.id()).put("pid", master.info().getPid())
+                    .put("port", master.info().getPort()).put("hostname", master.info().getHostname());
         }
         root.putObject("flags").put("allocation_interval", "mesos-local");
         ArrayNode slaves = root.putArray("slaves");
@@ -74,20 +76,22 @@ final class MasterStateJson {
         for (LocalMaster.FrameworkEntry fw : frameworks) {
             String fid = fw.id.getValue();
             ObjectNode f = fws.addObject();
+            String role = fw.role().isEmpty() ? "*" : fw.role();
             f.put("id", fid);
             f.put("name", fw.info.getName());
-            f.put("user", fw.info.getUser());
+            f.set("used_resources", resources(used.getOrDefault("fw:" + fid, Resources.empty())));
+            f.set("offered_resources", resources(offered.getOrDefault("fw:" + fid, Resources.empty())));
+            ArrayNode capabilities = f.putArray("capabilities");
+            fw.info.getCapabilitiesList().forEach(c -> capabilities.add(c.getType().name()));
             f.put("hostname", fw.info.getHostname());
-            f.put("role", fw.role().isEmpty() ? "*" : fw.role());
+            f.put("webui_url", fw.info.getWebuiUrl());
             f.put("active", fw.stream != null);
             f.put("connected", fw.stream != null);
             f.put("recovered", false);
-            f.put("checkpoint", fw.info.getCheckpoint());
+            f.put("user", fw.info.getUser());
             f.put("failover_timeout", fw.info.getFailoverTimeout());
-            ArrayNode capabilities = f.putArray("capabilities");
-            fw.info.getCapabilitiesList().forEach(c -> capabilities.add(c.getType().name()));
-            f.set("used_resources", resources(used.getOrDefault("fw:" + fid, Resources.empty())));
-            f.set("offered_resources", resources(offered.getOrDefault("fw:" + fid, Resources.empty())));
+            f.put("checkpoint", fw.info.getCheckpoint());
+            f.put("role", role);
             ArrayNode active = f.putArray("tasks");
             ArrayNode unreachableTasks = f.putArray("unreachable_tasks");
             ArrayNode completed = f.putArray("completed_tasks");
@@ -105,22 +109,28 @@ final class MasterStateJson {
                 n.put("slave_id", t.agentId);
                 n.put("state", t.state.name());
                 n.set("resources", resources(t.resources));
-                n.put("role", fw.role().isEmpty() ? "*" : fw.role());
+                n.put("role", role);
                 ArrayNode statuses = n.putArray("statuses");
-                t.statuses.forEach(st -> statuses.addObject().put("state", st.getState().name()).put("timestamp", st.getTimestamp()));
+                for (org.apache.mesos.v1.Protos.TaskStatus st : t.statuses) {
+                    ObjectNode status = statuses.addObject().put("state", st.getState().name()).put("timestamp", st.getTimestamp());
+                    if (st.hasContainerStatus()) {
+                        status.set("container_status", JsonNodes.of(st.getContainerStatus()));
+                    }
+                }
             }
             ArrayNode offerList = f.putArray("offers");
             for (LocalMaster.OfferEntry o : offers) {
                 if (o.frameworkId().equals(fid)) {
-                    offerList.addObject().put("id", o.offer().getId().getValue()).put("slave_id", o.agentId())
-                            .set("resources", resources(o.resources()));
+                    ObjectNode offer = offerList.addObject().put("id", o.offer().getId().getValue()).put("framework_id", fid);
+                    offer.putObject("allocation_info").put("role", role);
+                    offer.put("slave_id", o.agentId()).set("resources", resources(o.resources()));
                 }
             }
         }
         root.putArray("completed_frameworks");
         root.putArray("orphan_tasks");
         root.putArray("unregistered_frameworks");
-        return root.toString();
+        return JsonNodes.print(root);
     }
 
     /** {"disk":..,"mem":..,"gpus":..,"cpus":..,"ports":"[31000-32000]"} as Mesos prints resources. */
