@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.mesos.v1.Protos.Address;
+import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.Filters;
 import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.OfferID;
@@ -145,6 +146,8 @@ final class Allocator {
                                 .setPath("/slave(1)"))
                         .addAllResources(free.toProtos("*", false))
                         .addAllAttributes(agent.agent().attributes())
+                        .addAllExecutorIds(executors.ids(agent.id().getValue(), fw.id.getValue()).stream()
+                                .map(id -> ExecutorID.newBuilder().setValue(id).build()).toList())
                         .build();
                 offers.put(offer.getId().getValue(), new LocalMaster.OfferEntry(offer, fw.id.getValue(), agent.id().getValue(), free));
                 batch.add(offer);

@@ -31,7 +31,12 @@ final class Http {
     static void text(HttpServletResponse response, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
-        response.setContentType("text/plain; charset=utf-8");
+        if (response instanceof org.eclipse.jetty.server.Response jetty) {
+            // libprocess' spelling, with the space: setContentType would print Jetty's "text/plain;charset=utf-8"
+            jetty.getHttpFields().put("Content-Type", "text/plain; charset=utf-8");
+        } else {
+            response.setContentType("text/plain; charset=utf-8");
+        }
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }
@@ -53,13 +58,18 @@ final class Http {
         }
     }
 
+    /** The request's type: exactly one of the two media types, without parameters, as Mesos compares them. */
     static ContentType requestType(HttpServletRequest request) {
         String header = request.getHeader("Content-Type");
         if (header == null) {
             throw badRequest("Expecting 'Content-Type' to be present");
         }
-        return ContentType.fromHeader(header).orElseThrow(() -> new Failure(415,
-                "Expecting 'Content-Type' of application/json or application/x-protobuf"));
+        for (ContentType type : ContentType.values()) {
+            if (type.mediaType().equals(header)) {
+                return type;
+            }
+        }
+        throw new Failure(415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
     }
 
     /** The streaming response type from Accept: JSON if acceptable (absent accepts all), else protobuf. */
@@ -71,7 +81,7 @@ final class Http {
         if (accepts(accept, "application/x-protobuf")) {
             return ContentType.PROTOBUF;
         }
-        throw new Failure(406, "Expecting 'Accept' to allow application/json or application/x-protobuf");
+        throw new Failure(406, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'");
     }
 
     private static boolean accepts(String accept, String type) {

@@ -227,26 +227,16 @@ public final class LocalMaster implements AutoCloseable {
         ContentType type = Http.requestType(req);
         Call call;
         try {
-            Call.Builder builder = type.decode(Http.body(req), Call.newBuilder());
-            if (!builder.isInitialized()) {
-                throw Http.badRequest("Failed to validate scheduler::Call: missing required fields "
-                        + builder.buildPartial().findInitializationErrors());
-            }
-            call = builder.build();
+            call = type.decode(Http.body(req), Call.newBuilder()).buildPartial();
         } catch (InvalidProtocolBufferException e) {
             throw Http.badRequest(type == ContentType.JSON
                     ? "Failed to parse body into JSON: " + e.getMessage()
                     : "Failed to parse body into Call protobuf");
         }
-        if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
-            throw Http.badRequest("Failed to validate scheduler::Call: Expecting 'type' to be present");
-        }
+        SchedulerCallValidation.validate(call);
         if (call.getType() == Call.Type.SUBSCRIBE) {
             subscribeHttp(call, req, resp);
             return;
-        }
-        if (!call.hasFrameworkId()) {
-            throw Http.badRequest("Failed to validate scheduler::Call: Expecting 'framework_id' to be present");
         }
         String streamId = req.getHeader("Mesos-Stream-Id");
         Integer status = actor.call(() -> handleCall(call, streamId));
@@ -259,13 +249,10 @@ public final class LocalMaster implements AutoCloseable {
     }
 
     private void subscribeHttp(Call call, HttpServletRequest req, HttpServletResponse resp) {
+        ContentType responseType = Http.responseType(req);
         if (req.getHeader("Mesos-Stream-Id") != null) {
             throw Http.badRequest("Subscribe calls should not include the 'Mesos-Stream-Id' header");
         }
-        if (!call.hasSubscribe()) {
-            throw Http.badRequest("Failed to validate scheduler::Call: Expecting 'subscribe' to be present");
-        }
-        ContentType responseType = Http.responseType(req);
         EventStream stream = new EventStream(UUID.randomUUID().toString(), responseType);
         String frameworkId = actor.call(() -> subscribe(call, stream));
         resp.setStatus(200);
@@ -319,7 +306,7 @@ public final class LocalMaster implements AutoCloseable {
 
     private String subscribe(Call call, EventStream stream) {
         FrameworkInfo requested = call.getSubscribe().getFrameworkInfo();
-        String error = validateFrameworkInfo(call, requested);
+        String error = validateFrameworkInfo(requested);
         if (error != null) {
             // validation failures arrive as an ERROR event on a 200 stream that is then closed
             stream.send(Event.newBuilder().setType(Event.Type.ERROR)
@@ -374,11 +361,7 @@ public final class LocalMaster implements AutoCloseable {
         return fw.id.getValue();
     }
 
-    private static String validateFrameworkInfo(Call call, FrameworkInfo info) {
-        if (info.hasId() != call.hasFrameworkId()
-                || (info.hasId() && !info.getId().equals(call.getFrameworkId()))) {
-            return "'framework_id' differs from 'subscribe.framework_info.id'";
-        }
+    private static String validateFrameworkInfo(FrameworkInfo info) {
         if (info.getRolesCount() > 0 && info.getCapabilitiesList().stream()
                 .noneMatch(c -> c.getType() == FrameworkInfo.Capability.Type.MULTI_ROLE)) {
             return "'FrameworkInfo.roles' is set but the MULTI_ROLE capability is not";
@@ -436,6 +419,7 @@ public final class LocalMaster implements AutoCloseable {
             case REQUEST, ACCEPT_INVERSE_OFFERS, DECLINE_INVERSE_OFFERS, ACKNOWLEDGE_OPERATION_STATUS ->
                     LOG.debug("{} from {} accepted and ignored (no inverse offers or operation feedback here)",
                             call.getType(), fw.id.getValue());
+            case UNKNOWN -> throw new Http.Failure(501, "");
             default -> throw new Http.Failure(501, "Call type " + call.getType() + " is not implemented by mesos-local");
         }
         return 202;
@@ -459,7 +443,7 @@ public final class LocalMaster implements AutoCloseable {
             String reason = invalid != null ? invalid : "No offers given";
             for (org.apache.mesos.v1.Protos.Offer.Operation op : accept.getOperationsList()) {
                 for (TaskInfo task : launchedTasks(op)) {
-                    sendUpdate(fw, masterStatus(task.getTaskId(), null,
+                    sendUpdate(fw, masterStatus(task.getTaskId(), task.hasAgentId() ? task.getAgentId() : null,
                             fw.partitionAware() ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
                             TaskStatus.Reason.REASON_INVALID_OFFERS, "Task launched with invalid offers: " + reason));
                 }
@@ -525,7 +509,7 @@ public final class LocalMaster implements AutoCloseable {
     /** LAUNCH_GROUP: all tasks or none, onto one executor (required), delivered together. */
     private Resources launchGroup(FrameworkEntry fw, AgentEntry agent, org.apache.mesos.v1.Protos.Offer.Operation.LaunchGroup op,
                                   Resources pool) {
-        ExecutorInfo executor = op.getExecutor().toBuilder().setFrameworkId(fw.id).build();
+        ExecutorInfo executor = op.getExecutor(); // its framework id is checked, not filled in
         List<TaskInfo> group = op.getTaskGroup().getTasksList();
         Resources needed = executors.extraFor(agent.id().getValue(), fw.id.getValue(), executor);
         for (TaskInfo task : group) {
@@ -620,6 +604,9 @@ public final class LocalMaster implements AutoCloseable {
                 .setMessage("Reconciliation: Latest task state")
                 .setAgentId(AgentID.newBuilder().setValue(task.agentId))
                 .setTimestamp(now());
+        if (task.task.hasExecutor()) {
+            status.setExecutorId(task.task.getExecutor().getExecutorId()); // a command task's executor is the agent's affair
+        }
         if (task.lastStatus != null) {
             if (task.lastStatus.hasHealthy()) {
                 status.setHealthy(task.lastStatus.getHealthy());
@@ -811,6 +798,16 @@ public final class LocalMaster implements AutoCloseable {
             FrameworkEntry fw = frameworks.get(frameworkId);
             if (fw != null) {
                 sendUpdate(fw, status);
+            }
+        });
+    }
+
+    /** The newest state of a task whose older updates still wait for the scheduler's acknowledgement. */
+    void latestState(String frameworkId, TaskID taskId, TaskState latest) {
+        actor.dispatch(() -> {
+            TaskEntry task = tasks.get(frameworkId + "/" + taskId.getValue());
+            if (task != null) {
+                task.state = latest;
             }
         });
     }

@@ -112,10 +112,20 @@ final class MasterStateJson {
                 n.put("role", role);
                 ArrayNode statuses = n.putArray("statuses");
                 for (org.apache.mesos.v1.Protos.TaskStatus st : t.statuses) {
+                    // common/http.cpp json(TaskStatus): the container's status without the executor's pid
                     ObjectNode status = statuses.addObject().put("state", st.getState().name()).put("timestamp", st.getTimestamp());
-                    if (st.hasContainerStatus()) {
-                        status.set("container_status", JsonNodes.of(st.getContainerStatus()));
+                    if (st.hasLabels()) {
+                        status.set("labels", JsonNodes.of(st.getLabels()).path("labels"));
                     }
+                    if (st.hasContainerStatus()) {
+                        status.set("container_status", JsonNodes.of(st.getContainerStatus().toBuilder().clearExecutorPid()));
+                    }
+                    if (st.hasHealthy()) {
+                        status.put("healthy", st.getHealthy());
+                    }
+                }
+                if (t.task.hasLabels()) {
+                    n.set("labels", JsonNodes.of(t.task.getLabels()).path("labels"));
                 }
             }
             ArrayNode offerList = f.putArray("offers");

@@ -115,6 +115,11 @@ final class Resources {
                 .mapToDouble(Map.Entry::getValue).sum());
     }
 
+    /** Whether any of a scalar resource is there, reserved or not (a zero amount counts). */
+    boolean has(String name) {
+        return scalars.keySet().stream().anyMatch(slot -> slot.name().equals(name));
+    }
+
     /** "[31000-31999, 32005-32005]", or "" without ports. */
     String portsText() {
         return ports.isEmpty() ? "" : ports.stream().map(r -> r[0] + "-" + r[1])

@@ -64,6 +64,13 @@ final class RunningExecutors {
         infos.keySet().removeIf(k -> k.contains("/" + frameworkId + "/"));
     }
 
+    /** The ids of a framework's executors on an agent, as offers list them (sorted: Mesos' order is a hash map's). */
+    java.util.List<String> ids(String agentId, String frameworkId) {
+        String prefix = agentId + "/" + frameworkId + "/";
+        return resources.keySet().stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
+                .sorted().toList();
+    }
+
     /** Each running executor's agent id, framework id and resources. */
     void forEach(Holding holding) {
         resources.forEach((key, res) -> {

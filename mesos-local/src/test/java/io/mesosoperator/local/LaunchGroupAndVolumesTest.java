@@ -66,10 +66,12 @@ class LaunchGroupAndVolumesTest {
                 .setVolume(Volume.newBuilder().setContainerPath("state").setMode(Volume.Mode.RW))).build();
     }
 
+    /** A task group's executor, as a real master wants it: with the framework's id (not filled in for groups) and disk. */
     ExecutorInfo executor(String id) {
         return ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(id)).setType(ExecutorInfo.Type.CUSTOM)
+                .setFrameworkId(scheduler.frameworkId)
                 .setCommand(CommandInfo.newBuilder().setValue("exec java -Xmx40m -jar " + EXECUTOR))
-                .addResources(scalar("cpus", 0.05)).addResources(scalar("mem", 64)).build();
+                .addResources(scalar("cpus", 0.05)).addResources(scalar("mem", 64)).addResources(scalar("disk", 16)).build();
     }
 
     TaskInfo task(String id, String command, List<Resource> resources, Offer offer) {
