@@ -28,8 +28,10 @@ import org.apache.mesos.v1.Protos.AgentInfo;
 import org.apache.mesos.v1.Protos.Attribute;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.ContainerID;
+import org.apache.mesos.v1.Protos.ContainerStatus;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.NetworkInfo;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -428,6 +430,14 @@ public final class LocalAgent implements Agent, AutoCloseable {
         TaskStatus.Builder forwarded = status.toBuilder()
                 .setAgentId(agentId)
                 .setExecutorId(ex.info.getExecutorId());
+        // what the containerizer knows of the executor's container, as slave.cpp adds it to every update
+        ContainerStatus.Builder container = forwarded.getContainerStatusBuilder()
+                .setContainerId(ContainerID.newBuilder().setValue(ex.containerId))
+                .clearNetworkInfos().addNetworkInfos(NetworkInfo.newBuilder().addIpAddresses(NetworkInfo.IPAddress.newBuilder()
+                        .setProtocol(NetworkInfo.Protocol.IPv4).setIpAddress(config.host())));
+        if (ex.container != null && ex.container.pid().isPresent()) {
+            container.setExecutorPid((int) ex.container.pid().getAsLong());
+        }
         if (!status.hasTimestamp()) {
             forwarded.setTimestamp(LocalMaster.now());
         }
@@ -621,7 +631,8 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 exitValue == 0 ? "" : "; last lines of its stderr:\n" + tail(ex.sandbox.resolve("stderr"), 5));
         // FAILURE carries a raw wait status: exit code << 8, or the signal number
         int waitStatus = exitValue > 128 ? exitValue - 128 : Math.max(exitValue, 0) << 8;
-        if (!partitioned()) {
+        // the master never knew a command executor (the agent made it up): its exit is not reported (slave.cpp)
+        if (!partitioned() && !ex.commandExecutor) {
             master.executorTerminated(agentId.getValue(), ex.frameworkId(), ex.info.getExecutorId().getValue(), waitStatus);
         }
     }

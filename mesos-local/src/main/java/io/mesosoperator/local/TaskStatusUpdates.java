@@ -71,8 +71,9 @@ final class TaskStatusUpdates {
             stream.retryMillis = retryInterval.toMillis();
             forward(key, stream);
         } else if (!partitioned.getAsBoolean()) {
-            // the master must still learn the newest state, to free resources of a finished task
-            master.get().statusUpdate(frameworkId, stream.pending.peek(), stream.latest);
+            // the master must still learn the newest state, to free resources of a finished task; the
+            // scheduler sees nothing until the head is acknowledged (a real agent's StatusUpdateMessage.latest_state)
+            master.get().latestState(frameworkId, status.getTaskId(), stream.latest);
         }
     }
 

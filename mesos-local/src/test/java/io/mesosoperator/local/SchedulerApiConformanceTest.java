@@ -115,7 +115,7 @@ class SchedulerApiConformanceTest {
 
         scheduler.call(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder().setTaskId(task.getTaskId())));
         scheduler.awaitUpdate(task.getTaskId().getValue(), TaskState.TASK_KILLED);
-        assertThat(scheduler.next(Event.Type.FAILURE).getFailure().getExecutorId().getValue()).isEqualTo(task.getTaskId().getValue());
+        // no FAILURE follows: a real agent reports no exit of a command executor (conformance.DifferentialConformanceTest)
     }
 
     static void awaitFileContains(Path file, String text) throws Exception {
