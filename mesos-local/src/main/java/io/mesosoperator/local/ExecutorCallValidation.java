@@ -13,33 +13,60 @@ import org.apache.mesos.v1.executor.Protos.Call;
 final class ExecutorCallValidation {
     private ExecutorCallValidation() {}
 
-    /** Throws a 400 {@link Http.Failure} for the first rule the call breaks. */
+    /** Throws a 400 {@link Http.Failure} for the first rule the call breaks, in validateExecutorCall's order. */
     static void validate(Call call) {
-        String prefix = "Failed to validate Executor::Call: ";
-        if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
-            throw Http.badRequest(prefix + "Expecting 'type' to be present");
+        String error = error(call);
+        if (error != null) {
+            throw Http.badRequest("Failed to validate Executor::Call: " + error);
+        }
+    }
+
+    private static String error(Call call) {
+        if (!call.isInitialized()) {
+            return "Not initialized: " + String.join(", ", call.findInitializationErrors());
+        }
+        if (!call.hasType()) {
+            return "Expecting 'type' to be present";
         }
         if (!call.hasExecutorId()) {
-            throw Http.badRequest(prefix + "Expecting 'executor_id' to be present");
+            return "Expecting 'executor_id' to be present";
         }
         if (!call.hasFrameworkId()) {
-            throw Http.badRequest(prefix + "Expecting 'framework_id' to be present");
+            return "Expecting 'framework_id' to be present";
         }
-        if (call.getType() == Call.Type.UPDATE) {
-            TaskStatus status = call.getUpdate().getStatus();
-            if (!status.hasUuid()) {
-                throw Http.badRequest(prefix + "Expecting 'uuid' to be present");
+        String of = " from executor " + call.getExecutorId().getValue() + " of framework " + call.getFrameworkId().getValue();
+        switch (call.getType()) {
+            case SUBSCRIBE -> {
+                return call.hasSubscribe() ? null : "Expecting 'subscribe' to be present";
             }
-            if (!Uuids.isValid(status.getUuid())) {
-                throw Http.badRequest(prefix + "Not a valid UUID");
+            case MESSAGE -> {
+                return call.hasMessage() ? null : "Expecting 'message' to be present";
             }
-            if (status.getState() == TaskState.TASK_STAGING) {
-                throw Http.badRequest(prefix + "Received TASK_STAGING from executor " + call.getExecutorId().getValue()
-                        + " of framework " + call.getFrameworkId().getValue() + " which is not allowed");
+            case UPDATE -> {
+                if (!call.hasUpdate()) {
+                    return "Expecting 'update' to be present";
+                }
+                TaskStatus status = call.getUpdate().getStatus();
+                if (!status.hasUuid()) {
+                    return "Expecting 'uuid' to be present";
+                }
+                if (!Uuids.isValid(status.getUuid())) {
+                    return "Not a valid UUID";
+                }
+                if (status.hasExecutorId() && !status.getExecutorId().getValue().equals(call.getExecutorId().getValue())) {
+                    return "ExecutorID in Call: " + call.getExecutorId().getValue()
+                            + " does not match ExecutorID in TaskStatus: " + status.getExecutorId().getValue();
+                }
+                if (status.getSource() != TaskStatus.Source.SOURCE_EXECUTOR) {
+                    return "Received Call" + of + " with invalid source, expecting 'SOURCE_EXECUTOR'";
+                }
+                if (status.getState() == TaskState.TASK_STAGING) {
+                    return "Received TASK_STAGING" + of + " which is not allowed";
+                }
+                return null;
             }
-            if (status.getSource() != TaskStatus.Source.SOURCE_EXECUTOR) {
-                throw Http.badRequest(prefix + "Received Call from executor " + call.getExecutorId().getValue()
-                        + " of framework " + call.getFrameworkId().getValue() + " with invalid source, expecting 'SOURCE_EXECUTOR'");
+            default -> {
+                return null;
             }
         }
     }

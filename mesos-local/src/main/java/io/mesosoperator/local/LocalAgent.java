@@ -32,6 +32,7 @@ import org.apache.mesos.v1.Protos.ContainerStatus;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.NetworkInfo;
+import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -133,7 +134,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
                 .setId(agentId)
                 .setHostname(config.host())
                 .setPort(port)
-                .addAllResources(total.toProtos("*", false))
+                .addAllResources(ownResources(total))
                 .addAllAttributes(attributes())
                 .build();
         Files.createDirectories(config.workDir());
@@ -369,10 +370,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
             case HEARTBEAT -> Http.accepted(resp);
             default -> {
                 actor.call(() -> {
-                    ExecutorRun ex = executors.get(call.getFrameworkId().getValue() + "/" + call.getExecutorId().getValue());
-                    if (ex == null) {
-                        throw Http.badRequest("Executor cannot be found");
-                    }
+                    ExecutorRun ex = find(call.getFrameworkId().getValue() + "/" + call.getExecutorId().getValue());
                     if (ex.stream == null) {
                         throw new Http.Failure(403, "Executor is not subscribed");
                     }
@@ -389,12 +387,18 @@ public final class LocalAgent implements Agent, AutoCloseable {
         }
     }
 
-    private Void subscribe(String key, Call.Subscribe subscribe, EventStream stream) {
+    /** The executor a call is about (framework id/executor id), or the 400 an agent answers when it has none. */
+    private ExecutorRun find(String key) {
         ExecutorRun ex = executors.get(key);
         if (ex == null) {
             throw Http.badRequest(executors.keySet().stream().anyMatch(k -> k.startsWith(key.split("/")[0] + "/"))
                     ? "Executor cannot be found" : "Framework cannot be found");
         }
+        return ex;
+    }
+
+    private Void subscribe(String key, Call.Subscribe subscribe, EventStream stream) {
+        ExecutorRun ex = find(key);
         if (ex.stream != null) {
             ex.stream.close();
         }
@@ -414,6 +418,7 @@ public final class LocalAgent implements Agent, AutoCloseable {
         for (Call.Update update : subscribe.getUnacknowledgedUpdatesList()) {
             executorUpdate(ex, update.getStatus());
         }
+        dropTasksUnknownToExecutor(ex, subscribe);
         if (ex.shuttingDown) {
             stream.send(Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
             return null;
@@ -421,6 +426,38 @@ public final class LocalAgent implements Agent, AutoCloseable {
         ex.queued.forEach(stream::send);
         ex.queued.clear();
         return null;
+    }
+
+    /**
+     * A task delivered to the executor that has had no update and that the re-subscribing executor
+     * does not list among the tasks it knows never reached it (slave.cpp subscribe): TASK_DROPPED,
+     * or TASK_LOST for a framework that is not PARTITION_AWARE.
+     */
+    private void dropTasksUnknownToExecutor(ExecutorRun ex, Call.Subscribe subscribe) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        subscribe.getUnacknowledgedTasksList().forEach(t -> known.add(t.getTaskId().getValue()));
+        ex.queued.forEach(event -> tasksOf(event).forEach(t -> known.add(t.getTaskId().getValue()))); // not delivered yet
+        boolean partitionAware = ex.framework.getCapabilitiesList().stream()
+                .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.PARTITION_AWARE);
+        for (TaskInfo task : ex.tasks.values()) {
+            String id = task.getTaskId().getValue();
+            if (ex.states.containsKey(id) || known.contains(id)) {
+                continue;
+            }
+            TaskState state = partitionAware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
+            ex.states.put(id, state);
+            statusUpdates.update(ex.frameworkId(), TaskStatus.newBuilder()
+                    .setTaskId(task.getTaskId())
+                    .setState(state)
+                    .setSource(TaskStatus.Source.SOURCE_AGENT)
+                    .setReason(TaskStatus.Reason.REASON_AGENT_RESTARTED)
+                    .setMessage("Task launched during agent restart")
+                    .setAgentId(agentId)
+                    .setExecutorId(ex.info.getExecutorId())
+                    .setTimestamp(LocalMaster.now())
+                    .setUuid(Uuids.random())
+                    .build());
+        }
     }
 
     private void executorUpdate(ExecutorRun ex, TaskStatus status) {
@@ -457,21 +494,56 @@ public final class LocalAgent implements Agent, AutoCloseable {
         });
     }
 
+    /** The agent's resources as its --resources flag lists them: cpus, mem, disk, ports; unreserved ones without a role. */
+    private static List<Resource> ownResources(Resources total) {
+        List<Resource> out = new ArrayList<>();
+        List<Resource> ports = new ArrayList<>();
+        for (Resource r : total.toProtos("*", false)) {
+            (r.getName().equals("ports") ? ports : out).add(r.getRole().equals("*") ? r.toBuilder().clearRole().build() : r);
+        }
+        out.addAll(ports);
+        return out;
+    }
+
     // ---------------------------------------------------------------- launching
 
     @Override
     public void launch(FrameworkInfo framework, TaskInfo task) {
         ExecutorInfo info = task.hasExecutor() ? task.getExecutor() : CommandExecutorInfo.forTask(framework, task);
         deliver(framework, info, !task.hasExecutor(), List.of(task), Event.newBuilder().setType(Event.Type.LAUNCH)
-                .setLaunch(Event.Launch.newBuilder().setTask(task)).build());
+                .setLaunch(Event.Launch.newBuilder().setTask(allocated(framework, task))).build());
     }
 
     /** LAUNCH_GROUP: the tasks reach their (one) executor together, in one event. */
     @Override
     public void launchGroup(FrameworkInfo framework, ExecutorInfo executor, List<TaskInfo> group) {
         deliver(framework, executor, false, group, Event.newBuilder().setType(Event.Type.LAUNCH_GROUP)
-                .setLaunchGroup(Event.LaunchGroup.newBuilder()
-                        .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addAllTasks(group))).build());
+                .setLaunchGroup(Event.LaunchGroup.newBuilder().setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder()
+                        .addAllTasks(group.stream().map(t -> allocated(framework, t)).toList()))).build());
+    }
+
+    /**
+     * A task as a master hands it over: its and its executor's resources allocated to the
+     * framework's role, unreserved ones without a role (the format an agent with
+     * RESERVATION_REFINEMENT gets).
+     */
+    private static TaskInfo allocated(FrameworkInfo framework, TaskInfo task) {
+        String role = framework.getRolesCount() > 0 ? framework.getRoles(0) : framework.getRole();
+        TaskInfo.Builder out = task.toBuilder().clearResources().addAllResources(allocated(task.getResourcesList(), role));
+        if (task.hasExecutor()) {
+            out.getExecutorBuilder().clearResources().addAllResources(allocated(task.getExecutor().getResourcesList(), role));
+        }
+        return out.build();
+    }
+
+    private static List<Resource> allocated(List<Resource> resources, String role) {
+        return resources.stream().map(r -> {
+            Resource.Builder b = r.toBuilder().setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(role));
+            if (!r.hasReservation() && r.getReservationsCount() == 0) {
+                b.clearRole();
+            }
+            return b.build();
+        }).toList();
     }
 
     private void deliver(FrameworkInfo framework, ExecutorInfo info, boolean commandExecutor, List<TaskInfo> tasks, Event event) {

@@ -496,7 +496,11 @@ public final class LocalMaster implements AutoCloseable {
                     TaskStatus.Reason.REASON_TASK_INVALID, error));
             return pool;
         }
-        TaskInfo launched = task.toBuilder().setAgentId(agent.id()).build();
+        TaskInfo.Builder builder = task.toBuilder().setAgentId(agent.id());
+        if (executor != null) {
+            builder.setExecutor(executor); // with the framework id the master filled in
+        }
+        TaskInfo launched = builder.build();
         tasks.put(key, new TaskEntry(fw.id.getValue(), launched, agent.id().getValue(), Resources.from(task.getResourcesList())));
         if (executor != null) {
             executors.launched(agent.id().getValue(), fw.id.getValue(), executor);
@@ -525,10 +529,10 @@ public final class LocalMaster implements AutoCloseable {
         }
         List<TaskInfo> launched = new ArrayList<>();
         for (TaskInfo task : group) {
-            TaskInfo t = task.toBuilder().setAgentId(agent.id()).build();
+            // the master gives each task of the group the group's executor (master.cpp accept)
+            TaskInfo t = task.toBuilder().setAgentId(agent.id()).setExecutor(executor).build();
             launched.add(t);
-            TaskEntry entry = new TaskEntry(fw.id.getValue(), t.toBuilder().setExecutor(executor).build(), agent.id().getValue(),
-                    Resources.from(task.getResourcesList()));
+            TaskEntry entry = new TaskEntry(fw.id.getValue(), t, agent.id().getValue(), Resources.from(task.getResourcesList()));
             tasks.put(fw.id.getValue() + "/" + task.getTaskId().getValue(), entry);
         }
         executors.launched(agent.id().getValue(), fw.id.getValue(), executor);
