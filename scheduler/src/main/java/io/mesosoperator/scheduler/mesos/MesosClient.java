@@ -65,6 +65,17 @@ public final class MesosClient implements AutoCloseable {
             .build();
     private final MasterDetector detector;
     private volatile URI endpoint;
+    /** Released at each leader change, so a backoff ends when a new master leads. */
+    private final java.util.concurrent.Semaphore leaderChanges = new java.util.concurrent.Semaphore(0);
+    /** Redirects followed in a row without a subscription (see {@link #MAX_REDIRECTS}). */
+    private int redirectsInARow;
+    /**
+     * A chain of redirects longer than this (or one back to the master just asked) means no master
+     * leads yet: a master that is not elected redirects to the leader its ZooKeeper group still
+     * names, and right after a master restarts on the same address that is the dead process' entry,
+     * i.e. itself, until its ZooKeeper session expires.
+     */
+    private static final int MAX_REDIRECTS = 3;
     private volatile String streamId;
     private volatile FrameworkID frameworkId;
     private volatile InputStream stream;
@@ -82,9 +93,13 @@ public final class MesosClient implements AutoCloseable {
         this.detector.onLeaderChange(this::leaderChanged);
     }
 
-    /** A new master leads: drop the current stream so the loop subscribes to the new leader. */
+    /**
+     * A new master leads: drop the current stream so the loop subscribes to the new leader, and
+     * cut short a backoff the loop may be waiting out (the wait was for the master that is gone).
+     */
     private void leaderChanged() {
         endpoint = null;
+        leaderChanges.release();
         InputStream current = stream;
         if (current != null) {
             try {
@@ -119,6 +134,7 @@ public final class MesosClient implements AutoCloseable {
         Duration backoff = settings.minBackoff();
         while (running) {
             String outcome;
+            leaderChanges.drainPermits(); // a change from now on shortens the backoff after this attempt
             try {
                 if (endpoint == null) {
                     endpoint = detector.detect().resolve("/api/v1/scheduler");
@@ -128,7 +144,7 @@ public final class MesosClient implements AutoCloseable {
                     continue; // redirected: try the new leader at once
                 }
             } catch (IOException e) {
-                outcome = "connection to " + endpoint + " failed: " + e.getMessage();
+                outcome = "connection to " + endpoint + " failed: " + (e.getMessage() != null ? e.getMessage() : e);
                 endpoint = null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -151,7 +167,11 @@ public final class MesosClient implements AutoCloseable {
             long jittered = (long) (backoff.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble()));
             LOG.warn("not subscribed to Mesos ({}); retrying in {} ms", outcome, jittered);
             try {
-                Thread.sleep(jittered);
+                if (leaderChanges.tryAcquire(jittered, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    LOG.info("a new Mesos master leads: subscribing now");
+                    backoff = settings.minBackoff();
+                    continue;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -162,6 +182,11 @@ public final class MesosClient implements AutoCloseable {
 
     /** Runs one subscription until it ends; returns why it ended, or null after a redirect. */
     private String subscribeOnce() throws IOException, InterruptedException {
+        // the endpoint as this attempt knows it: a leader change nulls the field meanwhile
+        URI target = endpoint;
+        if (target == null) {
+            return "the leading master changed";
+        }
         FrameworkInfo.Builder info = settings.frameworkInfo().toBuilder();
         Call.Builder call = Call.newBuilder().setType(Call.Type.SUBSCRIBE);
         Optional<FrameworkID> id = frameworkId != null ? Optional.of(frameworkId) : savedFrameworkId.get();
@@ -171,22 +196,29 @@ public final class MesosClient implements AutoCloseable {
         });
         call.setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info));
         ContentType type = settings.contentType();
-        HttpRequest request = authorize(HttpRequest.newBuilder(endpoint))
+        HttpRequest request = authorize(HttpRequest.newBuilder(target))
                 .header("Content-Type", type.mediaType())
                 .header("Accept", type.mediaType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(type.encode(call.build())))
                 .build();
-        LOG.info("subscribing to Mesos master {} as {}{}", endpoint, info.getName(),
+        LOG.info("subscribing to Mesos master {} as {}{}", target, info.getName(),
                 id.map(f -> " with framework id " + f.getValue()).orElse(" (new framework)"));
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
         if (status == 307) {
             String location = response.headers().firstValue("Location").orElse("");
             response.body().close();
-            endpoint = resolveRedirect(endpoint, location);
-            LOG.info("master redirected us to the leader at {}", endpoint);
+            URI leader = resolveRedirect(target, location);
+            if (leader.equals(target) || ++redirectsInARow > MAX_REDIRECTS) {
+                redirectsInARow = 0;
+                endpoint = null; // ask ZooKeeper again after the backoff
+                return "the master at " + target + " is not elected yet (it redirects to " + leader + ")";
+            }
+            endpoint = leader;
+            LOG.info("master redirected us to the leader at {}", leader);
             return null;
         }
+        redirectsInARow = 0;
         if (status != 200) {
             String body;
             try (InputStream in = response.body()) {

@@ -147,18 +147,39 @@ final class EmbeddedOperator implements AutoCloseable {
     }
 
     private DropwizardTestSupport<OperatorConfiguration> first;
+    /** Every operator instance started and not stopped yet, in start order. */
+    private final List<DropwizardTestSupport<OperatorConfiguration>> running = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Stops the operator started first, whichever instance the helper talks to now. */
     void stopFirst() {
         if (first != null) {
-            first.after();
+            stop(first);
             first = null;
+        }
+    }
+
+    /**
+     * Stops one instance. Dropwizard's test support resets logging for the whole JVM when an
+     * instance stops, so the log of those still running is configured again: a takeover's lines
+     * belong in the kept log most of all.
+     */
+    void stop(DropwizardTestSupport<OperatorConfiguration> instance) {
+        try {
+            instance.after();
+        } finally {
+            running.remove(instance);
+            if (!running.isEmpty()) {
+                DropwizardTestSupport<OperatorConfiguration> survivor = running.get(0);
+                survivor.getConfiguration().getLoggingFactory().configure(survivor.getEnvironment().metrics(),
+                        survivor.getApplication().getName());
+            }
         }
     }
 
     void startOperator() throws Exception {
         operator = new DropwizardTestSupport<>(OperatorApplication.class, config.toString());
         first = operator;
+        running.add(operator);
         operator.before();
         // alone in the election, it leads within moments; writes before that would get 503
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -173,6 +194,7 @@ final class EmbeddedOperator implements AutoCloseable {
     /** Another operator instance on the same ZooKeeper and cluster (it follows while the first leads). */
     DropwizardTestSupport<OperatorConfiguration> startAnotherOperator() throws Exception {
         DropwizardTestSupport<OperatorConfiguration> other = new DropwizardTestSupport<>(OperatorApplication.class, config.toString());
+        running.add(other);
         other.before();
         return other;
     }
@@ -183,7 +205,7 @@ final class EmbeddedOperator implements AutoCloseable {
     }
 
     void stopOperator() {
-        operator.after();
+        stop(operator);
         if (operator == first) {
             first = null;
         }
@@ -361,6 +383,16 @@ final class EmbeddedOperator implements AutoCloseable {
                 .findFirst();
     }
 
+    /**
+     * The task's own process, once it runs: a real agent's TASK_RUNNING may come a moment before
+     * mesos-containerizer has exec'ed the command in the sandbox.
+     */
+    ProcessHandle awaitTaskProcess(JsonNode task) {
+        String sandbox = sandbox(task);
+        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> taskProcess(sandbox), Optional::isPresent).orElseThrow();
+    }
+
     private static Optional<String> cwd(ProcessHandle p) {
         try {
             return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).toString());
@@ -396,11 +428,8 @@ final class EmbeddedOperator implements AutoCloseable {
         }
         closed = true;
         try {
-            if (operator != null) {
-                operator.after();
-            }
-            if (first != null && first != operator) {
-                first.after();
+            for (DropwizardTestSupport<OperatorConfiguration> instance : running) {
+                stop(instance);
             }
         } finally {
             if (cluster != null) {

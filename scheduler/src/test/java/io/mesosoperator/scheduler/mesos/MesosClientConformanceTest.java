@@ -99,6 +99,37 @@ class MesosClientConformanceTest {
         }
     }
 
+    /**
+     * A real master restarted on its old address redirects SUBSCRIBE to the leader its ZooKeeper
+     * group still names until the dead process' session expires: itself. The client backs off
+     * instead of following that redirect in a tight loop (it sent thousands of SUBSCRIBEs a second).
+     */
+    @Test
+    void aMasterThatRedirectsToItselfIsNotElectedYetAndTheClientBacksOff() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger subscribes = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer master = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        master.createContext("/api/v1/scheduler", exchange -> {
+            subscribes.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Location", "//127.0.0.1:" + master.getAddress().getPort() + "/api/v1/scheduler");
+            exchange.sendResponseHeaders(307, -1);
+            exchange.close();
+        });
+        master.start();
+        MesosClient client = client("http://127.0.0.1:" + master.getAddress().getPort(), ContentType.JSON, new Recorder(), null, null);
+        try {
+            client.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> subscribes.get() >= 2);
+            // backoff from 100 ms doubling to 1 s: a handful of attempts over 1.5 s, not thousands
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> subscribes.get() <= 12);
+            assertThat(client.isSubscribed()).isFalse();
+        } finally {
+            client.close();
+            master.stop(0);
+        }
+    }
+
     @Test
     void authenticatesWithHttpBasicWhenTheMasterRequiresIt() throws Exception {
         try (MesosLocalCluster cluster = MesosLocalCluster.builder(work).agents(1)
