@@ -76,7 +76,7 @@ class LeaderElectionE2ETest extends EmbeddedOperatorTest {
             leader = follower;
         } finally {
             if (leader == null) {
-                follower.after();
+                env.stop(follower);
             }
         }
     }
