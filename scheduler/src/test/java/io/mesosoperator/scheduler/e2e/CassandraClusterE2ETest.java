@@ -38,9 +38,9 @@ class CassandraClusterE2ETest extends EmbeddedOperatorTest {
     static final String DC = "east";
 
     @Override
-    EmbeddedOperator startEnvironment(Path dir) throws Exception {
-        return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults().agents(3).config("mesos.role", "mesos-operator")
-                .agentAttributes("rack:r0;dc:" + DC, "rack:r1;dc:" + DC, "rack:r2;dc:" + DC));
+    EmbeddedOperator.Options options() {
+        return EmbeddedOperator.Options.defaults().agents(3).config("mesos.role", "mesos-operator")
+                .agentAttributes("rack:r0;dc:" + DC, "rack:r1;dc:" + DC, "rack:r2;dc:" + DC);
     }
 
     private CassandraRing ring() {
