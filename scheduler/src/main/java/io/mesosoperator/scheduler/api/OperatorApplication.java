@@ -12,7 +12,7 @@ import io.mesosoperator.scheduler.reconcile.Operator;
 import io.mesosoperator.scheduler.reconcile.OperatorMetrics;
 import io.mesosoperator.scheduler.reconcile.WatchHub;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
-import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.mesosoperator.scheduler.reconcile.Reconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
@@ -98,10 +98,10 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);
         Operator.Identity identity = new Operator.Identity(m.frameworkName, m.role, m.principal);
         WatchHub watchHub = new WatchHub();
-        OperatorMetrics metrics = new OperatorMetrics(env.metrics(), kinds.stream().map(r -> r.kind().kind()).toList(),
-                this::operator, () -> term != null);
         PrometheusRegistry prometheus = new PrometheusRegistry();
-        DropwizardExports.builder().dropwizardRegistry(env.metrics()).register(prometheus);
+        JvmMetrics.builder().register(prometheus); // the standard jvm_* series, as every JVM exporter names them
+        OperatorMetrics metrics = new OperatorMetrics(prometheus, kinds.stream().map(r -> r.kind().kind()).toList(),
+                this::operator, () -> term != null);
         env.admin().addServlet("prometheus", new PrometheusMetricsServlet(prometheus)).addMapping("/metrics/prometheus");
         MesosClient.Settings mesosSettings = new MesosClient.Settings(m.master, ContentType.parse(m.contentType),
                 frameworkInfo(m), Duration.ofMillis(500), Duration.ofSeconds(15), Optional.ofNullable(m.principal),

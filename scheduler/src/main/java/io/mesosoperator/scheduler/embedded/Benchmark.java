@@ -494,7 +494,7 @@ public final class Benchmark {
                     throw new IllegalStateException("the operator exited; see " + dir.resolve("stdout"));
                 }
                 try {
-                    if (metric("mesos_operator.leader") == 1) {
+                    if (metric("mesos_operator_leader") == 1) {
                         return;
                     }
                 } catch (IOException e) {
@@ -509,9 +509,9 @@ public final class Benchmark {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 try {
-                    long millis = (long) metric("mesos_operator.reconciliation.last_millis");
-                    if (millis >= 0) {
-                        return millis;
+                    double seconds = metric("mesos_operator_reconciliation_last_duration_seconds");
+                    if (seconds >= 0) {
+                        return Math.round(seconds * 1000);
                     }
                 } catch (IOException e) {
                     // not listening yet
@@ -549,21 +549,20 @@ public final class Benchmark {
             return new EventWatch(http, api + "/v1/events?only=status");
         }
 
-        double metric(String gauge) throws IOException, InterruptedException {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(admin + "/metrics")).build(),
+        /** One series' value from the operator's Prometheus endpoint, e.g. {@code jvm_memory_used_bytes{area="heap"}}. */
+        double metric(String series) throws IOException, InterruptedException {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(admin + "/metrics/prometheus")).build(),
                     HttpResponse.BodyHandlers.ofString());
-            JsonNode value = JSON.readTree(r.body()).path("gauges").path(gauge).path("value");
-            if (value.isMissingNode()) {
-                throw new IOException("no gauge " + gauge);
-            }
-            return value.asDouble();
+            return r.body().lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                    .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                    .orElseThrow(() -> new IOException("no series " + series));
         }
 
         /** Heap in use after a full GC (jcmd GC.run), from the operator's own JVM metrics. */
         long heapAfterGc() throws Exception {
             jcmd("GC.run");
             jcmd("GC.run");
-            return (long) metric("jvm.memory.heap.used");
+            return (long) metric("jvm_memory_used_bytes{area=\"heap\"}");
         }
 
         /** A diagnostic command to the operator's JVM (the JDK's jcmd beside this java). */

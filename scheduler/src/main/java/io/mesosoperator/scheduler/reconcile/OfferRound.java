@@ -118,7 +118,7 @@ final class OfferRound {
 
     /** One OFFERS event: launch (and reserve for) what waits where it fits, clean up orphans, decline the rest. */
     void offers(List<Offer> offers) {
-        metrics.offersReceived.mark(offers.size());
+        metrics.offersReceived(offers.size());
         List<PodSpec> waiting = pending.values().stream().flatMap(m -> m.values().stream()).toList();
         Map<String, Map<String, ReservedResources.Held>> held = new HashMap<>();
         offers.forEach(o -> held.put(o.getId().getValue(), ReservedResources.held(o, identity.frameworkName())));
@@ -178,6 +178,7 @@ final class OfferRound {
                 TaskRecord record = TaskRecord.staging(taskId, pod.resource(), pod.instance(), pod.configHash(),
                         offer.getAgentId().getValue(), agentUrl(offer), offer.getHostname(), ports, pod.group(), now);
                 launched.put(taskId, record);
+                metrics.launched(pod.resource().kind());
                 tasks.put(taskId, record);
                 pending.getOrDefault(pod.resource(), new HashMap<>()).remove(pod.instance());
                 launch.addTaskInfos(task);
@@ -192,8 +193,7 @@ final class OfferRound {
                 unused.add(offer);
                 continue;
             }
-            metrics.offersUsed.mark();
-            metrics.launches.mark(launch.getTaskInfosCount());
+            metrics.offerUsed();
             accepts.add(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
                     .addOfferIds(offer.getId())
                     .addAllOperations(operations)
@@ -228,7 +228,7 @@ final class OfferRound {
         if (offers.isEmpty()) {
             return;
         }
-        metrics.offersDeclined.mark(offers.size());
+        metrics.offersDeclined(offers.size());
         List<OfferID> ids = offers.stream().map(Offer::getId).toList();
         send.accept(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder()
                 .addAllOfferIds(ids).setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))));

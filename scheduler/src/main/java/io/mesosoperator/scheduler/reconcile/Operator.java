@@ -408,7 +408,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     private void reconcile(ResourceKey key) {
         MDC.put("resource", key.toString());
-        com.codahale.metrics.Timer.Context timing = metrics.reconcile.time();
+        long started = System.nanoTime();
         try {
             Resource resource = resources.get(key);
             List<TaskRecord> own = tasks.of(key.toString());
@@ -469,7 +469,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             LOG.error("reconciling {} failed; retrying in 5s", key, e);
             loop.schedule(() -> enqueue(key), 5, TimeUnit.SECONDS);
         } finally {
-            timing.stop();
+            metrics.reconciled(key.kind(), System.nanoTime() - started);
             MDC.remove("resource");
         }
     }
@@ -494,7 +494,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             TaskRecord task = now.taskId() == null ? null : tasks.get(now.taskId());
             if (task != null && task.launchedAt() != null) {
                 Duration took = Duration.between(Instant.parse(task.launchedAt()), clock.instant());
-                metrics.planStep.update(took.toMillis(), TimeUnit.MILLISECONDS);
+                metrics.planStepCompleted(key.kind(), took);
                 watchers.publish(new WatchHub.Change(clock.instant().toString(), "plan-step", key.toString(),
                         "COMPLETE", PodSpec.name(key.name(), now.group(), now.instance()), "ready with configuration " + now.deployedConfig()
                         + " after " + took.toMillis() + " ms"));
@@ -521,7 +521,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         storeSoon(killing.taskId(), killing, null); // after any queued update of the task, never before it
         tasks.put(killing.taskId(), killing);
         LOG.info("killing task {} ({})", task.taskId(), reason);
-        metrics.kills.mark();
+        metrics.killed(task.resourceKey().kind());
         record(task.resourceKey(), "Normal", "Killing", "instance " + task.instance() + " task " + task.taskId() + ": " + reason);
         Call.Kill.Builder kill = Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(task.taskId()));
         if (task.agentId() != null) {
@@ -574,7 +574,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                         "instance " + record.instance() + " task " + taskId + " " + exit);
             } else if (!record.killRequested() && resources.containsKey(key)) {
                 recordFailure(key, record.instance(), exit, now);
-                metrics.failures.mark();
+                metrics.failed(key.kind());
                 LOG.warn("task {} (instance {}) ended unexpectedly: {}", taskId, record.instance(), exit);
                 record(key, "Warning", "InstanceFailed", "instance " + record.instance() + " task " + taskId + " " + exit);
             } else {

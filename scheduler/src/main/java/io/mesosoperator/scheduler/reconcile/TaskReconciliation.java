@@ -100,7 +100,7 @@ final class TaskReconciliation {
         reconciling = false;
         send.accept(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(Call.Reconcile.getDefaultInstance()));
         long tookMillis = (System.nanoTime() - reconcileStartNanos) / 1_000_000;
-        metrics.lastReconciliationMillis.set(tookMillis);
+        metrics.reconciliationTook(System.nanoTime() - reconcileStartNanos);
         LOG.info("explicit reconciliation done in {} ms; implicit reconciliation sent", tookMillis);
     }
 

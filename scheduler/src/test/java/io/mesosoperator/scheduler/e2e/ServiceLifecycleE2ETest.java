@@ -93,12 +93,14 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
         assertThat(env.tasks(RESOURCE).stream().map(t -> t.path("agentId").asText()).collect(Collectors.toSet())).hasSize(3);
         // Prometheus text format on the admin port: well-formed, counting what just happened
         Map<String, Double> metrics = prometheus(env.admin("/metrics/prometheus"));
-        assertThat(metrics.get("mesos_operator_tasks_launched_total")).isGreaterThanOrEqualTo(3.0);
+        assertThat(metrics.get("mesos_operator_tasks_launched_total{kind=\"Service\"}")).isGreaterThanOrEqualTo(3.0);
         assertThat(metrics.get("mesos_operator_offers_received_total")).isPositive();
-        assertThat(metrics.get("mesos_operator_tasks_service_task_running")).isEqualTo(3.0);
+        assertThat(metrics.get("mesos_operator_tasks{kind=\"Service\",state=\"TASK_RUNNING\"}")).isEqualTo(3.0);
         assertThat(metrics.get("mesos_operator_leader")).isEqualTo(1.0);
-        assertThat(metrics.get("mesos_operator_reconcile_duration_count")).isPositive();
-        assertThat(metrics.get("mesos_operator_plan_step_duration_count")).isGreaterThanOrEqualTo(3.0);
+        assertThat(metrics.get("mesos_operator_reconcile_duration_seconds_count{kind=\"Service\"}")).isPositive();
+        assertThat(metrics.get("mesos_operator_plan_step_duration_seconds_count{kind=\"Service\"}")).isGreaterThanOrEqualTo(3.0);
+        assertThat(metrics.get("mesos_operator_reconciliation_last_duration_seconds")).isGreaterThanOrEqualTo(0.0);
+        assertThat(metrics.get("jvm_memory_used_bytes{area=\"heap\"}")).isPositive(); // the standard JVM names
         assertThat(env.admin("/healthcheck")).contains("\"mesos\"", "leader, subscribed", "\"zookeeper\"");
         // nothing waits for resources any more: offers are suppressed (a master's per-framework
         // metric says so; /state has no field for it) and none are held
@@ -110,7 +112,7 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
         });
     }
 
-    /** Parses the Prometheus text format strictly enough to catch a malformed line. */
+    /** Parses the Prometheus text format strictly enough to catch a malformed line: series name with its labels -> value. */
     static Map<String, Double> prometheus(String text) {
         Map<String, Double> values = new java.util.HashMap<>();
         for (String line : text.split("\n")) {
@@ -120,9 +122,7 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
             }
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)").matcher(line);
             assertThat(m.matches()).as("metric line: %s", line).isTrue();
-            if (m.group(2) == null) {
-                values.put(m.group(1), Double.parseDouble(m.group(3)));
-            }
+            values.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
         }
         return values;
     }
