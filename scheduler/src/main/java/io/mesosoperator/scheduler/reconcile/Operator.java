@@ -373,9 +373,17 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
             case OFFERS -> offerRound.offers(event.getOffers().getOffersList());
             case UPDATE -> update(event.getUpdate().getStatus());
             case RESCIND -> LOG.debug("offer {} rescinded (we never hold offers)", event.getRescind().getOfferId().getValue());
-            case FAILURE -> LOG.info("executor {} on agent {} terminated (wait status {})",
-                    event.getFailure().getExecutorId().getValue(), event.getFailure().getAgentId().getValue(),
-                    event.getFailure().getStatus());
+            // scheduler.proto: with an executor id an executor ended (its wait status, when known);
+            // without one the agent was removed or lost (a real master sends that; updates for its tasks follow)
+            case FAILURE -> {
+                Event.Failure failure = event.getFailure();
+                if (failure.hasExecutorId()) {
+                    LOG.info("executor {} on agent {} terminated{}", failure.getExecutorId().getValue(),
+                            failure.getAgentId().getValue(), failure.hasStatus() ? " (wait status " + failure.getStatus() + ")" : "");
+                } else {
+                    LOG.warn("Mesos reports agent {} removed or lost", failure.getAgentId().getValue());
+                }
+            }
             case ERROR -> LOG.warn("Mesos master sent ERROR: {}", event.getError().getMessage());
             case MESSAGE -> LOG.debug("message from executor {} ignored", event.getMessage().getExecutorId().getValue());
             case INVERSE_OFFERS -> LOG.info("{} inverse offer(s) (maintenance) received; ignored: tasks are moved when"
