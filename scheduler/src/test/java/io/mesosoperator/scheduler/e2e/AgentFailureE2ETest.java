@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mesosoperator.local.LocalAgent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +16,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Agents that are cut off or die: their tasks go TASK_UNREACHABLE, instances are replaced on other
  * agents after the configured delay, and a healed agent's stale copy is killed, so each instance
- * runs exactly once.
+ * runs exactly once. On a real Mesos (RealMesosAgentFailureE2ETest) the cut-off agent is a killed
+ * agent process whose tasks run on, healed by starting it again, and the dead one unregisters.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentFailureE2ETest extends EmbeddedOperatorTest {
@@ -37,10 +37,6 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
                 .filter(t -> !t.path("state").asText().equals("TASK_UNREACHABLE")).findFirst().orElse(null);
     }
 
-    private LocalAgent agent(String id) {
-        return env.cluster().agents().stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow();
-    }
-
     private void awaitThreeRunningExactlyOnce() {
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode status = env.get("/v1/resources/Service/spread").body().path("status");
@@ -51,13 +47,14 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
 
     @Test
     @Order(1)
-    void partitionedAgentIsReplacedAndItsStaleCopyKilledWhenItHeals() {
+    void partitionedAgentIsReplacedAndItsStaleCopyKilledWhenItHeals() throws Exception {
         env.post("/v1/resources", "application/yaml", SPEC);
         awaitThreeRunningExactlyOnce();
         JsonNode before = task(0);
-        LocalAgent agent = agent(before.path("agentId").asText());
+        String agent = before.path("agentId").asText();
+        String sandbox = env.sandbox(before);
 
-        agent.partition();
+        env.cutOffAgent(agent);
         await().atMost(WAIT).untilAsserted(() -> assertThat(env.tasks("Service/spread"))
                 .anySatisfy(t -> {
                     assertThat(t.path("taskId").asText()).isEqualTo(before.path("taskId").asText());
@@ -68,14 +65,13 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
             JsonNode replacement = task(0);
             assertThat(replacement).isNotNull();
             assertThat(replacement.path("taskId").asText()).isNotEqualTo(before.path("taskId").asText());
-            assertThat(replacement.path("agentId").asText()).isNotEqualTo(agent.id());
+            assertThat(replacement.path("agentId").asText()).isNotEqualTo(agent);
             assertThat(replacement.path("state").asText()).isEqualTo("TASK_RUNNING");
         });
         // the old copy was never told anything: it still runs behind the partition
-        String sandbox = env.sandbox(before);
         assertThat(EmbeddedOperator.processesIn(sandbox)).isNotEmpty();
 
-        agent.heal();
+        env.reconnectAgent(agent);
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(EmbeddedOperator.processesIn(sandbox)).isEmpty();
             assertThat(env.tasks("Service/spread")).extracting(t -> t.path("taskId").asText())
@@ -86,11 +82,11 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
 
     @Test
     @Order(2)
-    void deadAgentsInstancesMoveElsewhere() {
+    void deadAgentsInstancesMoveElsewhere() throws Exception {
         JsonNode victim = Optional.ofNullable(task(1)).orElseThrow();
-        LocalAgent agent = agent(victim.path("agentId").asText());
+        String agent = victim.path("agentId").asText();
         String sandbox = env.sandbox(victim);
-        agent.crash();
+        env.removeAgent(agent);
         long crashed = System.nanoTime();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(EmbeddedOperator.processesIn(sandbox)).isEmpty());
@@ -98,12 +94,14 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode replacement = task(1);
             assertThat(replacement).isNotNull();
-            assertThat(replacement.path("agentId").asText()).isNotEqualTo(agent.id());
+            assertThat(replacement.path("agentId").asText()).isNotEqualTo(agent);
             JsonNode status = env.get("/v1/resources/Service/spread").body().path("status");
             assertThat(status.path("readyReplicas").asInt()).isEqualTo(3);
         });
-        System.out.printf("repair time, agent crash -> replacement ready elsewhere: %d ms (1 s ping timeout +"
-                + " 2 s replaceUnreachableAfter in this test)%n", (System.nanoTime() - crashed) / 1_000_000);
+        System.out.printf("repair time, agent gone -> replacement ready elsewhere: %d ms (%s)%n",
+                (System.nanoTime() - crashed) / 1_000_000, env.onRealMesos()
+                        ? "the real agent unregistered: its tasks were LOST at once"
+                        : "mesos-local's crashed agent: 1 s ping timeout + 2 s replaceUnreachableAfter in this test");
         List<String> running = env.mesosRunningTasks();
         assertThat(running).hasSize(3).doesNotContain(victim.path("taskId").asText());
     }

@@ -118,8 +118,7 @@ final class EmbeddedOperator implements AutoCloseable {
                 started = RealMesosCluster.start(workDir.resolve("mesos"), realMesosZk.connectString(),
                         RealMesosCluster.Settings.defaults().agents(options.agents())
                                 .agentAttributes(options.agentAttributes().toArray(String[]::new))
-                                .masterFlags("--agent_ping_timeout=" + options.agentUnreachableAfter().toMillis() / 5 + "ms",
-                                        "--max_agent_ping_timeouts=5"));
+                                .masterFlags(agentPingFlags(options.agentUnreachableAfter())));
             } catch (Exception e) {
                 realMesosZk.close();
                 throw e;
@@ -144,6 +143,18 @@ final class EmbeddedOperator implements AutoCloseable {
                 .logging(workDir.resolve("operator.log"), false)
                 .write(workDir.resolve("operator.yaml"));
         startOperator();
+    }
+
+    /**
+     * A real master's flags for marking an agent unreachable after about {@code after}: five pings
+     * as Mesos' default, but a real master refuses a ping timeout under 1 s (mesos-local takes any),
+     * and two missed pings at least, so that one late pong on a busy machine marks no agent
+     * unreachable. So 1 s becomes 2 s there.
+     */
+    static String[] agentPingFlags(Duration after) {
+        long pingMs = Math.max(1000, after.toMillis() / 5);
+        long pings = Math.max(2, Math.round((double) after.toMillis() / pingMs));
+        return new String[] {"--agent_ping_timeout=" + pingMs + "ms", "--max_agent_ping_timeouts=" + pings};
     }
 
     private DropwizardTestSupport<OperatorConfiguration> first;
@@ -352,8 +363,7 @@ final class EmbeddedOperator implements AutoCloseable {
         if (shown.startsWith("/frameworks/")) {
             String agentId = task.path("agentId").asText();
             Optional<Path> agentWorkDir = realMesos != null
-                    ? realMesos.agents().stream().filter(a -> a.isRunning() && a.id().equals(agentId))
-                            .map(RealMesosCluster.Agent::workDir).findFirst()
+                    ? realMesosAgent(agentId).map(RealMesosCluster.Agent::workDir)
                     : cluster.agents().stream().filter(a -> a.id().equals(agentId))
                             .map(io.mesosoperator.local.LocalAgent::workDir).findFirst();
             if (agentWorkDir.isPresent()) {
@@ -365,6 +375,92 @@ final class EmbeddedOperator implements AutoCloseable {
         } catch (IOException e) {
             return path.toString();
         }
+    }
+
+    /**
+     * The real agent with this id, running or not: its work directory holds {@code slaves/<id>}
+     * (a stopped agent cannot be asked for its id).
+     */
+    private Optional<RealMesosCluster.Agent> realMesosAgent(String agentId) {
+        return realMesos.agents().stream()
+                .filter(a -> Files.isDirectory(a.workDir().resolve("slaves").resolve(agentId))).findFirst();
+    }
+
+    private RealMesosCluster.Agent realAgent(String agentId) {
+        return realMesosAgent(agentId).orElseThrow(() -> new IllegalArgumentException("no real agent " + agentId));
+    }
+
+    private io.mesosoperator.local.LocalAgent localAgent(String agentId) {
+        return cluster.agents().stream().filter(a -> a.id().equals(agentId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no mesos-local agent " + agentId));
+    }
+
+    // ---------------------------------------------------------------- faults, the same on both Mesos
+
+    /**
+     * Cuts an agent off from the master while its tasks run on: mesos-local partitions it; a real
+     * agent process is killed (SIGKILL), which leaves its executors and tasks running unseen. After
+     * the master's ping timeout the agent is unreachable.
+     */
+    void cutOffAgent(String agentId) throws InterruptedException {
+        if (realMesos != null) {
+            realAgent(agentId).kill();
+        } else {
+            localAgent(agentId).partition();
+        }
+    }
+
+    /**
+     * Ends {@link #cutOffAgent}: the agent re-registers and reports the tasks it kept (a real agent
+     * starts again and recovers its checkpointed executors).
+     */
+    void reconnectAgent(String agentId) throws IOException {
+        if (realMesos != null) {
+            realAgent(agentId).start();
+        } else {
+            localAgent(agentId).heal();
+        }
+    }
+
+    /**
+     * The agent process restarts while its executors and tasks keep running (checkpointing,
+     * {@code --recover=reconnect}): a real agent gets SIGTERM and starts again; mesos-local's
+     * closes its API for 2 s.
+     */
+    void restartAgent(String agentId) throws Exception {
+        if (realMesos != null) {
+            RealMesosCluster.Agent agent = realAgent(agentId);
+            agent.terminate();
+            agent.start();
+        } else {
+            localAgent(agentId).restart(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * The agent goes for good, and its tasks with it: a real agent gets SIGUSR1 (it kills its
+     * executors and tasks and unregisters, so the master removes it at once); mesos-local's host
+     * "crashes" (everything on it killed, the master marks it unreachable after the ping timeout).
+     */
+    void removeAgent(String agentId) throws InterruptedException {
+        if (realMesos != null) {
+            realAgent(agentId).stopAndRemove();
+        } else {
+            localAgent(agentId).crash();
+        }
+    }
+
+    /**
+     * Kills the executor of a task with SIGKILL: a real agent's {@code mesos-executor} (the
+     * command executor, in the task's sandbox), or mesos-local's. False when there is none.
+     */
+    boolean crashExecutorOf(JsonNode task) {
+        if (realMesos != null) {
+            return processesIn(sandbox(task)).stream()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains("mesos-executor")).orElse(false))
+                    .map(ProcessHandle::destroyForcibly).findFirst().orElse(false);
+        }
+        return localAgent(task.path("agentId").asText()).crashExecutorOf(task.path("taskId").asText());
     }
 
     /** The OS processes whose working directory is the given sandbox (the executor and the task). */
@@ -391,6 +487,16 @@ final class EmbeddedOperator implements AutoCloseable {
         String sandbox = sandbox(task);
         return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> taskProcess(sandbox), Optional::isPresent).orElseThrow();
+    }
+
+    /**
+     * A task's process dies at once with what it started (SIGKILL to the tree), as a crash of the
+     * workload would: a real command executor's task is {@code sh -c COMMAND}, and killing only
+     * the shell would leave its children running orphaned (the posix launcher does not track them).
+     */
+    static void crash(ProcessHandle task) {
+        task.descendants().forEach(ProcessHandle::destroyForcibly);
+        task.destroyForcibly();
     }
 
     private static Optional<String> cwd(ProcessHandle p) {

@@ -33,6 +33,9 @@ abstract class EmbeddedOperatorTest {
 
     @AfterAll
     void stopEmbeddedOperator() {
+        if (env == null) {
+            return; // it did not start: the start's own error says why
+        }
         env.close(getClass().getSimpleName());
     }
 }
