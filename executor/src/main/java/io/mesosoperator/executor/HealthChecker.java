@@ -15,9 +15,10 @@ import org.apache.mesos.v1.Protos.HealthCheck;
 
 /**
  * Runs a task's Mesos HealthCheck (HTTP, TCP or COMMAND) on the schedule it gives, and reports
- * transitions the way the built-in executors do (docs/health-checks.md): failures inside the grace
- * period are ignored until the first success; the first success and every failure are reported;
- * after consecutive_failures the task is to be killed.
+ * transitions the way the built-in executors do (docs/health-checks.md, src/checks/health_checker.cpp):
+ * failures inside the grace period are ignored until the first success, and only until then (a
+ * task that was healthy once has no grace left); the first success, every failure and the first
+ * success after failures are reported; after consecutive_failures the task is to be killed.
  */
 final class HealthChecker {
     interface Listener {
@@ -33,7 +34,8 @@ final class HealthChecker {
     private final Listener listener;
     private final long startedNanos = System.nanoTime();
     private ScheduledFuture<?> schedule;
-    private boolean everHealthy;
+    /** Until the first success: failures inside the grace period do not count. Never true again. */
+    private boolean initializing = true;
     private int consecutiveFailures;
 
     /**
@@ -73,19 +75,19 @@ final class HealthChecker {
             failure = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         if (failure == null) {
+            boolean changed = initializing || consecutiveFailures > 0;
+            initializing = false;
             consecutiveFailures = 0;
-            if (!everHealthy) {
-                everHealthy = true;
+            if (changed) {
                 listener.healthChanged(true, "health check passed");
             }
             return;
         }
         double sinceStart = (System.nanoTime() - startedNanos) / 1e9;
-        if (!everHealthy && sinceStart < check.getGracePeriodSeconds()) {
+        if (initializing && sinceStart < check.getGracePeriodSeconds()) {
             return; // still starting up: failures inside the grace period do not count
         }
         consecutiveFailures++;
-        everHealthy = false;
         String message = "health check failed " + consecutiveFailures + " time(s) in a row: " + failure;
         listener.healthChanged(false, message);
         if (consecutiveFailures >= check.getConsecutiveFailures()) {

@@ -54,6 +54,45 @@ class HealthCheckerTest {
         }
     }
 
+    /**
+     * The grace period covers a task's start only: once healthy, its failures count at once, as a
+     * real Mesos command executor counts them (a task that stopped answering within its first
+     * minute was killed only when a 60 s grace period ended).
+     */
+    @Test
+    void failuresCountAtOnceAfterTheFirstSuccessEvenInsideTheGracePeriod() throws Exception {
+        java.nio.file.Path healthy = sandbox.resolve("healthy");
+        java.nio.file.Files.createFile(healthy);
+        HealthCheck check = HealthCheck.newBuilder().setType(HealthCheck.Type.COMMAND)
+                .setCommand(org.apache.mesos.v1.Protos.CommandInfo.newBuilder().setShell(true).setValue("test -f healthy"))
+                .setDelaySeconds(0).setIntervalSeconds(0.1).setTimeoutSeconds(5).setConsecutiveFailures(2)
+                .setGracePeriodSeconds(600).build();
+        BlockingQueue<String> reports = new LinkedBlockingQueue<>();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        HealthChecker checker = new HealthChecker(check, sandbox, null, new HealthChecker.Listener() {
+            @Override
+            public void healthChanged(boolean healthy, String message) {
+                reports.add(healthy ? "healthy" : "unhealthy");
+            }
+
+            @Override
+            public void unhealthyTooLong(String message) {
+                reports.add("kill");
+            }
+        });
+        try {
+            checker.start(timer);
+            assertThat(reports.poll(10, TimeUnit.SECONDS)).isEqualTo("healthy");
+            java.nio.file.Files.delete(healthy);
+            assertThat(reports.poll(10, TimeUnit.SECONDS)).isEqualTo("unhealthy");
+            assertThat(reports.poll(10, TimeUnit.SECONDS)).isEqualTo("unhealthy");
+            assertThat(reports.poll(10, TimeUnit.SECONDS)).isEqualTo("kill");
+        } finally {
+            checker.stop();
+            timer.shutdownNow();
+        }
+    }
+
     @Test
     void aServerOnTheTasksOwnAddressOnlyIsHealthy() throws Exception {
         // 127.0.0.2 stands for the agent's address: Linux routes all of 127.0.0.0/8 to the loopback
