@@ -119,6 +119,8 @@ final class Allocator {
                 continue;
             }
             List<Offer> batch = new ArrayList<>();
+            boolean refinement = fw.info.getCapabilitiesList().stream()
+                    .anyMatch(c -> c.getType() == org.apache.mesos.v1.Protos.FrameworkInfo.Capability.Type.RESERVATION_REFINEMENT);
             long now = System.nanoTime();
             Map<String, Resources> used = usedByAgent();
             Map<String, Long> refused = refusedUntilNanos.getOrDefault(fw.id.getValue(), Map.of());
@@ -144,7 +146,7 @@ final class Allocator {
                         .setUrl(org.apache.mesos.v1.Protos.URL.newBuilder().setScheme("http")
                                 .setAddress(Address.newBuilder().setHostname(agent.hostname()).setIp(host).setPort(agent.port()))
                                 .setPath("/slave(1)"))
-                        .addAllResources(free.toProtos("*", false))
+                        .addAllResources(refinement ? Resources.refined(free.toProtos("*", false)) : free.toProtos("*", false))
                         .addAllAttributes(agent.agent().attributes())
                         .addAllExecutorIds(executors.ids(agent.id().getValue(), fw.id.getValue()).stream()
                                 .map(id -> ExecutorID.newBuilder().setValue(id).build()).toList())

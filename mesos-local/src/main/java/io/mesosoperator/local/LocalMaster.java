@@ -197,7 +197,8 @@ public final class LocalMaster implements AutoCloseable {
     private void route(String target, HttpServletRequest req, HttpServletResponse resp) throws IOException {
         try {
             switch (target) {
-                case "/api/v1/scheduler" -> scheduler(req, resp);
+                // a master's endpoints live under its process id, "master"; Mesos' scheduler library uses that path
+                case "/api/v1/scheduler", "/master/api/v1/scheduler" -> scheduler(req, resp);
                 case "/state", "/master/state", "/state.json" -> Http.json(resp, actor.call(this::stateJson));
                 case "/health", "/master/health" -> resp.setStatus(200);
                 case "/metrics/snapshot" -> Http.json(resp, actor.call(this::metricsSnapshot));
@@ -802,16 +803,6 @@ public final class LocalMaster implements AutoCloseable {
             FrameworkEntry fw = frameworks.get(frameworkId);
             if (fw != null) {
                 sendUpdate(fw, status);
-            }
-        });
-    }
-
-    /** The newest state of a task whose older updates still wait for the scheduler's acknowledgement. */
-    void latestState(String frameworkId, TaskID taskId, TaskState latest) {
-        actor.dispatch(() -> {
-            TaskEntry task = tasks.get(frameworkId + "/" + taskId.getValue());
-            if (task != null) {
-                task.state = latest;
             }
         });
     }

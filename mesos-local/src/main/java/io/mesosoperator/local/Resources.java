@@ -252,6 +252,28 @@ final class Resources {
         return out;
     }
 
+    /**
+     * Resources in the "post-reservation-refinement" format that frameworks with the
+     * RESERVATION_REFINEMENT capability get (common/resources_utils.cpp upgradeResource): no
+     * {@code role}; a reserved resource's role and reservation move into {@code reservations}
+     * (DYNAMIC when it was reserved by an operation, STATIC otherwise). Mesos' own C++ library
+     * refuses a resource that still has a role.
+     */
+    static List<Resource> refined(List<Resource> resources) {
+        List<Resource> out = new ArrayList<>();
+        for (Resource r : resources) {
+            Resource.Builder b = r.toBuilder().clearRole().clearReservation();
+            if (r.hasRole() && !r.getRole().equals("*")) {
+                Resource.ReservationInfo.Builder reservation = r.hasReservation()
+                        ? r.getReservation().toBuilder().setType(Resource.ReservationInfo.Type.DYNAMIC)
+                        : Resource.ReservationInfo.newBuilder().setType(Resource.ReservationInfo.Type.STATIC);
+                b.addReservations(reservation.setRole(r.getRole()));
+            }
+            out.add(b.build());
+        }
+        return out;
+    }
+
     private static Resource decorate(Resource.Builder b, Slot slot, String allocationRole, boolean asAllocation) {
         if (asAllocation) {
             b.setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(allocationRole));

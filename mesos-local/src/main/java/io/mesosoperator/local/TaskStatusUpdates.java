@@ -67,13 +67,11 @@ final class TaskStatusUpdates {
         }
         stream.latest = status.getState();
         stream.pending.add(status);
+        // behind an unacknowledged head it waits: the master learns the newest state with the head's
+        // next forwarding (a retry or after the acknowledgement), as StatusUpdateMessage.latest_state
         if (stream.pending.size() == 1) {
             stream.retryMillis = retryInterval.toMillis();
             forward(key, stream);
-        } else if (!partitioned.getAsBoolean()) {
-            // the master must still learn the newest state, to free resources of a finished task; the
-            // scheduler sees nothing until the head is acknowledged (a real agent's StatusUpdateMessage.latest_state)
-            master.get().latestState(frameworkId, status.getTaskId(), stream.latest);
         }
     }
 
