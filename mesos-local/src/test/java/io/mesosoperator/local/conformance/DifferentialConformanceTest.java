@@ -2,14 +2,10 @@ package io.mesosoperator.local.conformance;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import io.mesosoperator.local.EmbeddedZooKeeper;
-import io.mesosoperator.local.MesosLocalCluster;
-import io.mesosoperator.local.RealMesosCluster;
 import io.mesosoperator.local.RequiresRealMesos;
 import io.mesosoperator.mesos.ContentType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,9 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * One scripted scheduler session (per content type) and one executor session, run against a real
  * Mesos 1.12 and against mesos-local; the two normalized transcripts must be equal, and a difference
  * fails naming the step and the field. What is compared, and why each normalization is legitimate:
- * {@link Normalizer}, {@link Stream}. Both clusters are configured alike: one agent with 2 cpus,
- * 3 GB and 20 GB, attributes {@code agent:agent-0;rack:r1} (a mesos-local agent always has its
- * {@code agent} attribute, so the real one is given it too), offers every 500 ms.
+ * {@link Normalizer}, {@link Stream}; how the clusters are set up: {@link Clusters}.
  */
 @RequiresRealMesos
 class DifferentialConformanceTest {
@@ -33,52 +27,32 @@ class DifferentialConformanceTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedZooKeeper zk;
-    static RealMesosCluster real;
-    static MesosLocalCluster local;
+    static Clusters clusters;
 
     @BeforeAll
     static void start() throws Exception {
-        zk = EmbeddedZooKeeper.start("127.0.0.1", 0, dir.resolve("zk"));
-        real = RealMesosCluster.start(dir.resolve("real"), zk.connectString(), RealMesosCluster.Settings.defaults()
-                .agents(1).agentAttributes("agent:agent-0;rack:r1"));
-        local = MesosLocalCluster.builder(dir.resolve("local")).agents(1).agentResources(2, 3072, 20_000)
-                .agentAttributes(List.of("rack:r1")).allocationInterval(Duration.ofMillis(500)).start();
+        clusters = Clusters.start(dir);
     }
 
     @AfterAll
     static void stop() {
-        if (local != null) {
-            local.close();
+        if (clusters != null) {
+            clusters.close();
         }
-        if (real != null) {
-            real.close();
-        }
-        if (zk != null) {
-            zk.close();
-        }
-    }
-
-    static Session.Target realTarget() {
-        return new Session.Target("real Mesos", real.masterUrl(), real.agents().get(0).workDir());
-    }
-
-    static Session.Target localTarget() {
-        return new Session.Target("mesos-local", local.masterUrl(), local.agents().get(0).workDir());
     }
 
     @ParameterizedTest
     @EnumSource(ContentType.class)
     void schedulerSessionsMatch(ContentType type) throws Exception {
-        SchedulerSession real = new SchedulerSession(realTarget(), type, EXECUTOR);
-        SchedulerSession local = new SchedulerSession(localTarget(), type, EXECUTOR);
+        SchedulerSession real = new SchedulerSession(clusters.realTarget(), type, EXECUTOR);
+        SchedulerSession local = new SchedulerSession(clusters.localTarget(), type, EXECUTOR);
         assertSame("scheduler-" + type.name().toLowerCase(), real.transcript, real::run, local.transcript, local::run);
     }
 
     @Test
     void executorSessionsMatch() throws Exception {
-        ExecutorSession real = new ExecutorSession(realTarget());
-        ExecutorSession local = new ExecutorSession(localTarget());
+        ExecutorSession real = new ExecutorSession(clusters.realTarget());
+        ExecutorSession local = new ExecutorSession(clusters.localTarget());
         assertSame("executor", real.transcript, real::run, local.transcript, local::run);
     }
 

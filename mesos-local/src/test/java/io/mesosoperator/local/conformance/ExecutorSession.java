@@ -92,7 +92,7 @@ final class ExecutorSession extends Session {
         malformedCalls(api);
 
         // a task group for the running executor
-        stream.discard("OFFERS");
+        // the agent's rest, offered at once on REVIVE (or already, once the ACCEPT's filter ended)
         call("REVIVE", org.apache.mesos.v1.scheduler.Protos.Call.newBuilder()
                 .setType(org.apache.mesos.v1.scheduler.Protos.Call.Type.REVIVE));
         JsonNode more = stream.await("OFFERS", e -> e.path("type").asText().equals("OFFERS")).at("/offers/offers/0");

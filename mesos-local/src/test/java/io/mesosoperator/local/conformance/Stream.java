@@ -135,16 +135,6 @@ final class Stream implements AutoCloseable {
         return out;
     }
 
-    /** Drops pending records of a kind whose count depends on timing (OFFERS before a REVIVE). */
-    void discard(String type) {
-        records.drainTo(pending);
-        boolean ended = pending.remove(END);
-        pending.removeIf(r -> r.path("type").asText().equals(type));
-        if (ended) {
-            records.add(END);
-        }
-    }
-
     @Override
     public void close() {
         reader.interrupt();
