@@ -85,7 +85,7 @@ class AgentAndExecutorFaultsE2ETest extends EmbeddedOperatorTest {
         JsonNode victim = task(1);
         env.cluster().agents().stream().filter(a -> a.id().equals(victim.path("agentId").asText())).findFirst().orElseThrow()
                 .dropStatusUpdates(1); // the TASK_FAILED of the kill below is lost once
-        EmbeddedOperator.taskProcess(env.sandbox(victim)).orElseThrow().destroyForcibly();
+        EmbeddedOperator.crash(env.awaitTaskProcess(victim));
         await().atMost(WAIT).untilAsserted(() ->
                 assertThat(task(1).path("taskId").asText()).isNotEqualTo(victim.path("taskId").asText()));
         awaitThreeExactlyOnce();
