@@ -7,10 +7,7 @@ import io.mesosoperator.mesos.ContentType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,25 +18,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@link Normalizer}, {@link Stream}; how the clusters are set up: {@link Clusters}.
  */
 @RequiresRealMesos
-class DifferentialConformanceTest {
+class DifferentialConformanceTest extends BothClustersTest {
     static final String EXECUTOR = "exec " + Path.of(System.getProperty("java.home"), "bin", "java") + " -Xmx40m -jar "
             + Path.of(System.getProperty("mesos.operator.executor.jar")).toAbsolutePath();
 
-    @TempDir
-    static Path dir;
-    static Clusters clusters;
-
-    @BeforeAll
-    static void start() throws Exception {
-        clusters = Clusters.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (clusters != null) {
-            clusters.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(ContentType.class)

@@ -15,9 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,22 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * differential test covers those.
  */
 @RequiresRealMesos
-class MesosExecuteTest {
-    @TempDir
-    static Path dir;
-    static Clusters clusters;
-
-    @BeforeAll
-    static void start() throws Exception {
-        clusters = Clusters.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (clusters != null) {
-            clusters.close();
-        }
-    }
+class MesosExecuteTest extends BothClustersTest {
 
     /** What one run of mesos-execute showed: its exit status, its normalized output, the task as /state had it. */
     record Run(int exitStatus, List<String> output, JsonNode task) {}
