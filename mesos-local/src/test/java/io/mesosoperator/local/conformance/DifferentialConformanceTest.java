@@ -22,7 +22,6 @@ class DifferentialConformanceTest extends BothClustersTest {
     static final String EXECUTOR = "exec " + Path.of(System.getProperty("java.home"), "bin", "java") + " -Xmx40m -jar "
             + Path.of(System.getProperty("mesos.operator.executor.jar")).toAbsolutePath();
 
-
     @ParameterizedTest
     @EnumSource(ContentType.class)
     void schedulerSessionsMatch(ContentType type) throws Exception {

@@ -7,15 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /** Reading one document, and where an error points when it cannot be read. */
 class SpecParserTest {
-    private static final String SERVICE = """
-            apiVersion: mesos-operator.io/v1
-            kind: Service
-            metadata:
-              name: web
-            spec:
-              instances: 2
-              command: sleep 1000
-            """;
+    private static final String SERVICE = SpecValidationTest.GOOD;
 
     @Test
     void yamlAndJsonGiveTheSameTree() {

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SpecValidationTest {
     private static final SpecValidator VALIDATOR = new SpecValidator(List.of(ServiceReconciler.KIND));
 
-    private static final String GOOD = """
+    /** A valid Service spec; the parser's tests read it too. */
+    static final String GOOD = """
             apiVersion: mesos-operator.io/v1
             kind: Service
             metadata:
