@@ -6,11 +6,13 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
+COPY mesos-protocol/pom.xml mesos-protocol/
 COPY executor/pom.xml executor/
 COPY mesos-local/pom.xml mesos-local/
 COPY scheduler/pom.xml scheduler/
 RUN mvn -B -q dependency:go-offline -DexcludeReactor=true || true
 COPY resource-specs resource-specs/
+COPY mesos-protocol mesos-protocol/
 COPY executor executor/
 COPY mesos-local mesos-local/
 COPY scheduler scheduler/
