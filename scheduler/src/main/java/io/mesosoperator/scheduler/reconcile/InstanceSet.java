@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.reconcile;
 
+import io.mesosoperator.mesos.Backoff;
 import io.mesosoperator.scheduler.spec.Resource;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package io.mesosoperator.scheduler.reconcile;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mesosoperator.mesos.Backoff;
 import io.mesosoperator.scheduler.spec.Resource;
 import java.time.Duration;
 import java.time.Instant;

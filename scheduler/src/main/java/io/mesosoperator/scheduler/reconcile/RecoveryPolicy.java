@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.reconcile;
 
+import io.mesosoperator.mesos.Backoff;
 import java.time.Duration;
 
 /**
