@@ -1,5 +1,6 @@
 package io.mesosoperator.executor;
 
+import io.mesosoperator.mesos.Backoff;
 import io.mesosoperator.mesos.ExecutorContract;
 import io.mesosoperator.mesos.TaskStates;
 import io.mesosoperator.mesos.Uuids;
@@ -96,14 +97,14 @@ final class MesosExecutor {
 
     private void eventLoop() {
         long disconnectedSince = -1;
-        Duration backoff = Duration.ofMillis(100);
+        Backoff.Retries retries = Backoff.doubling(Duration.ofMillis(100), settings.subscriptionBackoffMax()).retries();
         while (finished.getCount() > 0) {
             try (AgentClient.EventStream events = agent.subscribe(subscribeCall())) {
                 if (finished.getCount() == 0) {
                     return; // finished while subscribing
                 }
                 disconnectedSince = -1;
-                backoff = Duration.ofMillis(100);
+                retries.reset();
                 for (Event event = events.next(); event != null; event = events.next()) {
                     handle(event);
                 }
@@ -129,8 +130,7 @@ final class MesosExecutor {
                 finish(1);
                 return;
             }
-            sleep(backoff);
-            backoff = min(backoff.multipliedBy(2), settings.subscriptionBackoffMax());
+            sleep(retries.nextDelay());
         }
     }
 
@@ -420,10 +420,6 @@ final class MesosExecutor {
             exiting = true;
         }
         finished.countDown();
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static void sleep(Duration d) {

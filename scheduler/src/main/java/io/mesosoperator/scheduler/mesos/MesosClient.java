@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.mesos;
 
+import io.mesosoperator.mesos.Backoff;
 import io.mesosoperator.mesos.ContentType;
 import io.mesosoperator.mesos.RecordIo;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
@@ -131,7 +131,7 @@ public final class MesosClient implements AutoCloseable {
     // ---------------------------------------------------------------- subscription
 
     private void subscribeLoop() {
-        Duration backoff = settings.minBackoff();
+        Backoff.Retries retries = Backoff.doubling(settings.minBackoff(), settings.maxBackoff()).retries();
         while (running) {
             String outcome;
             leaderChanges.drainPermits(); // a change from now on shortens the backoff after this attempt
@@ -161,22 +161,21 @@ public final class MesosClient implements AutoCloseable {
                 return;
             }
             if (wasSubscribed) {
-                backoff = settings.minBackoff();
+                retries.reset();
                 listener.disconnected(outcome);
             }
-            long jittered = (long) (backoff.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble()));
+            long jittered = Backoff.jittered(retries.nextDelay()).toMillis();
             LOG.warn("not subscribed to Mesos ({}); retrying in {} ms", outcome, jittered);
             try {
                 if (leaderChanges.tryAcquire(jittered, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                     LOG.info("a new Mesos master leads: subscribing now");
-                    backoff = settings.minBackoff();
+                    retries.reset();
                     continue;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
         }
     }
 

@@ -239,14 +239,6 @@ class InstanceSetTest {
         assertThat(r.status().instances().get(0).taskId()).isEqualTo("new");
     }
 
-    @Test
-    void backoffGrowsAndIsCapped() {
-        assertThat(BACKOFF.delayAfter(0)).isEqualTo(Duration.ZERO);
-        assertThat(BACKOFF.delayAfter(1)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(BACKOFF.delayAfter(4)).isEqualTo(Duration.ofSeconds(8));
-        assertThat(BACKOFF.delayAfter(20)).isEqualTo(Duration.ofSeconds(30));
-    }
-
     // ------------------------------------------------------------ plan strategies
 
     static ReconcileResult plan(Strategy strategy, PlanState state, int n, String hash, List<TaskRecord> tasks,
