@@ -1,5 +1,6 @@
 package io.mesosoperator.executor;
 
+import io.mesosoperator.mesos.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -28,9 +29,9 @@ record ExecutorSettings(
                 required(env, "MESOS_EXECUTOR_ID"),
                 Path.of(env.getOrDefault("MESOS_SANDBOX", required(env, "MESOS_DIRECTORY"))),
                 "1".equals(env.get("MESOS_CHECKPOINT")),
-                StoutDuration.parse(env.getOrDefault("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs")),
-                StoutDuration.parse(env.getOrDefault("MESOS_RECOVERY_TIMEOUT", "15mins")),
-                StoutDuration.parse(env.getOrDefault("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs")),
+                duration(env, "MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs"),
+                duration(env, "MESOS_RECOVERY_TIMEOUT", "15mins"),
+                duration(env, "MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs"),
                 Map.copyOf(env),
                 false);
     }
@@ -43,6 +44,14 @@ record ExecutorSettings(
     ExecutorSettings asCommandExecutor() {
         return new ExecutorSettings(agentEndpoint, frameworkId, executorId, sandbox, checkpoint, shutdownGracePeriod,
                 recoveryTimeout, subscriptionBackoffMax, environment, true);
+    }
+
+    private static Duration duration(Map<String, String> env, String name, String byDefault) {
+        try {
+            return Durations.parse(env.getOrDefault(name, byDefault));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -4,11 +4,11 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+import io.mesosoperator.mesos.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.Locale;
 
 /**
  * A job schedule (cron-utils): 5 fields as in crontab ({@code "0 3 * * *"}, minute resolution),
@@ -31,7 +31,7 @@ public final class CronSchedule implements JobRuns.Schedule {
     public static CronSchedule parse(String expression) {
         String e = expression.trim();
         if (e.startsWith("@every ")) {
-            Duration d = duration(e.substring(7).trim());
+            Duration d = Durations.parse(e.substring(7).trim());
             if (d.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("@every needs at least 1s");
             }
@@ -75,30 +75,5 @@ public final class CronSchedule implements JobRuns.Schedule {
     @Override
     public String toString() {
         return expression;
-    }
-
-    /** "30s", "5m", "1h30m", "250ms". */
-    static Duration duration(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text.toLowerCase(Locale.ROOT));
-        Duration total = Duration.ZERO;
-        int end = 0;
-        while (m.find()) {
-            if (m.start() != end) {
-                break;
-            }
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
-            end = m.end();
-        }
-        if (end == 0 || end != text.length()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration like 30s, 5m, 1h30m");
-        }
-        return total;
     }
 }

@@ -36,13 +36,6 @@ class CronScheduleTest {
     }
 
     @Test
-    void durationsAddTheirParts() {
-        assertThat(CronSchedule.duration("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(CronSchedule.duration("1d2h")).isEqualTo(Duration.ofHours(26));
-        assertThat(CronSchedule.duration("5M")).isEqualTo(Duration.ofMinutes(5));
-    }
-
-    @Test
     void badExpressionsSayWhatIsExpected() {
         assertThatThrownBy(() -> CronSchedule.parse("@every 500ms")).hasMessageContaining("at least 1s");
         assertThatThrownBy(() -> CronSchedule.parse("@every soon")).hasMessageContaining("'soon' is not a duration");
