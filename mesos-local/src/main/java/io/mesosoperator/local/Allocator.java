@@ -22,8 +22,8 @@ import org.apache.mesos.v1.scheduler.Protos.Event;
  * (src/master/allocator/mesos/hierarchical.cpp): every allocation interval, and at once on REVIVE,
  * each subscribed framework that has not suppressed offers is offered what every reachable agent
  * it has not filtered has free. It owns only what allocation uses (filters, suppression, the offer
- * sequence); the tables it reads and the offers it adds to are the master's, shared through the
- * constructor. Runs on the master's actor, like everything it touches.
+ * sequence); the tables it reads and the offers it adds to are the master's {@link MasterState}.
+ * Runs on the master's actor, like everything it touches.
  */
 final class Allocator {
     private static final double DEFAULT_REFUSE_SECONDS = 5.0;
@@ -32,12 +32,12 @@ final class Allocator {
     private final String masterId;
     private final String host;
     private final BooleanSupplier leading;
-    private final Map<String, LocalMaster.FrameworkEntry> frameworks;
-    private final Map<String, LocalMaster.AgentEntry> agents;
+    private final Map<String, MasterState.FrameworkEntry> frameworks;
+    private final Map<String, MasterState.AgentEntry> agents;
     private final Map<String, Double> unreachable;
-    private final Map<String, LocalMaster.TaskEntry> tasks;
+    private final Map<String, MasterState.TaskEntry> tasks;
     private final RunningExecutors executors;
-    private final Map<String, LocalMaster.OfferEntry> offers;
+    private final Map<String, MasterState.OfferEntry> offers;
 
     /** Framework ids that sent SUPPRESS (or subscribed with suppressed roles) and have not revived since. */
     private final Set<String> suppressed = new HashSet<>();
@@ -49,19 +49,16 @@ final class Allocator {
      * @param host the address agents' offer URLs carry
      * @param leading whether the master leads: one that does not makes no offers
      */
-    Allocator(String masterId, String host, BooleanSupplier leading,
-              Map<String, LocalMaster.FrameworkEntry> frameworks, Map<String, LocalMaster.AgentEntry> agents,
-              Map<String, Double> unreachable, Map<String, LocalMaster.TaskEntry> tasks,
-              RunningExecutors executors, Map<String, LocalMaster.OfferEntry> offers) {
+    Allocator(String masterId, String host, BooleanSupplier leading, MasterState state) {
         this.masterId = masterId;
         this.host = host;
         this.leading = leading;
-        this.frameworks = frameworks;
-        this.agents = agents;
-        this.unreachable = unreachable;
-        this.tasks = tasks;
-        this.executors = executors;
-        this.offers = offers;
+        this.frameworks = state.frameworks;
+        this.agents = state.agents;
+        this.unreachable = state.unreachable;
+        this.tasks = state.tasks;
+        this.executors = state.executors;
+        this.offers = state.offers;
     }
 
     /** Starts the periodic offer round on the master's actor. */
@@ -114,7 +111,7 @@ final class Allocator {
         if (!leading.getAsBoolean()) {
             return;
         }
-        for (LocalMaster.FrameworkEntry fw : frameworks.values()) {
+        for (MasterState.FrameworkEntry fw : frameworks.values()) {
             if (fw.stream == null || suppressed.contains(fw.id.getValue())) {
                 continue;
             }
@@ -124,7 +121,7 @@ final class Allocator {
             long now = System.nanoTime();
             Map<String, Resources> used = usedByAgent();
             Map<String, Long> refused = refusedUntilNanos.getOrDefault(fw.id.getValue(), Map.of());
-            for (LocalMaster.AgentEntry agent : agents.values()) {
+            for (MasterState.AgentEntry agent : agents.values()) {
                 if (unreachable.containsKey(agent.id().getValue())) {
                     continue;
                 }
@@ -151,7 +148,7 @@ final class Allocator {
                         .addAllExecutorIds(executors.ids(agent.id().getValue(), fw.id.getValue()).stream()
                                 .map(id -> ExecutorID.newBuilder().setValue(id).build()).toList())
                         .build();
-                offers.put(offer.getId().getValue(), new LocalMaster.OfferEntry(offer, fw.id.getValue(), agent.id().getValue(), free));
+                offers.put(offer.getId().getValue(), new MasterState.OfferEntry(offer, fw.id.getValue(), agent.id().getValue(), free));
                 batch.add(offer);
             }
             if (!batch.isEmpty()) {
@@ -164,13 +161,13 @@ final class Allocator {
     /** What tasks, executors and outstanding offers hold, per agent: one pass over each, not one per agent. */
     private Map<String, Resources> usedByAgent() {
         Map<String, Resources> used = new HashMap<>();
-        for (LocalMaster.TaskEntry task : tasks.values()) {
+        for (MasterState.TaskEntry task : tasks.values()) {
             if (!TaskStates.isTerminal(task.state)) {
                 used.merge(task.agentId, task.resources, Resources::plus);
             }
         }
         executors.forEach((agentId, frameworkId, res) -> used.merge(agentId, res, Resources::plus));
-        for (LocalMaster.OfferEntry offer : offers.values()) {
+        for (MasterState.OfferEntry offer : offers.values()) {
             used.merge(offer.agentId(), offer.resources(), Resources::plus);
         }
         return used;

@@ -4,7 +4,12 @@ import io.mesosoperator.mesos.ContentType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.AbstractHandler;
 
 /** Status lines and bodies exactly as a Mesos 1.12 master/agent answers (see mesos-transcripts/). */
 final class Http {
@@ -17,6 +22,35 @@ final class Http {
             super(body);
             this.status = status;
         }
+    }
+
+    /** A process' endpoints by path; a {@link Failure} thrown becomes its status and body. */
+    @FunctionalInterface
+    interface Routes {
+        void handle(String target, HttpServletRequest request, HttpServletResponse response) throws IOException;
+    }
+
+    /** A Jetty server (not yet started) that answers every request with {@code routes}. */
+    static Server server(String host, int port, Routes routes) {
+        Server server = new Server(new InetSocketAddress(host, port));
+        server.setHandler(new AbstractHandler() {
+            @Override
+            public void handle(String target, Request base, HttpServletRequest request, HttpServletResponse response)
+                    throws IOException {
+                base.setHandled(true);
+                try {
+                    routes.handle(target, request, response);
+                } catch (Failure f) {
+                    text(response, f.status, f.getMessage());
+                }
+            }
+        });
+        return server;
+    }
+
+    /** The port a started server listens on (the one it chose when asked for port 0). */
+    static int localPort(Server server) {
+        return ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
     }
 
     static Failure badRequest(String body) {

@@ -3,29 +3,82 @@ package io.mesosoperator.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.local.MasterState.AgentEntry;
+import io.mesosoperator.local.MasterState.FrameworkEntry;
+import io.mesosoperator.local.MasterState.OfferEntry;
+import io.mesosoperator.local.MasterState.TaskEntry;
 import io.mesosoperator.mesos.TaskStates;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.mesos.v1.Protos.Attribute;
+import org.apache.mesos.v1.Protos.TaskState;
 
 /**
- * The master's GET /state in the shape Mesos tools read (field names and resource objects as in
- * mesos-transcripts/state.json, in its order): frameworks with their tasks and statuses, agents with
- * total, used, offered, reserved and unreserved resources. Fields mesos-local has no notion of are
- * left out. Numbers print as a master prints them (counts of agents are doubles; see {@link JsonNodes}).
+ * The master's read endpoints. GET /state in the shape Mesos tools read (field names and resource
+ * objects as in mesos-transcripts/state.json, in its order): frameworks with their tasks and
+ * statuses, agents with total, used, offered, reserved and unreserved resources. Fields mesos-local
+ * has no notion of are left out. Numbers print as a master prints them (counts of agents are
+ * doubles; see {@link JsonNodes}). GET /metrics/snapshot with the few gauges /state does not tell.
+ * Runs on the master's actor.
  */
 final class MasterStateJson {
-    private final ObjectMapper json;
+    private final ObjectMapper json = new ObjectMapper();
+    private final LocalMaster master;
+    private final MasterState state;
+    private final Allocator allocator;
+    private final double startTime = LocalMaster.now();
 
-    MasterStateJson(ObjectMapper json) {
-        this.json = json;
+    MasterStateJson(LocalMaster master, MasterState state, Allocator allocator) {
+        this.master = master;
+        this.state = state;
+        this.allocator = allocator;
     }
 
-    String render(LocalMaster master, Collection<LocalMaster.FrameworkEntry> frameworks,
-                  Collection<LocalMaster.AgentEntry> agents, Collection<LocalMaster.TaskEntry> tasks,
-                  Collection<LocalMaster.OfferEntry> offers, Map<String, Double> unreachable,
-                  Map<String, Resources> used, Map<String, Resources> offered,
-                  double startTime, double electedTime) {
+    /** GET /state. */
+    String state(double electedTime) {
+        Map<String, Resources> used = new LinkedHashMap<>();
+        Map<String, Resources> offered = new LinkedHashMap<>();
+        for (TaskEntry t : state.tasks.values()) {
+            if (!TaskStates.isTerminal(t.state)) {
+                used.merge(t.agentId, t.resources, Resources::plus);
+                used.merge("fw:" + t.frameworkId, t.resources, Resources::plus);
+            }
+        }
+        state.executors.forEach((agentId, frameworkId, res) -> {
+            used.merge(agentId, res, Resources::plus);
+            used.merge("fw:" + frameworkId, res, Resources::plus);
+        });
+        for (OfferEntry o : state.offers.values()) {
+            offered.merge(o.agentId(), o.resources(), Resources::plus);
+            offered.merge("fw:" + o.frameworkId(), o.resources(), Resources::plus);
+        }
+        return render(state.frameworks.values(), state.agents.values(), state.tasks.values(),
+                state.offers.values(), state.unreachable, used, offered, electedTime);
+    }
+
+    /**
+     * {@code GET /metrics/snapshot}: the few of a real master's gauges that tell what /state does
+     * not, named as Mesos names them. A real master's /state has no field for suppressed roles;
+     * its per-framework metric {@code master/frameworks/<name>/<id>/roles/<role>/suppressed} does.
+     */
+    String metricsSnapshot() {
+        ObjectNode m = json.createObjectNode();
+        m.put("master/elected", 1.0);
+        m.put("master/frameworks_active", (double) state.frameworks.values().stream().filter(f -> f.stream != null).count());
+        m.put("master/slaves_active", (double) state.agents.keySet().stream().filter(id -> !state.unreachable.containsKey(id)).count());
+        m.put("master/tasks_running", (double) state.tasks.values().stream().filter(t -> t.state == TaskState.TASK_RUNNING).count());
+        for (FrameworkEntry fw : state.frameworks.values()) {
+            String role = fw.role().isEmpty() ? "*" : fw.role();
+            m.put("master/frameworks/" + fw.info.getName() + "/" + fw.id.getValue() + "/roles/" + role + "/suppressed",
+                    allocator.suppressed(fw.id.getValue()) ? 1.0 : 0.0);
+        }
+        return JsonNodes.print(m);
+    }
+
+    private String render(Collection<FrameworkEntry> frameworks, Collection<AgentEntry> agents,
+                          Collection<TaskEntry> tasks, Collection<OfferEntry> offers, Map<String, Double> unreachable,
+                          Map<String, Resources> used, Map<String, Resources> offered, double electedTime) {
         ObjectNode root = json.createObjectNode();
         root.put("version", LocalMaster.VERSION);
         root.put("start_time", startTime);
@@ -46,7 +99,7 @@ final class MasterStateJson {
         }
         root.putObject("flags").put("allocation_interval", "mesos-local");
         ArrayNode slaves = root.putArray("slaves");
-        for (LocalMaster.AgentEntry agent : agents) {
+        for (AgentEntry agent : agents) {
             String id = agent.id().getValue();
             ObjectNode a = slaves.addObject();
             a.put("id", id);
@@ -73,7 +126,7 @@ final class MasterStateJson {
         }
         root.putArray("recovered_slaves");
         ArrayNode fws = root.putArray("frameworks");
-        for (LocalMaster.FrameworkEntry fw : frameworks) {
+        for (FrameworkEntry fw : frameworks) {
             String fid = fw.id.getValue();
             ObjectNode f = fws.addObject();
             String role = fw.role().isEmpty() ? "*" : fw.role();
@@ -95,7 +148,7 @@ final class MasterStateJson {
             ArrayNode active = f.putArray("tasks");
             ArrayNode unreachableTasks = f.putArray("unreachable_tasks");
             ArrayNode completed = f.putArray("completed_tasks");
-            for (LocalMaster.TaskEntry t : tasks) {
+            for (TaskEntry t : tasks) {
                 if (!t.frameworkId.equals(fid)) {
                     continue;
                 }
@@ -129,7 +182,7 @@ final class MasterStateJson {
                 }
             }
             ArrayNode offerList = f.putArray("offers");
-            for (LocalMaster.OfferEntry o : offers) {
+            for (OfferEntry o : offers) {
                 if (o.frameworkId().equals(fid)) {
                     ObjectNode offer = offerList.addObject().put("id", o.offer().getId().getValue()).put("framework_id", fid);
                     offer.putObject("allocation_info").put("role", role);

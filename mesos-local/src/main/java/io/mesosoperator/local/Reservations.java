@@ -22,13 +22,13 @@ final class Reservations {
         }
     }
 
-    private final Map<String, LocalMaster.AgentEntry> agents;
+    private final Map<String, MasterState.AgentEntry> agents;
 
-    Reservations(Map<String, LocalMaster.AgentEntry> agents) {
+    Reservations(Map<String, MasterState.AgentEntry> agents) {
         this.agents = agents;
     }
 
-    Resources reserve(LocalMaster.FrameworkEntry fw, LocalMaster.AgentEntry agent, List<Resource> wanted, Resources pool)
+    Resources reserve(MasterState.FrameworkEntry fw, MasterState.AgentEntry agent, List<Resource> wanted, Resources pool)
             throws InvalidOperation {
         for (Resource r : wanted) {
             Resources.Slot slot = Resources.slotOf(r);
@@ -50,7 +50,7 @@ final class Reservations {
         return pool;
     }
 
-    Resources unreserve(LocalMaster.FrameworkEntry fw, LocalMaster.AgentEntry agent, List<Resource> wanted, Resources pool)
+    Resources unreserve(MasterState.FrameworkEntry fw, MasterState.AgentEntry agent, List<Resource> wanted, Resources pool)
             throws InvalidOperation {
         for (Resource r : wanted) {
             Resources.Slot slot = Resources.slotOf(r);
@@ -69,7 +69,7 @@ final class Reservations {
         return pool;
     }
 
-    Resources create(LocalMaster.FrameworkEntry fw, LocalMaster.AgentEntry agent, List<Resource> volumes, Resources pool)
+    Resources create(MasterState.FrameworkEntry fw, MasterState.AgentEntry agent, List<Resource> volumes, Resources pool)
             throws InvalidOperation {
         for (Resource r : volumes) {
             Resources.Slot slot = Resources.slotOf(r);
@@ -104,7 +104,7 @@ final class Reservations {
         return pool;
     }
 
-    Resources destroy(LocalMaster.FrameworkEntry fw, LocalMaster.AgentEntry agent, List<Resource> volumes, Resources pool)
+    Resources destroy(MasterState.FrameworkEntry fw, MasterState.AgentEntry agent, List<Resource> volumes, Resources pool)
             throws InvalidOperation {
         for (Resource r : volumes) {
             Resources.Slot slot = Resources.slotOf(r);
@@ -122,17 +122,17 @@ final class Reservations {
     }
 
     /** The agent's current total: several resources of one operation each change it in turn. */
-    private Resources total(LocalMaster.AgentEntry agent) {
+    private Resources total(MasterState.AgentEntry agent) {
         return agents.get(agent.id().getValue()).total();
     }
 
-    private void update(LocalMaster.AgentEntry agent, Resources total) {
-        LocalMaster.AgentEntry updated = new LocalMaster.AgentEntry(agent.agent(), agent.id(), total, agent.hostname(), agent.port());
+    private void update(MasterState.AgentEntry agent, Resources total) {
+        MasterState.AgentEntry updated = new MasterState.AgentEntry(agent.agent(), agent.id(), total, agent.hostname(), agent.port());
         agents.put(agent.id().getValue(), updated);
         agent.agent().checkpoint(total); // the agent keeps it across master failovers
     }
 
-    private static void requireFrameworkRole(LocalMaster.FrameworkEntry fw, Resources.Slot slot, String what)
+    private static void requireFrameworkRole(MasterState.FrameworkEntry fw, Resources.Slot slot, String what)
             throws InvalidOperation {
         if (!slot.reserved()) {
             throw new InvalidOperation("cannot " + what + " unreserved resources (role \"*\")");
@@ -144,7 +144,7 @@ final class Reservations {
         }
     }
 
-    private static void requirePrincipal(LocalMaster.FrameworkEntry fw, Resources.Slot slot) throws InvalidOperation {
+    private static void requirePrincipal(MasterState.FrameworkEntry fw, Resources.Slot slot) throws InvalidOperation {
         if (fw.info.hasPrincipal() && !slot.principal().isEmpty() && !slot.principal().equals(fw.info.getPrincipal())) {
             throw new InvalidOperation("The reservation principal '" + slot.principal()
                     + "' does not match the framework's principal '" + fw.info.getPrincipal() + "'");

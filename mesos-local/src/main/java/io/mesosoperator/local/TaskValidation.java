@@ -17,10 +17,10 @@ final class TaskValidation {
     /** The least an executor may take (src/master/constants.hpp MIN_CPUS, MIN_MEM). */
     private static final double MIN_CPUS = 0.01;
     private static final double MIN_MEM_MB = 32;
-    private final Map<String, LocalMaster.TaskEntry> tasks;
+    private final Map<String, MasterState.TaskEntry> tasks;
     private final RunningExecutors executors;
 
-    TaskValidation(Map<String, LocalMaster.TaskEntry> tasks, RunningExecutors executors) {
+    TaskValidation(Map<String, MasterState.TaskEntry> tasks, RunningExecutors executors) {
         this.tasks = tasks;
         this.executors = executors;
     }
@@ -123,7 +123,7 @@ final class TaskValidation {
 
     /** A task id may be reused only once the task that had it is terminal. */
     private boolean duplicate(String frameworkId, TaskInfo task) {
-        LocalMaster.TaskEntry existing = tasks.get(frameworkId + "/" + task.getTaskId().getValue());
+        MasterState.TaskEntry existing = tasks.get(frameworkId + "/" + task.getTaskId().getValue());
         return existing != null && !TaskStates.isTerminal(existing.state);
     }
 }
