@@ -7,7 +7,6 @@ import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.reconcile.WorkloadReconciler;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
-import io.mesosoperator.scheduler.spec.SpecBinding;
 import java.time.Instant;
 
 /**
@@ -20,12 +19,12 @@ import java.time.Instant;
  * @param <P> the kind's probe
  */
 public abstract class WorkloadKind<S, P extends PollingProbe<?, ?>> extends WorkloadReconciler<P> {
-    private final Class<S> specType;
+    private final SpecReader<S> specs;
 
     protected WorkloadKind(KindDefinition kind, Class<S> specType, RecoveryPolicy policy, String defaultDistribution,
                            P probe) {
         super(kind, policy, defaultDistribution, probe);
-        this.specType = specType;
+        this.specs = new SpecReader<>(kind, specType);
     }
 
     @Override
@@ -40,9 +39,9 @@ public abstract class WorkloadKind<S, P extends PollingProbe<?, ?>> extends Work
     /** What the kind wants of this resource now; may tell its probe what to watch. */
     protected abstract Desired desire(S spec, Reconciliation r);
 
-    /** The resource's spec, bound to the kind's type. */
+    /** The resource's spec, bound to the kind's type, with the defaults its schema declares today. */
     protected S spec(Resource resource) {
-        return SpecBinding.bind(resource.spec(), specType);
+        return specs.read(resource);
     }
 
     /** The distribution a spec runs: the one it names, else the operator's default. */

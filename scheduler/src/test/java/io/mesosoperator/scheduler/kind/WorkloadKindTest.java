@@ -99,7 +99,7 @@ class WorkloadKindTest {
         ObjectNode doc = new ObjectMapper().createObjectNode();
         doc.put("kind", "Toy");
         doc.putObject("metadata").put("name", "toy").put("generation", 1);
-        doc.putObject("spec").put("instances", instances).put("strategy", "parallel");
+        doc.putObject("spec").put("instances", instances); // strategy: the schema's default (parallel)
         return new Resource(doc);
     }
 
@@ -199,6 +199,14 @@ class WorkloadKindTest {
         assertThat(r.status().workload().path("ready").asInt()).isEqualTo(1);
         List<ReconcileResult.Relocation> moves = List.of(new ReconcileResult.Relocation(1, "lost-agent", "gone"));
         assertThat(reconcile(2, List.of(), null, (d, rec) -> d.relocations(moves)).relocations()).isEqualTo(moves);
+    }
+
+    @Test
+    void aSpecStoredBeforeItsSchemaHadADefaultReadsWithIt() {
+        ObjectNode doc = toy(1).toJson();
+        ((ObjectNode) doc.get("spec")).remove("instances");
+        ToyKind kind = new ToyKind(probe, (d, r) -> d);
+        assertThat(kind.spec(new Resource(doc))).isEqualTo(new ToySpec(1, null, "parallel"));
     }
 
     @Test
