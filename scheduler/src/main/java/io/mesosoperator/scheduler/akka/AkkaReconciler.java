@@ -39,10 +39,6 @@ import java.util.TreeMap;
  */
 public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
     public static final KindDefinition KIND = new KindDefinition("AkkaService", "akka.schema.json", Set.of("replicas"));
-    /** What the sample (sample-apps/pekko-cluster) needs when the spec names no artifact. */
-    static final String SAMPLE_MAIN_CLASS = "io.mesosoperator.samples.ClusterNode";
-    static final String SAMPLE_SYSTEM = "sample-cluster";
-    static final String SAMPLE_CLASSPATH = "pekko-cluster/lib/*";
     static final String REMOTING = "remoting";
     static final String MANAGEMENT = "management";
     static final String SELF = "${MESOS_OPERATOR_HOST}:${PORT_REMOTING}";
@@ -87,7 +83,7 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
     @Override
     protected Desired desire(AkkaSpec spec, Reconciliation r) {
         ResourceKey key = r.key();
-        String system = systemName(spec);
+        String system = spec.actorSystemName();
         // replicas being stopped or scaled away are nobody's seed
         List<TaskRecord> live = r.observed().tasks().stream()
                 .filter(t -> !t.terminal() && !t.killRequested() && t.instance() < spec.replicas()).toList();
@@ -206,10 +202,6 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
         return flavor + "://" + system + "@" + hostPort;
     }
 
-    private String systemName(AkkaSpec spec) {
-        return spec.actorSystemName() != null ? spec.actorSystemName() : SAMPLE_SYSTEM;
-    }
-
     /** The JVM options of a replica: heap, its addresses, its seed nodes, the user's overrides. */
     static List<String> jvmOptions(AkkaSpec spec, String system, List<String> seeds) {
         String p = spec.flavor();
@@ -265,9 +257,9 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
                     + " export JAVA_HOME;; esac\n"
                     + "exec " + shellWord(spec.command()) + " " + opts + "\n";
         }
-        String mainClass = spec.mainClass() != null ? spec.mainClass() : SAMPLE_MAIN_CLASS;
-        String classpath = spec.classpath() != null ? spec.classpath() : SAMPLE_CLASSPATH;
-        return "exec \"$MESOS_OPERATOR_JAVA\" " + opts + " -cp " + shellWord(classpath) + " " + shellWord(mainClass) + "\n";
+        // the sample's main class and classpath when the spec names no artifact: the schema's defaults
+        return "exec \"$MESOS_OPERATOR_JAVA\" " + opts + " -cp " + shellWord(spec.classpath()) + " "
+                + shellWord(spec.mainClass()) + "\n";
     }
 
     private PodSpec pod(ResourceKey key, int id, AkkaSpec spec, String system, String hash, List<String> seeds) {
