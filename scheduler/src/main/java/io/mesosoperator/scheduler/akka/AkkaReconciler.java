@@ -3,13 +3,12 @@ package io.mesosoperator.scheduler.akka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mesosoperator.scheduler.reconcile.ConfigHash;
-import io.mesosoperator.scheduler.reconcile.InstanceSet;
+import io.mesosoperator.scheduler.kind.Desired;
+import io.mesosoperator.scheduler.kind.DistributionPod;
+import io.mesosoperator.scheduler.kind.Reconciliation;
+import io.mesosoperator.scheduler.kind.WorkloadKind;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
-import io.mesosoperator.scheduler.reconcile.ReconcileResult;
-import io.mesosoperator.scheduler.reconcile.WorkloadReconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
-import io.mesosoperator.scheduler.reconcile.Strategy;
 import io.mesosoperator.scheduler.reconcile.TaskRecord;
 import io.mesosoperator.scheduler.reconcile.WorkloadProbe;
 import io.mesosoperator.scheduler.spec.FieldError;
@@ -38,12 +37,8 @@ import java.util.TreeMap;
  * Akka/Pekko Management's {@code /ready}, through a Mesos HTTP health check on the management
  * port; {@link AkkaProbe} adds the members one replica reports to the status.
  */
-public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
+public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
     public static final KindDefinition KIND = new KindDefinition("AkkaService", "akka.schema.json", Set.of("replicas"));
-    /** What the sample (sample-apps/pekko-cluster) needs when the spec names no artifact. */
-    static final String SAMPLE_MAIN_CLASS = "io.mesosoperator.samples.ClusterNode";
-    static final String SAMPLE_SYSTEM = "sample-cluster";
-    static final String SAMPLE_CLASSPATH = "pekko-cluster/lib/*";
     static final String REMOTING = "remoting";
     static final String MANAGEMENT = "management";
     static final String SELF = "${MESOS_OPERATOR_HOST}:${PORT_REMOTING}";
@@ -53,7 +48,7 @@ public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
 
     /** @param defaultArtifact the service tarball for specs that name none (null: they must) */
     public AkkaReconciler(RecoveryPolicy policy, String defaultArtifact, AkkaProbe probe) {
-        super(KIND, policy, defaultArtifact, probe);
+        super(KIND, AkkaSpec.class, policy, defaultArtifact, probe);
     }
 
     @Override
@@ -86,35 +81,26 @@ public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
     }
 
     @Override
-    public ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
-        AkkaSpec spec = SpecBinding.bind(resource.spec(), AkkaSpec.class);
-        ResourceKey key = resource.key();
-        String system = systemName(spec);
-        Map<Integer, String> running = new TreeMap<>();
-        Map<Integer, String> management = new TreeMap<>();
+    protected Desired desire(AkkaSpec spec, Reconciliation r) {
+        ResourceKey key = r.key();
+        String system = spec.actorSystemName();
+        // replicas being stopped or scaled away are nobody's seed
+        List<TaskRecord> live = r.observed().tasks().stream()
+                .filter(t -> !t.terminal() && !t.killRequested() && t.instance() < spec.replicas()).toList();
         Set<Integer> active = new HashSet<>();
-        List<TaskRecord> live = new ArrayList<>();
-        for (TaskRecord t : observed.tasks()) {
-            if (t.terminal() || t.killRequested() || t.instance() >= spec.replicas()) {
-                continue; // replicas being stopped or scaled away are nobody's seed
-            }
-            live.add(t);
-            active.add(t.instance());
-            if ("TASK_RUNNING".equals(t.state()) && t.address(MANAGEMENT) != null) {
-                management.put(t.instance(), t.address(MANAGEMENT));
-            }
-            // seeds: the replicas Up in the cluster (their /ready health check passes); a replica that runs but
-            // never joined (its own seeds gone) would only make the newcomer wait with it
-            if ("TASK_RUNNING".equals(t.state()) && Boolean.TRUE.equals(t.healthy()) && t.address(REMOTING) != null) {
-                running.put(t.instance(), t.address(REMOTING));
-            }
-        }
+        live.forEach(t -> active.add(t.instance()));
+        Map<Integer, String> management = Reconciliation.addresses(r.running(t -> t.instance() < spec.replicas()
+                && t.address(MANAGEMENT) != null), MANAGEMENT);
+        // seeds: the replicas Up in the cluster (their /ready health check passes); a replica that runs but
+        // never joined (its own seeds gone) would only make the newcomer wait with it
+        Map<Integer, String> running = Reconciliation.addresses(r.running(t -> t.instance() < spec.replicas()
+                && Boolean.TRUE.equals(t.healthy()) && t.address(REMOTING) != null), REMOTING);
         probe.watch(key, new ArrayList<>(management.values()));
         AkkaProbe.Snapshot seen = probe.snapshot(key);
-        JsonNode previous = observed.previousStatus() == null ? null : observed.previousStatus().workload();
+        JsonNode previous = r.previousWorkload();
         boolean formedBefore = previous != null && previous.path("formed").asBoolean();
 
-        String hash = ConfigHash.of(resource.spec(), KIND.untaskedFields());
+        String hash = r.configHash(KIND);
         List<PodSpec> pods = new ArrayList<>();
         Map<Integer, String> waiting = new TreeMap<>();
         for (int i = 0; i < spec.replicas(); i++) {
@@ -133,22 +119,22 @@ public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
                 return waiting.get(pod.instance());
             }
         };
-        ReconcileResult result = InstanceSet.reconcile(resource, pods, Strategy.of(spec.strategy()), seedsFirst,
-                observed, policy, now);
-        List<ReconcileResult.Kill> kills = new ArrayList<>(result.kills());
         Instant strandedAt = strandedAt(live);
-        if (strandedAt != null && !now.isBefore(strandedAt)) {
-            // e.g. replica 0 was relaunched with replica 1 as its seed, then replica 1 died too: nobody can ever
-            // answer their joins; stopping them lets replica 0 form the cluster anew and the others join it
-            for (TaskRecord t : live) {
-                if (kills.stream().noneMatch(k -> k.taskId().equals(t.taskId()))) {
-                    kills.add(new ReconcileResult.Kill(t.taskId(), t.agentId(), "no replica has been Up for "
-                            + STRANDED_AFTER.toSeconds() + "s: the seed nodes are gone, the cluster is formed anew"));
-                }
-            }
-        }
-        boolean formed = formedBefore || result.status().readyReplicas() > 0;
+        // e.g. replica 0 was relaunched with replica 1 as its seed, then replica 1 died too: nobody can ever
+        // answer their joins; stopping them lets replica 0 form the cluster anew and the others join it
+        boolean stranded = strandedAt != null && !r.now().isBefore(strandedAt);
+        return Desired.pods(pods, spec.strategy()).readiness(seedsFirst)
+                .alsoStop(stranded ? live : List.of(), "no replica has been Up for " + STRANDED_AFTER.toSeconds()
+                        + "s: the seed nodes are gone, the cluster is formed anew")
+                .workload(status -> details(spec, system, formedBefore || status.readyReplicas() > 0, running,
+                        management, seen))
+                .lookAgainWhileWaitingForPeers(LOOK_AGAIN)
+                .lookAgainAt(strandedAt);
+    }
 
+    /** status.workload: the cluster as the operator and one replica's management API see it. */
+    private static ObjectNode details(AkkaSpec spec, String system, boolean formed, Map<Integer, String> running,
+                                      Map<Integer, String> management, AkkaProbe.Snapshot seen) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.put("flavor", spec.flavor());
         details.put("actorSystem", system);
@@ -170,16 +156,7 @@ public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
                 seen.unreachable().forEach(details.putArray("unreachable")::add);
             }
         }
-        Duration requeue = result.requeueAfter();
-        boolean held = result.status().instances().stream().anyMatch(i -> InstanceSet.WAITING_FOR_PEERS.equals(i.state()));
-        if (held && (requeue == null || requeue.compareTo(LOOK_AGAIN) > 0)) {
-            requeue = LOOK_AGAIN;
-        }
-        if (strandedAt != null && now.isBefore(strandedAt)) {
-            Duration untilStranded = Duration.between(now, strandedAt).plusMillis(100);
-            requeue = requeue == null || untilStranded.compareTo(requeue) < 0 ? untilStranded : requeue;
-        }
-        return new ReconcileResult(result.launches(), kills, result.status().withWorkload(details), requeue);
+        return details;
     }
 
     /**
@@ -223,10 +200,6 @@ public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
     /** pekko://system@host:port (akka://... for the akka flavor). */
     static String address(String flavor, String system, String hostPort) {
         return flavor + "://" + system + "@" + hostPort;
-    }
-
-    private String systemName(AkkaSpec spec) {
-        return spec.actorSystemName() != null ? spec.actorSystemName() : SAMPLE_SYSTEM;
     }
 
     /** The JVM options of a replica: heap, its addresses, its seed nodes, the user's overrides. */
@@ -284,19 +257,19 @@ public final class AkkaReconciler extends WorkloadReconciler<AkkaProbe> {
                     + " export JAVA_HOME;; esac\n"
                     + "exec " + shellWord(spec.command()) + " " + opts + "\n";
         }
-        String mainClass = spec.mainClass() != null ? spec.mainClass() : SAMPLE_MAIN_CLASS;
-        String classpath = spec.classpath() != null ? spec.classpath() : SAMPLE_CLASSPATH;
-        return "exec \"$MESOS_OPERATOR_JAVA\" " + opts + " -cp " + shellWord(classpath) + " " + shellWord(mainClass) + "\n";
+        // the sample's main class and classpath when the spec names no artifact: the schema's defaults
+        return "exec \"$MESOS_OPERATOR_JAVA\" " + opts + " -cp " + shellWord(spec.classpath()) + " "
+                + shellWord(spec.mainClass()) + "\n";
     }
 
     private PodSpec pod(ResourceKey key, int id, AkkaSpec spec, String system, String hash, List<String> seeds) {
-        String artifact = spec.artifact() != null ? spec.artifact() : defaultDistribution;
         // /ready: 200 once the node is Up (or WeaklyUp) in a cluster; a slow join may take a while under load
         PodSpec.HealthCheckSpec health = new PodSpec.HealthCheckSpec("http", null, MANAGEMENT, "/ready", null,
                 0, 2, 3, 5, 180);
         Map<String, String> env = spec.env() == null ? Map.of() : new LinkedHashMap<>(spec.env());
-        return new PodSpec(key, id, spec.cpus(), spec.mem(), 0, command(spec, system, seeds), env,
-                List.of(new PodSpec.Artifact(artifact, true, false, null)), List.of(REMOTING, MANAGEMENT), health,
-                Duration.ofSeconds(20), hash, null, List.of(), spec.maxReplicasPerAgent());
+        return DistributionPod.of(key, id, distribution(spec.artifact())).resources(spec.cpus(), spec.mem())
+                .command(command(spec, system, seeds)).env(env).ports(List.of(REMOTING, MANAGEMENT)).healthCheck(health)
+                .killGracePeriod(Duration.ofSeconds(20)).configHash(hash).maxPerAgent(spec.maxReplicasPerAgent())
+                .build();
     }
 }

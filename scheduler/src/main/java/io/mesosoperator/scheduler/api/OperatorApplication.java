@@ -43,18 +43,34 @@ import org.apache.mesos.v1.Protos.FrameworkInfo;
 /** Wires the operator: ZooKeeper store, control loop, Mesos client, REST API, health checks. */
 public final class OperatorApplication extends Application<OperatorConfiguration> {
 
+    /** The tarballs this build's dists/ makes, by kind, named from the parent POM's versions. */
+    private static final java.util.Properties BUILT_DISTRIBUTIONS = builtDistributions();
     /** The Kafka tarball dists/ builds: found like the executor jar when workloads.kafkaDistribution is unset. */
-    private static final String[] KAFKA_DIST = {"kafka-4.1.1.tgz", "dists/target", "mesos.operator.kafka.dist",
-            "MESOS_OPERATOR_KAFKA_DIST"};
+    private static final String[] KAFKA_DIST = {BUILT_DISTRIBUTIONS.getProperty("kafka"), "dists/target",
+            "mesos.operator.kafka.dist", "MESOS_OPERATOR_KAFKA_DIST"};
     /** The Pekko sample sample-apps/ builds: the AkkaService artifact when workloads.pekkoSampleDistribution is unset. */
     private static final String[] PEKKO_SAMPLE_DIST = {"pekko-cluster.tgz", "sample-apps/pekko-cluster/target",
             "mesos.operator.pekko.sample.dist", "MESOS_OPERATOR_PEKKO_SAMPLE_DIST"};
     /** The Cassandra tarball dists/ builds, found the same way when workloads.cassandraDistribution is unset. */
-    private static final String[] CASSANDRA_DIST = {"cassandra-5.0.6.tgz", "dists/target", "mesos.operator.cassandra.dist",
-            "MESOS_OPERATOR_CASSANDRA_DIST"};
+    private static final String[] CASSANDRA_DIST = {BUILT_DISTRIBUTIONS.getProperty("cassandra"), "dists/target",
+            "mesos.operator.cassandra.dist", "MESOS_OPERATOR_CASSANDRA_DIST"};
     /** The Spark tarball dists/ builds (a SPARK_HOME), found the same way when workloads.sparkDistribution is unset. */
-    private static final String[] SPARK_DIST = {"spark-3.5.7.tgz", "dists/target", "mesos.operator.spark.dist",
-            "MESOS_OPERATOR_SPARK_DIST"};
+    private static final String[] SPARK_DIST = {BUILT_DISTRIBUTIONS.getProperty("spark"), "dists/target",
+            "mesos.operator.spark.dist", "MESOS_OPERATOR_SPARK_DIST"};
+
+    /** distributions.properties, which the build writes from the parent POM's versions. */
+    private static java.util.Properties builtDistributions() {
+        java.util.Properties names = new java.util.Properties();
+        try (java.io.InputStream in = OperatorApplication.class.getResourceAsStream("/distributions.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("distributions.properties is not on the classpath (the build writes it)");
+            }
+            names.load(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return names;
+    }
 
     private static String distribution(String configured, String[] built) {
         if (configured != null) {

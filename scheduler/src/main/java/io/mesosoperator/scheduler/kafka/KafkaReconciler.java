@@ -3,14 +3,14 @@ package io.mesosoperator.scheduler.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.kind.Desired;
+import io.mesosoperator.scheduler.kind.DistributionPod;
+import io.mesosoperator.scheduler.kind.Reconciliation;
+import io.mesosoperator.scheduler.kind.SnapshotReadiness;
+import io.mesosoperator.scheduler.kind.WorkloadKind;
 import io.mesosoperator.scheduler.reconcile.ConfigHash;
-import io.mesosoperator.scheduler.reconcile.InstanceSet;
-import io.mesosoperator.scheduler.reconcile.ReservedSize;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
-import io.mesosoperator.scheduler.reconcile.ReconcileResult;
-import io.mesosoperator.scheduler.reconcile.WorkloadReconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
-import io.mesosoperator.scheduler.reconcile.Strategy;
 import io.mesosoperator.scheduler.reconcile.TaskRecord;
 import io.mesosoperator.scheduler.reconcile.WorkloadProbe;
 import io.mesosoperator.scheduler.spec.FieldError;
@@ -45,7 +45,7 @@ import org.apache.kafka.common.Uuid;
  * voters) and removed (out of the voter set first, then stopped). Placement limits count
  * controllers and brokers apart (pod groups), so a controller and a broker may share an agent.
  */
-public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
+public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
     public static final KindDefinition KIND = new KindDefinition("KafkaCluster", "kafka.schema.json",
             Set.of("brokers", "controllers", "drainOnScaleDown"), Set.of("dedicatedControllers"));
     static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -63,7 +63,7 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
 
     /** @param defaultDistribution the Kafka tarball URI for specs that name none (null: they must) */
     public KafkaReconciler(RecoveryPolicy policy, String defaultDistribution, KafkaProbe probe) {
-        super(KIND, policy, defaultDistribution, probe);
+        super(KIND, KafkaSpec.class, policy, defaultDistribution, probe);
     }
 
     @Override
@@ -145,15 +145,9 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
     }
 
     @Override
-    public ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
-        KafkaSpec spec = SpecBinding.bind(resource.spec(), KafkaSpec.class);
-        ResourceKey key = resource.key();
-        Map<Integer, TaskRecord> running = new TreeMap<>();
-        for (TaskRecord t : observed.tasks()) {
-            if ("TASK_RUNNING".equals(t.state()) && !t.killRequested()) {
-                running.put(t.instance(), t);
-            }
-        }
+    protected Desired desire(KafkaSpec spec, Reconciliation r) {
+        ResourceKey key = r.key();
+        Map<Integer, TaskRecord> running = r.running();
         Map<Integer, String> brokers = new TreeMap<>();
         Map<Integer, String> controllers = new TreeMap<>();
         running.forEach((id, t) -> {
@@ -187,7 +181,7 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
         }
         probe.watch(key, List.copyOf(brokers.values()), controllers);
         probe.retire(key, retiring);
-        JsonNode previous = observed.previousStatus() == null ? null : observed.previousStatus().workload();
+        JsonNode previous = r.previousWorkload();
         boolean quorumFormed = (previous != null && previous.path("quorumFormed").asBoolean())
                 || (seen != null && seen.quorumLeader() != null && seen.quorumLeader() >= 0);
         // what an instance that starts now bootstraps from: before the quorum formed, only its founder
@@ -211,8 +205,8 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
         probe.drain(key, draining, remaining);
         int keep = draining.isEmpty() ? spec.brokers() : Math.max(spec.brokers(), Collections.max(draining) + 1);
 
-        Sizing sizing = Sizing.of(resource, spec);
-        String clusterId = clusterId(resource);
+        Sizing sizing = Sizing.of(r.resource(), spec);
+        String clusterId = clusterId(r.resource());
         // dedicated controllers first: in a serial plan the quorum stands before any broker starts
         List<Integer> ids = new ArrayList<>();
         if (spec.dedicatedControllers()) {
@@ -226,12 +220,10 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
         for (int id : ids) {
             pods.add(pod(key, id, sizing.specOf(id), sizing.hashOf(id), clusterId, quorumPeers, quorumFormed));
         }
-        WorkloadProbe readiness = new WorkloadProbe() {
+        WorkloadProbe readiness = new SnapshotReadiness(seen == null ? null : seen.takenAt(),
+                "waiting for the AdminClient to look at the cluster") {
             @Override
-            public String notReady(TaskRecord task) {
-                if (seen == null || task.runningSince() == null || seen.takenAt().isBefore(Instant.parse(task.runningSince()))) {
-                    return "waiting for the AdminClient to look at the cluster";
-                }
+            protected String notReadyInSnapshot(TaskRecord task) {
                 int id = task.instance();
                 if (spec.runsBroker(id)) {
                     if (seen.error() != null) {
@@ -270,8 +262,6 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
                 return KafkaReconciler.launchBlocker(spec, pod.instance(), quorumFormed, quorumPeers);
             }
         };
-        ReconcileResult result = InstanceSet.reconcile(resource, pods, Strategy.of(spec.strategy()), readiness, observed,
-                policy, now);
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.put("clusterId", clusterId);
         details.put("bootstrapServers", String.join(",", brokers.values()));
@@ -297,13 +287,8 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
                 details.put("lastError", error);
             }
         }
-        boolean settling = !draining.isEmpty() || !retiring.isEmpty() || result.status().readyReplicas() < pods.size()
-                || result.status().instances().stream().anyMatch(i -> i.outdated());
-        Duration requeue = result.requeueAfter();
-        if (settling && (requeue == null || requeue.compareTo(LOOK_AGAIN) > 0)) {
-            requeue = LOOK_AGAIN; // readiness comes from the probe, whose picture moves on its own
-        }
-        return new ReconcileResult(result.launches(), result.kills(), result.status().withWorkload(details), requeue);
+        return Desired.pods(pods, spec.strategy()).readiness(readiness).workload(details)
+                .lookAgainUntilSettled(LOOK_AGAIN, !draining.isEmpty() || !retiring.isEmpty());
     }
 
     /**
@@ -442,16 +427,15 @@ public final class KafkaReconciler extends WorkloadReconciler<KafkaProbe> {
                 + "fi\n"
                 + "exec " + java.replace("-Dlog4j2", "-Xms" + spec.heap() + "m -Xmx" + spec.heap() + "m -Dlog4j2")
                 + " kafka.Kafka server.properties\n";
-        String distribution = spec.distribution() != null ? spec.distribution() : defaultDistribution;
         PodSpec.HealthCheckSpec health = new PodSpec.HealthCheckSpec("tcp", null, broker ? BROKER : CONTROLLER, null, null,
                 0, 2, 2, 30, 120);
         boolean controllerOnly = controller && !broker;
-        return new PodSpec(key, id, spec.cpus(), spec.mem(), 0, command, Map.of(),
-                List.of(new PodSpec.Artifact(distribution, true, false, null)),
-                ports, health, Duration.ofSeconds(30), hash,
-                new PodSpec.Volume(spec.disk(), "data"),
-                List.of(new PodSpec.ConfigFile("server.properties", "properties", SpecBinding.tree(props))),
-                controllerOnly ? spec.controllersPerAgent() : spec.maxBrokersPerAgent(),
-                controllerOnly ? CONTROLLER : BROKER);
+        return DistributionPod.of(key, id, distribution(spec.distribution())).resources(spec.cpus(), spec.mem())
+                .command(command).ports(ports).healthCheck(health).killGracePeriod(Duration.ofSeconds(30)).configHash(hash)
+                .volume(new PodSpec.Volume(spec.disk(), "data"))
+                .files(List.of(new PodSpec.ConfigFile("server.properties", "properties", SpecBinding.tree(props))))
+                .maxPerAgent(controllerOnly ? spec.controllersPerAgent() : spec.maxBrokersPerAgent())
+                .group(controllerOnly ? CONTROLLER : BROKER)
+                .build();
     }
 }

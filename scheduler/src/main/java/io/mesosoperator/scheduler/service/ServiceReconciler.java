@@ -1,6 +1,7 @@
 package io.mesosoperator.scheduler.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mesosoperator.scheduler.kind.SpecReader;
 import io.mesosoperator.scheduler.reconcile.ReservedSize;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.reconcile.ConfigHash;
@@ -24,6 +25,8 @@ import java.util.Set;
 public final class ServiceReconciler implements Reconciler {
     public static final KindDefinition KIND = new KindDefinition("Service", "service.schema.json", Set.of("instances"));
 
+    private static final SpecReader<ServiceSpec> SPECS = new SpecReader<>(KIND, ServiceSpec.class);
+
     private final RecoveryPolicy policy;
 
     public ServiceReconciler(RecoveryPolicy policy) {
@@ -37,7 +40,8 @@ public final class ServiceReconciler implements Reconciler {
 
     @Override
     public ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
-        return InstanceSet.reconcile(resource, pods(resource), Strategy.of(parse(resource.spec()).strategy()), observed, policy, now);
+        return InstanceSet.reconcile(resource, pods(resource), Strategy.of(SPECS.read(resource).strategy()), observed, policy,
+                now);
     }
 
     /** {@link #check(Resource, String)}'s rules, and the reserved sizes of instances with a volume. */
@@ -73,7 +77,7 @@ public final class ServiceReconciler implements Reconciler {
     }
 
     static List<PodSpec> pods(Resource resource) {
-        ServiceSpec spec = parse(resource.spec());
+        ServiceSpec spec = SPECS.read(resource);
         String hash = ConfigHash.of(resource.spec(), KIND.untaskedFields());
         List<PodSpec.Artifact> uris = spec.uris() == null ? List.of() : spec.uris().stream().map(ServiceReconciler::artifact).toList();
         List<String> ports = spec.ports() == null ? List.of() : spec.ports().stream().map(ServiceSpec.Port::name).toList();
@@ -95,11 +99,12 @@ public final class ServiceReconciler implements Reconciler {
         return SpecBinding.bind(spec, ServiceSpec.class);
     }
 
+    /** A uri as the schema has it: a string (extracted, as Mesos fetches by default), or an object with its defaults. */
     private static PodSpec.Artifact artifact(JsonNode uri) {
         if (uri.isTextual()) {
             return new PodSpec.Artifact(uri.asText(), true, false, null);
         }
-        return new PodSpec.Artifact(uri.path("value").asText(), uri.path("extract").asBoolean(true),
-                uri.path("executable").asBoolean(false), uri.hasNonNull("outputFile") ? uri.get("outputFile").asText() : null);
+        return new PodSpec.Artifact(uri.path("value").asText(), uri.path("extract").asBoolean(),
+                uri.path("executable").asBoolean(), uri.hasNonNull("outputFile") ? uri.get("outputFile").asText() : null);
     }
 }

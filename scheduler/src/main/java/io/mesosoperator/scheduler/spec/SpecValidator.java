@@ -34,12 +34,16 @@ public final class SpecValidator {
 
     private final Map<String, KindDefinition> kinds = new LinkedHashMap<>();
     private final Map<String, JsonSchema> schemas = new LinkedHashMap<>();
-    private final Map<String, JsonNode> rawSchemas = new LinkedHashMap<>();
+    private final Map<String, JsonNode> rawSchemas = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The subschemas SchemaDefaults asks about (oneOf, anyOf and if branches), each built once. */
+    private final Map<JsonNode, JsonSchema> branchSchemas = new java.util.concurrent.ConcurrentHashMap<>();
+    private final JsonSchemaFactory factory;
+    private final SchemaValidatorsConfig config;
 
     public SpecValidator(List<KindDefinition> definitions) {
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+        factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
                 b -> b.schemaMappers(m -> m.mapPrefix(SCHEMA_BASE, "classpath:" + CLASSPATH_BASE)));
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
+        config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
         for (KindDefinition kind : definitions) {
             kinds.put(kind.kind(), kind);
             JsonSchema schema = factory.getSchema(SchemaLocation.of(SCHEMA_BASE + kind.schemaFile()), config);
@@ -94,8 +98,32 @@ public final class SpecValidator {
         tree.remove("status");
         ObjectNode metadata = (ObjectNode) tree.get("metadata");
         metadata.remove(List.of("generation", "creationTimestamp", "uid"));
-        SchemaDefaults.apply(rawSchema(kinds.get(kind).schemaFile()), tree, this::resolveRef);
+        SchemaDefaults.apply(rawSchema(kinds.get(kind).schemaFile()), tree, this::resolveRef, this::matches);
         return tree;
+    }
+
+    /**
+     * A copy of an accepted document with its kind's schema defaults filled in: how a spec stored
+     * before its schema gained a default reads today (a no-op for one accepted since).
+     */
+    public ObjectNode withDefaults(Resource resource) {
+        ObjectNode tree = resource.toJson();
+        KindDefinition kind = kinds.get(tree.path("kind").asText());
+        if (kind == null) {
+            throw new IllegalArgumentException("unknown kind '" + tree.path("kind").asText() + "'");
+        }
+        SchemaDefaults.apply(rawSchema(kind.schemaFile()), tree, this::resolveRef, this::matches);
+        return tree;
+    }
+
+    /** Whether a value validates against a subschema of the kinds' schemas (its "$ref"s resolve as theirs do). */
+    private boolean matches(JsonNode subschema, JsonNode value) {
+        JsonSchema schema = branchSchemas.computeIfAbsent(subschema, s -> {
+            JsonSchema built = factory.getSchema(SchemaLocation.of(SCHEMA_BASE + "branch.schema.json"), s, config);
+            built.initializeValidators();
+            return built;
+        });
+        return schema.validate(value).isEmpty();
     }
 
     /** Adds line and column, where the document has them, to errors found after validation. */
