@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mesosoperator.scheduler.reconcile.Backoff;
+import io.mesosoperator.mesos.Backoff;
 import io.mesosoperator.scheduler.reconcile.Condition;
 import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.reconcile.PollingProbe;
