@@ -1,10 +1,12 @@
 package io.mesosoperator.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.mesosoperator.mesos.ContentType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.ExecutorID;
@@ -155,12 +157,9 @@ class LaunchGroupAndVolumesTest {
         assertThat(cluster.agents().get(0).runningExecutors()).contains("brief-task");
 
         shortLived.subscription.body().close(); // the scheduler goes away
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(40);
-        while (cluster.agents().get(0).runningExecutors().contains("brief-task") && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
         // noticed when a heartbeat cannot be written; after 1 s of failover timeout its executor is shut down
-        assertThat(cluster.agents().get(0).runningExecutors()).doesNotContain("brief-task");
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(cluster.agents().get(0).runningExecutors()).doesNotContain("brief-task"));
     }
 
     private static Offer nextOfferWith(RawScheduler scheduler, String persistenceId) throws Exception {

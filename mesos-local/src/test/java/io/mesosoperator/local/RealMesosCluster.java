@@ -1,5 +1,7 @@
 package io.mesosoperator.local;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -204,21 +206,18 @@ public final class RealMesosCluster implements AutoCloseable {
 
     /** Waits until the master (re)started answers and has this many agents registered and active. */
     public void awaitAgents(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int active = 0;
-        while (System.nanoTime() < deadline) {
-            try {
-                active = state().path("activated_slaves").asInt();
-                if (active >= count) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // the master is still starting
-            }
-            Thread.sleep(200);
+        java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions() // the master is still starting
+                    .until(() -> {
+                        active.set(state().path("activated_slaves").asInt());
+                        return active.get() >= count;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("only " + active.get() + " of " + count + " real Mesos agents registered within "
+                    + timeout.toSeconds() + "s; see the logs under " + dir, e);
         }
-        throw new IllegalStateException("only " + active + " of " + count + " real Mesos agents registered within "
-                + timeout.toSeconds() + "s; see the logs under " + dir);
     }
 
     /** One {@code mesos-agent}: stopped and started again keeps its work dir (and so its id and checkpoints). */

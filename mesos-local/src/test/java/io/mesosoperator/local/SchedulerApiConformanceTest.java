@@ -1,11 +1,13 @@
 package io.mesosoperator.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.mesosoperator.mesos.ContentType;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.FrameworkID;
@@ -118,15 +120,9 @@ class SchedulerApiConformanceTest {
         // no FAILURE follows: a real agent reports no exit of a command executor (conformance.DifferentialConformanceTest)
     }
 
-    static void awaitFileContains(Path file, String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file) && Files.readString(file).contains(text)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(file + " never contained '" + text + "'");
+    static void awaitFileContains(Path file, String text) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(file).exists().content().contains(text));
     }
 
     static Resource scalar(String name, double value) {

@@ -9,16 +9,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Faults below the operator: a crashed executor, a lost status update, an agent process restart
- * while its executors keep running. Each ends with every instance running exactly once.
+ * while its executors keep running. Each starts its own Service and ends with every instance running
+ * exactly once.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentAndExecutorFaultsE2ETest extends EmbeddedOperatorTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String SPEC = Specs.service("sturdy", 3, "sleep 600");
@@ -39,11 +36,15 @@ class AgentAndExecutorFaultsE2ETest extends EmbeddedOperatorTest {
         });
     }
 
-    @Test
-    @Order(1)
-    void crashedExecutorsTaskIsReportedAndRelaunched() {
-        env.post("/v1/resources", "application/yaml", SPEC);
+    /** The Service of three instances, running; deleted after the test. */
+    private void threeRunning() {
+        applyOwned(SPEC);
         awaitThreeExactlyOnce();
+    }
+
+    @Test
+    void crashedExecutorsTaskIsReportedAndRelaunched() {
+        threeRunning();
         JsonNode victim = task(0);
         String sandbox = env.sandbox(victim);
         assertThat(env.crashExecutorOf(victim)).isTrue();
@@ -78,10 +79,10 @@ class AgentAndExecutorFaultsE2ETest extends EmbeddedOperatorTest {
     }
 
     @Test
-    @Order(2)
     void aLostStatusUpdateIsRetriedUntilAcknowledged() {
         // losing an update on its way is fault injection only mesos-local has
         Assumptions.assumeFalse(env.onRealMesos(), "a real agent cannot be made to lose a status update");
+        threeRunning();
         JsonNode victim = task(1);
         env.cluster().agents().stream().filter(a -> a.id().equals(victim.path("agentId").asText())).findFirst().orElseThrow()
                 .dropStatusUpdates(1); // the TASK_FAILED of the kill below is lost once
@@ -92,8 +93,8 @@ class AgentAndExecutorFaultsE2ETest extends EmbeddedOperatorTest {
     }
 
     @Test
-    @Order(3)
     void agentRestartKeepsItsTasks() throws Exception {
+        threeRunning();
         Set<String> before = taskIds();
         JsonNode onAgent = task(2);
         ProcessHandle process = env.awaitTaskProcess(onAgent);

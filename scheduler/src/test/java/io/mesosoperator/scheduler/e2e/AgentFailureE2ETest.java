@@ -8,18 +8,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Agents that are cut off or die: their tasks go TASK_UNREACHABLE, instances are replaced on other
  * agents after the configured delay, and a healed agent's stale copy is killed, so each instance
  * runs exactly once. On a real Mesos (RealMesosAgentFailureE2ETest) the cut-off agent is a killed
  * agent process whose tasks run on, healed by starting it again, and the dead one unregisters.
+ * Each test starts its own Service; the agent one test removes stays gone (two are enough for three
+ * instances).
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentFailureE2ETest extends EmbeddedOperatorTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -45,33 +43,39 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
         });
     }
 
-    @Test
-    @Order(1)
-    void partitionedAgentIsReplacedAndItsStaleCopyKilledWhenItHeals() throws Exception {
-        env.post("/v1/resources", "application/yaml", SPEC);
+    /** The Service of three instances, running; deleted after the test. */
+    private void threeRunning() {
+        applyOwned(SPEC);
         awaitThreeRunningExactlyOnce();
+    }
+
+    @Test
+    void partitionedAgentIsReplacedAndItsStaleCopyKilledWhenItHeals() throws Exception {
+        threeRunning();
         JsonNode before = task(0);
         String agent = before.path("agentId").asText();
         String sandbox = env.sandbox(before);
 
         env.cutOffAgent(agent);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(env.tasks("Service/spread"))
-                .anySatisfy(t -> {
-                    assertThat(t.path("taskId").asText()).isEqualTo(before.path("taskId").asText());
-                    assertThat(t.path("state").asText()).isEqualTo("TASK_UNREACHABLE");
-                }));
-        // replaced on another agent after the delay
-        await().atMost(WAIT).untilAsserted(() -> {
-            JsonNode replacement = task(0);
-            assertThat(replacement).isNotNull();
-            assertThat(replacement.path("taskId").asText()).isNotEqualTo(before.path("taskId").asText());
-            assertThat(replacement.path("agentId").asText()).isNotEqualTo(agent);
-            assertThat(replacement.path("state").asText()).isEqualTo("TASK_RUNNING");
-        });
-        // the old copy was never told anything: it still runs behind the partition
-        assertThat(EmbeddedOperator.processesIn(sandbox)).isNotEmpty();
-
-        env.reconnectAgent(agent);
+        try {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(env.tasks("Service/spread"))
+                    .anySatisfy(t -> {
+                        assertThat(t.path("taskId").asText()).isEqualTo(before.path("taskId").asText());
+                        assertThat(t.path("state").asText()).isEqualTo("TASK_UNREACHABLE");
+                    }));
+            // replaced on another agent after the delay
+            await().atMost(WAIT).untilAsserted(() -> {
+                JsonNode replacement = task(0);
+                assertThat(replacement).isNotNull();
+                assertThat(replacement.path("taskId").asText()).isNotEqualTo(before.path("taskId").asText());
+                assertThat(replacement.path("agentId").asText()).isNotEqualTo(agent);
+                assertThat(replacement.path("state").asText()).isEqualTo("TASK_RUNNING");
+            });
+            // the old copy was never told anything: it still runs behind the partition
+            assertThat(EmbeddedOperator.processesIn(sandbox)).isNotEmpty();
+        } finally {
+            env.reconnectAgent(agent); // healed even when the test fails, so the next one has the agent
+        }
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(EmbeddedOperator.processesIn(sandbox)).isEmpty();
             assertThat(env.tasks("Service/spread")).extracting(t -> t.path("taskId").asText())
@@ -81,8 +85,8 @@ class AgentFailureE2ETest extends EmbeddedOperatorTest {
     }
 
     @Test
-    @Order(2)
     void deadAgentsInstancesMoveElsewhere() throws Exception {
+        threeRunning();
         JsonNode victim = Optional.ofNullable(task(1)).orElseThrow();
         String agent = victim.path("agentId").asText();
         String sandbox = env.sandbox(victim);

@@ -1,5 +1,7 @@
 package io.mesosoperator.scheduler.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.DropwizardTestSupport;
@@ -193,13 +195,9 @@ final class EmbeddedOperator implements AutoCloseable {
         running.add(operator);
         operator.before();
         // alone in the election, it leads within moments; writes before that would get 503
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (((OperatorApplication) operator.getApplication()).operator() == null) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the operator did not become leader within 30s");
-            }
-            Thread.sleep(20);
-        }
+        DropwizardTestSupport<OperatorConfiguration> started = operator;
+        await("the operator leads").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> ((OperatorApplication) started.getApplication()).operator() != null);
     }
 
     /** Another operator instance on the same ZooKeeper and cluster (it follows while the first leads). */
@@ -213,6 +211,11 @@ final class EmbeddedOperator implements AutoCloseable {
     /** Switches the API calls of this helper to another instance (e.g. after a takeover). */
     void useOperator(DropwizardTestSupport<OperatorConfiguration> other) {
         operator = other;
+    }
+
+    /** Whether an operator instance serves this helper's calls (none from stopOperator to startOperator). */
+    boolean operatorStarted() {
+        return operator != null;
     }
 
     void stopOperator() {

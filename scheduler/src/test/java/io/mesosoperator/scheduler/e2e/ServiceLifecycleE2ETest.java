@@ -9,29 +9,36 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The walking skeleton end to end, through the HTTP API, on the embedded cluster with real
  * processes: apply, self-healing after kill -9, scaling, refused specs, an operator restart that
- * neither loses nor duplicates tasks, and delete. Steps run in order on one cluster.
+ * neither loses nor duplicates tasks, and delete. The tests share one cluster and operator; each
+ * runs a Service of its own, deleted after it.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String RESOURCE = "Service/web";
+    private static final AtomicInteger SERVICES = new AtomicInteger();
+    /** This test's Service: web-1, web-2, ... */
+    private String name;
+    private String resourceKey;
 
+    @BeforeEach
+    void nameThisTestsService() {
+        name = "web-" + SERVICES.incrementAndGet();
+        resourceKey = "Service/" + name;
+    }
 
-    static String spec(int instances) {
+    String spec(int instances) {
         return """
                 apiVersion: mesos-operator.io/v1
                 kind: Service
                 metadata:
-                  name: web
+                  name: %s
                   labels: {team: data}
                 spec:
                   instances: %d
@@ -41,11 +48,17 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
                   command: 'echo "$GREETING from $MESOS_TASK_ID"; while true; do touch alive; sleep 1; done'
                   healthCheck: {type: command, command: test -f alive, intervalSeconds: 1, gracePeriodSeconds: 10}
                   killGracePeriodSeconds: 1
-                """.formatted(instances);
+                """.formatted(name, instances);
     }
 
     private JsonNode resource() {
-        return env.get("/v1/resources/Service/web").body();
+        return env.get("/v1/resources/" + resourceKey).body();
+    }
+
+    /** This test's Service applied and ready with {@code instances}, at generation 1. */
+    private void running(int instances) {
+        assertThat(applyOwned(spec(instances)).status()).isEqualTo(201);
+        awaitReady(instances, 1);
     }
 
     private void awaitReady(int instances, long generation) {
@@ -54,7 +67,7 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
             assertThat(r.path("status").path("observedGeneration").asLong()).isEqualTo(generation);
             assertThat(r.path("status").path("readyReplicas").asInt()).isEqualTo(instances);
             assertThat(r.path("status").path("phase").asText()).isEqualTo("Running");
-            List<JsonNode> tasks = env.tasks(RESOURCE);
+            List<JsonNode> tasks = env.tasks(resourceKey);
             assertThat(tasks).hasSize(instances).allSatisfy(t -> {
                 assertThat(t.path("state").asText()).isEqualTo("TASK_RUNNING");
                 assertThat(t.path("healthy").asBoolean()).isTrue();
@@ -66,9 +79,8 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
     }
 
     @Test
-    @Order(1)
     void applyRunsThreeInstances() {
-        EmbeddedOperator.Reply created = env.post("/v1/resources", "application/yaml", spec(3));
+        EmbeddedOperator.Reply created = applyOwned(spec(3));
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.body().path("metadata").path("generation").asLong()).isEqualTo(1);
         assertThat(created.body().path("change").asText()).isEqualTo("created");
@@ -77,8 +89,8 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
         JsonNode status = resource().path("status");
         assertThat(status.path("conditions")).extracting(c -> c.path("type").asText() + "=" + c.path("status").asText())
                 .containsExactly("Ready=True", "Progressing=False", "Degraded=False");
-        JsonNode task = env.tasks(RESOURCE).get(0);
-        assertThat(task.path("resource").asText()).isEqualTo(RESOURCE);
+        JsonNode task = env.tasks(resourceKey).get(0);
+        assertThat(task.path("resource").asText()).isEqualTo(resourceKey);
         assertThat(task.path("agentId").asText()).isNotBlank();
         assertThat(Path.of(env.sandbox(task)).resolve("stdout"))
                 .content().contains("hi from " + task.path("taskId").asText());
@@ -87,10 +99,10 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
         // executor whose id is the task's, and the sandbox the operator shows is that executor's run
         JsonNode mesos = env.masterState().path("frameworks").get(0);
         assertThat(mesos.path("tasks")).hasSize(3).allSatisfy(t -> assertThat(t.path("executor_id").asText()).isEmpty());
-        assertThat(env.tasks(RESOURCE)).allSatisfy(t -> assertThat(t.path("sandbox").asText())
+        assertThat(env.tasks(resourceKey)).allSatisfy(t -> assertThat(t.path("sandbox").asText())
                 .contains("/frameworks/" + mesos.path("id").asText() + "/executors/" + t.path("taskId").asText() + "/runs/"));
         // spread: three instances on three agents
-        assertThat(env.tasks(RESOURCE).stream().map(t -> t.path("agentId").asText()).collect(Collectors.toSet())).hasSize(3);
+        assertThat(env.tasks(resourceKey).stream().map(t -> t.path("agentId").asText()).collect(Collectors.toSet())).hasSize(3);
         // Prometheus text format on the admin port: well-formed, counting what just happened
         Map<String, Double> metrics = prometheus(env.admin("/metrics/prometheus"));
         assertThat(metrics.get("mesos_operator_tasks_launched_total{kind=\"Service\"}")).isGreaterThanOrEqualTo(3.0);
@@ -128,16 +140,16 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
     }
 
     @Test
-    @Order(2)
     void killedProcessIsRelaunched() {
-        JsonNode victim = env.tasks(RESOURCE).stream().filter(t -> t.path("instance").asInt() == 1).findFirst().orElseThrow();
+        running(3);
+        JsonNode victim = env.tasks(resourceKey).stream().filter(t -> t.path("instance").asInt() == 1).findFirst().orElseThrow();
         String sandbox = env.sandbox(victim);
         ProcessHandle process = EmbeddedOperator.taskProcess(sandbox).orElseThrow();
         assertThat(process.destroyForcibly()).isTrue(); // SIGKILL, like kill -9
         long killed = System.nanoTime();
 
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-            assertThat(env.tasks(RESOURCE)).anySatisfy(replacement -> {
+            assertThat(env.tasks(resourceKey)).anySatisfy(replacement -> {
                 assertThat(replacement.path("instance").asInt()).isEqualTo(1);
                 assertThat(replacement.path("taskId").asText()).isNotEqualTo(victim.path("taskId").asText());
                 assertThat(replacement.path("state").asText()).isEqualTo("TASK_RUNNING");
@@ -153,11 +165,11 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
     }
 
     @Test
-    @Order(3)
     void scalesUpAndDown() {
-        List<String> watched = env.watch("?kind=service&name=web");
+        running(3);
+        List<String> watched = env.watch("?kind=service&name=" + name);
         await().atMost(WAIT).until(() -> watched.contains(": watching"));
-        EmbeddedOperator.Reply up = env.post("/v1/resources", "application/yaml", spec(5));
+        EmbeddedOperator.Reply up = applyOwned(spec(5));
         assertThat(up.status()).isEqualTo(200);
         assertThat(up.body().path("change").asText()).isEqualTo("scaled");
         assertThat(up.body().path("metadata").path("generation").asLong()).isEqualTo(2);
@@ -167,23 +179,23 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
                 .contains("event: event", "\"reason\":\"SpecScaled\"", "\"reason\":\"Launching\"",
                         "event: task", "\"type\":\"TASK_RUNNING\"", "event: status", "\"reason\":\"5/5\""));
 
-        List<String> sandboxes = env.tasks(RESOURCE).stream().map(env::sandbox).toList();
-        EmbeddedOperator.Reply down = env.post("/v1/resources", "application/yaml", spec(1));
+        List<String> sandboxes = env.tasks(resourceKey).stream().map(env::sandbox).toList();
+        EmbeddedOperator.Reply down = applyOwned(spec(1));
         assertThat(down.body().path("metadata").path("generation").asLong()).isEqualTo(3);
         awaitReady(1, 3);
-        assertThat(env.tasks(RESOURCE).get(0).path("instance").asInt()).isZero();
+        assertThat(env.tasks(resourceKey).get(0).path("instance").asInt()).isZero();
         await().atMost(WAIT).untilAsserted(() -> assertThat(sandboxes.stream()
                 .filter(s -> !EmbeddedOperator.processesIn(s).isEmpty())).hasSize(1));
 
-        EmbeddedOperator.Reply again = env.post("/v1/resources", "application/yaml", spec(1));
+        EmbeddedOperator.Reply again = applyOwned(spec(1));
         assertThat(again.body().path("change").asText()).isEqualTo("unchanged");
         assertThat(again.body().path("metadata").path("generation").asLong()).isEqualTo(3);
     }
 
     @Test
-    @Order(4)
     void badSpecsAreRefusedAndChangeNothing() {
-        String runningTask = env.tasks(RESOURCE).get(0).path("taskId").asText();
+        running(1);
+        String runningTask = env.tasks(resourceKey).get(0).path("taskId").asText();
         Map<String, String> bad = Map.of(
                 "instances: 1", "instances: -1",
                 "cpus: 0.1", "cpus: lots",
@@ -211,39 +223,40 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
         assertThat(volume.body().path("errors").get(0).path("message").asText()).contains("mesos.role");
         assertThat(volume.body().path("errors").get(0).path("line").asInt()).isEqualTo(10);
         EmbeddedOperator.Reply json = env.post("/v1/resources", "application/json",
-                "{\"apiVersion\":\"mesos-operator.io/v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"},\"spec\":{}}");
+                "{\"apiVersion\":\"mesos-operator.io/v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{}}");
         assertThat(json.status()).isEqualTo(422);
         assertThat(json.body().path("errors").get(0).path("path").asText()).isEqualTo("spec.command");
 
         // the accepted spec keeps running untouched
-        assertThat(resource().path("metadata").path("generation").asLong()).isEqualTo(3);
-        assertThat(env.tasks(RESOURCE)).extracting(t -> t.path("taskId").asText()).containsExactly(runningTask);
-        awaitReady(1, 3);
+        assertThat(resource().path("metadata").path("generation").asLong()).isEqualTo(1);
+        assertThat(env.tasks(resourceKey)).extracting(t -> t.path("taskId").asText()).containsExactly(runningTask);
+        awaitReady(1, 1);
     }
 
     @Test
-    @Order(5)
     void operatorRestartNeitherLosesNorDuplicatesTasks() throws Exception {
-        Set<String> before = env.tasks(RESOURCE).stream().map(t -> t.path("taskId").asText()).collect(Collectors.toSet());
+        running(1);
+        Set<String> before = env.tasks(resourceKey).stream().map(t -> t.path("taskId").asText()).collect(Collectors.toSet());
         String frameworkId = env.masterState().path("frameworks").get(0).path("id").asText();
         env.stopOperator();
-        Thread.sleep(2000); // tasks keep running without the operator
+        // time passes with no operator: nothing to wait for but that, and the tasks must not notice
+        Thread.sleep(2000);
         assertThat(env.mesosRunningTasks()).containsExactlyInAnyOrderElementsOf(before);
         env.startOperator();
 
-        awaitReady(1, 3);
-        assertThat(env.tasks(RESOURCE).stream().map(t -> t.path("taskId").asText()).collect(Collectors.toSet()))
+        awaitReady(1, 1);
+        assertThat(env.tasks(resourceKey).stream().map(t -> t.path("taskId").asText()).collect(Collectors.toSet()))
                 .isEqualTo(before);
         assertThat(env.masterState().path("frameworks")).hasSize(1);
         assertThat(env.masterState().path("frameworks").get(0).path("id").asText()).isEqualTo(frameworkId);
-        assertThat(resource().path("metadata").path("generation").asLong()).isEqualTo(3);
+        assertThat(resource().path("metadata").path("generation").asLong()).isEqualTo(1);
     }
 
     @Test
-    @Order(6)
     void aTaskMesosRunsThatTheOperatorHasNoRecordOfIsKilledAndReplaced() throws Exception {
+        running(1);
         // the record of one task is lost while the operator is down (e.g. restored from an old backup)
-        JsonNode orphan = env.tasks(RESOURCE).get(0);
+        JsonNode orphan = env.tasks(resourceKey).get(0);
         String orphanId = orphan.path("taskId").asText();
         env.stopOperator();
         try (org.apache.curator.framework.CuratorFramework zk = org.apache.curator.framework.CuratorFrameworkFactory
@@ -256,23 +269,23 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
         // reconciliation finds it running in Mesos: unknown, so killed; its instance gets a new task
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(env.mesosRunningTasks()).doesNotContain(orphanId).hasSize(1);
-            assertThat(env.tasks(RESOURCE)).extracting(t -> t.path("instance").asInt()).containsExactly(0);
+            assertThat(env.tasks(resourceKey)).extracting(t -> t.path("instance").asInt()).containsExactly(0);
         });
-        awaitReady(1, 3);
+        awaitReady(1, 1);
     }
 
     @Test
-    @Order(7)
     void deleteKillsAllTasks() {
-        List<String> sandboxes = env.tasks(RESOURCE).stream().map(env::sandbox).toList();
-        EmbeddedOperator.Reply deleted = env.delete("/v1/resources/service/web");
+        running(1);
+        List<String> sandboxes = env.tasks(resourceKey).stream().map(env::sandbox).toList();
+        EmbeddedOperator.Reply deleted = env.delete("/v1/resources/service/" + name);
         assertThat(deleted.status()).isEqualTo(200);
-        assertThat(env.get("/v1/resources/Service/web").status()).isEqualTo(404);
+        assertThat(env.get("/v1/resources/" + resourceKey).status()).isEqualTo(404);
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(env.tasks(RESOURCE)).isEmpty();
+            assertThat(env.tasks(resourceKey)).isEmpty();
             assertThat(env.mesosRunningTasks()).isEmpty();
             assertThat(sandboxes).allSatisfy(s -> assertThat(EmbeddedOperator.processesIn(s)).isEmpty());
         });
-        assertThat(env.delete("/v1/resources/Service/web").status()).isEqualTo(404);
+        assertThat(env.delete("/v1/resources/" + resourceKey).status()).isEqualTo(404);
     }
 }

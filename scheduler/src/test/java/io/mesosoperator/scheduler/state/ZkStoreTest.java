@@ -1,0 +1,236 @@
+package io.mesosoperator.scheduler.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.local.EmbeddedZooKeeper;
+import io.mesosoperator.scheduler.reconcile.InstanceStatus;
+import io.mesosoperator.scheduler.reconcile.OperatorEvent;
+import io.mesosoperator.scheduler.reconcile.PlanState;
+import io.mesosoperator.scheduler.reconcile.ResourceStatus;
+import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator's state in a real (embedded, single-server) ZooKeeper: what is written reads back
+ * the same, missing nodes read as nothing, and the writes that must be whole are. Each test has a
+ * root of its own.
+ */
+class ZkStoreTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ResourceKey WEB = new ResourceKey("Service", "web");
+
+    @TempDir
+    static Path dir;
+    static EmbeddedZooKeeper zk;
+    ZkStore store;
+
+    @BeforeAll
+    static void startZooKeeper() throws Exception {
+        zk = EmbeddedZooKeeper.start("127.0.0.1", 0, dir.resolve("zk"));
+    }
+
+    @AfterAll
+    static void stopZooKeeper() {
+        zk.close();
+    }
+
+    @BeforeEach
+    void connect(TestInfo test) throws Exception {
+        store = open("/" + test.getTestMethod().orElseThrow().getName());
+    }
+
+    @AfterEach
+    void disconnect() {
+        store.close();
+    }
+
+    private static ZkStore open(String root) throws InterruptedException {
+        ZkStore opened = new ZkStore(zk.connectString(), root);
+        opened.start();
+        return opened;
+    }
+
+    private static Resource service(String name, long generation, int instances) {
+        ObjectNode doc = JSON.createObjectNode().put("apiVersion", Resource.API_VERSION).put("kind", "Service");
+        doc.putObject("metadata").put("name", name).put("generation", generation);
+        doc.putObject("spec").put("instances", instances).put("command", "sleep 600");
+        return new Resource(doc);
+    }
+
+    private static TaskRecord task(String id, int instance) {
+        return TaskRecord.staging(id, WEB, instance, "hash", "agent-1", "http://10.0.0.1:5051", "10.0.0.1",
+                Map.of("http", 31000L + instance), null, "2026-12-05T10:00:00Z");
+    }
+
+    private static ResourceStatus status(int instances) {
+        return new ResourceStatus(1, "Running", instances, instances, List.of(),
+                IntStream.range(0, instances).mapToObj(InstanceStatus::fresh).toList(), null, null);
+    }
+
+    @Test
+    void missingNodesReadAsNothing() {
+        assertThat(store.frameworkId()).isEmpty();
+        assertThat(store.loadResources()).isEmpty();
+        assertThat(store.loadResource(WEB)).isEmpty();
+        assertThat(store.loadStatus(WEB)).isEmpty();
+        assertThat(store.loadStatuses()).isEmpty();
+        assertThat(store.history(WEB)).isEmpty();
+        assertThat(store.loadPlans()).isEmpty();
+        assertThat(store.loadTasks()).isEmpty();
+        assertThat(store.events(WEB)).isEmpty();
+        assertThat(store.loadReservations()).isEmpty();
+        // deleting what is not there is no error
+        store.deleteResource(WEB);
+        store.deleteTask("no-such-task");
+        store.deleteEvents(WEB);
+        store.deleteReservation(WEB, 0);
+    }
+
+    @Test
+    void frameworkIdSurvivesTheStore() throws Exception {
+        store.saveFrameworkId("f-1");
+        store.saveFrameworkId("f-2");
+        try (ZkStore another = open(store.root())) {
+            assertThat(another.frameworkId()).contains("f-2");
+        }
+    }
+
+    @Test
+    void aResourceReadsBackWithItsHistoryOldestFirst() {
+        store.putResource(service("web", 1, 3), "created");
+        store.putResource(service("web", 2, 5), "scaled");
+
+        assertThat(store.loadResource(WEB).orElseThrow().toJson().toString()).isEqualTo(service("web", 2, 5).toJson().toString());
+        assertThat(store.loadResources()).extracting(Resource::key).containsExactly(WEB);
+        assertThat(store.history(WEB)).extracting(h -> h.path("generation").asLong() + " " + h.path("change").asText()
+                        + " " + h.path("resource").path("spec").path("instances").asInt())
+                .containsExactly("1 created 3", "2 scaled 5");
+        assertThat(store.history(WEB)).allSatisfy(h -> assertThat(h.path("appliedAt").asText()).isNotBlank());
+    }
+
+    @Test
+    void historyKeepsTheLastGenerationsOnly() {
+        int generations = ZkStore.HISTORY_KEPT + 3;
+        for (int g = 1; g <= generations; g++) {
+            store.putResource(service("web", g, g), "updated");
+        }
+        assertThat(store.history(WEB)).extracting(h -> h.path("generation").asLong())
+                .containsExactlyElementsOf(IntStream.rangeClosed(generations - ZkStore.HISTORY_KEPT + 1, generations)
+                        .mapToObj(g -> (long) g).toList());
+    }
+
+    @Test
+    void deletingAResourceTakesItsStatusPlanHistoryAndSecretWithIt() {
+        store.putResource(service("web", 1, 2), "created");
+        store.putStatus(WEB, status(2));
+        store.putPlan(WEB, new PlanState(true, null, 0));
+        String secret = store.secret(WEB);
+        ResourceKey other = new ResourceKey("Service", "other");
+        store.putResource(service("other", 1, 1), "created");
+
+        store.deleteResource(WEB);
+
+        assertThat(store.loadResource(WEB)).isEmpty();
+        assertThat(store.loadStatus(WEB)).isEmpty();
+        assertThat(store.loadPlans()).doesNotContainKey(WEB);
+        assertThat(store.history(WEB)).isEmpty();
+        assertThat(store.secret(WEB)).as("a new resource of the same name gets a new secret").isNotEqualTo(secret);
+        assertThat(store.loadResource(other)).isPresent();
+    }
+
+    @Test
+    void aStatusOfManyInstancesIsSplitAcrossNodesAndShrinksWithAScaleDown() throws Exception {
+        int many = 2 * ZkStore.INSTANCES_PER_NODE + 1;
+        store.putStatus(WEB, status(many));
+        String statusPath = store.root() + "/status/Service/web";
+        assertThat(store.client().getChildren().forPath(statusPath)).hasSize(3);
+        try (ZkStore another = open(store.root())) {
+            ResourceStatus read = another.loadStatus(WEB).orElseThrow();
+            assertThat(read.instances()).hasSize(many);
+            assertThat(read.instances().get(many - 1).instance()).isEqualTo(many - 1);
+            assertThat(another.loadStatuses()).containsOnlyKeys(WEB);
+        }
+
+        store.putStatus(WEB, status(2));
+        assertThat(store.client().getChildren().forPath(statusPath)).hasSize(1);
+        assertThat(store.loadStatus(WEB).orElseThrow().instances()).hasSize(2);
+    }
+
+    @Test
+    void taskRecordsAreCreatedUpdatedAndDeletedInBatches() {
+        Map<String, TaskRecord> launched = new LinkedHashMap<>();
+        IntStream.range(0, 250).forEach(i -> launched.put("web-" + i, task("web-" + i, i))); // more than one transaction
+        store.putTasks(launched, true);
+        assertThat(store.loadTasks()).hasSize(250).containsEntry("web-7", task("web-7", 7));
+
+        Map<String, TaskRecord> changes = new LinkedHashMap<>();
+        changes.put("web-0", null);
+        TaskRecord running = task("web-1", 1).withUpdate("TASK_RUNNING", true, null, null, "/sandbox", null,
+                "2026-12-05T10:00:05Z");
+        changes.put("web-1", running);
+        store.putTasks(changes, false);
+
+        Map<String, TaskRecord> tasks = store.loadTasks();
+        assertThat(tasks).hasSize(249).doesNotContainKey("web-0").containsEntry("web-1", running);
+    }
+
+    @Test
+    void aBatchThatCannotBeWholeIsAppliedOneByOne() {
+        store.putTasks(Map.of("web-0", task("web-0", 0)), true);
+        // web-1 was never created (or was deleted meanwhile): its update fails the transaction, so
+        // each change is made on its own and none is lost
+        Map<String, TaskRecord> changes = new LinkedHashMap<>();
+        changes.put("web-0", task("web-0", 0).withUpdate("TASK_RUNNING", null, null, null, null, null, "t"));
+        changes.put("web-1", task("web-1", 1));
+        store.putTasks(changes, false);
+
+        assertThat(store.loadTasks()).containsOnlyKeys("web-0", "web-1");
+        assertThat(store.loadTasks().get("web-0").state()).isEqualTo("TASK_RUNNING");
+    }
+
+    @Test
+    void theSecretOfAResourceIsMadeOnceAndSharedByEveryStore() throws Exception {
+        String secret = store.secret(WEB);
+        assertThat(secret).matches("[A-Za-z0-9_-]{43}"); // 32 bytes, URL-safe Base64 without padding
+        try (ZkStore another = open(store.root())) {
+            assertThat(another.secret(WEB)).isEqualTo(secret);
+        }
+    }
+
+    @Test
+    void eventsPlansAndReservationsReadBack() {
+        List<OperatorEvent> events = List.of(new OperatorEvent("2026-12-05T10:00:00Z", "Normal", "Launching", "instance 0"));
+        store.putEvents(WEB, events);
+        assertThat(store.events(WEB)).isEqualTo(events);
+        store.deleteEvents(WEB);
+        assertThat(store.events(WEB)).isEmpty();
+
+        store.putPlan(WEB, new PlanState(true, "abc", 2));
+        assertThat(store.loadPlans()).containsEntry(WEB, new PlanState(true, "abc", 2));
+    }
+
+    @Test
+    void aCorruptRecordIsAStoreErrorNamingWhatItIs() throws Exception {
+        store.client().create().creatingParentsIfNeeded()
+                .forPath(store.root() + "/tasks/broken", "{not json".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(store::loadTasks).isInstanceOf(ZkStore.StoreException.class)
+                .hasMessageContaining("corrupt record in ZooKeeper (TaskRecord)");
+    }
+}
