@@ -1,6 +1,5 @@
 package io.mesosoperator.scheduler.cli;
 
-import io.mesosoperator.scheduler.embedded.Benchmark;
 import io.mesosoperator.scheduler.api.OperatorApplication;
 import io.mesosoperator.scheduler.embedded.EmbeddedCluster;
 import io.mesosoperator.scheduler.embedded.ServerConfig;
@@ -180,37 +179,6 @@ public final class RunCommands {
             Path file = java.nio.file.Files.createTempFile("mesos-operator-", ".yaml");
             file.toFile().deleteOnExit();
             app.run("server", built.write(file).toString());
-            return 0;
-        }
-    }
-
-    @Command(name = "bench", mixinStandardHelpOptions = true,
-            description = {"Run the scale benchmark: the operator as its own process against thousands of simulated",
-                    "agents (launch throughput, reaction latency, reconciliation, heap, CPU), then real processes",
-                    "directly and through the operator. Prints one table (see BENCHMARKS.md)."})
-    public static final class Bench implements Callable<Integer> {
-        @Option(names = "--quick", description = "A small run that proves the benchmark works (seconds, not minutes).")
-        boolean quick;
-
-        @Option(names = "--work-dir", defaultValue = ".mesos-operator/bench",
-                description = "Where ZooKeeper, agents and the operator keep state and logs, in a new run-* directory"
-                        + " per run (earlier ones are deleted; default: ${DEFAULT-VALUE}).")
-        Path workDir;
-
-        @Option(names = "--profile", description = "Record the operator processes with Java Flight Recorder (operator.jfr).")
-        boolean profile;
-
-        @Option(names = "--real-only", description = "Only the overhead on real processes (20, or 3 with --quick).")
-        boolean realOnly;
-
-        @Override
-        public Integer call() throws Exception {
-            if (profile) {
-                System.setProperty(Benchmark.PROFILE, "true");
-            }
-            Benchmark.Sizes sizes = quick ? Benchmark.Sizes.quick() : Benchmark.Sizes.full();
-            Benchmark bench = new Benchmark(realOnly ? sizes.realOnly() : sizes, workDir, System.out);
-            Benchmark.print(bench.run(), System.out);
             return 0;
         }
     }

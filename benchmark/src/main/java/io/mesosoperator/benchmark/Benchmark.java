@@ -1,4 +1,4 @@
-package io.mesosoperator.scheduler.embedded;
+package io.mesosoperator.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,6 +6,8 @@ import io.mesosoperator.local.EmbeddedZooKeeper;
 import io.mesosoperator.local.MesosLocalCluster;
 import io.mesosoperator.local.SimulatedAgent;
 import io.mesosoperator.scheduler.api.ExecutorJar;
+import io.mesosoperator.scheduler.embedded.EmbeddedCluster;
+import io.mesosoperator.scheduler.embedded.ServerConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package io.mesosoperator.scheduler.embedded;
+package io.mesosoperator.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

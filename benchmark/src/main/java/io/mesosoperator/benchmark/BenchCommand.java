@@ -1,0 +1,49 @@
+package io.mesosoperator.benchmark;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `bin/mesos-operator bench`: the benchmark's own main, outside the operator's jar and CLI. */
+@Command(name = "mesos-operator bench", mixinStandardHelpOptions = true,
+        description = {"Run the scale benchmark: the operator as its own process against thousands of simulated",
+                "agents (launch throughput, reaction latency, reconciliation, heap, CPU), then real processes",
+                "directly and through the operator. Prints one table (see BENCHMARKS.md)."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "A small run that proves the benchmark works (seconds, not minutes).")
+    boolean quick;
+
+    @Option(names = "--work-dir", defaultValue = ".mesos-operator/bench",
+            description = "Where ZooKeeper, agents and the operator keep state and logs, in a new run-* directory"
+                    + " per run (earlier ones are deleted; default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--profile", description = "Record the operator processes with Java Flight Recorder (operator.jfr).")
+    boolean profile;
+
+    @Option(names = "--real-only", description = "Only the overhead on real processes (20, or 3 with --quick).")
+    boolean realOnly;
+
+    @Override
+    public Integer call() throws Exception {
+        if (profile) {
+            System.setProperty(Benchmark.PROFILE, "true");
+        }
+        Benchmark.Sizes sizes = quick ? Benchmark.Sizes.quick() : Benchmark.Sizes.full();
+        Benchmark bench = new Benchmark(realOnly ? sizes.realOnly() : sizes, workDir, System.out);
+        Benchmark.print(bench.run(), System.out);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new BenchCommand())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                    return 1;
+                })
+                .execute(args);
+        System.exit(code); // the benchmark's servers leave threads behind; the table is printed
+    }
+}
