@@ -5,18 +5,10 @@
 #   docker run -p 8080:8080 mesos-operator --master http://mesos-master:5050 --zk zk1:2181
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
-COPY pom.xml ./
-COPY mesos-protocol/pom.xml mesos-protocol/
-COPY executor/pom.xml executor/
-COPY mesos-local/pom.xml mesos-local/
-COPY scheduler/pom.xml scheduler/
-RUN mvn -B -q dependency:go-offline -DexcludeReactor=true || true
-COPY resource-specs resource-specs/
-COPY mesos-protocol mesos-protocol/
-COPY executor executor/
-COPY mesos-local mesos-local/
-COPY scheduler scheduler/
-RUN mvn -B -q -DskipTests package
+# The whole reactor is copied (Maven reads every module's pom even when it builds a few), but only
+# the operator and what it needs are built: not the workload distributions, samples or benchmark.
+COPY . .
+RUN mvn -B -q -DskipTests -pl scheduler,executor -am package
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --system operator && useradd --system --gid operator --home-dir /opt/mesos-operator operator

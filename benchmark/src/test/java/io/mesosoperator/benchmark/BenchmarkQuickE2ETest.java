@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The benchmark's quick mode, once, to prove it works end to end (operator process, simulated
  * agents, real processes). Its numbers are printed, never asserted: speed is not a test.
  */
-class BenchmarkQuickTest {
+class BenchmarkQuickE2ETest {
     @TempDir
     Path work;
 
