@@ -93,7 +93,7 @@ final class CassandraNodeConfig {
      * ring of its own), so when no other seed runs, the other running nodes.
      */
     static List<String> seedsForNewNode(List<String> seeds, int instance,
-                                        Map<Integer, io.mesosoperator.scheduler.reconcile.TaskRecord> running) {
+                                        Map<Integer, io.mesosoperator.scheduler.store.TaskRecord> running) {
         if (!seeds.contains(SELF)) {
             return seeds;
         }

@@ -11,7 +11,7 @@ import io.mesosoperator.scheduler.reconcile.ReconcileResult;
 import io.mesosoperator.scheduler.reconcile.WorkloadReconciler;
 import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
 import io.mesosoperator.scheduler.reconcile.Strategy;
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import io.mesosoperator.scheduler.reconcile.WorkloadProbe;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.KindDefinition;

@@ -1,6 +1,6 @@
 package io.mesosoperator.scheduler.mesos;
 
-import io.mesosoperator.scheduler.reconcile.ReservationRecord;
+import io.mesosoperator.scheduler.store.ReservationRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

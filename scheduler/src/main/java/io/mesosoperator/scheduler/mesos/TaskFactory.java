@@ -112,7 +112,7 @@ public final class TaskFactory {
      * @param attributes the attributes of the agent, as the offer carries them
      */
     public TaskInfo build(String taskId, OfferMatcher.Placement placement, AgentID agent, String host, FrameworkID framework,
-                          io.mesosoperator.scheduler.reconcile.ReservationRecord reservation, List<Attribute> attributes) {
+                          io.mesosoperator.scheduler.store.ReservationRecord reservation, List<Attribute> attributes) {
         PodSpec pod = placement.pod();
         Environment.Builder env = Environment.newBuilder();
         pod.env().forEach((k, v) -> env.addVariables(variable(k, v)));

@@ -1,6 +1,11 @@
 package io.mesosoperator.scheduler.reconcile;
 
 import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.store.Condition;
+import io.mesosoperator.scheduler.store.InstanceStatus;
+import io.mesosoperator.scheduler.store.PlanState;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

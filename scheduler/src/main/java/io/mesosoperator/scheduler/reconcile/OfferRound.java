@@ -4,7 +4,9 @@ import io.mesosoperator.scheduler.mesos.OfferMatcher;
 import io.mesosoperator.scheduler.mesos.ReservedResources;
 import io.mesosoperator.scheduler.mesos.TaskFactory;
 import io.mesosoperator.scheduler.spec.ResourceKey;
-import io.mesosoperator.scheduler.state.ZkStore;
+import io.mesosoperator.scheduler.store.ReservationRecord;
+import io.mesosoperator.scheduler.store.Store;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ final class OfferRound {
 
     private final TaskTable tasks;
     private final Reservations reservations;
-    private final ZkStore store;
+    private final Store store;
     private final OperatorMetrics metrics;
     private final TaskFactory taskFactory;
     private final TaskFactory.ExecutorSettings executor;
@@ -64,7 +66,7 @@ final class OfferRound {
      * {@code tasks} gets the records of launched tasks; {@code loop} is the operator's loop (a
      * deferred revive runs there); {@code send} goes to Mesos; {@code events} keeps events for `describe`.
      */
-    OfferRound(TaskTable tasks, Reservations reservations, ZkStore store, OperatorMetrics metrics,
+    OfferRound(TaskTable tasks, Reservations reservations, Store store, OperatorMetrics metrics,
                TaskFactory.ExecutorSettings executor, Operator.Identity identity, Clock clock,
                ScheduledExecutorService loop, Consumer<Call.Builder> send, EventRecorder events) {
         this.tasks = tasks;

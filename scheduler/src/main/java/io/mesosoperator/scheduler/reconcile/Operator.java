@@ -7,7 +7,15 @@ import io.mesosoperator.scheduler.mesos.TaskFactory;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.spec.SpecChange;
-import io.mesosoperator.scheduler.state.ZkStore;
+import io.mesosoperator.scheduler.store.InstanceStatus;
+import io.mesosoperator.scheduler.store.OperatorEvent;
+import io.mesosoperator.scheduler.store.PlanState;
+import io.mesosoperator.scheduler.store.ResourceReads;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.Store;
+import io.mesosoperator.scheduler.store.StoreException;
+import io.mesosoperator.scheduler.store.TaskRecord;
+import io.mesosoperator.scheduler.store.TaskStates;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +65,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     /** Who the operator is to Mesos: its role, principal and framework name (labels its reservations). */
     public record Identity(String frameworkName, String role, String principal) {}
 
-    private final ZkStore store;
+    private final Store store;
     private final OperatorMetrics metrics;
     private final WatchHub watchers;
     private final Identity identity;
@@ -87,7 +95,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     /** Ours, as the master named it in SUBSCRIBED; part of a command task's sandbox path. */
     private String frameworkId;
 
-    public Operator(ZkStore store, Collection<Reconciler> kinds, TaskFactory.ExecutorSettings executor, Identity identity,
+    public Operator(Store store, Collection<Reconciler> kinds, TaskFactory.ExecutorSettings executor, Identity identity,
                     OperatorMetrics metrics, WatchHub watchers, Clock clock) {
         this.store = store;
         this.metrics = metrics;
@@ -654,7 +662,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         taskFlushQueued = false;
         try {
             store.putTasks(unstoredTasks, false);
-        } catch (ZkStore.StoreException e) {
+        } catch (StoreException e) {
             // not acknowledged: Mesos sends these updates again, and they are stored then
             LOG.warn("{} task update(s) not stored ({}); Mesos will resend them", unstoredTasks.size(), e.getMessage());
             unstoredTasks.clear();
@@ -717,7 +725,7 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
                 }
                 try {
                     store.putEvents(key, snapshot);
-                } catch (ZkStore.StoreException e) {
+                } catch (StoreException e) {
                     LOG.warn("events of {} not stored: {}", key, e.getMessage()); // not worth failing an action for
                 }
             }

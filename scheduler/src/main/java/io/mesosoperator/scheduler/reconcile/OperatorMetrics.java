@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.reconcile;
 
+import io.mesosoperator.scheduler.store.ResourceReads;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;

@@ -2,6 +2,10 @@ package io.mesosoperator.scheduler.reconcile;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.InstanceStatus;
+import io.mesosoperator.scheduler.store.PlanState;
+import io.mesosoperator.scheduler.store.ResourceReads;
+import io.mesosoperator.scheduler.store.ResourceStatus;
 import java.util.ArrayList;
 import java.util.List;
 

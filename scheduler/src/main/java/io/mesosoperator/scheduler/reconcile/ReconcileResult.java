@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.reconcile;
 
+import io.mesosoperator.scheduler.store.ResourceStatus;
 import java.time.Duration;
 import java.util.List;
 

@@ -2,7 +2,9 @@ package io.mesosoperator.scheduler.reconcile;
 
 import io.mesosoperator.scheduler.mesos.ReservedResources;
 import io.mesosoperator.scheduler.spec.ResourceKey;
-import io.mesosoperator.scheduler.state.ZkStore;
+import io.mesosoperator.scheduler.store.ReservationRecord;
+import io.mesosoperator.scheduler.store.Store;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +29,7 @@ final class Reservations {
     /** Logs under the Operator's name, as before these lines had a class of their own. */
     private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
 
-    private final ZkStore store;
+    private final Store store;
     private final Operator.Identity identity;
     private final EventRecorder events;
     /** Whether a resource still exists: a deleted one keeps no events. */
@@ -38,7 +40,7 @@ final class Reservations {
     /** Agents that may hold reservations no instance owns any more, to destroy and unreserve. */
     private final Set<String> cleanupAgents = new HashSet<>();
 
-    Reservations(ZkStore store, Operator.Identity identity, EventRecorder events, Predicate<ResourceKey> exists) {
+    Reservations(Store store, Operator.Identity identity, EventRecorder events, Predicate<ResourceKey> exists) {
         this.store = store;
         this.identity = identity;
         this.events = events;

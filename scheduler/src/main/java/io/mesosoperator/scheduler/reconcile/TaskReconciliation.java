@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.reconcile;
 
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.reconcile;
 
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;

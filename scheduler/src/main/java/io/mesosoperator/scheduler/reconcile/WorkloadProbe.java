@@ -1,5 +1,7 @@
 package io.mesosoperator.scheduler.reconcile;
 
+import io.mesosoperator.scheduler.store.TaskRecord;
+
 /**
  * What a kind knows of its running software beyond Mesos (DESIGN.md section 6: Kafka's AdminClient
  * sees the broker, Cassandra's driver sees the node UP): whether an instance really serves, whether

@@ -4,7 +4,7 @@ import io.mesosoperator.mesos.ExecutorContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosoperator.scheduler.reconcile.PodSpec;
-import io.mesosoperator.scheduler.reconcile.ReservationRecord;
+import io.mesosoperator.scheduler.store.ReservationRecord;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -2,6 +2,10 @@ package io.mesosoperator.scheduler.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mesosoperator.scheduler.store.OperatorEvent;
+import io.mesosoperator.scheduler.store.ResourceReads;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.mesosoperator.scheduler.spec.Resource;

@@ -4,6 +4,7 @@ import io.mesosoperator.mesos.ExecutorContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.util.Map;
 import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.ExecutorID;

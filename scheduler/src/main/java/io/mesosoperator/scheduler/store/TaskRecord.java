@@ -1,4 +1,4 @@
-package io.mesosoperator.scheduler.reconcile;
+package io.mesosoperator.scheduler.store;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -38,7 +38,7 @@ public record TaskRecord(
      * @param agentUrl the agent's HTTP address (from the offer), where its files API serves the sandbox
      * @param host     the agent's hostname, where the task's servers listen
      * @param ports    the ports the task got, by name (its peers' configuration is built from them)
-     * @param group    the group of its pod ({@link PodSpec#group()}), which placement limits count by; may be null
+     * @param group    the group of its pod (the pod spec's {@code group}), which placement limits count by; may be null
      */
     public static TaskRecord staging(String taskId, ResourceKey resource, int instance, String configHash, String agentId,
                                      String agentUrl, String host, java.util.Map<String, Long> ports, String group,

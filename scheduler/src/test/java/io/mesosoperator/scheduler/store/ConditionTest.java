@@ -1,4 +1,4 @@
-package io.mesosoperator.scheduler.reconcile;
+package io.mesosoperator.scheduler.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

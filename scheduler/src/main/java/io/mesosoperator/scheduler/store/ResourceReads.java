@@ -1,4 +1,4 @@
-package io.mesosoperator.scheduler.reconcile;
+package io.mesosoperator.scheduler.store;
 
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;

@@ -1,4 +1,4 @@
-package io.mesosoperator.scheduler.reconcile;
+package io.mesosoperator.scheduler.store;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -26,7 +26,7 @@ public record PlanState(boolean paused, String approvedConfig, int restarts) {
     }
 
     /** The configuration a task must carry to count as deployed: the spec's hash and the restart count. */
-    String target(String specHash) {
+    public String target(String specHash) {
         return restarts == 0 ? specHash : specHash + "-r" + restarts;
     }
 }

@@ -1,4 +1,4 @@
-package io.mesosoperator.scheduler.reconcile;
+package io.mesosoperator.scheduler.store;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
