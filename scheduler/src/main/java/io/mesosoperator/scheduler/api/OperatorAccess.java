@@ -1,6 +1,6 @@
 package io.mesosoperator.scheduler.api;
 
-import io.mesosoperator.scheduler.reconcile.Operator;
+import io.mesosoperator.scheduler.operator.Operator;
 import io.mesosoperator.scheduler.state.Leadership;
 import io.mesosoperator.scheduler.state.ZkReads;
 import io.mesosoperator.scheduler.store.ResourceReads;

@@ -5,17 +5,18 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import io.mesosoperator.mesos.ContentType;
+import io.mesosoperator.scheduler.mesos.FrameworkIdentity;
 import io.mesosoperator.scheduler.mesos.MesosClient;
-import io.mesosoperator.scheduler.mesos.TaskFactory;
+import io.mesosoperator.scheduler.placement.TaskFactory;
 import io.mesosoperator.scheduler.reconcile.Backoff;
-import io.mesosoperator.scheduler.reconcile.Operator;
-import io.mesosoperator.scheduler.reconcile.OperatorMetrics;
-import io.mesosoperator.scheduler.reconcile.WatchHub;
+import io.mesosoperator.scheduler.operator.Operator;
+import io.mesosoperator.scheduler.metrics.OperatorMetrics;
+import io.mesosoperator.scheduler.events.WatchHub;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.mesosoperator.scheduler.reconcile.Reconciler;
-import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
+import io.mesosoperator.scheduler.kind.Reconciler;
+import io.mesosoperator.scheduler.kind.RecoveryPolicy;
 import io.mesosoperator.scheduler.service.ServiceReconciler;
 import io.mesosoperator.scheduler.cassandra.CassandraProbe;
 import io.mesosoperator.scheduler.cassandra.CassandraReconciler;
@@ -96,7 +97,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                         distribution(config.workloads.sparkDistribution, SPARK_DIST)));
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);
-        Operator.Identity identity = new Operator.Identity(m.frameworkName, m.role, m.principal);
+        FrameworkIdentity identity = new FrameworkIdentity(m.frameworkName, m.role, m.principal);
         WatchHub watchHub = new WatchHub();
         PrometheusRegistry prometheus = new PrometheusRegistry();
         JvmMetrics.builder().register(prometheus); // the standard jvm_* series, as every JVM exporter names them

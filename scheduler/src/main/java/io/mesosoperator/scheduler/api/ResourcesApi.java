@@ -3,7 +3,7 @@ package io.mesosoperator.scheduler.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mesosoperator.scheduler.reconcile.Operator;
+import io.mesosoperator.scheduler.operator.Operator;
 import io.mesosoperator.scheduler.store.ResourceStatus;
 import io.mesosoperator.scheduler.spec.InvalidSpecException;
 import io.mesosoperator.scheduler.spec.ParsedDocument;
@@ -113,7 +113,7 @@ public final class ResourcesApi {
     @GET
     @Path("/{kind}/{name}/plan")
     public Response plan(@PathParam("kind") String kind, @PathParam("name") String name) {
-        return ifExists(kind, name, key -> io.mesosoperator.scheduler.reconcile.PlanView.deploy(key,
+        return ifExists(kind, name, key -> io.mesosoperator.scheduler.plan.PlanView.deploy(key,
                 access.reads().status(key), access.reads()));
     }
 
