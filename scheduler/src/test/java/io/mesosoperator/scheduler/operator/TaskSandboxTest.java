@@ -41,7 +41,7 @@ class TaskSandboxTest {
                 "http://127.0.0.1:5051", "127.0.0.1", Map.of(), null, "2026-11-26T00:00:00Z");
         for (TaskStatus status : updates) {
             record = record.withUpdate(status.getState().name(), null, null, null,
-                    Operator.sandbox(status, FRAMEWORK, record.sandbox()), status.getAgentId().getValue(),
+                    MesosEvents.sandbox(status, FRAMEWORK, record.sandbox()), status.getAgentId().getValue(),
                     "2026-11-26T00:00:01Z");
         }
         return record;
@@ -58,7 +58,7 @@ class TaskSandboxTest {
         // the master's answers name no executor (and carry no labels)
         TaskStatus reconciled = update(TaskState.TASK_RUNNING).setSource(TaskStatus.Source.SOURCE_MASTER)
                 .setReason(TaskStatus.Reason.REASON_RECONCILIATION).build();
-        assertThat(Operator.sandbox(reconciled, FRAMEWORK, null)).isNull();
+        assertThat(MesosEvents.sandbox(reconciled, FRAMEWORK, null)).isNull();
         assertThat(apply(fromCommandExecutor(TaskState.TASK_RUNNING), reconciled).sandbox())
                 .isEqualTo("/frameworks/70efc1d6-0000/executors/web-0.6f1c/runs/latest");
         assertThat(apply(reconciled).sandbox()).isNull(); // nothing known yet, nothing made up
@@ -72,7 +72,7 @@ class TaskSandboxTest {
                 .setExecutorId(ExecutorID.newBuilder().setValue("service.web.3fa2c1d09b7e"))
                 .setLabels(Labels.newBuilder().addLabels(Label.newBuilder().setKey(ExecutorContract.SANDBOX_LABEL).setValue(taskDir)))
                 .build();
-        assertThat(Operator.sandbox(running, FRAMEWORK, null)).isEqualTo(taskDir);
+        assertThat(MesosEvents.sandbox(running, FRAMEWORK, null)).isEqualTo(taskDir);
         // the shared executor died: the agent's update names the executor, whose run directory is not the task's
         TaskStatus executorGone = update(TaskState.TASK_FAILED).setSource(TaskStatus.Source.SOURCE_AGENT)
                 .setReason(TaskStatus.Reason.REASON_EXECUTOR_TERMINATED)
