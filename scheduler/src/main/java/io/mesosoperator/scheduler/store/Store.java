@@ -62,15 +62,11 @@ public interface Store {
 
     Map<String, TaskRecord> loadTasks();
 
-    void putTask(TaskRecord task);
-
     /**
      * Task record changes (null: delete; {@code created}: all new records) in as few writes as
      * fit, each whole, so a crash loses none of what was acknowledged after it.
      */
     void putTasks(Map<String, TaskRecord> changes, boolean created);
-
-    void deleteTask(String taskId);
 
     // ---------------------------------------------------------------- events
 
