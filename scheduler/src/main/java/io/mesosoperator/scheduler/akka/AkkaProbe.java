@@ -2,7 +2,7 @@ package io.mesosoperator.scheduler.akka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mesosoperator.scheduler.reconcile.PollingProbe;
+import io.mesosoperator.scheduler.kind.PollingProbe;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,7 +1,7 @@
 package io.mesosoperator.scheduler.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mesosoperator.scheduler.reconcile.WatchHub;
+import io.mesosoperator.scheduler.events.WatchHub;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

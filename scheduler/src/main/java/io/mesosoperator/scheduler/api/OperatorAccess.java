@@ -1,9 +1,9 @@
 package io.mesosoperator.scheduler.api;
 
-import io.mesosoperator.scheduler.reconcile.Operator;
-import io.mesosoperator.scheduler.reconcile.ResourceReads;
+import io.mesosoperator.scheduler.operator.Operator;
 import io.mesosoperator.scheduler.state.Leadership;
 import io.mesosoperator.scheduler.state.ZkReads;
+import io.mesosoperator.scheduler.store.ResourceReads;
 import jakarta.ws.rs.core.Response;
 import java.util.function.Supplier;
 

@@ -3,15 +3,16 @@ package io.mesosoperator.scheduler.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mesosoperator.scheduler.reconcile.Operator;
-import io.mesosoperator.scheduler.reconcile.ResourceStatus;
+import io.mesosoperator.scheduler.operator.Operator;
+import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.InvalidSpecException;
 import io.mesosoperator.scheduler.spec.ParsedDocument;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.spec.SpecParser;
 import io.mesosoperator.scheduler.spec.SpecValidator;
-import io.mesosoperator.scheduler.state.ZkStore;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.StoreException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,7 +25,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
-import io.mesosoperator.scheduler.spec.FieldError;
 
 /**
  * /v1/resources: apply (create or update from YAML or JSON), get, list, delete, and the status
@@ -64,7 +64,7 @@ public final class ResourcesApi {
             return ApiErrors.of(503, e.getMessage());
         } catch (InvalidSpecException e) {
             return ApiErrors.of(422, SpecValidator.locate(document, e.errors()));
-        } catch (ZkStore.StoreException e) {
+        } catch (StoreException e) {
             return ApiErrors.of(503, "not stored, ZooKeeper is unavailable: " + e.getMessage());
         }
         ObjectNode out = view(applied);
@@ -113,7 +113,7 @@ public final class ResourcesApi {
     @GET
     @Path("/{kind}/{name}/plan")
     public Response plan(@PathParam("kind") String kind, @PathParam("name") String name) {
-        return ifExists(kind, name, key -> io.mesosoperator.scheduler.reconcile.PlanView.deploy(key,
+        return ifExists(kind, name, key -> io.mesosoperator.scheduler.plan.PlanView.deploy(key,
                 access.reads().status(key), access.reads()));
     }
 
@@ -133,14 +133,14 @@ public final class ResourcesApi {
             return ApiErrors.of(404, "unknown plan action '" + action + "' (known: pause, continue, restart)");
         }
         try {
-            io.mesosoperator.scheduler.reconcile.PlanState state = access.writer().controlPlan(key, planAction);
+            io.mesosoperator.scheduler.store.PlanState state = access.writer().controlPlan(key, planAction);
             return Response.ok(Map.of("resource", key.toString(), "action", action.toLowerCase(java.util.Locale.ROOT),
                     "paused", state.paused(), "restarts", state.restarts())).build();
         } catch (OperatorAccess.NotLeader e) {
             return e.response;
         } catch (Operator.NotActing e) {
             return ApiErrors.of(503, e.getMessage());
-        } catch (ZkStore.StoreException e) {
+        } catch (StoreException e) {
             return ApiErrors.of(503, "plan unchanged, ZooKeeper is unavailable: " + e.getMessage());
         }
     }
@@ -211,7 +211,7 @@ public final class ResourcesApi {
             return e.response;
         } catch (Operator.NotActing e) {
             return ApiErrors.of(503, e.getMessage());
-        } catch (ZkStore.StoreException e) {
+        } catch (StoreException e) {
             return ApiErrors.of(503, "not killed, ZooKeeper is unavailable: " + e.getMessage());
         }
     }
@@ -261,7 +261,7 @@ public final class ResourcesApi {
             return e.response;
         } catch (Operator.NotActing e) {
             return ApiErrors.of(503, e.getMessage());
-        } catch (ZkStore.StoreException e) {
+        } catch (StoreException e) {
             return ApiErrors.of(503, "not deleted, ZooKeeper is unavailable: " + e.getMessage());
         }
         return Response.ok(Map.of("kind", key.kind(), "name", key.name(), "deleted", true,

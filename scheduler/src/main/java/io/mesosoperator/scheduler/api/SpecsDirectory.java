@@ -1,6 +1,6 @@
 package io.mesosoperator.scheduler.api;
 
-import io.mesosoperator.scheduler.reconcile.Operator;
+import io.mesosoperator.scheduler.operator.Operator;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.InvalidSpecException;
 import io.mesosoperator.scheduler.spec.ParsedDocument;

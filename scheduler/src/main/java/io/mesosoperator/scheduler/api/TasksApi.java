@@ -1,6 +1,6 @@
 package io.mesosoperator.scheduler.api;
 
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

@@ -1,8 +1,7 @@
 package io.mesosoperator.scheduler.cassandra;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.mesosoperator.scheduler.mesos.TaskFactory;
-import io.mesosoperator.scheduler.reconcile.PodSpec;
+import io.mesosoperator.scheduler.kind.PodSpec;
 import io.mesosoperator.scheduler.spec.FieldError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,7 +92,7 @@ final class CassandraNodeConfig {
      * ring of its own), so when no other seed runs, the other running nodes.
      */
     static List<String> seedsForNewNode(List<String> seeds, int instance,
-                                        Map<Integer, io.mesosoperator.scheduler.reconcile.TaskRecord> running) {
+                                        Map<Integer, io.mesosoperator.scheduler.store.TaskRecord> running) {
         if (!seeds.contains(SELF)) {
             return seeds;
         }
@@ -143,7 +142,7 @@ final class CassandraNodeConfig {
     }
 
     private static String fromAttribute(String attribute) {
-        return "${" + TaskFactory.attributeVariable(attribute) + "}";
+        return "${" + PodSpec.RequiredAttribute.variable(attribute) + "}";
     }
 
     /**

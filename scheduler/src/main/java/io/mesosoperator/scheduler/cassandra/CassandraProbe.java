@@ -9,7 +9,7 @@ import com.datastax.oss.driver.api.core.metadata.Metadata;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
-import io.mesosoperator.scheduler.reconcile.PollingProbe;
+import io.mesosoperator.scheduler.kind.PollingProbe;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

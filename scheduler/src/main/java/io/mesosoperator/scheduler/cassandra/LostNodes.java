@@ -1,9 +1,9 @@
 package io.mesosoperator.scheduler.cassandra;
 
+import io.mesosoperator.scheduler.kind.ReconcileResult;
 import io.mesosoperator.scheduler.kind.Reconciliation;
-import io.mesosoperator.scheduler.reconcile.ReconcileResult;
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
 import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

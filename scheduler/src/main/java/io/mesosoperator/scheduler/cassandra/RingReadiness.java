@@ -1,8 +1,8 @@
 package io.mesosoperator.scheduler.cassandra;
 
+import io.mesosoperator.scheduler.kind.PodSpec;
 import io.mesosoperator.scheduler.kind.SnapshotReadiness;
-import io.mesosoperator.scheduler.reconcile.PodSpec;
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;

@@ -1,8 +1,8 @@
 package io.mesosoperator.scheduler.cassandra;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
 import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

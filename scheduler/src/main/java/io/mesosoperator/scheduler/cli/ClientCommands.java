@@ -382,7 +382,7 @@ public final class ClientCommands {
             }
             String taskState = size.body().path("taskState").asText("");
             String taskId = size.body().path("taskId").asText("");
-            if (!taskState.isEmpty() && io.mesosoperator.scheduler.reconcile.TaskStates.isTerminal(taskState)) {
+            if (!taskState.isEmpty() && io.mesosoperator.scheduler.store.TaskStates.isTerminal(taskState)) {
                 err.println("(task " + taskId + " ended: " + taskState + "; these are its files)");
             }
             long offset = Math.max(0, size.body().path("offset").asLong() - tail);

@@ -125,7 +125,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         return agent.attributes().stream().map(a -> a.getName() + ":" + (a.hasRanges()
                 ? a.getRanges().getRangeList().stream().map(r -> r.getBegin() + "-" + r.getEnd())
                         .collect(java.util.stream.Collectors.joining(",", "[", "]"))
-                : io.mesosoperator.scheduler.mesos.TaskFactory.attributeValue(a)))
+                : io.mesosoperator.scheduler.placement.TaskFactory.attributeValue(a)))
                 .collect(java.util.stream.Collectors.joining(";"));
     }
 

@@ -1,6 +1,6 @@
 package io.mesosoperator.scheduler.kafka;
 
-import io.mesosoperator.scheduler.reconcile.PollingProbe;
+import io.mesosoperator.scheduler.kind.PollingProbe;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.mesosoperator.scheduler.kafka;
 
-import io.mesosoperator.scheduler.reconcile.ReservedSize;
+import io.mesosoperator.scheduler.kind.ReservedSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,15 +1,10 @@
 package io.mesosoperator.scheduler.kind;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mesosoperator.scheduler.reconcile.Condition;
-import io.mesosoperator.scheduler.reconcile.InstanceSet;
-import io.mesosoperator.scheduler.reconcile.InstanceStatus;
-import io.mesosoperator.scheduler.reconcile.PodSpec;
-import io.mesosoperator.scheduler.reconcile.ReconcileResult;
-import io.mesosoperator.scheduler.reconcile.ResourceStatus;
-import io.mesosoperator.scheduler.reconcile.Strategy;
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
-import io.mesosoperator.scheduler.reconcile.WorkloadProbe;
+import io.mesosoperator.scheduler.store.Condition;
+import io.mesosoperator.scheduler.store.InstanceStatus;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.mesosoperator.scheduler.kind;
 
-import io.mesosoperator.scheduler.reconcile.PodSpec;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import java.time.Duration;
 import java.util.List;

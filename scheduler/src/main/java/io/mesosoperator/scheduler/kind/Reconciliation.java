@@ -1,13 +1,10 @@
 package io.mesosoperator.scheduler.kind;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mesosoperator.scheduler.reconcile.ConfigHash;
-import io.mesosoperator.scheduler.reconcile.Reconciler;
-import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,7 +1,6 @@
 package io.mesosoperator.scheduler.kind;
 
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
-import io.mesosoperator.scheduler.reconcile.WorkloadProbe;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.time.Instant;
 
 /**

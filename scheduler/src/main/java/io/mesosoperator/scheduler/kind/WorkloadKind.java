@@ -1,10 +1,5 @@
 package io.mesosoperator.scheduler.kind;
 
-import io.mesosoperator.scheduler.reconcile.InstanceSet;
-import io.mesosoperator.scheduler.reconcile.PollingProbe;
-import io.mesosoperator.scheduler.reconcile.ReconcileResult;
-import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
-import io.mesosoperator.scheduler.reconcile.WorkloadReconciler;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
 import java.time.Instant;

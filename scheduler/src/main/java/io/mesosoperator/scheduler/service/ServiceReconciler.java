@@ -1,15 +1,15 @@
 package io.mesosoperator.scheduler.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mesosoperator.scheduler.kind.ConfigHash;
+import io.mesosoperator.scheduler.kind.InstanceSet;
+import io.mesosoperator.scheduler.kind.PodSpec;
+import io.mesosoperator.scheduler.kind.ReconcileResult;
+import io.mesosoperator.scheduler.kind.Reconciler;
+import io.mesosoperator.scheduler.kind.RecoveryPolicy;
+import io.mesosoperator.scheduler.kind.ReservedSize;
 import io.mesosoperator.scheduler.kind.SpecReader;
-import io.mesosoperator.scheduler.reconcile.ReservedSize;
-import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
-import io.mesosoperator.scheduler.reconcile.ConfigHash;
-import io.mesosoperator.scheduler.reconcile.InstanceSet;
-import io.mesosoperator.scheduler.reconcile.PodSpec;
-import io.mesosoperator.scheduler.reconcile.ReconcileResult;
-import io.mesosoperator.scheduler.reconcile.Reconciler;
-import io.mesosoperator.scheduler.reconcile.Strategy;
+import io.mesosoperator.scheduler.kind.Strategy;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;

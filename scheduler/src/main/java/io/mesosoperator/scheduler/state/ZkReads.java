@@ -1,11 +1,11 @@
 package io.mesosoperator.scheduler.state;
 
-import io.mesosoperator.scheduler.reconcile.OperatorEvent;
-import io.mesosoperator.scheduler.reconcile.ResourceReads;
-import io.mesosoperator.scheduler.reconcile.ResourceStatus;
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.OperatorEvent;
+import io.mesosoperator.scheduler.store.ResourceReads;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.util.Comparator;
 import java.util.List;
 

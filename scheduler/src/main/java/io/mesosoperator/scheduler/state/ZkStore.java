@@ -4,13 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mesosoperator.scheduler.reconcile.OperatorEvent;
-import io.mesosoperator.scheduler.reconcile.PlanState;
-import io.mesosoperator.scheduler.reconcile.ReservationRecord;
-import io.mesosoperator.scheduler.reconcile.ResourceStatus;
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.OperatorEvent;
+import io.mesosoperator.scheduler.store.PlanState;
+import io.mesosoperator.scheduler.store.ReservationRecord;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.Store;
+import io.mesosoperator.scheduler.store.StoreException;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *                                     (e.g. a CassandraCluster's JMX password); never in status or logs
  * </pre>
  */
-public final class ZkStore implements AutoCloseable {
+public final class ZkStore implements Store, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ZkStore.class);
     /** How many generations of a spec are kept for `history` and `rollback`. */
     public static final int HISTORY_KEPT = 10;
@@ -241,7 +243,7 @@ public final class ZkStore implements AutoCloseable {
      * content changed since this process last wrote them are written.
      */
     public void putStatus(ResourceKey key, ResourceStatus status) {
-        List<io.mesosoperator.scheduler.reconcile.InstanceStatus> instances =
+        List<io.mesosoperator.scheduler.store.InstanceStatus> instances =
                 status.instances() == null ? List.of() : status.instances();
         int nodes = (instances.size() + INSTANCES_PER_NODE - 1) / INSTANCES_PER_NODE;
         String path = statusPath(key);
@@ -515,12 +517,5 @@ public final class ZkStore implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-    }
-
-    /** ZooKeeper could not be read or written; the caller's change did not happen. */
-    public static final class StoreException extends RuntimeException {
-        StoreException(String message, Throwable cause) {
-            super(message + ": " + cause.getMessage(), cause);
-        }
     }
 }

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mesosoperator.scheduler.reconcile.PodSpec;
-import io.mesosoperator.scheduler.reconcile.ReconcileResult;
-import io.mesosoperator.scheduler.reconcile.Reconciler;
-import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import io.mesosoperator.scheduler.kind.PodSpec;
+import io.mesosoperator.scheduler.kind.ReconcileResult;
+import io.mesosoperator.scheduler.kind.Reconciler;
+import io.mesosoperator.scheduler.kind.RecoveryPolicy;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.SpecParser;
 import io.mesosoperator.scheduler.spec.SpecValidator;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -110,7 +110,7 @@ class AkkaReconcilerTest {
         assertThat(pod.maxPerAgent()).isNull();
         assertThat(pod.uris()).extracting(PodSpec.Artifact::value).containsExactly("file:///pekko-cluster.tgz");
         // nothing to render, no runner: Mesos' command executor runs it, and fetches the distribution
-        assertThat(io.mesosoperator.scheduler.mesos.TaskFactory.usesOperatorExecutor(pod)).isFalse();
+        assertThat(io.mesosoperator.scheduler.placement.TaskFactory.usesOperatorExecutor(pod)).isFalse();
         assertThat(pod.command()).startsWith("exec \"$MESOS_OPERATOR_JAVA\" \"-Xmx256m\"")
                 .contains("\"-Dpekko.remote.artery.canonical.port=${PORT_REMOTING}\"",
                         "\"-Dpekko.management.http.port=${PORT_MANAGEMENT}\"",

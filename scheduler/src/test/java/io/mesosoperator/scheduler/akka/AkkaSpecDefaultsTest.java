@@ -3,8 +3,8 @@ package io.mesosoperator.scheduler.akka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mesosoperator.scheduler.reconcile.Reconciler;
-import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
+import io.mesosoperator.scheduler.kind.Reconciler;
+import io.mesosoperator.scheduler.kind.RecoveryPolicy;
 import io.mesosoperator.scheduler.spec.Resource;
 import java.time.Instant;
 import java.util.List;

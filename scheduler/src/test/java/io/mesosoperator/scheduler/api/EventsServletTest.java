@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mesosoperator.scheduler.reconcile.WatchHub;
-import io.mesosoperator.scheduler.reconcile.WatchHubs;
+import io.mesosoperator.scheduler.events.WatchHub;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -122,10 +121,10 @@ class EventsServletTest {
                 .containsEntry("setCharacterEncoding", "UTF-8").containsEntry("Cache-Control", "no-cache");
 
         WatchHub.Change wanted = change("status", "Service/web", "3/3");
-        WatchHubs.publish(hub, change("status", "Service/other", "other name"));
-        WatchHubs.publish(hub, change("status", "KafkaCluster/web", "other kind"));
-        WatchHubs.publish(hub, change("task", "Service/web", "not asked for"));
-        WatchHubs.publish(hub, wanted);
+        hub.publish(change("status", "Service/other", "other name"));
+        hub.publish(change("status", "KafkaCluster/web", "other kind"));
+        hub.publish(change("task", "Service/web", "not asked for"));
+        hub.publish(wanted);
         hub.endAll();
 
         stream.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -139,7 +138,7 @@ class EventsServletTest {
         Future<Void> stream = watch(new EventsServlet(hub, JSON, null), request(Map.of(), null), connection,
                 new ConcurrentHashMap<>());
         connection.gone = true;
-        WatchHubs.publish(hub, change("event", "Service/web", "Launching"));
+        hub.publish(change("event", "Service/web", "Launching"));
         stream.get(WAIT.toSeconds(), TimeUnit.SECONDS); // the stream ended by itself
     }
 
@@ -150,7 +149,7 @@ class EventsServletTest {
                 new ConcurrentHashMap<>());
         connection.release = new CountDownLatch(1); // the client stops reading
         for (int i = 0; i <= 10_001; i++) { // one in the writer, a full queue, and one more
-            WatchHubs.publish(hub, change("event", "Service/web", "change " + i));
+            hub.publish(change("event", "Service/web", "change " + i));
         }
         connection.release.countDown();
 

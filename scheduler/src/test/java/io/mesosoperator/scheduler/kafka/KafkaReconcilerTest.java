@@ -5,19 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mesosoperator.scheduler.reconcile.InstanceSet;
-import io.mesosoperator.scheduler.reconcile.InstanceStatus;
-import io.mesosoperator.scheduler.reconcile.PodSpec;
-import io.mesosoperator.scheduler.reconcile.ReconcileResult;
-import io.mesosoperator.scheduler.reconcile.Reconciler;
-import io.mesosoperator.scheduler.reconcile.RecoveryPolicy;
-import io.mesosoperator.scheduler.reconcile.ResourceStatus;
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
+import io.mesosoperator.scheduler.kind.InstanceSet;
+import io.mesosoperator.scheduler.kind.PodSpec;
+import io.mesosoperator.scheduler.kind.ReconcileResult;
+import io.mesosoperator.scheduler.kind.Reconciler;
+import io.mesosoperator.scheduler.kind.RecoveryPolicy;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.SpecChange;
 import io.mesosoperator.scheduler.spec.SpecParser;
 import io.mesosoperator.scheduler.spec.SpecValidator;
+import io.mesosoperator.scheduler.store.InstanceStatus;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -229,7 +229,7 @@ class KafkaReconcilerTest {
         assertThat(sizing.hashOf(0)).isEqualTo(sizing(plain).hashOf(0)).isEqualTo(sizing(smaller).hashOf(0));
         assertThat(sizing.hashOf(1000)).isNotEqualTo(sizing(plain).hashOf(1000)).isNotEqualTo(sizing(smaller).hashOf(1000));
         // without controllerResources every instance keeps the hash it always had (no roll on upgrade)
-        String before = io.mesosoperator.scheduler.reconcile.ConfigHash.of(plain.spec(), KafkaReconciler.KIND.untaskedFields());
+        String before = io.mesosoperator.scheduler.kind.ConfigHash.of(plain.spec(), KafkaReconciler.KIND.untaskedFields());
         assertThat(List.of(sizing(plain).hashOf(0), sizing(plain).hashOf(1000))).containsOnly(before);
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mesosoperator.scheduler.reconcile.PodSpec;
+import io.mesosoperator.scheduler.kind.PodSpec;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
@@ -43,7 +43,7 @@ class SparkJobReconcilerTest {
                 .containsExactly("file:///dists/spark.tgz", "file:///apps/wc.jar", "file:///apps/words.txt");
         assertThat(pod.uris().get(0).extract()).isTrue();
         assertThat(pod.env()).containsEntry("MESOS_OPERATOR_RUNNER", "spark");
-        assertThat(io.mesosoperator.scheduler.mesos.TaskFactory.usesOperatorExecutor(pod)).as("our executor's Spark runner")
+        assertThat(io.mesosoperator.scheduler.placement.TaskFactory.usesOperatorExecutor(pod)).as("our executor's Spark runner")
                 .isTrue();
         JsonNode settings = JSON.readTree(pod.env().get("MESOS_OPERATOR_SPARK"));
         assertThat(settings.path("master").asText()).isEqualTo("local[2]");

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.local.EmbeddedZooKeeper;
-import io.mesosoperator.scheduler.reconcile.InstanceStatus;
-import io.mesosoperator.scheduler.reconcile.OperatorEvent;
-import io.mesosoperator.scheduler.reconcile.PlanState;
-import io.mesosoperator.scheduler.reconcile.ResourceStatus;
-import io.mesosoperator.scheduler.reconcile.TaskRecord;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.InstanceStatus;
+import io.mesosoperator.scheduler.store.OperatorEvent;
+import io.mesosoperator.scheduler.store.PlanState;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.StoreException;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -230,7 +231,7 @@ class ZkStoreTest {
     void aCorruptRecordIsAStoreErrorNamingWhatItIs() throws Exception {
         store.client().create().creatingParentsIfNeeded()
                 .forPath(store.root() + "/tasks/broken", "{not json".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(store::loadTasks).isInstanceOf(ZkStore.StoreException.class)
+        assertThatThrownBy(store::loadTasks).isInstanceOf(StoreException.class)
                 .hasMessageContaining("corrupt record in ZooKeeper (TaskRecord)");
     }
 }

@@ -1,0 +1,40 @@
+package io.mesosoperator.scheduler.operator;
+
+import io.mesosoperator.scheduler.kind.Reconciler;
+import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.PlanState;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.tasks.TaskTable;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * What the acting operator knows, in memory, loaded from ZooKeeper when its term begins: the
+ * desired state, the status and plan decisions of each resource, its tasks, and the kinds it
+ * runs. API threads read it; the loop thread changes it, except the desired state, which the
+ * API's spec writes change (one at a time).
+ */
+final class OperatorState {
+    final ConcurrentMap<ResourceKey, Resource> resources = new ConcurrentHashMap<>(); // API threads (under lock)
+    final ConcurrentMap<ResourceKey, ResourceStatus> statuses = new ConcurrentHashMap<>(); // loop
+    final TaskTable tasks = new TaskTable(); // loop
+    final ConcurrentMap<ResourceKey, PlanState> plans = new ConcurrentHashMap<>(); // loop
+    private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
+
+    OperatorState(Collection<Reconciler> kinds) {
+        kinds.forEach(r -> reconcilers.put(r.kind().kind(), r));
+    }
+
+    /** The reconciler of a kind (by its name, e.g. "KafkaCluster"). */
+    Reconciler reconciler(String kind) {
+        return reconcilers.get(kind);
+    }
+
+    Collection<Reconciler> reconcilers() {
+        return reconcilers.values();
+    }
+}

@@ -1,4 +1,0 @@
-package io.mesosoperator.scheduler.reconcile;
-
-/** Something that happened to a resource, for `describe` (kubectl-style events). */
-public record OperatorEvent(String time, String type, String reason, String message) {}

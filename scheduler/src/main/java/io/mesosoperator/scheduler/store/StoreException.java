@@ -1,0 +1,8 @@
+package io.mesosoperator.scheduler.store;
+
+/** The store could not be read or written; the caller's change did not happen. */
+public final class StoreException extends RuntimeException {
+    public StoreException(String message, Throwable cause) {
+        super(message + ": " + cause.getMessage(), cause);
+    }
+}
