@@ -1,6 +1,5 @@
 package io.mesosoperator.local;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.mesosoperator.mesos.ContentType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -39,15 +38,7 @@ final class ExecutorApi {
     }
 
     void handle(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Http.requirePost(req, resp);
-        ContentType type = Http.requestType(req);
-        Call call;
-        try {
-            call = type.decode(Http.body(req), Call.newBuilder()).buildPartial();
-        } catch (InvalidProtocolBufferException e) {
-            throw Http.badRequest(type == ContentType.JSON
-                    ? "Failed to parse body into JSON: " + e.getMessage() : "Failed to parse body into Call protobuf");
-        }
+        Call call = Http.decodeCall(req, resp, Call.newBuilder());
         ExecutorCallValidation.validate(call);
         String key = ExecutorRun.key(call.getFrameworkId().getValue(), call.getExecutorId().getValue());
         switch (call.getType()) {

@@ -1,5 +1,7 @@
 package io.mesosoperator.local;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import io.mesosoperator.mesos.ContentType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -126,6 +128,23 @@ final class Http {
             }
         }
         return false;
+    }
+
+    /**
+     * A POSTed call of the master's or an agent's API, in the request's content type; a body that
+     * does not parse is a 400 with the text Mesos gives.
+     */
+    @SuppressWarnings("unchecked")
+    static <M extends Message> M decodeCall(HttpServletRequest request, HttpServletResponse response, Message.Builder builder)
+            throws IOException {
+        requirePost(request, response);
+        ContentType type = requestType(request);
+        try {
+            return (M) type.decode(body(request), builder).buildPartial();
+        } catch (InvalidProtocolBufferException e) {
+            throw badRequest(type == ContentType.JSON
+                    ? "Failed to parse body into JSON: " + e.getMessage() : "Failed to parse body into Call protobuf");
+        }
     }
 
     static byte[] body(HttpServletRequest request) throws IOException {

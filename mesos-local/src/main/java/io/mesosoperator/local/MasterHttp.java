@@ -1,6 +1,5 @@
 package io.mesosoperator.local;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.mesosoperator.mesos.ContentType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -63,16 +62,7 @@ final class MasterHttp implements Http.Routes {
             resp.setHeader("Location", "//" + leader.getHostname() + ":" + leader.getPort() + "/api/v1/scheduler");
             throw new Http.Failure(307, "");
         }
-        Http.requirePost(req, resp);
-        ContentType type = Http.requestType(req);
-        Call call;
-        try {
-            call = type.decode(Http.body(req), Call.newBuilder()).buildPartial();
-        } catch (InvalidProtocolBufferException e) {
-            throw Http.badRequest(type == ContentType.JSON
-                    ? "Failed to parse body into JSON: " + e.getMessage()
-                    : "Failed to parse body into Call protobuf");
-        }
+        Call call = Http.decodeCall(req, resp, Call.newBuilder());
         SchedulerCallValidation.validate(call);
         if (call.getType() == Call.Type.SUBSCRIBE) {
             subscribe(call, req, resp);
