@@ -185,7 +185,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         OperatorAccess access = new OperatorAccess(this::operator, new ZkReads(store), () -> leadership);
         SpecValidator validator = new SpecValidator(kinds.stream().map(Reconciler::kind).toList());
         if (config.api.specsDir != null) {
-            SpecsDirectory specsDir = new SpecsDirectory(Path.of(config.api.specsDir), config.api.prune, validator, this::operator);
+            SpecsDirectory specsDir = new SpecsDirectory(Path.of(config.api.specsDir), config.api.prune, validator,
+                    config.limits.toSpecLimits(), this::operator);
             env.lifecycle().manage(new Managed() {
                 @Override
                 public void start() {
@@ -210,7 +211,10 @@ public final class OperatorApplication extends Application<OperatorConfiguration
             }
         });
         env.servlets().addServlet("events", new EventsServlet(watchHub, env.getObjectMapper(), auth)).addMapping("/v1/events");
-        env.jersey().register(new ResourcesApi(access, validator, env.getObjectMapper()));
+        // limits and path parameters are checked before any resource method reads a body or the store
+        env.jersey().register(new BodySizeLimit(config.limits.toSpecLimits()));
+        env.jersey().register(new ResourcePathFilter(validator));
+        env.jersey().register(new ResourcesApi(access, validator, env.getObjectMapper(), config.limits.toSpecLimits()));
         env.jersey().register(new TasksApi(access));
         env.jersey().register(new LogsApi(access, env.getObjectMapper(), validator::canonicalKind));
         env.healthChecks().register("zookeeper", new HealthCheck() {

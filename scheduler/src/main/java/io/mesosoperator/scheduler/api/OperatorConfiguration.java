@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
+import io.mesosoperator.scheduler.spec.SpecLimits;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -40,6 +41,11 @@ public class OperatorConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     public ApiSettings api = new ApiSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    public LimitSettings limits = new LimitSettings();
 
     public OperatorConfiguration() {
         DefaultServerFactory server = (DefaultServerFactory) getServerFactory();
@@ -132,6 +138,36 @@ public class OperatorConfiguration extends Configuration {
         /** With specsDir: deleting a file deletes the resource it declared. */
         @JsonProperty
         public boolean prune = false;
+    }
+
+    /**
+     * What one spec may cost, through the API or in the specs directory; refused beyond, before
+     * it is parsed further or stored (defaults: {@link SpecLimits#DEFAULTS}).
+     */
+    public static class LimitSettings {
+        /** Bytes of a request body or a specs-dir file (the spec is stored twice in one 1 MiB ZooKeeper request). */
+        @Min(1)
+        @JsonProperty
+        public int maxSpecBytes = SpecLimits.DEFAULTS.maxSpecBytes();
+
+        /** How deep mappings and lists may nest. */
+        @Min(1)
+        @JsonProperty
+        public int maxDepth = SpecLimits.DEFAULTS.maxDepth();
+
+        /** Keys and list elements in all, counting what aliases expand to. */
+        @Min(1)
+        @JsonProperty
+        public int maxValues = SpecLimits.DEFAULTS.maxValues();
+
+        /** YAML aliases (*name) in one document. */
+        @Min(0)
+        @JsonProperty
+        public int maxAliases = SpecLimits.DEFAULTS.maxAliases();
+
+        public SpecLimits toSpecLimits() {
+            return new SpecLimits(maxSpecBytes, maxDepth, maxValues, maxAliases);
+        }
     }
 
     /** Where agents fetch the workload distributions specs do not name themselves. */

@@ -9,10 +9,12 @@ import io.mesosoperator.scheduler.spec.InvalidSpecException;
 import io.mesosoperator.scheduler.spec.ParsedDocument;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.spec.SpecLimits;
 import io.mesosoperator.scheduler.spec.SpecParser;
 import io.mesosoperator.scheduler.spec.SpecValidator;
 import io.mesosoperator.scheduler.store.ResourceStatus;
 import io.mesosoperator.scheduler.store.StoreException;
+import io.mesosoperator.scheduler.store.TooLargeException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -37,11 +39,17 @@ public final class ResourcesApi {
     private final OperatorAccess access;
     private final SpecValidator validator;
     private final ObjectMapper json;
+    private final SpecLimits limits;
 
     public ResourcesApi(OperatorAccess access, SpecValidator validator, ObjectMapper json) {
+        this(access, validator, json, SpecLimits.DEFAULTS);
+    }
+
+    public ResourcesApi(OperatorAccess access, SpecValidator validator, ObjectMapper json, SpecLimits limits) {
         this.access = access;
         this.validator = validator;
         this.json = json;
+        this.limits = limits;
     }
 
     @POST
@@ -50,7 +58,7 @@ public final class ResourcesApi {
         ObjectNode validated;
         ParsedDocument document;
         try {
-            document = SpecParser.parse(body);
+            document = SpecParser.parse(body, limits);
             validated = validator.validate(document);
         } catch (InvalidSpecException e) {
             return ApiErrors.of(422, e.errors());
@@ -64,6 +72,8 @@ public final class ResourcesApi {
             return ApiErrors.of(503, e.getMessage());
         } catch (InvalidSpecException e) {
             return ApiErrors.of(422, SpecValidator.locate(document, e.errors()));
+        } catch (TooLargeException e) {
+            return ApiErrors.of(413, "not stored: " + e.getMessage());
         } catch (StoreException e) {
             return ApiErrors.of(503, "not stored, ZooKeeper is unavailable: " + e.getMessage());
         }
@@ -272,12 +282,9 @@ public final class ResourcesApi {
         return new ResourceKey(validator.canonicalKind(kind), name);
     }
 
+    /** (An unknown kind or a malformed name never gets here: {@link ResourcePathFilter}.) */
     private Response notFound(String kind, String name) {
-        String canonical = validator.canonicalKind(kind);
-        if (!validator.kinds().contains(canonical)) {
-            return ApiErrors.of(404, "unknown kind '" + kind + "' (known: " + String.join(", ", validator.kinds()) + ")");
-        }
-        return ApiErrors.of(404, canonical + "/" + name + " not found");
+        return ApiErrors.of(404, validator.canonicalKind(kind) + "/" + name + " not found");
     }
 
     /** The stored resource and how the write changed it. */

@@ -5,8 +5,10 @@ import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.InvalidSpecException;
 import io.mesosoperator.scheduler.spec.ParsedDocument;
 import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.spec.SpecLimits;
 import io.mesosoperator.scheduler.spec.SpecParser;
 import io.mesosoperator.scheduler.spec.SpecValidator;
+import io.mesosoperator.scheduler.store.TooLargeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * `--specs-dir DIR`: every *.yaml, *.yml and *.json file in DIR is applied when it appears or
  * changes, so editing a file is how a user scales. A refused file is logged with its
- * file:line:column errors and changes nothing. With `--prune`, deleting a file deletes the
+ * file:line:column errors and changes nothing; so is one over the API's {@link SpecLimits} (a
+ * file larger than maxSpecBytes is not even read). With `--prune`, deleting a file deletes the
  * resource it declared. Only the leader applies.
  */
 final class SpecsDirectory implements AutoCloseable {
@@ -34,6 +37,7 @@ final class SpecsDirectory implements AutoCloseable {
     private final Path dir;
     private final boolean prune;
     private final SpecValidator validator;
+    private final SpecLimits limits;
     private final Supplier<Operator> acting;
     private final Map<Path, Integer> appliedHash = new HashMap<>();
     private final Map<Path, ResourceKey> declared = new HashMap<>();
@@ -43,10 +47,11 @@ final class SpecsDirectory implements AutoCloseable {
         return t;
     });
 
-    SpecsDirectory(Path dir, boolean prune, SpecValidator validator, Supplier<Operator> acting) {
+    SpecsDirectory(Path dir, boolean prune, SpecValidator validator, SpecLimits limits, Supplier<Operator> acting) {
         this.dir = dir;
         this.prune = prune;
         this.validator = validator;
+        this.limits = limits;
         this.acting = acting;
     }
 
@@ -84,19 +89,24 @@ final class SpecsDirectory implements AutoCloseable {
     }
 
     private void apply(Operator operator, Path file) {
-        String text;
+        FileText read;
         try {
-            text = Files.readString(file);
+            read = readWithinLimit(file);
         } catch (IOException e) {
             LOG.warn("cannot read {}: {}", file, e.getMessage());
             return;
         }
-        if (Integer.valueOf(text.hashCode()).equals(appliedHash.get(file))) {
+        // a refused version is not retried (nor logged again) until the file changes
+        if (Integer.valueOf(read.hashCode()).equals(appliedHash.put(file, read.hashCode()))) {
             return;
         }
-        appliedHash.put(file, text.hashCode()); // a refused version is not retried until the file changes
+        if (read.refused() != null) {
+            LOG.warn("{}: {} (refused, not read; the running spec is unchanged)", file, read.refused());
+            return;
+        }
+        String text = read.text();
         try {
-            ParsedDocument document = SpecParser.parse(text);
+            ParsedDocument document = SpecParser.parse(text, limits);
             Operator.Applied applied;
             try {
                 applied = operator.apply(validator.validate(document));
@@ -110,9 +120,27 @@ final class SpecsDirectory implements AutoCloseable {
             for (FieldError error : e.errors()) {
                 LOG.warn("{}:{} (refused; the running spec is unchanged)", file, error.describe());
             }
+        } catch (TooLargeException e) {
+            LOG.warn("{}: {} (refused; the running spec is unchanged)", file, e.getMessage());
         } catch (RuntimeException e) {
             appliedHash.remove(file); // e.g. ZooKeeper unavailable: try again at the next scan
             LOG.warn("{} not applied: {}", file, e.getMessage());
+        }
+    }
+
+    /** A file's text, or why it was not read (the same while the file stays the same). */
+    private record FileText(String text, String refused) {}
+
+    /** The file's text (UTF-8), unless it is larger than maxSpecBytes: no more than that is read. */
+    private FileText readWithinLimit(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(limits.maxSpecBytes() + 1);
+            if (bytes.length > limits.maxSpecBytes()) {
+                return new FileText(null, SpecParser.tooLarge(Files.size(file) + " bytes, written "
+                        + Files.getLastModifiedTime(file), limits));
+            }
+            return new FileText(java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString(), null);
         }
     }
 

@@ -58,6 +58,11 @@ public final class SpecValidator {
         return kinds.keySet();
     }
 
+    /** What metadata.name may be (common.schema.json): the rule for names in URLs too. */
+    public NameRule nameRule() {
+        return NameRule.of(rawSchema("common.schema.json").at("/$defs/metadata/properties/name"));
+    }
+
     /** The kind's name as users may type it in the CLI or URL ("service" -> "Service"). */
     public String canonicalKind(String text) {
         return kinds.keySet().stream().filter(k -> k.equalsIgnoreCase(text)).findFirst().orElse(text);

@@ -13,6 +13,7 @@ import io.mesosoperator.scheduler.store.ResourceStatus;
 import io.mesosoperator.scheduler.store.Store;
 import io.mesosoperator.scheduler.store.StoreException;
 import io.mesosoperator.scheduler.store.TaskRecord;
+import io.mesosoperator.scheduler.store.TooLargeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,6 +52,13 @@ public final class ZkStore implements Store, AutoCloseable {
     /** Task records are ~1 KB; ZooKeeper takes requests up to 1 MB. */
     private static final int TASKS_PER_TRANSACTION = 200;
     private static final String INSTANCE_NODES = "instanceNodes";
+    /**
+     * The largest request sent: ZooKeeper's jute.maxbuffer (1 MiB less a byte unless set; set it on
+     * the operator's JVM too when the servers raise it), less room for the request's framing.
+     */
+    private static final long MAX_REQUEST_BYTES = Integer.getInteger("jute.maxbuffer", 0xfffff) - 8 * 1024;
+    /** What one operation of a request adds besides its data and path: headers, version, ACLs. */
+    private static final int OP_OVERHEAD = 64;
     /** What this process last wrote per path (status nodes), to skip rewriting what did not change. */
     private final Map<String, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Integer> instanceNodes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -156,9 +164,11 @@ public final class ZkStore implements Store, AutoCloseable {
             entry.put("change", change);
             entry.set("resource", resource.toJson());
             String generationNode = historyPath(key) + "/" + String.format("%010d", resource.generation());
+            byte[] history = bytes(entry);
+            fitsInOneRequest(key.toString(), Map.of(resourcePath(key), doc, generationNode, history));
             ops.add(client.checkExists().forPath(generationNode) == null
-                    ? client.transactionOp().create().forPath(generationNode, bytes(entry))
-                    : client.transactionOp().setData().forPath(generationNode, bytes(entry)));
+                    ? client.transactionOp().create().forPath(generationNode, history)
+                    : client.transactionOp().setData().forPath(generationNode, history));
             List<String> old = new ArrayList<>(children(historyPath(key)));
             old.sort(null);
             for (int i = 0; i < old.size() + 1 - HISTORY_KEPT; i++) {
@@ -167,6 +177,8 @@ public final class ZkStore implements Store, AutoCloseable {
                 }
             }
             client.transaction().forOperations(ops);
+        } catch (StoreException e) {
+            throw e;
         } catch (Exception e) {
             throw new StoreException("cannot store " + key, e);
         }
@@ -365,16 +377,19 @@ public final class ZkStore implements Store, AutoCloseable {
             List<Map.Entry<String, TaskRecord>> batch = all.subList(from, Math.min(all.size(), from + TASKS_PER_TRANSACTION));
             try {
                 List<CuratorOp> ops = new ArrayList<>();
+                Map<String, byte[]> writes = new LinkedHashMap<>();
                 for (Map.Entry<String, TaskRecord> e : batch) {
                     String path = root + "/tasks/" + e.getKey();
+                    writes.put(path, e.getValue() == null ? new byte[0] : bytes(e.getValue()));
                     if (e.getValue() == null) {
                         ops.add(client.transactionOp().delete().forPath(path));
                     } else if (created) {
-                        ops.add(client.transactionOp().create().forPath(path, bytes(e.getValue())));
+                        ops.add(client.transactionOp().create().forPath(path, writes.get(path)));
                     } else {
-                        ops.add(client.transactionOp().setData().forPath(path, bytes(e.getValue())));
+                        ops.add(client.transactionOp().setData().forPath(path, writes.get(path)));
                     }
                 }
+                fitsInOneRequest("a batch of task records", writes); // too large: one by one below
                 client.transaction().forOperations(ops);
             } catch (Exception e) {
                 // e.g. a record deleted meanwhile: one by one then, each with its own error handling
@@ -477,6 +492,7 @@ public final class ZkStore implements Store, AutoCloseable {
     }
 
     private void write(String path, byte[] data) {
+        fitsInOneRequest(path, Map.of(path, data));
         try {
             try {
                 client.setData().forPath(path, data);
@@ -485,6 +501,21 @@ public final class ZkStore implements Store, AutoCloseable {
             }
         } catch (Exception e) {
             throw new StoreException("cannot write " + path, e);
+        }
+    }
+
+    /**
+     * Refuses, before anything is sent, a request larger than ZooKeeper takes: ZooKeeper answers
+     * one by dropping the connection, which costs the session and with it the leadership, and a
+     * retry would cost it again.
+     */
+    private static void fitsInOneRequest(String what, Map<String, byte[]> writes) {
+        long size = 0;
+        for (Map.Entry<String, byte[]> write : writes.entrySet()) {
+            size += write.getValue().length + write.getKey().length() + OP_OVERHEAD;
+        }
+        if (size > MAX_REQUEST_BYTES) {
+            throw new TooLargeException(what, size, MAX_REQUEST_BYTES);
         }
     }
 

@@ -10,6 +10,7 @@ import io.dropwizard.testing.junit5.ResourceExtension;
 import io.mesosoperator.local.EmbeddedZooKeeper;
 import io.mesosoperator.scheduler.service.ServiceReconciler;
 import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.SpecLimits;
 import io.mesosoperator.scheduler.spec.SpecValidator;
 import io.mesosoperator.scheduler.state.ZkReads;
 import io.mesosoperator.scheduler.state.ZkStore;
@@ -46,9 +47,12 @@ class ResourcesApiTest {
     static EmbeddedZooKeeper zk;
     static ZkStore store;
 
+    static final SpecValidator VALIDATOR = new SpecValidator(List.of(ServiceReconciler.KIND));
+
     final ResourceExtension api = ResourceExtension.builder()
-            .addResource(() -> new ResourcesApi(new OperatorAccess(() -> null, new ZkReads(store), () -> null),
-                    new SpecValidator(List.of(ServiceReconciler.KIND)), JSON))
+            .addResource(() -> new ResourcesApi(new OperatorAccess(() -> null, new ZkReads(store), () -> null), VALIDATOR, JSON))
+            .addProvider(() -> new BodySizeLimit(SpecLimits.DEFAULTS))
+            .addProvider(() -> new ResourcePathFilter(VALIDATOR))
             .build();
 
     @BeforeAll
@@ -167,5 +171,37 @@ class ResourcesApiTest {
                 .post(Entity.json(""));
         assertThat(rollback.getStatus()).isEqualTo(422);
         assertThat(firstError(rollback)).isEqualTo("toGeneration: generation 9 is not in the kept history (kept: 1, 2)");
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413BeforeItIsParsedOrLeadershipMatters() {
+        // one long env value: 700 KB, as the spec that used to cost the leadership
+        String big = GOOD + "  env:\n    BIG: " + "x".repeat(700_000) + "\n";
+        Response tooLarge = post("/v1/resources", "application/yaml", big);
+        assertThat(tooLarge.getStatus()).isEqualTo(413);
+        assertThat(firstError(tooLarge)).matches(": the spec \\((700\\d{3} bytes|more than 262144 bytes)\\) is larger than"
+                + " the limit of 262144 bytes \\(limits.maxSpecBytes\\)");
+        // within the limit, it gets as far as leadership (this instance does not lead)
+        assertThat(post("/v1/resources", "application/yaml", GOOD + "  env:\n    BIG: " + "x".repeat(100_000) + "\n")
+                .getStatus()).isEqualTo(503);
+    }
+
+    @Test
+    void aNameNoResourceCanHaveIs400NamingTheRuleOnEveryPath() {
+        for (String name : List.of("Upper", "under_score", "a.b", "-dash", "x".repeat(54), "%00", "a%20b")) {
+            for (String sub : List.of("", "/status", "/events", "/plan", "/history")) {
+                Response bad = api.target("/v1/resources/Service/" + name + sub).request().get();
+                assertThat(bad.getStatus()).as(name + sub).isEqualTo(400);
+                assertThat(firstError(bad)).as(name + sub).endsWith("is not a valid resource name: at most 53 characters"
+                        + " matching ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+            }
+            assertThat(api.target("/v1/resources/Service/" + name).request().delete().getStatus()).as(name).isEqualTo(400);
+            assertThat(post("/v1/resources/Service/" + name + "/restart", "application/json", "").getStatus()).as(name)
+                    .isEqualTo(400);
+        }
+        // an unknown kind is 404 whatever the name
+        Response unknownKind = api.target("/v1/resources/Gadget/Not_A_Name/status").request().get();
+        assertThat(unknownKind.getStatus()).isEqualTo(404);
+        assertThat(firstError(unknownKind)).isEqualTo(": unknown kind 'Gadget' (known: Service)");
     }
 }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.curator.framework.state.ConnectionState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -233,5 +234,29 @@ class ZkStoreTest {
                 .forPath(store.root() + "/tasks/broken", "{not json".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(store::loadTasks).isInstanceOf(StoreException.class)
                 .hasMessageContaining("corrupt record in ZooKeeper (TaskRecord)");
+    }
+
+    @Test
+    void aWriteLargerThanZooKeeperTakesIsRefusedBeforeItIsSentAndTheSessionSurvives() throws Exception {
+        long session = store.client().getZookeeperClient().getZooKeeper().getSessionId();
+        List<ConnectionState> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.client().getConnectionStateListenable().addListener((client, state) -> changes.add(state));
+        // 600 KB stored twice in one transaction (the resource and its history entry): over 1 MiB
+        ObjectNode doc = service("big", 1, 1).toJson();
+        ((ObjectNode) doc.get("spec")).put("command", "x".repeat(600_000));
+
+        assertThatThrownBy(() -> store.putResource(new Resource(doc), "created"))
+                .isInstanceOf(io.mesosoperator.scheduler.store.TooLargeException.class)
+                .hasMessageMatching("Service/big is too large to store: 12\\d{5} bytes in one ZooKeeper request, larger than"
+                        + " the limit of \\d+ bytes .*");
+        assertThatThrownBy(() -> store.putEvents(WEB, List.of(new OperatorEvent("2026-12-06T00:00:00Z", "Normal", "Big",
+                "x".repeat(1_100_000))))).isInstanceOf(io.mesosoperator.scheduler.store.TooLargeException.class);
+
+        assertThat(store.loadResource(new ResourceKey("Service", "big"))).isEmpty();
+        store.putResource(service("small", 1, 1), "created");
+        assertThat(store.loadResource(new ResourceKey("Service", "small"))).isPresent();
+        assertThat(store.client().getZookeeperClient().getZooKeeper().getSessionId()).isEqualTo(session);
+        assertThat(changes).as("no connection lost or suspended") // (the first CONNECTED may come late)
+                .doesNotContain(ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
     }
 }
