@@ -202,6 +202,9 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 : BearerAuthFilter.fromFile(Path.of(config.api.tokenFile), config.api.protectReads);
         if (auth != null) {
             env.jersey().register(auth);
+            // the admin port's tasks (POST /tasks/log-level, /tasks/gc) are writes like any other
+            env.admin().addFilter("bearer-token", auth.servletFilter())
+                    .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/*");
         }
         env.lifecycle().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
             @Override
@@ -209,7 +212,13 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 watchHub.endAll(); // open watch streams must not hold the server's shutdown
             }
         });
-        env.servlets().addServlet("events", new EventsServlet(watchHub, env.getObjectMapper(), auth)).addMapping("/v1/events");
+        EventStreams eventStreams = new EventStreams(watchHub, env.getObjectMapper(), config.api.maxWatchers,
+                EventStreams.KEEP_ALIVE);
+        env.lifecycle().manage(eventStreams);
+        jakarta.servlet.ServletRegistration.Dynamic events = env.servlets().addServlet("events",
+                new EventsServlet(eventStreams, auth));
+        events.setAsyncSupported(true);
+        events.addMapping("/v1/events");
         env.jersey().register(new ResourcesApi(access, validator, env.getObjectMapper()));
         env.jersey().register(new TasksApi(access));
         env.jersey().register(new LogsApi(access, env.getObjectMapper(), validator::canonicalKind));
