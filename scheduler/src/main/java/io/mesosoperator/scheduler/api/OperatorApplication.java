@@ -130,6 +130,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
             @Override
             public void lead() {
                 terms.execute(() -> {
+                    metrics.termBegan();
                     Operator next = new Operator(store, kinds, executor, identity, metrics, watchHub, Clock.systemUTC());
                     MesosClient client = new MesosClient(mesosSettings,
                             () -> store.frameworkId().map(id -> FrameworkID.newBuilder().setValue(id).build()), next);
