@@ -34,4 +34,16 @@ final class ApiErrors {
     private static Map<String, List<FieldError>> body(List<FieldError> errors) {
         return Map.of("errors", errors);
     }
+
+    /** 409: the write was based on a resourceVersion that is not the current one (the message names it). */
+    static Response conflict(io.mesosoperator.scheduler.store.ResourceVersionConflict e) {
+        return conflict(e, null);
+    }
+
+    /** The same, with the line of the document's metadata.resourceVersion when the document is known. */
+    static Response conflict(io.mesosoperator.scheduler.store.ResourceVersionConflict e,
+                             io.mesosoperator.scheduler.spec.ParsedDocument document) {
+        List<FieldError> errors = List.of(FieldError.of("metadata.resourceVersion", e.getMessage()));
+        return of(409, document == null ? errors : io.mesosoperator.scheduler.spec.SpecValidator.locate(document, errors));
+    }
 }

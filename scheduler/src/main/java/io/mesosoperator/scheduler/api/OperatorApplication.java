@@ -124,19 +124,23 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 frameworkInfo(m), Duration.ofMillis(500), Duration.ofSeconds(15), Optional.ofNullable(m.principal),
                 readSecret(m.secretFile));
 
-        // One term per leadership: a fresh control loop and Mesos subscription, from ZooKeeper's state.
+        // One term per leadership: a fresh control loop and Mesos subscription, from ZooKeeper's state,
+        // writing through a store fenced by the term (once a newer term began, its writes fail and it stops).
         ExecutorService terms = Executors.newSingleThreadExecutor(r -> new Thread(r, "leadership-terms"));
         Leadership.Listener onLeadership = new Leadership.Listener() {
             @Override
             public void lead() {
                 terms.execute(() -> {
                     metrics.termBegan();
-                    Operator next = new Operator(store, kinds, executor, identity, metrics, watchHub, Clock.systemUTC());
+                    java.util.concurrent.atomic.AtomicReference<Term> self = new java.util.concurrent.atomic.AtomicReference<>();
+                    ZkStore termStore = store.beginTerm(() -> stopActing(self.get(), terms));
+                    Operator next = new Operator(termStore, kinds, executor, identity, metrics, watchHub, Clock.systemUTC());
                     MesosClient client = new MesosClient(mesosSettings,
                             () -> store.frameworkId().map(id -> FrameworkID.newBuilder().setValue(id).build()), next);
+                    self.set(new Term(next, client));
                     next.start(client);
                     client.start();
-                    term = new Term(next, client);
+                    term = self.get();
                 });
             }
 
@@ -241,6 +245,23 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                         : Result.unhealthy("leader, not subscribed to " + t.mesos().master());
             }
         });
+    }
+
+    /**
+     * A term whose writes found a newer term (another operator leads now) stops acting, after it
+     * started if it is still starting; the latch tells this instance it follows soon after.
+     */
+    private void stopActing(Term deposed, ExecutorService terms) {
+        try {
+            terms.execute(() -> {
+                if (deposed != null && term == deposed) {
+                    term = null;
+                    deposed.close();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the server is stopping: it closes the term itself
+        }
     }
 
     /** The acting operator and its subscription for one leadership term. */

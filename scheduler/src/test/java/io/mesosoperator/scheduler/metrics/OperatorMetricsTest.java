@@ -54,6 +54,11 @@ class OperatorMetricsTest {
             }
 
             @Override
+            public String resourceVersion(Resource resource) {
+                return null;
+            }
+
+            @Override
             public ResourceStatus status(ResourceKey key) {
                 return null;
             }

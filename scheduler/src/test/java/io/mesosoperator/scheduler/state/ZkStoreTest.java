@@ -75,6 +75,11 @@ class ZkStoreTest {
         return new Resource(doc);
     }
 
+    /** Stores a new generation of a resource, based on what is stored now (no resourceVersion). */
+    private Resource put(Resource resource, String change) {
+        return store.putResource(resource, change, store.loadResource(resource.key()).orElse(null), null);
+    }
+
     private static TaskRecord task(String id, int instance) {
         return TaskRecord.staging(id, WEB, instance, "hash", "agent-1", "http://10.0.0.1:5051", "10.0.0.1",
                 Map.of("http", 31000L + instance), null, "2026-12-05T10:00:00Z");
@@ -98,7 +103,7 @@ class ZkStoreTest {
         assertThat(store.events(WEB)).isEmpty();
         assertThat(store.loadReservations()).isEmpty();
         // deleting what is not there is no error
-        store.deleteResource(WEB);
+        store.deleteResource(WEB, null);
         store.deleteTask("no-such-task");
         store.deleteEvents(WEB);
         store.deleteReservation(WEB, 0);
@@ -115,8 +120,8 @@ class ZkStoreTest {
 
     @Test
     void aResourceReadsBackWithItsHistoryOldestFirst() {
-        store.putResource(service("web", 1, 3), "created");
-        store.putResource(service("web", 2, 5), "scaled");
+        put(service("web", 1, 3), "created");
+        put(service("web", 2, 5), "scaled");
 
         assertThat(store.loadResource(WEB).orElseThrow().toJson().toString()).isEqualTo(service("web", 2, 5).toJson().toString());
         assertThat(store.loadResources()).extracting(Resource::key).containsExactly(WEB);
@@ -130,7 +135,7 @@ class ZkStoreTest {
     void historyKeepsTheLastGenerationsOnly() {
         int generations = ZkStore.HISTORY_KEPT + 3;
         for (int g = 1; g <= generations; g++) {
-            store.putResource(service("web", g, g), "updated");
+            put(service("web", g, g), "updated");
         }
         assertThat(store.history(WEB)).extracting(h -> h.path("generation").asLong())
                 .containsExactlyElementsOf(IntStream.rangeClosed(generations - ZkStore.HISTORY_KEPT + 1, generations)
@@ -139,14 +144,14 @@ class ZkStoreTest {
 
     @Test
     void deletingAResourceTakesItsStatusPlanHistoryAndSecretWithIt() {
-        store.putResource(service("web", 1, 2), "created");
+        put(service("web", 1, 2), "created");
         store.putStatus(WEB, status(2));
-        store.putPlan(WEB, new PlanState(true, null, 0));
+        store.putPlan(WEB, new PlanState(true, null, 0), null);
         String secret = store.secret(WEB);
         ResourceKey other = new ResourceKey("Service", "other");
-        store.putResource(service("other", 1, 1), "created");
+        put(service("other", 1, 1), "created");
 
-        store.deleteResource(WEB);
+        store.deleteResource(WEB, null);
 
         assertThat(store.loadResource(WEB)).isEmpty();
         assertThat(store.loadStatus(WEB)).isEmpty();
@@ -223,7 +228,7 @@ class ZkStoreTest {
         store.deleteEvents(WEB);
         assertThat(store.events(WEB)).isEmpty();
 
-        store.putPlan(WEB, new PlanState(true, "abc", 2));
+        store.putPlan(WEB, new PlanState(true, "abc", 2), null);
         assertThat(store.loadPlans()).containsEntry(WEB, new PlanState(true, "abc", 2));
     }
 
