@@ -3,6 +3,8 @@
 # Mesos cluster").
 #   docker build -t mesos-operator .
 #   docker run -p 8080:8080 mesos-operator --master http://mesos-master:5050 --zk zk1:2181
+# --bind moves only the API; the admin port (health, metrics, tasks) stays on the container's
+# loopback: scrape it from inside the network namespace (docs/real-cluster.md, section 2).
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 # The whole reactor is copied (Maven reads every module's pom even when it builds a few), but only
@@ -17,6 +19,6 @@ COPY --from=build /src/scheduler/target/mesos-operator.jar lib/
 COPY --from=build /src/scheduler/target/lib/ lib/
 COPY --from=build /src/executor/target/mesos-operator-executor.jar lib/
 USER operator
-EXPOSE 8080 8081
+EXPOSE 8080
 ENTRYPOINT ["java", "-Xmx512m", "-cp", "/opt/mesos-operator/lib/*", "io.mesosoperator.scheduler.Main", "server", "--bind", "0.0.0.0"]
 CMD ["--help"]

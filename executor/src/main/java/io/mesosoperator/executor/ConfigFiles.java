@@ -1,6 +1,5 @@
 package io.mesosoperator.executor;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -14,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -25,11 +25,13 @@ import java.util.regex.Pattern;
  * {@code {"path", "format", "content"}}), and this writes it in the file's own format. String
  * values may name task variables as {@code ${NAME}} (e.g. {@code ${PORT_BROKER}}, {@code
  * ${MESOS_OPERATOR_HOST}}), known only once the task is placed. Formats: {@code properties} (an
- * object of keys), {@code yaml} (any JSON value, written as JSON, which YAML 1.2 parsers read),
- * {@code lines} (an array, one line each). An optional {@code "mode"} ({@code "0400"}, octal) gives
- * the file those POSIX permissions from the moment it exists: it is written to a temporary file
- * created with them (owner read/write only) and then moved into place, so a file holding a secret
- * is never readable by others, not even briefly, and an older copy is replaced whatever its mode.
+ * object of keys, escaped as {@link java.util.Properties#store} does: {@link PropertiesText}),
+ * {@code yaml} (any JSON value, written as JSON that YAML readers read: {@link YamlText}),
+ * {@code lines} (an array, one line each, as they are). An optional {@code "mode"} ({@code
+ * "0400"}, octal) gives the file those POSIX permissions from the moment it exists: it is written
+ * to a temporary file created with them (owner read/write only) and then moved into place, so a
+ * file holding a secret is never readable by others, not even briefly, and an older copy is
+ * replaced whatever its mode.
  */
 final class ConfigFiles {
     static final String ENV = "MESOS_OPERATOR_CONFIG_FILES";
@@ -53,7 +55,7 @@ final class ConfigFiles {
             JsonElement content = substitute(file.get("content"), env);
             String text = switch (file.get("format").getAsString()) {
                 case "properties" -> properties(content.getAsJsonObject());
-                case "yaml" -> new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(content) + "\n";
+                case "yaml" -> YamlText.of(content);
                 case "lines" -> lines(content.getAsJsonArray());
                 default -> throw new IOException("config file " + path + ": unknown format " + file.get("format"));
             };
@@ -134,32 +136,12 @@ final class ConfigFiles {
         return out.toString();
     }
 
-    /** java.util.Properties syntax: one key=value per line, with backslash escapes where needed. */
+    /** One key=value per entry; a value that is not a string as its JSON text (a number, true). */
     private static String properties(JsonObject content) {
-        StringBuilder out = new StringBuilder("# rendered by the mesos-operator executor from the task's data\n");
-        for (Map.Entry<String, JsonElement> e : content.entrySet()) {
-            JsonElement v = e.getValue();
-            out.append(escape(e.getKey(), true)).append('=')
-                    .append(escape(v.isJsonPrimitive() ? v.getAsString() : v.toString(), false)).append('\n');
-        }
-        return out.toString();
-    }
-
-    private static String escape(String s, boolean key) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '=', ':', '#', '!' -> out.append(key ? "\\" + c : String.valueOf(c));
-                case ' ' -> out.append(key || i == 0 ? "\\ " : " ");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        Map<String, String> entries = new LinkedHashMap<>();
+        content.entrySet().forEach(e -> entries.put(e.getKey(),
+                e.getValue().isJsonPrimitive() ? e.getValue().getAsString() : e.getValue().toString()));
+        return PropertiesText.of("rendered by the mesos-operator executor from the task's data", entries);
     }
 
     private static String lines(JsonArray content) {

@@ -1,5 +1,8 @@
 package io.mesosoperator.scheduler.api;
 
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -11,11 +14,13 @@ import java.security.MessageDigest;
 import java.util.List;
 
 /**
- * Bearer-token authentication of the REST API: writes always need a valid token once a token file
- * is configured, reads only when `api.protectReads` says so. Tokens are compared in constant time
- * and never logged or echoed.
+ * Bearer-token authentication of the REST API, the event stream and the admin port: writes (such as
+ * the admin tasks, POST /tasks/*) always need a valid token once a token file is configured, reads
+ * only when `api.protectReads` says so. Tokens are compared in constant time and never logged or echoed.
  */
 final class BearerAuthFilter implements ContainerRequestFilter {
+    private static final String CHALLENGE = "Bearer realm=\"mesos-operator\"";
+
     private final List<byte[]> tokens;
     private final boolean protectReads;
 
@@ -46,11 +51,35 @@ final class BearerAuthFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (!allows(request.getMethod(), header)) {
-            request.abortWith(jakarta.ws.rs.core.Response.fromResponse(ApiErrors.of(401, header == null
-                            ? "this operator requires a bearer token (Authorization: Bearer TOKEN; CLI: --token or $MESOS_OPERATOR_TOKEN)"
-                            : "the bearer token is not valid"))
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mesos-operator\"").build());
+            request.abortWith(jakarta.ws.rs.core.Response.fromResponse(ApiErrors.of(401, refusal(header)))
+                    .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE).build());
         }
+    }
+
+    /** The same check outside Jersey: true if the request may go on, else the 401 has been written. */
+    boolean admit(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (allows(request.getMethod(), header)) {
+            return true;
+        }
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+        ApiErrors.write(response, 401, refusal(header));
+        return false;
+    }
+
+    /** This check as a servlet filter, for the admin port (its tasks are writes, its health and metrics reads). */
+    Filter servletFilter() {
+        return (request, response, chain) -> {
+            if (admit((HttpServletRequest) request, (HttpServletResponse) response)) {
+                chain.doFilter(request, response);
+            }
+        };
+    }
+
+    private static String refusal(String header) {
+        return header == null
+                ? "this operator requires a bearer token (Authorization: Bearer TOKEN; CLI: --token or $MESOS_OPERATOR_TOKEN)"
+                : "the bearer token is not valid";
     }
 
     private boolean valid(String presented) {

@@ -124,18 +124,23 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 frameworkInfo(m), Duration.ofMillis(500), Duration.ofSeconds(15), Optional.ofNullable(m.principal),
                 readSecret(m.secretFile));
 
-        // One term per leadership: a fresh control loop and Mesos subscription, from ZooKeeper's state.
+        // One term per leadership: a fresh control loop and Mesos subscription, from ZooKeeper's state,
+        // writing through a store fenced by the term (once a newer term began, its writes fail and it stops).
         ExecutorService terms = Executors.newSingleThreadExecutor(r -> new Thread(r, "leadership-terms"));
         Leadership.Listener onLeadership = new Leadership.Listener() {
             @Override
             public void lead() {
                 terms.execute(() -> {
-                    Operator next = new Operator(store, kinds, executor, identity, metrics, watchHub, Clock.systemUTC());
+                    metrics.termBegan();
+                    java.util.concurrent.atomic.AtomicReference<Term> self = new java.util.concurrent.atomic.AtomicReference<>();
+                    ZkStore termStore = store.beginTerm(() -> stopActing(self.get(), terms));
+                    Operator next = new Operator(termStore, kinds, executor, identity, metrics, watchHub, Clock.systemUTC());
                     MesosClient client = new MesosClient(mesosSettings,
                             () -> store.frameworkId().map(id -> FrameworkID.newBuilder().setValue(id).build()), next);
+                    self.set(new Term(next, client));
                     next.start(client);
                     client.start();
-                    term = new Term(next, client);
+                    term = self.get();
                 });
             }
 
@@ -203,6 +208,9 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 : BearerAuthFilter.fromFile(Path.of(config.api.tokenFile), config.api.protectReads);
         if (auth != null) {
             env.jersey().register(auth);
+            // the admin port's tasks (POST /tasks/log-level, /tasks/gc) are writes like any other
+            env.admin().addFilter("bearer-token", auth.servletFilter())
+                    .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/*");
         }
         env.lifecycle().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
             @Override
@@ -210,7 +218,13 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 watchHub.endAll(); // open watch streams must not hold the server's shutdown
             }
         });
-        env.servlets().addServlet("events", new EventsServlet(watchHub, env.getObjectMapper(), auth)).addMapping("/v1/events");
+        EventStreams eventStreams = new EventStreams(watchHub, env.getObjectMapper(), config.api.maxWatchers,
+                EventStreams.KEEP_ALIVE);
+        env.lifecycle().manage(eventStreams);
+        jakarta.servlet.ServletRegistration.Dynamic events = env.servlets().addServlet("events",
+                new EventsServlet(eventStreams, auth));
+        events.setAsyncSupported(true);
+        events.addMapping("/v1/events");
         // limits and path parameters are checked before any resource method reads a body or the store
         env.jersey().register(new BodySizeLimit(config.limits.toSpecLimits()));
         env.jersey().register(new ResourcePathFilter(validator));
@@ -235,6 +249,23 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                         : Result.unhealthy("leader, not subscribed to " + t.mesos().master());
             }
         });
+    }
+
+    /**
+     * A term whose writes found a newer term (another operator leads now) stops acting, after it
+     * started if it is still starting; the latch tells this instance it follows soon after.
+     */
+    private void stopActing(Term deposed, ExecutorService terms) {
+        try {
+            terms.execute(() -> {
+                if (deposed != null && term == deposed) {
+                    term = null;
+                    deposed.close();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the server is stopping: it closes the term itself
+        }
     }
 
     /** The acting operator and its subscription for one leadership term. */

@@ -123,13 +123,21 @@ public class OperatorConfiguration extends Configuration {
     }
 
     public static class ApiSettings {
-        /** A file holding the bearer token(s), one per line; when set, every write needs one. */
+        /**
+         * A file holding the bearer token(s), one per line; when set, every write needs one, the
+         * admin port's tasks (POST /tasks/*) included.
+         */
         @JsonProperty
         public String tokenFile;
 
         /** With a token file: whether reads need a token too. */
         @JsonProperty
         public boolean protectReads = false;
+
+        /** How many GET /v1/events streams may be open at once; one more is answered 429. */
+        @Min(1)
+        @JsonProperty
+        public int maxWatchers = 2000;
 
         /** A directory whose YAML/JSON files are applied whenever they change. */
         @JsonProperty

@@ -12,7 +12,9 @@ import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.spec.SpecLimits;
 import io.mesosoperator.scheduler.spec.SpecParser;
 import io.mesosoperator.scheduler.spec.SpecValidator;
+import io.mesosoperator.scheduler.store.ResourceReads;
 import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.ResourceVersionConflict;
 import io.mesosoperator.scheduler.store.StoreException;
 import io.mesosoperator.scheduler.store.TooLargeException;
 import jakarta.ws.rs.Consumes;
@@ -32,6 +34,11 @@ import java.util.Map;
  * /v1/resources: apply (create or update from YAML or JSON), get, list, delete, and the status
  * and events of one resource. Validation happens here, before anything is stored, so a refused
  * spec changes nothing that runs.
+ *
+ * <p>Every resource read carries {@code metadata.resourceVersion}, which changes with every write
+ * of its spec or status. A write based on one (apply: in the document's metadata; delete, plan
+ * control and rollback: {@code ?resourceVersion=}) that is no longer current answers 409 and
+ * changes nothing; a write without one is applied to whatever is current (the last writer wins).
  */
 @Path("/v1/resources")
 @Produces(MediaType.APPLICATION_JSON)
@@ -74,6 +81,8 @@ public final class ResourcesApi {
             return ApiErrors.of(422, SpecValidator.locate(document, e.errors()));
         } catch (TooLargeException e) {
             return ApiErrors.of(413, "not stored: " + e.getMessage());
+        } catch (ResourceVersionConflict e) {
+            return ApiErrors.conflict(e, document);
         } catch (StoreException e) {
             return ApiErrors.of(503, "not stored, ZooKeeper is unavailable: " + e.getMessage());
         }
@@ -131,7 +140,7 @@ public final class ResourcesApi {
     @POST
     @Path("/{kind}/{name}/plan/{action}")
     public Response controlPlan(@PathParam("kind") String kind, @PathParam("name") String name,
-                                @PathParam("action") String action) {
+                                @PathParam("action") String action, @QueryParam("resourceVersion") String resourceVersion) {
         ResourceKey key = key(kind, name);
         if (access.reads().resource(key) == null) {
             return notFound(kind, name);
@@ -143,13 +152,15 @@ public final class ResourcesApi {
             return ApiErrors.of(404, "unknown plan action '" + action + "' (known: pause, continue, restart)");
         }
         try {
-            io.mesosoperator.scheduler.store.PlanState state = access.writer().controlPlan(key, planAction);
+            io.mesosoperator.scheduler.store.PlanState state = access.writer().controlPlan(key, planAction, resourceVersion);
             return Response.ok(Map.of("resource", key.toString(), "action", action.toLowerCase(java.util.Locale.ROOT),
                     "paused", state.paused(), "restarts", state.restarts())).build();
         } catch (OperatorAccess.NotLeader e) {
             return e.response;
         } catch (Operator.NotActing e) {
             return ApiErrors.of(503, e.getMessage());
+        } catch (ResourceVersionConflict e) {
+            return ApiErrors.conflict(e);
         } catch (StoreException e) {
             return ApiErrors.of(503, "plan unchanged, ZooKeeper is unavailable: " + e.getMessage());
         }
@@ -165,7 +176,7 @@ public final class ResourcesApi {
     @POST
     @Path("/{kind}/{name}/rollback")
     public Response rollback(@PathParam("kind") String kind, @PathParam("name") String name,
-                             @QueryParam("toGeneration") Long toGeneration) {
+                             @QueryParam("toGeneration") Long toGeneration, @QueryParam("resourceVersion") String resourceVersion) {
         ResourceKey key = key(kind, name);
         Resource current = access.reads().resource(key);
         if (current == null) {
@@ -183,6 +194,9 @@ public final class ResourcesApi {
         ObjectNode validated;
         try {
             validated = validator.validate(new ParsedDocument((ObjectNode) target.get("resource"), Map.of()));
+            if (resourceVersion != null) {
+                ((ObjectNode) validated.get("metadata")).put("resourceVersion", resourceVersion);
+            }
             Operator.Applied applied = access.writer().apply(validated);
             ObjectNode out = view(applied);
             out.put("rolledBackTo", wanted);
@@ -193,6 +207,10 @@ public final class ResourcesApi {
             return ApiErrors.of(503, e.getMessage());
         } catch (InvalidSpecException e) {
             return ApiErrors.of(422, e.errors());
+        } catch (ResourceVersionConflict e) {
+            return ApiErrors.conflict(e);
+        } catch (StoreException e) {
+            return ApiErrors.of(503, "not rolled back, ZooKeeper is unavailable: " + e.getMessage());
         }
     }
 
@@ -261,16 +279,19 @@ public final class ResourcesApi {
 
     @DELETE
     @Path("/{kind}/{name}")
-    public Response delete(@PathParam("kind") String kind, @PathParam("name") String name) {
+    public Response delete(@PathParam("kind") String kind, @PathParam("name") String name,
+                           @QueryParam("resourceVersion") String resourceVersion) {
         ResourceKey key = key(kind, name);
         try {
-            if (!access.writer().delete(key)) {
+            if (!access.writer().delete(key, resourceVersion)) {
                 return notFound(kind, name);
             }
         } catch (OperatorAccess.NotLeader e) {
             return e.response;
         } catch (Operator.NotActing e) {
             return ApiErrors.of(503, e.getMessage());
+        } catch (ResourceVersionConflict e) {
+            return ApiErrors.conflict(e);
         } catch (StoreException e) {
             return ApiErrors.of(503, "not deleted, ZooKeeper is unavailable: " + e.getMessage());
         }
@@ -294,9 +315,15 @@ public final class ResourcesApi {
         return out;
     }
 
+    /** The resource with its resourceVersion and its status. */
     private ObjectNode view(Resource resource) {
         ObjectNode out = resource.toJson();
-        ResourceStatus status = access.reads().status(resource.key());
+        ResourceReads reads = access.reads();
+        String version = reads.resourceVersion(resource);
+        if (version != null) {
+            ((ObjectNode) out.get("metadata")).put("resourceVersion", version);
+        }
+        ResourceStatus status = reads.status(resource.key());
         if (status != null) {
             out.set("status", json.valueToTree(status));
         }

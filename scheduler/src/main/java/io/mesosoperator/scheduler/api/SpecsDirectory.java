@@ -82,7 +82,7 @@ final class SpecsDirectory implements AutoCloseable {
                 appliedHash.remove(gone);
                 if (prune && !declared.containsValue(key)) {
                     LOG.info("{} was removed: deleting {}", gone.getFileName(), key);
-                    operator.delete(key);
+                    operator.delete(key, null);
                 }
             }
         }
@@ -122,6 +122,9 @@ final class SpecsDirectory implements AutoCloseable {
             }
         } catch (TooLargeException e) {
             LOG.warn("{}: {} (refused; the running spec is unchanged)", file, e.getMessage());
+        } catch (io.mesosoperator.scheduler.store.ResourceVersionConflict e) {
+            // a file naming a resourceVersion that is no longer current: refused until the file changes
+            LOG.warn("{}: metadata.resourceVersion: {} (refused)", file, e.getMessage());
         } catch (RuntimeException e) {
             appliedHash.remove(file); // e.g. ZooKeeper unavailable: try again at the next scan
             LOG.warn("{} not applied: {}", file, e.getMessage());

@@ -72,7 +72,24 @@ public final class ClientCommands {
             if (!reply.body().has("errors")) {
                 err.println(prefix + " error: HTTP " + reply.status() + " " + reply.body());
             }
+            if (reply.status() == 409) {
+                err.println((prefix.isEmpty() ? "" : prefix + " ") + "conflict: someone changed it since the resourceVersion"
+                        + " you sent was read, and nothing was changed; read it again (`get KIND NAME -o yaml`), redo your"
+                        + " change and retry");
+            }
             return 1;
+        }
+    }
+
+    /** --resource-version for the writes that are not an apply: the write happens only if it is still current. */
+    abstract static class ConditionalCommand extends ResourceCommand {
+        @Option(names = "--resource-version", description = "Only if the resource is still at this metadata.resourceVersion"
+                + " (from `get -o yaml`); refused with a conflict, changing nothing, otherwise.")
+        String resourceVersion;
+
+        /** "?resourceVersion=..." when one was given, else "". */
+        String condition() {
+            return resourceVersion == null ? "" : "?resourceVersion=" + ApiClient.encode(resourceVersion);
         }
     }
 
@@ -106,7 +123,9 @@ public final class ClientCommands {
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
-            description = "Create or update resources from YAML/JSON files (one resource per file).")
+            description = {"Create or update resources from YAML/JSON files (one resource per file).",
+                    "A file with metadata.resourceVersion (as `get -o yaml` prints it) is applied only if the resource"
+                            + " is still at that version."})
     public static final class Apply extends ClientCommand {
         @Option(names = {"-f", "--filename"}, required = true, description = "A file, or a directory of *.yaml, *.yml, *.json.")
         Path file;
@@ -296,10 +315,10 @@ public final class ClientCommands {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a resource; its tasks are killed.")
-    public static final class Delete extends ResourceCommand {
+    public static final class Delete extends ConditionalCommand {
         @Override
         int execute(ApiClient api) {
-            ApiClient.Reply reply = api.delete(path());
+            ApiClient.Reply reply = api.delete(path() + condition());
             if (!reply.ok()) {
                 return fail("", reply);
             }
@@ -533,7 +552,7 @@ public final class ClientCommands {
     }
 
     /** plan pause|continue|restart: one POST to the plan's action. */
-    abstract static class PlanControl extends ResourceCommand {
+    abstract static class PlanControl extends ConditionalCommand {
         private final String action;
         private final String done;
 
@@ -544,7 +563,7 @@ public final class ClientCommands {
 
         @Override
         int execute(ApiClient api) {
-            ApiClient.Reply reply = api.post(path() + "/plan/" + action, "application/json", "");
+            ApiClient.Reply reply = api.post(path() + "/plan/" + action + condition(), "application/json", "");
             if (!reply.ok()) {
                 return fail("", reply);
             }

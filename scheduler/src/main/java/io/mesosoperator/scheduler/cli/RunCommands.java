@@ -150,10 +150,10 @@ public final class RunCommands {
         @Option(names = "--api-port", description = "REST API port (default 8080).")
         Integer apiPort;
 
-        @Option(names = "--admin-port", description = "Admin port (default 8081).")
+        @Option(names = "--admin-port", description = "Admin port: health checks, metrics, tasks (default 8081, on 127.0.0.1).")
         Integer adminPort;
 
-        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address the API binds to (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--bind", description = "Address the API binds to (default 127.0.0.1); the admin port stays on 127.0.0.1.")
         String bind;
 
         @Option(names = "--config", description = "Operator configuration file (YAML); flags override it.")
@@ -171,7 +171,8 @@ public final class RunCommands {
             ServerConfig built = ServerConfig.from(config)
                     .set("mesos.master", master)
                     .set("zookeeper.connect", zk)
-                    .ports(bind, apiPort, adminPort)
+                    .api(bind, apiPort)
+                    .admin(adminPort)
                     .apply(specsDir::configure);
             if (config == null || logFile != null) {
                 built.logging(logFile, true);

@@ -62,10 +62,41 @@ public final class ServerConfig {
         return this;
     }
 
-    private void connector(String name, String host, int port) {
+    /**
+     * The API connector's address and port where given (null keeps the file's, else 127.0.0.1:8080);
+     * the rest of a connector the file declares (https, timeouts) stays.
+     */
+    public ServerConfig api(String host, Integer port) {
+        return amend("applicationConnectors", host, port, 8080);
+    }
+
+    /**
+     * The admin connector's port where given; it stays on the file's address, else on 127.0.0.1: its
+     * tasks change the running operator (log levels) and its metrics are for a local collector.
+     */
+    public ServerConfig admin(Integer port) {
+        return amend("adminConnectors", null, port, 8081);
+    }
+
+    private ServerConfig amend(String name, String host, Integer port, int defaultPort) {
+        if (host == null && port == null) {
+            return this;
+        }
+        JsonNode declared = root.path("server").path(name).path(0);
+        ObjectNode connector = declared.isObject() ? (ObjectNode) declared : connector(name, "127.0.0.1", defaultPort);
+        if (host != null) {
+            connector.put("bindHost", host);
+        }
+        if (port != null) {
+            connector.put("port", port);
+        }
+        return this;
+    }
+
+    private ObjectNode connector(String name, String host, int port) {
         ObjectNode server = root.has("server") ? (ObjectNode) root.get("server") : root.putObject("server");
         ArrayNode connectors = server.putArray(name);
-        connectors.addObject().put("type", "http").put("bindHost", host).put("port", port);
+        return connectors.addObject().put("type", "http").put("bindHost", host).put("port", port);
     }
 
     /** Console at INFO, plus a rolling file when {@code logFile} is given; chatty libraries at WARN. */

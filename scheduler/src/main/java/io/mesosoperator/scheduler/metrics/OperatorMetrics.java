@@ -33,6 +33,7 @@ public final class OperatorMetrics {
     private final Counter failures;
     private final Histogram reconcile;
     private final Histogram planStep;
+    private final Counter terms;
     /** How long the last explicit reconciliation took (subscription to every known task answered); -1 before one. */
     private final AtomicLong lastReconciliationNanos = new AtomicLong(-1);
 
@@ -62,6 +63,9 @@ public final class OperatorMetrics {
                 .help("From a deploy step's launch to its instance being ready with the new configuration")
                 .unit(Unit.SECONDS).labelNames(KIND)
                 .classicOnly().classicUpperBounds(0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800)
+                .register(registry);
+        terms = Counter.builder().name("mesos_operator_leadership_terms_total")
+                .help("Leadership terms this instance began; more than one means it lost and regained leadership")
                 .register(registry);
         kinds.forEach(kind -> {
             launches.labelValues(kind);
@@ -97,6 +101,11 @@ public final class OperatorMetrics {
                     t -> List.of(t.resourceKey().kind(), t.state()), Collectors.counting())));
         }
         return counts;
+    }
+
+    /** A leadership term began (this instance leads and acts from now on). */
+    public void termBegan() {
+        terms.inc();
     }
 
     public void offersReceived(int n) {

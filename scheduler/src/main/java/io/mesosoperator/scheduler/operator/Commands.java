@@ -12,9 +12,11 @@ import io.mesosoperator.scheduler.placement.Reservations;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.spec.SpecChange;
+import io.mesosoperator.scheduler.store.DeposedException;
 import io.mesosoperator.scheduler.store.InstanceStatus;
 import io.mesosoperator.scheduler.store.PlanState;
 import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.ResourceVersionConflict;
 import io.mesosoperator.scheduler.store.Store;
 import io.mesosoperator.scheduler.store.TaskRecord;
 import java.time.Clock;
@@ -30,11 +32,18 @@ import org.slf4j.LoggerFactory;
  * What users ask of the acting operator through the API. Spec writes (apply, delete) are stored
  * first and run on the API's thread, one at a time; the commands on running work (restart,
  * replace, kill, plan control) run on the loop thread, which the caller waits for. A term that
- * ended (leadership lost) refuses them all with {@link NotActing}.
+ * ended (leadership lost, or deposed by a newer one) refuses them all with {@link NotActing}.
+ *
+ * <p>Spec writes, delete and plan control may name the resourceVersion they were based on (read
+ * from the API): when it is not the current one they throw {@link ResourceVersionConflict} and
+ * change nothing. They check it first (a stale write is refused whatever it would have done), and
+ * the store checks it again atomically with the write.
  */
 final class Commands {
     /** Logs under the Operator's name: these lines were its own before it was split. */
     private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
+    /** An apply without a resourceVersion whose basis changed in the store meanwhile starts again from the store's. */
+    private static final int APPLY_ATTEMPTS = 3;
 
     private final OperatorState state;
     private final Store store;
@@ -59,13 +68,35 @@ final class Commands {
         this.offerRound = offerRound;
     }
 
-    /** Stores a validated document as the new desired state (ZooKeeper first) and enqueues it. */
+    /**
+     * Stores a validated document as the new desired state (ZooKeeper first) and enqueues it; with
+     * a {@code metadata.resourceVersion}, only if it is the current one (it is not stored).
+     */
     synchronized Applied apply(ObjectNode validated) {
         if (loop.isShutdown()) {
             throw new NotActing();
         }
         ResourceKey key = new ResourceKey(validated.path("kind").asText(), validated.path("metadata").path("name").asText());
+        String expected = takeResourceVersion(validated);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return applyOnce(key, validated.deepCopy(), expected);
+            } catch (ResourceVersionConflict e) {
+                if (expected != null || attempt == APPLY_ATTEMPTS) {
+                    throw e;
+                }
+                // the store's spec is not the one this generation was counted from (another writer
+                // got there first): count again from the store's, so no accepted change is lost
+                reload(key);
+            } catch (DeposedException e) {
+                throw new NotActing();
+            }
+        }
+    }
+
+    private Applied applyOnce(ResourceKey key, ObjectNode validated, String expected) {
         Resource current = state.resources.get(key);
+        requireVersion(key, current, expected);
         Reconciler reconciler = state.reconciler(key.kind());
         // a field the kind fixes once the resource exists, then the kind's own checks (knowing what runs)
         List<io.mesosoperator.scheduler.spec.FieldError> problems = new ArrayList<>(SpecChange.forbidden(
@@ -85,8 +116,7 @@ final class Commands {
         metadata.put("creationTimestamp", current == null ? clock.instant().toString()
                 : current.metadata().path("creationTimestamp").asText());
         metadata.put("uid", current == null ? UUID.randomUUID().toString() : current.metadata().path("uid").asText());
-        Resource next = new Resource(validated);
-        store.putResource(next, change.verb());
+        Resource next = store.putResource(new Resource(validated), change.verb(), current, expected);
         state.resources.put(key, next);
         LOG.info("{} {} (generation {})", key, change.verb(), generation);
         events.record(key, "Normal", "Spec" + capitalize(change.verb()), "generation " + generation + " accepted ("
@@ -99,15 +129,24 @@ final class Commands {
         return new Applied(next, change);
     }
 
-    /** Removes the desired state; the loop then kills every task of the resource. */
-    synchronized boolean delete(ResourceKey key) {
+    /**
+     * Removes the desired state (with a resourceVersion: only if it is the current one); the loop
+     * then kills every task of the resource.
+     */
+    synchronized boolean delete(ResourceKey key, String expected) {
         if (loop.isShutdown()) {
             throw new NotActing();
         }
-        if (!state.resources.containsKey(key)) {
+        Resource current = state.resources.get(key);
+        if (current == null) {
             return false;
         }
-        store.deleteResource(key);
+        requireVersion(key, current, expected);
+        try {
+            store.deleteResource(key, expected);
+        } catch (DeposedException e) {
+            throw new NotActing();
+        }
         state.resources.remove(key);
         LOG.info("{} deleted; killing its tasks", key);
         control.enqueue(key);
@@ -177,10 +216,12 @@ final class Commands {
     /**
      * Pauses, continues (which also approves the configuration a canary step deployed) or restarts
      * (rolls every instance again, in the plan's order) the deploy plan. Stored in ZooKeeper before
-     * it takes effect, so a new leader carries on with it. Returns the new plan state.
+     * it takes effect, so a new leader carries on with it; with a resourceVersion, only if it is the
+     * current one. Returns the new plan state.
      */
-    PlanState controlPlan(ResourceKey key, PlanAction action) {
+    PlanState controlPlan(ResourceKey key, PlanAction action, String expected) {
         return onLoop(() -> {
+            requireVersion(key, state.resources.get(key), expected);
             PlanState before = state.plans.getOrDefault(key, PlanState.INITIAL);
             ResourceStatus status = state.statuses.get(key);
             String config = status == null || status.plan() == null ? null : status.plan().config();
@@ -189,7 +230,7 @@ final class Commands {
                 case CONTINUE -> before.resume(config);
                 case RESTART -> before.restart();
             };
-            store.putPlan(key, after);
+            store.putPlan(key, after, expected);
             state.plans.put(key, after);
             String what = switch (action) {
                 case PAUSE -> "paused: no new step starts until plan continue";
@@ -210,6 +251,9 @@ final class Commands {
         try {
             return loop.submit(work).get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof DeposedException) {
+                throw new NotActing();
+            }
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.RejectedExecutionException e) {
             throw new NotActing();
@@ -217,6 +261,28 @@ final class Commands {
             Thread.currentThread().interrupt();
             throw new NotActing();
         }
+    }
+
+    /** A write based on a resourceVersion (null: none) that is not the current one changes nothing. */
+    private void requireVersion(ResourceKey key, Resource current, String expected) {
+        if (expected == null) {
+            return;
+        }
+        String now = current == null ? null : store.resourceVersion(current);
+        if (!expected.equals(now)) {
+            throw new ResourceVersionConflict(key, expected, now);
+        }
+    }
+
+    /** The client's metadata.resourceVersion, taken out: it conditions the write and is never stored. */
+    private static String takeResourceVersion(ObjectNode document) {
+        com.fasterxml.jackson.databind.JsonNode given = ((ObjectNode) document.get("metadata")).remove("resourceVersion");
+        return given == null || given.isNull() || given.asText().isEmpty() ? null : given.asText();
+    }
+
+    /** What the store holds for a resource becomes what this term knows of it. */
+    private void reload(ResourceKey key) {
+        store.loadResource(key).ifPresentOrElse(r -> state.resources.put(key, r), () -> state.resources.remove(key));
     }
 
     private void forgetFailures(ResourceKey key) {

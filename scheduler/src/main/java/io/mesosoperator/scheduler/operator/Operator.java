@@ -80,10 +80,12 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         this.commands = new Commands(state, store, identity, clock, loop, events, control, reservations, offerRound);
     }
 
-    /** Loads state from ZooKeeper and starts acting; the Mesos client is started after this. */
+    /**
+     * Loads state from ZooKeeper and starts acting; the Mesos client is started after this. The
+     * store is this term's (its writes fail once a newer term began).
+     */
     public void start(MesosClient client) {
         this.mesos = client;
-        store.forgetWrites();
         store.loadResources().forEach(r -> state.resources.put(r.key(), r));
         state.statuses.putAll(store.loadStatuses());
         state.tasks.putAll(store.loadTasks());
@@ -128,6 +130,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
     }
 
     @Override
+    public String resourceVersion(Resource resource) {
+        return store.resourceVersion(resource);
+    }
+
+    @Override
     public List<OperatorEvent> events(ResourceKey key) {
         return events.of(key);
     }
@@ -161,8 +168,9 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         return commands.apply(validated);
     }
 
-    public boolean delete(ResourceKey key) {
-        return commands.delete(key);
+    /** Deletes a resource; with a resourceVersion (else null), only if it is the current one. */
+    public boolean delete(ResourceKey key, String resourceVersion) {
+        return commands.delete(key, resourceVersion);
     }
 
     public int restart(ResourceKey key, Integer instance) {
@@ -177,8 +185,9 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         return commands.killJob(key);
     }
 
-    public PlanState controlPlan(ResourceKey key, PlanAction action) {
-        return commands.controlPlan(key, action);
+    /** Steers the deploy plan; with a resourceVersion (else null), only if it is the current one. */
+    public PlanState controlPlan(ResourceKey key, PlanAction action, String resourceVersion) {
+        return commands.controlPlan(key, action, resourceVersion);
     }
 
     // ---------------------------------------------------------------- Mesos listener (subscriber thread)

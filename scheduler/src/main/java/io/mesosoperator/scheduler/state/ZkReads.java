@@ -28,6 +28,11 @@ public final class ZkReads implements ResourceReads {
     }
 
     @Override
+    public String resourceVersion(Resource resource) {
+        return store.resourceVersion(resource);
+    }
+
+    @Override
     public ResourceStatus status(ResourceKey key) {
         return store.loadStatus(key).orElse(null);
     }

@@ -10,6 +10,9 @@ public interface ResourceReads {
 
     Resource resource(ResourceKey key);
 
+    /** The resourceVersion of a resource as {@link #resource} returned it (changes with every write of spec or status). */
+    String resourceVersion(Resource resource);
+
     ResourceStatus status(ResourceKey key);
 
     List<TaskRecord> tasks();

@@ -10,7 +10,13 @@ import java.util.Optional;
 /**
  * Everything the operator must not lose (DESIGN.md section 7): the port the operator core and the
  * API write and read through; ZooKeeper is behind it ({@code state.ZkStore}). Every operation
- * throws {@link StoreException} when the store cannot be reached, and then did not happen.
+ * throws {@link StoreException} when the store cannot be reached, and then did not happen; a write
+ * of a leadership term that another operator has superseded throws {@link DeposedException}.
+ *
+ * <p>Optimistic concurrency: a resource's {@code resourceVersion} (opaque) changes with every write
+ * of its spec or its status. The writes a user makes (spec, delete, plan decisions) take an
+ * expected resourceVersion (null: none) and throw {@link ResourceVersionConflict}, changing
+ * nothing, when it is not the current one; the check and the write are one atomic step.
  */
 public interface Store {
     // ---------------------------------------------------------------- framework id
@@ -27,25 +33,37 @@ public interface Store {
     Optional<Resource> loadResource(ResourceKey key);
 
     /**
-     * Stores a newly accepted generation: the resource and its history entry together (both or
-     * neither), dropping the oldest history beyond what the store keeps.
+     * The resourceVersion of a resource as read or written here ({@link Resource#storedVersion()}
+     * for its spec) with its status as stored now.
      */
-    void putResource(Resource resource, String change);
+    String resourceVersion(Resource stored);
+
+    /**
+     * Stores a newly accepted generation: the resource and its history entry together (both or
+     * neither), dropping the oldest history beyond what the store keeps. Only if the stored spec is
+     * still {@code basis} (the stored resource this generation was made from; null: none exists)
+     * and, when {@code resourceVersion} is given, the resource is still at it; otherwise
+     * {@link ResourceVersionConflict}.
+     *
+     * @return the resource as stored, with its new {@link Resource#storedVersion()}
+     */
+    Resource putResource(Resource resource, String change, Resource basis, String resourceVersion);
 
     /** The kept generations of a resource, oldest first: {generation, appliedAt, change, resource}. */
     List<ObjectNode> history(ResourceKey key);
 
-    /** Removes the spec, its status, its plan decisions, its history and its secret together. */
-    void deleteResource(ResourceKey key);
+    /**
+     * Removes the spec, its status, its plan decisions, its history and its secret together; when
+     * {@code resourceVersion} is given, only if it is current ({@link ResourceVersionConflict}).
+     */
+    void deleteResource(ResourceKey key, String resourceVersion);
 
     Optional<ResourceStatus> loadStatus(ResourceKey key);
 
     Map<ResourceKey, ResourceStatus> loadStatuses();
 
+    /** Stores a status; the resource's resourceVersion changes with it. */
     void putStatus(ResourceKey key, ResourceStatus status);
-
-    /** A new leadership term: other operators may have written since, so write everything again. */
-    void forgetWrites();
 
     // ---------------------------------------------------------------- secrets
 
@@ -56,7 +74,8 @@ public interface Store {
 
     Map<ResourceKey, PlanState> loadPlans();
 
-    void putPlan(ResourceKey key, PlanState plan);
+    /** Stores the user's plan decisions; when {@code resourceVersion} is given, only if it is current. */
+    void putPlan(ResourceKey key, PlanState plan, String resourceVersion);
 
     // ---------------------------------------------------------------- tasks
 

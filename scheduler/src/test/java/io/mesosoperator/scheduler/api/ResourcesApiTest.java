@@ -60,11 +60,12 @@ class ResourcesApiTest {
         zk = EmbeddedZooKeeper.start("127.0.0.1", 0, dir.resolve("zk"));
         store = new ZkStore(zk.connectString(), "/resources-api");
         store.start();
+        Resource stored = null;
         for (long generation = 1; generation <= 2; generation++) {
             ObjectNode doc = JSON.createObjectNode().put("apiVersion", Resource.API_VERSION).put("kind", "Service");
             doc.putObject("metadata").put("name", "stored").put("generation", generation);
             doc.putObject("spec").put("instances", generation).put("command", "sleep 1000");
-            store.putResource(new Resource(doc), generation == 1 ? "created" : "scaled");
+            stored = store.putResource(new Resource(doc), generation == 1 ? "created" : "scaled", stored, null);
         }
     }
 
@@ -127,6 +128,8 @@ class ResourcesApiTest {
         JsonNode resource = body(one);
         assertThat(resource.path("kind").asText()).isEqualTo("Service");
         assertThat(resource.path("metadata").path("generation").asLong()).isEqualTo(2);
+        assertThat(resource.path("metadata").path("resourceVersion").asText()).as("spec version - status version (none yet)")
+                .matches("[1-9][0-9]*-0");
 
         assertThat(body(api.target("/v1/resources").queryParam("kind", "service").request().get()).path("items"))
                 .extracting(r -> r.path("metadata").path("name").asText()).containsExactly("stored");

@@ -19,13 +19,16 @@ import org.junit.jupiter.api.Test;
 /**
  * A real 3-broker Kafka cluster (KRaft, from the dists/ tarball) run by the operator: data written
  * with acks=all survives a broker's kill -9 (it comes back with its id and its log directory), a
- * config change rolls one broker at a time, and a scale-up adds a broker.
+ * config change rolls one broker at a time (and a non-ASCII value in it reaches the brokers as
+ * written), and a scale-up adds a broker.
  */
 class KafkaClusterE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLE = Path.of("..", "sample-specs", "kafka-cluster.yaml");
     static final String RESOURCE = "KafkaCluster/events";
     static final int RECORDS = 10_000;
     static final Duration START = Duration.ofMinutes(3);
+    /** Non-ASCII: Kafka reads server.properties as ISO-8859-1, so it must be escaped there, not UTF-8. */
+    static final String RACK = "rack-Zürich-東京";
 
     @Override
     EmbeddedOperator.Options options() {
@@ -83,7 +86,8 @@ class KafkaClusterE2ETest extends EmbeddedOperatorTest {
         assertThat(logDir.resolve("orders-0")).isDirectory();
         assertThat(consumeAll(status().path("workload").path("bootstrapServers").asText())).hasSize(RECORDS);
 
-        // a config change rolls the brokers one at a time: never fewer than 2 of 3 ready
+        // a config change rolls the brokers one at a time: never fewer than 2 of 3 ready; the change
+        // includes a non-ASCII value, which each broker must read from its server.properties as written
         Set<String> before = runningTaskIds();
         AtomicInteger fewestReady = new AtomicInteger(3);
         Thread watcher = new Thread(() -> {
@@ -99,7 +103,7 @@ class KafkaClusterE2ETest extends EmbeddedOperatorTest {
         watcher.start();
         Path changed = work.resolve("kafka-changed.yaml");
         Files.writeString(changed, Files.readString(SAMPLE).replace("min.insync.replicas: 2",
-                "min.insync.replicas: 2\n    log.retention.hours: 100"));
+                "min.insync.replicas: 2\n    log.retention.hours: 100\n    broker.rack: " + RACK));
         assertThat(env.cli("apply", "-f", changed.toString()).out()).contains("kafkacluster/events configured");
         try {
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -113,6 +117,10 @@ class KafkaClusterE2ETest extends EmbeddedOperatorTest {
         assertThat(fewestReady.get()).isEqualTo(2);
         Path properties = Path.of(broker(0).path("sandbox").asText(), "server.properties");
         assertThat(properties).content().contains("log.retention.hours=100", "node.id=0");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", status().path("workload").path("bootstrapServers").asText()))) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.describeCluster().nodes().get())
+                    .hasSize(3).allSatisfy(node -> assertThat(node.rack()).isEqualTo(RACK)));
+        }
 
         // scale up: broker 3 joins
         Path four = work.resolve("kafka-four.yaml");

@@ -54,6 +54,11 @@ class OperatorMetricsTest {
             }
 
             @Override
+            public String resourceVersion(Resource resource) {
+                return null;
+            }
+
+            @Override
             public ResourceStatus status(ResourceKey key) {
                 return null;
             }
@@ -80,6 +85,7 @@ class OperatorMetricsTest {
         metrics.launched("Service");
         metrics.reconciled("Service", 2_000_000);
         metrics.planStepCompleted("KafkaCluster", java.time.Duration.ofSeconds(3));
+        metrics.termBegan();
 
         String text = scrape(registry);
         assertThat(text).contains(
@@ -92,6 +98,7 @@ class OperatorMetricsTest {
                 "mesos_operator_reconcile_duration_seconds_bucket{kind=\"Service\",le=\"0.0025\"} 1",
                 "mesos_operator_plan_step_duration_seconds_sum{kind=\"KafkaCluster\"} 3.0",
                 "mesos_operator_leader 1.0",
+                "mesos_operator_leadership_terms_total 1.0",
                 "mesos_operator_reconciliation_last_duration_seconds -1.0",
                 "# TYPE mesos_operator_offers_received_total counter");
         // no state in a metric's name: one family, the kind and the state as labels

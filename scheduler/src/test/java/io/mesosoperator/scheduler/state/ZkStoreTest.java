@@ -76,6 +76,11 @@ class ZkStoreTest {
         return new Resource(doc);
     }
 
+    /** Stores a new generation of a resource, based on what is stored now (no resourceVersion). */
+    private Resource put(Resource resource, String change) {
+        return store.putResource(resource, change, store.loadResource(resource.key()).orElse(null), null);
+    }
+
     private static TaskRecord task(String id, int instance) {
         return TaskRecord.staging(id, WEB, instance, "hash", "agent-1", "http://10.0.0.1:5051", "10.0.0.1",
                 Map.of("http", 31000L + instance), null, "2026-12-05T10:00:00Z");
@@ -99,7 +104,7 @@ class ZkStoreTest {
         assertThat(store.events(WEB)).isEmpty();
         assertThat(store.loadReservations()).isEmpty();
         // deleting what is not there is no error
-        store.deleteResource(WEB);
+        store.deleteResource(WEB, null);
         store.deleteTask("no-such-task");
         store.deleteEvents(WEB);
         store.deleteReservation(WEB, 0);
@@ -116,8 +121,8 @@ class ZkStoreTest {
 
     @Test
     void aResourceReadsBackWithItsHistoryOldestFirst() {
-        store.putResource(service("web", 1, 3), "created");
-        store.putResource(service("web", 2, 5), "scaled");
+        put(service("web", 1, 3), "created");
+        put(service("web", 2, 5), "scaled");
 
         assertThat(store.loadResource(WEB).orElseThrow().toJson().toString()).isEqualTo(service("web", 2, 5).toJson().toString());
         assertThat(store.loadResources()).extracting(Resource::key).containsExactly(WEB);
@@ -131,7 +136,7 @@ class ZkStoreTest {
     void historyKeepsTheLastGenerationsOnly() {
         int generations = ZkStore.HISTORY_KEPT + 3;
         for (int g = 1; g <= generations; g++) {
-            store.putResource(service("web", g, g), "updated");
+            put(service("web", g, g), "updated");
         }
         assertThat(store.history(WEB)).extracting(h -> h.path("generation").asLong())
                 .containsExactlyElementsOf(IntStream.rangeClosed(generations - ZkStore.HISTORY_KEPT + 1, generations)
@@ -140,14 +145,14 @@ class ZkStoreTest {
 
     @Test
     void deletingAResourceTakesItsStatusPlanHistoryAndSecretWithIt() {
-        store.putResource(service("web", 1, 2), "created");
+        put(service("web", 1, 2), "created");
         store.putStatus(WEB, status(2));
-        store.putPlan(WEB, new PlanState(true, null, 0));
+        store.putPlan(WEB, new PlanState(true, null, 0), null);
         String secret = store.secret(WEB);
         ResourceKey other = new ResourceKey("Service", "other");
-        store.putResource(service("other", 1, 1), "created");
+        put(service("other", 1, 1), "created");
 
-        store.deleteResource(WEB);
+        store.deleteResource(WEB, null);
 
         assertThat(store.loadResource(WEB)).isEmpty();
         assertThat(store.loadStatus(WEB)).isEmpty();
@@ -224,7 +229,7 @@ class ZkStoreTest {
         store.deleteEvents(WEB);
         assertThat(store.events(WEB)).isEmpty();
 
-        store.putPlan(WEB, new PlanState(true, "abc", 2));
+        store.putPlan(WEB, new PlanState(true, "abc", 2), null);
         assertThat(store.loadPlans()).containsEntry(WEB, new PlanState(true, "abc", 2));
     }
 
@@ -245,7 +250,7 @@ class ZkStoreTest {
         ObjectNode doc = service("big", 1, 1).toJson();
         ((ObjectNode) doc.get("spec")).put("command", "x".repeat(600_000));
 
-        assertThatThrownBy(() -> store.putResource(new Resource(doc), "created"))
+        assertThatThrownBy(() -> put(new Resource(doc), "created"))
                 .isInstanceOf(io.mesosoperator.scheduler.store.TooLargeException.class)
                 .hasMessageMatching("Service/big is too large to store: 12\\d{5} bytes in one ZooKeeper request, larger than"
                         + " the limit of \\d+ bytes .*");
@@ -253,7 +258,7 @@ class ZkStoreTest {
                 "x".repeat(1_100_000))))).isInstanceOf(io.mesosoperator.scheduler.store.TooLargeException.class);
 
         assertThat(store.loadResource(new ResourceKey("Service", "big"))).isEmpty();
-        store.putResource(service("small", 1, 1), "created");
+        put(service("small", 1, 1), "created");
         assertThat(store.loadResource(new ResourceKey("Service", "small"))).isPresent();
         assertThat(store.client().getZookeeperClient().getZooKeeper().getSessionId()).isEqualTo(session);
         assertThat(changes).as("no connection lost or suspended") // (the first CONNECTED may come late)
