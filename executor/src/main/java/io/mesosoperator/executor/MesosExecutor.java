@@ -7,6 +7,7 @@ import io.mesosoperator.mesos.Uuids;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -201,18 +202,26 @@ final class MesosExecutor {
         }
         sandboxes.put(id, sandbox);
         update(task.getTaskId(), TaskState.TASK_STARTING, null, null);
-        if (!settings.commandExecutor() && SparkRunner.wanted(task)) {
-            launchSpark(task, sandbox);
-            return;
-        }
         TaskProcess process;
-        try {
-            process = TaskProcess.start(task, sandbox, settings);
-        } catch (IOException e) {
-            update(task.getTaskId(), TaskState.TASK_FAILED, "Failed to launch command: " + e.getMessage(), null);
-            return;
+        // starting and stopping exclude each other: a process started while shutdown() or destroy()
+        // looks at `running` would be missed by them and outlive the executor
+        synchronized (this) {
+            if (stopping()) {
+                log.info("not starting " + id + ": this executor is stopping");
+                return;
+            }
+            if (!settings.commandExecutor() && SparkRunner.wanted(task)) {
+                launchSpark(task, sandbox);
+                return;
+            }
+            try {
+                process = TaskProcess.start(task, sandbox, settings);
+            } catch (IOException e) {
+                update(task.getTaskId(), TaskState.TASK_FAILED, "Failed to launch command: " + e.getMessage(), null);
+                return;
+            }
+            running.put(id, process);
         }
-        running.put(id, process);
         log.info("started task " + id + " as pid " + process.pid());
         update(task.getTaskId(), TaskState.TASK_RUNNING, null, null);
         if (task.hasHealthCheck()) {
@@ -299,13 +308,17 @@ final class MesosExecutor {
 
     private void shutdown() {
         log.info("shutdown requested by agent");
-        shuttingDown = true;
+        List<TaskRun> stopping;
+        synchronized (this) {
+            shuttingDown = true;
+            stopping = List.copyOf(running.values());
+        }
         // Mesos' command executor gives its task the task's own grace period (the agent's shutdown
         // grace period is set to outlast it); a shared executor splits the agent's among its tasks
-        running.values().forEach(p -> p.kill(settings.commandExecutor() ? gracePeriod(p.task(), null)
+        stopping.forEach(p -> p.kill(settings.commandExecutor() ? gracePeriod(p.task(), null)
                 : settings.shutdownGracePeriod().dividedBy(2), timer));
         // whatever happens, leave within the grace period the agent gives us
-        timer.schedule(() -> finish(0), settings.shutdownGracePeriod().toMillis(), TimeUnit.MILLISECONDS);
+        Timers.later(timer, settings.shutdownGracePeriod(), () -> finish(0));
         checkFinished();
     }
 
@@ -316,9 +329,19 @@ final class MesosExecutor {
 
     /** SIGKILL: the tasks die at once, nothing more is sent, and the executor is gone with exit value 137. */
     void destroy() {
-        destroyed = true;
-        running.values().forEach(p -> p.destroyNow(timer));
+        List<TaskRun> killing;
+        synchronized (this) {
+            destroyed = true;
+            exiting = true;
+            killing = List.copyOf(running.values());
+        }
+        killing.forEach(p -> p.destroyNow(timer));
         finish(128 + 9);
+    }
+
+    /** Whether no task may start any more: the executor is shutting down, exiting or destroyed. */
+    private synchronized boolean stopping() {
+        return shuttingDown || exiting;
     }
 
     private void update(TaskID taskId, TaskState state, String message, Boolean healthy) {

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.spark.launcher.SparkAppHandle;
@@ -236,16 +235,19 @@ final class SparkRunner implements TaskRun {
             log.info("could not ask the Spark application to stop: " + e.getMessage());
         }
         Process p = process;
+        // the tree as it is now: what spark-submit started is no longer its descendant once it is gone
+        List<ProcessHandle> tree = p == null ? List.of() : p.descendants().toList();
         if (p != null && p.isAlive()) {
-            p.descendants().forEach(ProcessHandle::destroy);
+            tree.forEach(ProcessHandle::destroy);
             p.destroy();
         }
-        timer.schedule(() -> {
+        Timers.later(timer, gracePeriod, () -> {
+            tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
             if (p != null) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
             }
             h.kill();
-        }, gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.mesosoperator.executor;
 
 import io.mesosoperator.mesos.CommandLines;
+import io.mesosoperator.mesos.ProcessGroupGuard;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.TaskInfo;
@@ -31,13 +31,11 @@ final class TaskProcess implements TaskRun {
 
     static TaskProcess start(TaskInfo task, Path sandbox, ExecutorSettings settings) throws IOException {
         CommandInfo command = commandOf(task);
-        List<String> argv = new ArrayList<>();
-        if (settings.commandExecutor()) {
-            // inside a mesos-local agent: the task leads a process group of its own, as it would
-            // under a separate mesos-executor, instead of joining the agent's
-            argv.add("setsid");
-        }
-        argv.addAll(CommandLines.argv(command));
+        // inside a mesos-local agent: the task leads a process group of its own, as it would under a
+        // separate mesos-executor, instead of joining the agent's, and the group cannot outlive the
+        // agent's JVM (nothing else would stop it once that is gone)
+        List<String> argv = settings.commandExecutor()
+                ? ProcessGroupGuard.argv(CommandLines.argv(command)) : CommandLines.argv(command);
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(sandbox.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stdout")))
@@ -126,12 +124,12 @@ final class TaskProcess implements TaskRun {
         // then SIGKILL what is left: of the tree as it was (a child that ignores SIGTERM outlives a
         // parent that obeyed it, reparented away from it), and what a parent still running has
         // spawned since; a tree that is gone costs no scan of every process on the host
-        timer.schedule(() -> {
+        Timers.later(timer, gracePeriod, () -> {
             tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
             if (process.isAlive()) {
                 destroyTree();
             }
-        }, gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     /** Mesos' wording for how a command ended (as the command executor reports it). */

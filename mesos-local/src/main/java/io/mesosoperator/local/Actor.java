@@ -83,6 +83,10 @@ final class Actor implements AutoCloseable {
         }
     }
 
+    boolean closed() {
+        return thread.isShutdown();
+    }
+
     @Override
     public void close() {
         thread.shutdownNow();

@@ -41,6 +41,8 @@ final class AgentExecutors {
     private final Containerizer containerizer;
     /** By {@link ExecutorRun#key}. */
     private final Map<String, ExecutorRun> executors = new LinkedHashMap<>();
+    /** Set once the agent stops: it starts nothing more, so that stopping what runs stops everything. */
+    private boolean terminating;
 
     AgentExecutors(LocalAgent agent, LocalAgent.Config config, Actor actor, TaskStatusUpdates statusUpdates,
                    AgentFiles files, Containerizer containerizer) {
@@ -100,6 +102,16 @@ final class AgentExecutors {
         return ids;
     }
 
+    /**
+     * The agent stops: from now on it starts no executor and delivers no task (slave.cpp ignores
+     * them while terminating, with no update: the agent is going away); the executors it has are
+     * the ones to stop.
+     */
+    List<ExecutorRun> terminate() {
+        terminating = true;
+        return List.copyOf(executors.values());
+    }
+
     /** The agent host is gone: every executor with it, without a word to anyone. */
     void crash() {
         executors.values().forEach(ex -> {
@@ -124,6 +136,11 @@ final class AgentExecutors {
 
     private void deliver(FrameworkInfo framework, ExecutorInfo info, boolean commandExecutor, List<TaskInfo> tasks,
                          Event event) {
+        if (terminating) {
+            LOG.warn("agent {}: ignoring {} because the agent is terminating", config.name(),
+                    tasks.stream().map(t -> t.getTaskId().getValue()).toList());
+            return;
+        }
         String key = ExecutorRun.key(framework.getId().getValue(), info.getExecutorId().getValue());
         ExecutorRun ex = executors.get(key);
         if (ex == null) {
@@ -156,6 +173,10 @@ final class AgentExecutors {
         containerizer.fetch(ex).whenComplete((ok, error) -> actor.dispatch(() -> {
             if (executors.get(ex.key) != ex) {
                 return; // shut down while fetching
+            }
+            if (terminating) {
+                executors.remove(ex.key); // the agent stopped while fetching: nothing may start now
+                return;
             }
             if (error != null) {
                 String message = "Failed to launch container: " + rootMessage(error);

@@ -2,11 +2,10 @@ package io.mesosoperator.local;
 
 import io.mesosoperator.executor.InProcessCommandExecutor;
 import io.mesosoperator.mesos.CommandLines;
+import io.mesosoperator.mesos.ProcessGroupGuard;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -29,13 +28,11 @@ interface ExecutorContainer {
 
     /**
      * Starts a custom executor's command in its sandbox, appending to the sandbox's stdout and
-     * stderr. setsid makes the executor lead a process group of its own, which is what lets
-     * {@link #signal} reach its whole tree.
+     * stderr. The executor leads a process group of its own, which is what lets {@link #signal}
+     * reach its whole tree, and the group dies with this JVM (see {@link ProcessGroupGuard}).
      */
     static ExecutorContainer start(CommandInfo command, Path sandbox, Map<String, String> env) throws IOException {
-        List<String> argv = new ArrayList<>(List.of("setsid"));
-        argv.addAll(CommandLines.argv(command));
-        ProcessBuilder builder = new ProcessBuilder(argv)
+        ProcessBuilder builder = new ProcessBuilder(ProcessGroupGuard.argv(CommandLines.argv(command)))
                 .directory(sandbox.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stdout")))
                 .redirectError(ProcessBuilder.Redirect.appendTo(new File(sandbox.toFile(), "stderr")));

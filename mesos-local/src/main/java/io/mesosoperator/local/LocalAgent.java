@@ -318,26 +318,55 @@ public final class LocalAgent implements Agent, AutoCloseable {
         return actor.call(executors::running);
     }
 
+    /** How long executors have between the SIGTERM and the SIGKILL when the agent stops. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(3);
+
     /** Stops every executor (SIGTERM to each process group, SIGKILL after 3 s) and the HTTP server. */
     @Override
     public void close() throws Exception {
-        List<ExecutorRun> running = actor.call(() -> new ArrayList<>(executors.all()));
-        running.forEach(ex -> ex.signal("TERM"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        List<ExecutorRun> stopping = terminate();
+        killExecutors(stopping, System.nanoTime() + STOP_GRACE.toNanos());
+    }
+
+    /**
+     * The first half of {@link #close}: the agent starts nothing more (a launch in flight has
+     * started by the time this returns, on the actor, and is among the executors it returns) and
+     * every executor gets SIGTERM.
+     */
+    List<ExecutorRun> terminate() {
+        if (actor.closed()) {
+            return List.of(); // stopped before
+        }
+        List<ExecutorRun> running = actor.call(executors::terminate);
+        running.forEach(ex -> signal(ex, "TERM"));
+        return running;
+    }
+
+    /** The second half: SIGKILL to what has not ended by the deadline, then the agent's threads and server. */
+    void killExecutors(List<ExecutorRun> running, long deadlineNanos) throws Exception {
         for (ExecutorRun ex : running) {
             if (ex.container != null) {
                 try {
-                    ex.container.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    ex.container.onExit().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (TimeoutException | ExecutionException e) {
                     // still running: killed below
                 }
             }
-            ex.signal("KILL");
+            signal(ex, "KILL");
         }
         actor.close();
         containerizer.close();
         if (server != null) {
             server.stop();
+        }
+    }
+
+    /** One executor that cannot be signalled must not spare the others. */
+    private void signal(ExecutorRun ex, String signal) {
+        try {
+            ex.signal(signal);
+        } catch (RuntimeException e) {
+            LOG.warn("agent {}: cannot send SIG{} to executor {}", config.name(), signal, ex.executorId(), e);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.mesosoperator.local;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -274,16 +275,30 @@ public final class MesosLocalCluster implements AutoCloseable {
         return agents;
     }
 
-    /** Stops every agent (killing its executors and tasks) and then the master. */
+    /**
+     * Stops every agent (killing its executors and tasks) and then the master. The agents stop
+     * together: each first stops starting anything (the master and the operator go on meanwhile,
+     * and would relaunch elsewhere what one agent just killed) and SIGTERMs its executors; then,
+     * at one deadline for all, each SIGKILLs what is left.
+     */
     @Override
     public void close() {
+        Map<LocalAgent, List<ExecutorRun>> stopping = new LinkedHashMap<>();
         for (LocalAgent agent : agents) {
             try {
-                agent.close();
-            } catch (Exception e) {
+                stopping.put(agent, agent.terminate());
+            } catch (RuntimeException e) {
                 LOG.warn("stopping agent {} failed", agent.id(), e);
             }
         }
+        long deadline = System.nanoTime() + LocalAgent.STOP_GRACE.toNanos();
+        stopping.forEach((agent, executors) -> {
+            try {
+                agent.killExecutors(executors, deadline);
+            } catch (Exception e) {
+                LOG.warn("stopping agent {} failed", agent.id(), e);
+            }
+        });
         if (simulationTimer != null) {
             simulationTimer.shutdownNow();
         }

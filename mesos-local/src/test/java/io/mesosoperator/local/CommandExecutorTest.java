@@ -189,6 +189,27 @@ class CommandExecutorTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false));
     }
 
+    @Test
+    void anAgentThatStopsStartsNothingMoreAndLeavesNoTaskBehind() throws Exception {
+        String marker = "sleep 4246." + ProcessHandle.current().pid();
+        launch(task("first", "echo $$ > pid && exec " + marker));
+        scheduler.awaitUpdate("first", TaskState.TASK_RUNNING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(virtualSandbox("first") + "/pid") != null);
+        long first = Long.parseLong(read(virtualSandbox("first") + "/pid").trim());
+
+        LocalAgent agent = cluster.agents().get(0);
+        List<ExecutorRun> stopping = agent.terminate();
+        launch(task("late", "exec " + marker)); // as a scheduler goes on launching while `up` stops
+        agent.runningExecutors(); // the launch has reached the agent: its actor is past it
+        agent.killExecutors(stopping, System.nanoTime() + Duration.ofSeconds(3).toNanos());
+
+        try (var files = Files.walk(agent.workDir())) {
+            assertThat(files.filter(p -> p.getFileName().toString().equals("late"))).as("late's sandbox").isEmpty();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false)
+                && ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(marker)));
+    }
+
     /** The process group of a process, from /proc/PID/stat (field 5). */
     private static long processGroup(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
