@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "mesos-operator bench", mixinStandardHelpOptions = true,
         description = {"Run the scale benchmark: the operator as its own process against thousands of simulated",
                 "agents (launch throughput, reaction latency, reconciliation, heap, CPU), then real processes",
-                "directly and through the operator. Prints one table (see BENCHMARKS.md)."})
+                "directly and through the operator, and the API under concurrent writers. Prints one table",
+                "(see BENCHMARKS.md)."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A small run that proves the benchmark works (seconds, not minutes).")
     boolean quick;
@@ -26,13 +27,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--real-only", description = "Only the overhead on real processes (20, or 3 with --quick).")
     boolean realOnly;
 
+    @Option(names = "--applies-only", description = "Only the API under concurrent writers and the largest spec.")
+    boolean appliesOnly;
+
     @Override
     public Integer call() throws Exception {
         if (profile) {
             System.setProperty(Benchmark.PROFILE, "true");
         }
         Benchmark.Sizes sizes = quick ? Benchmark.Sizes.quick() : Benchmark.Sizes.full();
-        Benchmark bench = new Benchmark(realOnly ? sizes.realOnly() : sizes, workDir, System.out);
+        Benchmark bench = new Benchmark(realOnly ? sizes.realOnly() : appliesOnly ? sizes.appliesOnly() : sizes,
+                workDir, System.out);
         Benchmark.print(bench.run(), System.out);
         return 0;
     }

@@ -49,18 +49,23 @@ public final class Benchmark {
 
     /** How big each phase is; {@link #quick()} proves the benchmark works in seconds. */
     public record Sizes(int agents, int tasks, int bigAgents, int bigTasks, int reactions, int realProcesses,
-            int realWarmUps, int realRounds) {
+            int realWarmUps, int realRounds, int appliesPerWriter) {
         public static Sizes full() {
-            return new Sizes(1_000, 10_000, 5_000, 50_000, 50, 20, 50, 5);
+            return new Sizes(1_000, 10_000, 5_000, 50_000, 50, 20, 50, 5, 50);
         }
 
         public static Sizes quick() {
-            return new Sizes(20, 200, 0, 0, 3, 3, 1, 1);
+            return new Sizes(20, 200, 0, 0, 3, 3, 1, 1, 3);
         }
 
         /** Only the real-process phase, with this many processes. */
         public Sizes realOnly() {
-            return new Sizes(0, 0, 0, 0, 0, realProcesses, realWarmUps, realRounds);
+            return new Sizes(0, 0, 0, 0, 0, realProcesses, realWarmUps, realRounds, 0);
+        }
+
+        /** Only the API phase: applies under concurrent writers and the largest spec. */
+        public Sizes appliesOnly() {
+            return new Sizes(0, 0, 0, 0, 0, 0, 0, 0, appliesPerWriter);
         }
     }
 
@@ -98,7 +103,12 @@ public final class Benchmark {
             if (sizes.bigTasks() > 0) {
                 simulated(zk, sizes.bigAgents(), sizes.bigTasks(), false);
             }
-            realProcesses(zk);
+            if (sizes.appliesPerWriter() > 0) {
+                applies(zk);
+            }
+            if (sizes.realProcesses() > 0) {
+                realProcesses(zk);
+            }
         }
         return rows;
     }
@@ -164,6 +174,19 @@ public final class Benchmark {
             } finally {
                 operator.close();
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ the API under concurrent writers
+
+    private void applies(EmbeddedZooKeeper zk) throws Exception {
+        log.printf("%n== applies under concurrent writers (%d updates per writer), and the largest spec%n",
+                sizes.appliesPerWriter());
+        try (MesosLocalCluster mesos = MesosLocalCluster.builder(work.resolve("mesos-applies")).agents(0)
+                .simulatedAgents(1, Duration.ofMillis(20)).agentResources(16, 65_536, 100_000).start();
+             OperatorProcess operator = OperatorProcess.start(work.resolve("operator-applies"), mesos.masterUrl(),
+                     zk.connectString(), "/bench-applies", log)) {
+            rows.addAll(new ApplyBenchmark(operator.api, sizes.appliesPerWriter(), log).run());
         }
     }
 

@@ -14,10 +14,15 @@ import java.io.InputStream;
 /**
  * The API's request bodies are at most {@code limits.maxSpecBytes}: a larger Content-Length is
  * answered 413 before the body is read, and a body without one (chunked) is cut off with a 413 as
- * soon as it passes the limit while being read, before anything parses it.
+ * soon as it passes the limit while being read, before anything parses it. Before the 413 is sent,
+ * the rest of a body up to {@link #DRAIN_BYTES} is read and dropped: a server that answers and
+ * closes while the client still sends makes the client's TCP stack reset the connection, and the
+ * reset destroys the 413 unread (clients then see "connection reset", not the reason).
  */
 @PreMatching
 final class BodySizeLimit implements ContainerRequestFilter {
+    /** Read and dropped before a 413 at most; a larger body is cut off and the connection closed. */
+    static final long DRAIN_BYTES = 16L * 1024 * 1024;
     private final SpecLimits limits;
 
     BodySizeLimit(SpecLimits limits) {
@@ -28,10 +33,23 @@ final class BodySizeLimit implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         long declared = declaredLength(request.getHeaderString(HttpHeaders.CONTENT_LENGTH));
         if (declared > limits.maxSpecBytes()) {
+            drain(request.getEntityStream());
             request.abortWith(tooLarge(declared + " bytes"));
             return;
         }
         request.setEntityStream(new Limited(request.getEntityStream()));
+    }
+
+    private static void drain(InputStream body) {
+        try {
+            long left = DRAIN_BYTES;
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; left > 0 && (n = body.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client went away: nothing to answer
+        }
     }
 
     private static long declaredLength(String header) {
@@ -78,6 +96,7 @@ final class BodySizeLimit implements ContainerRequestFilter {
         private void count(long n) {
             read += n;
             if (read > limits.maxSpecBytes()) {
+                drain(in);
                 throw new WebApplicationException(tooLarge("more than " + limits.maxSpecBytes() + " bytes"));
             }
         }
