@@ -3,9 +3,6 @@ package io.mesosoperator.scheduler.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mesosoperator.local.EmbeddedZooKeeper;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.DeposedException;
@@ -16,7 +13,6 @@ import io.mesosoperator.scheduler.store.ResourceStatus;
 import io.mesosoperator.scheduler.store.ResourceVersionConflict;
 import io.mesosoperator.scheduler.store.TaskRecord;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,61 +22,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Concurrent writers against a real (embedded) ZooKeeper: resourceVersions that move with every
  * write of spec or status, writes conditioned on them that change nothing when stale, and the
  * fence that keeps a deposed leader's writes from landing. Each test has a root of its own.
  */
-class ZkStoreConcurrencyTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ResourceKey WEB = new ResourceKey("Service", "web");
-
-    @TempDir
-    static Path dir;
-    static EmbeddedZooKeeper zk;
-    ZkStore store;
-    final List<ZkStore> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void startZooKeeper() throws Exception {
-        zk = EmbeddedZooKeeper.start("127.0.0.1", 0, dir.resolve("zk"));
-    }
-
-    @AfterAll
-    static void stopZooKeeper() {
-        zk.close();
-    }
-
-    @BeforeEach
-    void connect(TestInfo test) throws Exception {
-        store = open("/" + test.getTestMethod().orElseThrow().getName());
-    }
-
-    @AfterEach
-    void disconnect() {
-        opened.forEach(ZkStore::close);
-    }
-
-    private ZkStore open(String root) throws InterruptedException {
-        ZkStore s = new ZkStore(zk.connectString(), root);
-        s.start();
-        opened.add(s);
-        return s;
-    }
-
+class ZkStoreConcurrencyTest extends ZooKeeperStoreTest {
     private static Resource service(long generation, int instances) {
-        ObjectNode doc = JSON.createObjectNode().put("apiVersion", Resource.API_VERSION).put("kind", "Service");
-        doc.putObject("metadata").put("name", "web").put("generation", generation);
-        doc.putObject("spec").put("instances", instances).put("command", "sleep 600");
-        return new Resource(doc);
+        return service("web", generation, instances);
     }
 
     private static ResourceStatus status(String phase, int instances) {

@@ -3,9 +3,7 @@ package io.mesosoperator.scheduler.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mesosoperator.local.EmbeddedZooKeeper;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.InstanceStatus;
@@ -15,67 +13,19 @@ import io.mesosoperator.scheduler.store.ResourceStatus;
 import io.mesosoperator.scheduler.store.StoreException;
 import io.mesosoperator.scheduler.store.TaskRecord;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.curator.framework.state.ConnectionState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator's state in a real (embedded, single-server) ZooKeeper: what is written reads back
  * the same, missing nodes read as nothing, and the writes that must be whole are. Each test has a
  * root of its own.
  */
-class ZkStoreTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ResourceKey WEB = new ResourceKey("Service", "web");
-
-    @TempDir
-    static Path dir;
-    static EmbeddedZooKeeper zk;
-    ZkStore store;
-
-    @BeforeAll
-    static void startZooKeeper() throws Exception {
-        zk = EmbeddedZooKeeper.start("127.0.0.1", 0, dir.resolve("zk"));
-    }
-
-    @AfterAll
-    static void stopZooKeeper() {
-        zk.close();
-    }
-
-    @BeforeEach
-    void connect(TestInfo test) throws Exception {
-        store = open("/" + test.getTestMethod().orElseThrow().getName());
-    }
-
-    @AfterEach
-    void disconnect() {
-        store.close();
-    }
-
-    private static ZkStore open(String root) throws InterruptedException {
-        ZkStore opened = new ZkStore(zk.connectString(), root);
-        opened.start();
-        return opened;
-    }
-
-    private static Resource service(String name, long generation, int instances) {
-        ObjectNode doc = JSON.createObjectNode().put("apiVersion", Resource.API_VERSION).put("kind", "Service");
-        doc.putObject("metadata").put("name", name).put("generation", generation);
-        doc.putObject("spec").put("instances", instances).put("command", "sleep 600");
-        return new Resource(doc);
-    }
-
+class ZkStoreTest extends ZooKeeperStoreTest {
     /** Stores a new generation of a resource, based on what is stored now (no resourceVersion). */
     private Resource put(Resource resource, String change) {
         return store.putResource(resource, change, store.loadResource(resource.key()).orElse(null), null);
