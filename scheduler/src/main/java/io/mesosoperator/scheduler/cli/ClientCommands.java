@@ -6,7 +6,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -124,6 +122,8 @@ public final class ClientCommands {
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
             description = {"Create or update resources from YAML/JSON files (one resource per file).",
+                    "With a directory: its *.yaml, *.yml and *.json files (not its subdirectories), each resource after"
+                            + " the resources it references (valueFrom); references in a cycle are refused, nothing applied.",
                     "A file with metadata.resourceVersion (as `get -o yaml` prints it) is applied only if the resource"
                             + " is still at that version."})
     public static final class Apply extends ClientCommand {
@@ -132,32 +132,16 @@ public final class ClientCommands {
 
         @Override
         int execute(ApiClient api) {
-            List<Path> files = new ArrayList<>();
-            if (Files.isDirectory(file)) {
-                try (Stream<Path> listing = Files.list(file)) {
-                    listing.filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).sorted().forEach(files::add);
-                } catch (IOException e) {
-                    throw new ApiClient.CliException("cannot list " + file + ": " + e.getMessage());
-                }
-            } else if (Files.isRegularFile(file)) {
-                files.add(file);
-            } else {
-                throw new ApiClient.CliException(file + ": no such file or directory");
-            }
             int code = 0;
-            for (Path f : files) {
-                String body;
-                try {
-                    body = Files.readString(f);
-                } catch (IOException e) {
-                    err.println(f + ": cannot read: " + e.getMessage());
+            for (SpecFiles.SpecFile f : SpecFiles.read(file, "apply")) {
+                if (f.unreadable() != null) {
+                    err.println(f.path() + ": " + f.unreadable());
                     code = 1;
                     continue;
                 }
-                String type = f.toString().endsWith(".json") ? "application/json" : "application/yaml";
-                ApiClient.Reply reply = api.post("/v1/resources", type, body);
+                ApiClient.Reply reply = api.post("/v1/resources", f.contentType(), f.text());
                 if (!reply.ok()) {
-                    code = fail(f + ":", reply);
+                    code = fail(f.path() + ":", reply);
                     continue;
                 }
                 JsonNode r = reply.body();
@@ -314,15 +298,53 @@ public final class ClientCommands {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a resource; its tasks are killed.")
-    public static final class Delete extends ConditionalCommand {
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = {"Delete a resource (KIND NAME), or the resources of a file or directory (-f); their tasks are killed.",
+                    "With a directory: those of its *.yaml, *.yml and *.json files, the resources that reference"
+                            + " others first (the reverse of apply's order)."})
+    public static final class Delete extends ClientCommand {
+        @Parameters(index = "0", arity = "0..1", description = "Kind, e.g. Service (any case).")
+        String kind;
+
+        @Parameters(index = "1", arity = "0..1", description = "Name.")
+        String name;
+
+        @Option(names = {"-f", "--filename"}, description = "A file, or a directory of *.yaml, *.yml, *.json.")
+        Path file;
+
+        @Option(names = "--resource-version", description = "With KIND NAME: only if the resource is still at this"
+                + " metadata.resourceVersion (from `get -o yaml`); refused with a conflict, changing nothing, otherwise.")
+        String resourceVersion;
+
         @Override
         int execute(ApiClient api) {
-            ApiClient.Reply reply = api.delete(path() + condition());
+            if ((file == null) == (kind == null || name == null) || (file != null && kind != null)) {
+                throw new ApiClient.CliException("give either KIND NAME or -f FILE|DIRECTORY");
+            }
+            if (file == null) {
+                return delete(api, kind, name, resourceVersion == null ? ""
+                        : "?resourceVersion=" + ApiClient.encode(resourceVersion));
+            }
+            List<SpecFiles.SpecFile> files = new ArrayList<>(SpecFiles.read(file, "delete"));
+            java.util.Collections.reverse(files); // what references others goes before what it references
+            int code = 0;
+            for (SpecFiles.SpecFile f : files) {
+                if (f.key() == null) {
+                    err.println(f.path() + ": " + (f.unreadable() != null ? f.unreadable() : "no kind and metadata.name to delete"));
+                    code = 1;
+                } else if (delete(api, f.key().kind(), f.key().name(), "") != 0) {
+                    code = 1;
+                }
+            }
+            return code;
+        }
+
+        private int delete(ApiClient api, String kindName, String resourceName, String condition) {
+            ApiClient.Reply reply = api.delete(ResourceCommand.path(kindName, resourceName) + condition);
             if (!reply.ok()) {
                 return fail("", reply);
             }
-            out.println(reply.body().path("kind").asText().toLowerCase(Locale.ROOT) + "/" + name + " deleted");
+            out.println(reply.body().path("kind").asText().toLowerCase(Locale.ROOT) + "/" + resourceName + " deleted");
             return 0;
         }
     }

@@ -95,6 +95,15 @@ public final class JobRuns {
      */
     public static ReconcileResult reconcile(Resource resource, IntFunction<PodSpec> pod, Policy policy,
                                             Reconciler.Observed observed, Instant now) {
+        return reconcile(resource, pod, policy, observed, now, null);
+    }
+
+    /**
+     * @param pod        the pod of one attempt of run N (its instance must be N)
+     * @param waitingFor why no attempt can be configured yet (a reference to another resource waits); null when one can
+     */
+    public static ReconcileResult reconcile(Resource resource, IntFunction<PodSpec> pod, Policy policy,
+                                            Reconciler.Observed observed, Instant now, String waitingFor) {
         JobStatus job = read(observed.previousStatus());
         List<ReconcileResult.Kill> kills = new ArrayList<>();
         List<PodSpec> launches = new ArrayList<>();
@@ -175,12 +184,14 @@ public final class JobRuns {
             }
             run.state = JobStatus.SUBMITTED;
             run.taskState = null;
-            launches.add(pod.apply(run.run));
+            if (waitingFor == null) {
+                launches.add(pod.apply(run.run));
+            }
         }
 
         prune(job, policy);
-        return new ReconcileResult(launches, kills, status(resource, job, current, policy, observed.previousStatus(), now),
-                requeue);
+        return new ReconcileResult(launches, kills, status(resource, job, current, policy, observed.previousStatus(), now,
+                waitingFor), requeue);
     }
 
     /** The outcome of one attempt: the run completes, fails, or is retried per the restart policy. */
@@ -301,7 +312,7 @@ public final class JobRuns {
     }
 
     private static ResourceStatus status(Resource resource, JobStatus job, Map<Integer, TaskRecord> current, Policy policy,
-                                         ResourceStatus previous, Instant now) {
+                                         ResourceStatus previous, Instant now, String waitingFor) {
         List<JobStatus.Run> active = job.active();
         JobStatus.Run latest = job.runs.isEmpty() ? null : job.runs.get(job.runs.size() - 1);
         JobStatus.Run lastEnded = job.runs.stream().filter(r -> !r.active()).reduce((a, b) -> b).orElse(null);
@@ -319,10 +330,12 @@ public final class JobRuns {
             TaskRecord t = current.get(r.run);
             boolean isRunning = JobStatus.RUNNING.equals(r.state);
             running += isRunning ? 1 : 0;
-            String state = JobStatus.RETRYING.equals(r.state) ? "BACKOFF" : t == null ? "WAITING_FOR_OFFER" : t.state();
+            boolean waits = t == null && waitingFor != null && !JobStatus.RETRYING.equals(r.state);
+            String state = JobStatus.RETRYING.equals(r.state) ? "BACKOFF" : waits ? InstanceSet.WAITING_FOR_REFERENCE
+                    : t == null ? "WAITING_FOR_OFFER" : t.state();
             instances.add(new InstanceStatus(r.run, t == null ? null : t.taskId(), state, isRunning,
                     t == null ? null : t.agentId(), Math.max(0, r.attempts - 1), r.failures, r.lastExit, null,
-                    r.nextAttemptTime, null, false, null, null, null));
+                    r.nextAttemptTime, null, false, waits ? waitingFor : null, null, null));
         }
         boolean ready = lastEnded != null && JobStatus.SUCCEEDED.equals(lastEnded.state);
         List<Condition> conditions = new ArrayList<>();
@@ -332,9 +345,11 @@ public final class JobRuns {
                         + " after " + lastEnded.attempts + " attempt(s)"));
         String progress = active.stream().anyMatch(r -> JobStatus.RUNNING.equals(r.state)) ? "Running"
                 : active.stream().anyMatch(r -> JobStatus.RETRYING.equals(r.state)) ? "Retrying"
+                : instances.stream().anyMatch(i -> InstanceSet.WAITING_FOR_REFERENCE.equals(i.state())) ? "WaitingForReference"
                 : !active.isEmpty() ? "Submitted" : policy.schedule() != null ? "WaitingForSchedule" : "Completed";
         conditions.add(Condition.of(Condition.PROGRESSING, !active.isEmpty(), progress, switch (progress) {
             case "Running", "Submitted" -> active.size() + " run(s) active";
+            case "WaitingForReference" -> "the next attempt " + waitingFor;
             case "Retrying" -> "a failed attempt is retried" + active.stream().filter(r -> r.nextAttemptTime != null)
                     .map(r -> " at " + r.nextAttemptTime).findFirst().orElse("");
             case "WaitingForSchedule" -> "next run at " + job.nextScheduleTime;

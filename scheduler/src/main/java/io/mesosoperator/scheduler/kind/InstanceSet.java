@@ -42,6 +42,10 @@ public final class InstanceSet {
         PlanState plan = observed.plan();
         // a plan restart changes every pod's configuration, so the running tasks roll again
         List<PodSpec> pods = specPods.stream().map(p -> p.withConfigHash(plan.target(p.configHash()))).toList();
+        String pending = probe.configurationPending();
+        if (pending != null) {
+            pods = keepingWhatRuns(pods, observed.tasks());
+        }
         String planConfig = pods.isEmpty() ? plan.target("") : planConfig(pods);
         List<PodSpec> launches = new ArrayList<>();
         List<ReconcileResult.Kill> kills = new ArrayList<>();
@@ -52,6 +56,7 @@ public final class InstanceSet {
         int ready = 0;
         boolean stopping = false;
         boolean starting = false;
+        int waitingForReference = 0;
 
         Map<Integer, List<TaskRecord>> active = observed.tasks().stream()
                 .filter(t -> !t.terminal())
@@ -130,6 +135,7 @@ public final class InstanceSet {
                     outdated.add(i);
                 }
                 instances.add(history.withTask(current.taskId(), current.state(), isReady, current.agentId(), null)
+                        .listening(current.host(), current.ports())
                         .planned(!slot.upToDate(), heldBy)
                         .waitingFor(!isReady && isReady(current, pod, WorkloadProbe.NONE) ? probe.notReady(current) : null));
             } else if (heldBy != null) {
@@ -141,10 +147,13 @@ public final class InstanceSet {
                     launchAt = Instant.parse(history.lastFailureTime()).plus(backoff.delayAfter(history.consecutiveFailures()));
                 }
                 boolean due = slot.launchInFlight() || !now.isBefore(launchAt);
-                String blocked = due ? probe.launchBlocker(pod) : null;
+                String blocked = !due ? null : pending != null ? pending : probe.launchBlocker(pod);
                 if (blocked != null) {
-                    // not launched while what it needs at start is missing (e.g. a running peer to join through)
-                    instances.add(history.withTask(null, WAITING_FOR_PEERS, false, null, null).planned(false, blocked));
+                    // not launched while what it needs at start is missing (e.g. a running peer to join
+                    // through, or the value of a reference)
+                    waitingForReference += pending != null ? 1 : 0;
+                    instances.add(history.withTask(null, pending != null ? WAITING_FOR_REFERENCE : WAITING_FOR_PEERS,
+                            false, null, null).planned(false, blocked));
                 } else if (due) {
                     launches.add(pod);
                     instances.add(history.withTask(null, "WAITING_FOR_OFFER", false, null, null));
@@ -174,11 +183,13 @@ public final class InstanceSet {
                 ready + "/" + pods.size() + " instances ready"));
         String progressReason = !held.isEmpty() && plan.paused() ? "PlanPaused"
                 : !held.isEmpty() && held.values().stream().anyMatch(h -> h.startsWith(CANARY_HOLD)) ? "CanaryWaiting"
+                : waitingForReference > 0 ? "WaitingForReference"
                 : updating ? "RollingUpdate" : stopping ? "ScalingDown" : starting ? "Launching" : "Stable";
         conditions.add(Condition.of(Condition.PROGRESSING, !progressReason.equals("Stable"), progressReason,
                 switch (progressReason) {
                     case "PlanPaused" -> held.size() + " instance(s) wait: the plan is paused (plan continue resumes it)";
                     case "CanaryWaiting" -> held.size() + " instance(s) wait for plan continue after the canary";
+                    case "WaitingForReference" -> waitingForReference + " instance(s) wait to start: " + pending;
                     case "RollingUpdate" -> outdated.size() + " instance(s) still run an older configuration"
                             + (rollBlocker == null ? "" : "; the next waits: " + rollBlocker);
                     case "ScalingDown" -> "stopping instances that are no longer wanted";
@@ -210,6 +221,23 @@ public final class InstanceSet {
     static final String CANARY_HOLD = "canary: ";
     /** The state of an instance whose launch the kind's probe holds back ({@link WorkloadProbe#launchBlocker}). */
     public static final String WAITING_FOR_PEERS = "WAITING_FOR_PEERS";
+    /** The state of an instance that waits for the value of a reference ({@link WorkloadProbe#configurationPending}). */
+    public static final String WAITING_FOR_REFERENCE = "WAITING_FOR_REFERENCE";
+
+    /**
+     * The pods, those whose instance has a task keeping that task's configuration: while the new
+     * one cannot be made, what runs is not outdated (and so not replaced).
+     */
+    private static List<PodSpec> keepingWhatRuns(List<PodSpec> pods, List<TaskRecord> tasks) {
+        Map<Integer, String> running = new java.util.HashMap<>();
+        for (TaskRecord t : tasks) {
+            if (!t.terminal() && (!t.killRequested() || !running.containsKey(t.instance()))) {
+                running.put(t.instance(), t.configHash());
+            }
+        }
+        return pods.stream().map(p -> running.containsKey(p.instance()) ? p.withConfigHash(running.get(p.instance())) : p)
+                .toList();
+    }
 
     /** One desired instance and what runs of it now. */
     private record Slot(PodSpec pod, InstanceStatus history, TaskRecord current, boolean launchInFlight, WorkloadProbe probe) {

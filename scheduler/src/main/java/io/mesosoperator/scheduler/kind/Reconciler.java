@@ -5,6 +5,7 @@ import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.store.PlanState;
 import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.StatusReads;
 import io.mesosoperator.scheduler.store.TaskRecord;
 import java.time.Instant;
 import java.util.List;
@@ -57,8 +58,16 @@ public interface Reconciler {
         return null;
     }
 
-    /** What the operator observed of one resource when reconciling it, and what users decided about its plan. */
-    record Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight, PlanState plan) {
+    /**
+     * What the operator observed of one resource when reconciling it, what users decided about its
+     * plan, and the other resources as its references read them ({@code others}).
+     */
+    record Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight, PlanState plan,
+                    StatusReads others) {
+        public Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight, PlanState plan) {
+            this(tasks, previousStatus, launchesInFlight, plan, StatusReads.NONE);
+        }
+
         public Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight) {
             this(tasks, previousStatus, launchesInFlight, PlanState.INITIAL);
         }

@@ -6,9 +6,9 @@ import java.time.Instant;
 
 /**
  * The reconcile chain of the kinds that run a workload watched by a probe (KafkaCluster,
- * CassandraCluster, AkkaService): bind the spec, let the kind say what it wants ({@link #desire}),
- * keep one ready task per pod ({@link InstanceSet}), then add what the kind reports and when to look
- * again ({@link Desired}). A kind states its data and the steps in which it differs; the rest is here.
+ * CassandraCluster, AkkaService): resolve the spec's references ({@link ResolvedSpec}) and bind it,
+ * let the kind say what it wants ({@link #desire}), keep one ready task per pod ({@link InstanceSet}),
+ * then add what the kind reports and when to look again ({@link Desired}). A kind states its data and the steps in which it differs; the rest is here.
  *
  * @param <S> the kind's spec, as its schema defines it (defaults applied)
  * @param <P> the kind's probe
@@ -24,10 +24,12 @@ public abstract class WorkloadKind<S, P extends PollingProbe<?, ?>> extends Work
 
     @Override
     public final ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
-        Reconciliation r = new Reconciliation(resource, observed, now, policy);
-        Desired desired = desire(spec(resource), r);
-        ReconcileResult shared = InstanceSet.reconcile(resource, desired.pods(), desired.strategy(), desired.readiness(),
-                observed, policy, now);
+        // the kind sees its spec with the values its references take (so does the configuration hash)
+        ResolvedSpec resolved = ResolvedSpec.of(resource, observed.others());
+        Reconciliation r = new Reconciliation(resolved.resource(), observed, now, policy);
+        Desired desired = desire(spec(resolved.resource()), r);
+        ReconcileResult shared = InstanceSet.reconcile(resolved.resource(), desired.pods(), desired.strategy(),
+                resolved.gate(desired.readiness()), observed, policy, now);
         return desired.complete(shared, r);
     }
 

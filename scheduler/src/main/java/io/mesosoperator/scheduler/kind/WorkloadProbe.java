@@ -29,4 +29,13 @@ public interface WorkloadProbe {
     default String launchBlocker(PodSpec pod) {
         return null;
     }
+
+    /**
+     * Why the configuration of new tasks cannot be made yet (a reference to another resource
+     * waits: {@link ResolvedSpec}), or null. While it cannot, nothing launches (recovery neither)
+     * and the tasks that run keep their configuration: nothing rolls until it is known.
+     */
+    default String configurationPending() {
+        return null;
+    }
 }

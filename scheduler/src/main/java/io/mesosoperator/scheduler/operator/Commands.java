@@ -9,6 +9,8 @@ import io.mesosoperator.scheduler.operator.Operator.NotActing;
 import io.mesosoperator.scheduler.operator.Operator.PlanAction;
 import io.mesosoperator.scheduler.placement.OfferRound;
 import io.mesosoperator.scheduler.placement.Reservations;
+import io.mesosoperator.scheduler.spec.ReferenceGraph;
+import io.mesosoperator.scheduler.spec.References;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.spec.SpecChange;
@@ -102,6 +104,7 @@ final class Commands {
         List<io.mesosoperator.scheduler.spec.FieldError> problems = new ArrayList<>(SpecChange.forbidden(
                 current == null ? null : current.spec(), validated.path("spec"), reconciler.kind()));
         problems.addAll(reconciler.check(new Resource(validated), current, identity.role()));
+        problems.addAll(referenceCycle(key, validated));
         if (!problems.isEmpty()) {
             throw new io.mesosoperator.scheduler.spec.InvalidSpecException(problems);
         }
@@ -127,6 +130,25 @@ final class Commands {
         }
         control.enqueue(key);
         return new Applied(next, change);
+    }
+
+    /**
+     * A reference of the new spec that leads back to it through the accepted resources (Service/b
+     * takes from Service/a, which takes from Service/b): they would wait for each other for ever.
+     */
+    private List<io.mesosoperator.scheduler.spec.FieldError> referenceCycle(ResourceKey key, ObjectNode validated) {
+        java.util.function.Function<ResourceKey, java.util.Set<ResourceKey>> targets = k -> k.equals(key)
+                ? References.targets(validated.path("spec"))
+                : state.resources.containsKey(k) ? References.targets(state.resources.get(k).spec()) : java.util.Set.of();
+        List<ResourceKey> cycle = ReferenceGraph.cycleThrough(key, targets);
+        if (cycle.isEmpty()) {
+            return List.of();
+        }
+        References.Reference first = References.in(validated.path("spec")).stream()
+                .filter(r -> r.resource().equals(cycle.get(1))).findFirst().orElseThrow();
+        return List.of(io.mesosoperator.scheduler.spec.FieldError.of(first.path() + "." + References.VALUE_FROM + ".resource",
+                "references form a cycle (" + ReferenceGraph.describe(cycle) + "): resources that wait for each"
+                        + " other's status never start"));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.InstanceStatus;
 import io.mesosoperator.scheduler.store.PlanState;
 import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.StatusReads;
 import io.mesosoperator.scheduler.store.TaskRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +53,9 @@ final class ControlLoop {
     private final ScheduledExecutorService loop;
     private final Consumer<Call.Builder> send;
     private final Set<ResourceKey> queued = ConcurrentHashMap.newKeySet();
+    private final Dependents dependents = new Dependents();
+    /** What a resource's references read of the others: the acting operator's own picture. */
+    private final StatusReads others;
 
     ControlLoop(OperatorState state, OfferRound offerRound, Reservations reservations, BatchedWrites writes, EventLog events,
                 OperatorMetrics metrics, WatchHub watchers, Clock clock, ScheduledExecutorService loop,
@@ -66,6 +70,17 @@ final class ControlLoop {
         this.clock = clock;
         this.loop = loop;
         this.send = send;
+        this.others = new StatusReads() {
+            @Override
+            public Resource resource(ResourceKey key) {
+                return state.resources.get(key);
+            }
+
+            @Override
+            public ResourceStatus status(ResourceKey key) {
+                return state.statuses.get(key);
+            }
+        };
     }
 
     /** Asks for a reconciliation of the resource; one is queued per resource however many ask. */
@@ -97,7 +112,9 @@ final class ControlLoop {
             List<TaskRecord> own = state.tasks.of(key.toString());
             if (resource == null) {
                 offerRound.forget(key);
-                state.statuses.remove(key);
+                if (state.statuses.remove(key) != null) {
+                    enqueueDependents(key);
+                }
                 state.plans.remove(key);
                 state.tasks.forgetEnded(key.toString());
                 for (TaskRecord t : own) {
@@ -114,7 +131,7 @@ final class ControlLoop {
             Reconciler reconciler = state.reconciler(resource.kind());
             ReconcileResult result = reconciler.reconcile(resource,
                     new Reconciler.Observed(own, state.statuses.get(key), offerRound.waiting(key),
-                            state.plans.getOrDefault(key, PlanState.INITIAL)), clock.instant());
+                            state.plans.getOrDefault(key, PlanState.INITIAL), others), clock.instant());
             boolean newDemand = offerRound.awaitOffers(key, result.launches());
             for (ReconcileResult.Kill k : result.kills()) {
                 TaskRecord t = state.tasks.get(k.taskId());
@@ -128,6 +145,9 @@ final class ControlLoop {
             if (!result.status().equals(state.statuses.get(key))) {
                 ResourceStatus before = state.statuses.put(key, result.status());
                 writes.persistSoon(key);
+                if (Dependents.exportsChanged(before, result.status())) {
+                    enqueueDependents(key); // they may launch what waited, or roll to a new value
+                }
                 if (before == null || !before.phase().equals(result.status().phase())
                         || before.readyReplicas() != result.status().readyReplicas()
                         || before.observedGeneration() != result.status().observedGeneration()) {
@@ -155,6 +175,11 @@ final class ControlLoop {
             metrics.reconciled(key.kind(), System.nanoTime() - started);
             MDC.remove("resource");
         }
+    }
+
+    /** The resources that take values from this one look again: what they wait for or run with may have changed. */
+    private void enqueueDependents(ResourceKey key) {
+        dependents.of(key, state.resources.values()).forEach(this::enqueue);
     }
 
     private void recordBackoffs(ResourceKey key, ResourceStatus before, ResourceStatus after) {

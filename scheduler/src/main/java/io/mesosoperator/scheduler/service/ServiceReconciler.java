@@ -8,8 +8,10 @@ import io.mesosoperator.scheduler.kind.ReconcileResult;
 import io.mesosoperator.scheduler.kind.Reconciler;
 import io.mesosoperator.scheduler.kind.RecoveryPolicy;
 import io.mesosoperator.scheduler.kind.ReservedSize;
+import io.mesosoperator.scheduler.kind.ResolvedSpec;
 import io.mesosoperator.scheduler.kind.SpecReader;
 import io.mesosoperator.scheduler.kind.Strategy;
+import io.mesosoperator.scheduler.kind.WorkloadProbe;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
@@ -40,8 +42,10 @@ public final class ServiceReconciler implements Reconciler {
 
     @Override
     public ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
-        return InstanceSet.reconcile(resource, pods(resource), Strategy.of(SPECS.read(resource).strategy()), observed, policy,
-                now);
+        // the tasks are made of the spec with the values its references take (so is the configuration hash)
+        ResolvedSpec resolved = ResolvedSpec.of(resource, observed.others());
+        return InstanceSet.reconcile(resolved.resource(), pods(resolved.resource()),
+                Strategy.of(SPECS.read(resource).strategy()), resolved.gate(WorkloadProbe.NONE), observed, policy, now);
     }
 
     /** {@link #check(Resource, String)}'s rules, and the reserved sizes of instances with a volume. */

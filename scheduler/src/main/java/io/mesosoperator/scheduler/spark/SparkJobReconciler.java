@@ -11,6 +11,7 @@ import io.mesosoperator.scheduler.kind.ConfigHash;
 import io.mesosoperator.scheduler.kind.PodSpec;
 import io.mesosoperator.scheduler.kind.ReconcileResult;
 import io.mesosoperator.scheduler.kind.Reconciler;
+import io.mesosoperator.scheduler.kind.ResolvedSpec;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
@@ -96,11 +97,13 @@ public final class SparkJobReconciler implements Reconciler {
 
     @Override
     public ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
-        SparkJobSpec spec = parse(resource);
-        String hash = ConfigHash.of(resource.spec(), KIND.untaskedFields());
+        // an attempt is made of the spec with the values its references take at its launch
+        ResolvedSpec resolved = ResolvedSpec.of(resource, observed.others());
+        SparkJobSpec spec = parse(resolved.resource());
+        String hash = ConfigHash.of(resolved.resource().spec(), KIND.untaskedFields());
         ReconcileResult result = JobRuns.reconcile(resource, run -> pod(resource.key(), run, spec,
                 spec.distribution() != null ? spec.distribution() : defaultDistribution, hash), policy(spec),
-                observed, now);
+                observed, now, resolved.waitingFor());
         return new ReconcileResult(result.launches(), result.kills(), result.status().withWorkload(
                 withSparkDetails(result.status().workload())), result.requeueAfter());
     }

@@ -58,6 +58,13 @@ public final class Resource {
         return document.path("metadata");
     }
 
+    /** The same resource with another spec (e.g. its references resolved); never stored. */
+    public Resource withSpec(JsonNode spec) {
+        ObjectNode copy = document.deepCopy();
+        copy.set("spec", spec);
+        return new Resource(copy, storedVersion);
+    }
+
     /** A copy of the whole document, safe to change. */
     public ObjectNode toJson() {
         return document.deepCopy();

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Binds an accepted spec (validated, defaults applied) to its kind's record. */
+/**
+ * Binds an accepted spec (validated, defaults applied) to its kind's record. A value still written
+ * as a reference to another resource ({@link References}) binds as an empty string: what reads
+ * the values resolves them first (kind/ResolvedSpec); what binds the spec for anything else (checks,
+ * the restart policy) does not depend on them.
+ */
 public final class SpecBinding {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -13,7 +18,7 @@ public final class SpecBinding {
 
     public static <T> T bind(JsonNode spec, Class<T> type) {
         try {
-            return JSON.treeToValue(spec, type);
+            return JSON.treeToValue(References.placeholders(spec), type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             // the schema admitted it, so the schema and the record disagree: a bug, not bad input
             throw new IllegalStateException("accepted spec does not map to " + type.getSimpleName() + ": "

@@ -100,11 +100,22 @@ public final class SpecValidator {
                     .thenComparing(FieldError::path));
             throw new InvalidSpecException(errors);
         }
+        checkReferences(document, tree);
         tree.remove("status");
         ObjectNode metadata = (ObjectNode) tree.get("metadata");
         metadata.remove(List.of("generation", "creationTimestamp", "uid"));
         SchemaDefaults.apply(rawSchema(kinds.get(kind).schemaFile()), tree, this::resolveRef, this::matches);
         return tree;
+    }
+
+    /** What the schema cannot say of references to other resources: the kind, its exported field, not itself. */
+    private void checkReferences(ParsedDocument document, ObjectNode tree) {
+        ResourceKey self = new ResourceKey(tree.path("kind").asText(), tree.path("metadata").path("name").asText());
+        List<FieldError> errors = References.check(tree.path("spec"), self, kinds.keySet(), nameRule()).stream()
+                .map(p -> located(document, p.pointer(), p.path(), p.message())).toList();
+        if (!errors.isEmpty()) {
+            throw new InvalidSpecException(errors);
+        }
     }
 
     /**
@@ -164,8 +175,7 @@ public final class SpecValidator {
             case "maximum" -> message = "must be <= " + number(keywordValue);
             case "exclusiveMinimum" -> message = "must be > " + number(keywordValue);
             case "exclusiveMaximum" -> message = "must be < " + number(keywordValue);
-            case "type" -> message = "must be " + article(keywordValue.asText()) + ", not "
-                    + article(typeOf(m.getInstanceNode()));
+            case "type" -> message = "must be " + types(keywordValue) + ", not " + article(typeOf(m.getInstanceNode()));
             case "const" -> message = "must be " + keywordValue;
             case "enum" -> {
                 List<String> values = new ArrayList<>();
@@ -256,6 +266,16 @@ public final class SpecValidator {
         }
         return n.isNumber() ? "number" : n.isTextual() ? "string" : n.isBoolean() ? "boolean"
                 : n.isArray() ? "array" : "object";
+    }
+
+    /** "a string", or for a list of types "a string or an object". */
+    private static String types(JsonNode keyword) {
+        if (!keyword.isArray()) {
+            return article(keyword.asText());
+        }
+        List<String> each = new ArrayList<>();
+        keyword.forEach(t -> each.add(article(t.asText())));
+        return String.join(" or ", each);
     }
 
     private static String article(String type) {

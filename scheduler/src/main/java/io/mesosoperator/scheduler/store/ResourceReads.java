@@ -5,14 +5,16 @@ import io.mesosoperator.scheduler.spec.ResourceKey;
 import java.util.List;
 
 /** What the read-only API serves: from the acting leader's memory, or from ZooKeeper on a follower. */
-public interface ResourceReads {
+public interface ResourceReads extends StatusReads {
     List<Resource> resources();
 
+    @Override
     Resource resource(ResourceKey key);
 
     /** The resourceVersion of a resource as {@link #resource} returned it (changes with every write of spec or status). */
     String resourceVersion(Resource resource);
 
+    @Override
     ResourceStatus status(ResourceKey key);
 
     List<TaskRecord> tasks();

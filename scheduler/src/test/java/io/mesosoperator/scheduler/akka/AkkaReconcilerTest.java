@@ -4,19 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.kafka.KafkaReconciler;
 import io.mesosoperator.scheduler.kind.PodSpec;
 import io.mesosoperator.scheduler.kind.ReconcileResult;
 import io.mesosoperator.scheduler.kind.Reconciler;
 import io.mesosoperator.scheduler.kind.RecoveryPolicy;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.spec.SpecParser;
 import io.mesosoperator.scheduler.spec.SpecValidator;
+import io.mesosoperator.scheduler.store.Condition;
+import io.mesosoperator.scheduler.store.PlanState;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.StatusReads;
 import io.mesosoperator.scheduler.store.TaskRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -170,6 +177,44 @@ class AkkaReconcilerTest {
         assertThat(reconciler.check(bad, "*")).extracting(FieldError::path).containsExactlyInAnyOrder("spec.heap",
                 "spec.artifact", "spec.command", "spec.config.pekko.cluster.seed-nodes.0",
                 "spec.config.pekko.management.http.bind-hostname");
+    }
+
+    @Test
+    void aReplicaTakesReferencedValuesIntoItsConfigAndEnvironmentOnceThereAreAny() throws Exception {
+        SpecValidator validator = new SpecValidator(List.of(AkkaReconciler.KIND, KafkaReconciler.KIND));
+        String yaml = Files.readString(Path.of("..", "sample-specs", "akka-service.yaml")).replace("replicas: 3", "replicas: 1")
+                .replace("pekko.loglevel: INFO", "pekko.loglevel: INFO\n    app.kafka: {valueFrom: {resource:"
+                        + " KafkaCluster/events, field: bootstrapServers}}\n  env: {KAFKA: {valueFrom: {resource:"
+                        + " KafkaCluster/events, field: bootstrapServers}}}");
+        ObjectNode doc = validator.validate(SpecParser.parse(yaml));
+        ((ObjectNode) doc.path("metadata")).put("generation", 1);
+        Resource members = new Resource(doc);
+        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, "file:///pekko-cluster.tgz", probe);
+        Map<ResourceKey, ResourceStatus> statuses = new HashMap<>();
+        ResourceKey events = new ResourceKey("KafkaCluster", "events");
+        StatusReads reads = new StatusReads() {
+            @Override
+            public Resource resource(ResourceKey key) {
+                return statuses.containsKey(key) ? members : null; // only that it exists matters
+            }
+
+            @Override
+            public ResourceStatus status(ResourceKey key) {
+                return statuses.get(key);
+            }
+        };
+        Reconciler.Observed nothingRuns = new Reconciler.Observed(List.of(), null, Set.of(), PlanState.INITIAL, reads);
+
+        ReconcileResult waiting = reconciler.reconcile(members, nothingRuns, Instant.now());
+        assertThat(waiting.launches()).isEmpty();
+        assertThat(waiting.status().instances().get(0).heldBy()).isEqualTo("waits for KafkaCluster/events, which does not"
+                + " exist yet (spec.config.app.kafka takes its bootstrapServers; spec.env.KAFKA takes its bootstrapServers)");
+
+        statuses.put(events, new ResourceStatus(1, "Running", 1, 1, List.of(Condition.of("Ready", true, "r", "m")),
+                List.of(), null, new ObjectMapper().readTree("{\"bootstrapServers\": \"h1:9092,h2:9093\"}")));
+        PodSpec replica = reconciler.reconcile(members, nothingRuns, Instant.now()).launches().get(0);
+        assertThat(replica.env()).containsEntry("KAFKA", "h1:9092,h2:9093");
+        assertThat(replica.command()).contains("\"-Dapp.kafka=h1:9092,h2:9093\"");
     }
 
     @Test

@@ -111,6 +111,19 @@ class ResourcesApiTest {
     }
 
     @Test
+    void aReferenceThatCannotExistIsRefusedWith422NamingTheField() {
+        Response refused = post("/v1/resources", "application/yaml", GOOD
+                + "  env: {KAFKA: {valueFrom: {resource: KafkaCluster/events, field: bootstrapServers}}}\n");
+        assertThat(refused.getStatus()).isEqualTo(422);
+        assertThat(firstError(refused)).isEqualTo("spec.env.KAFKA.valueFrom.resource: unknown kind 'KafkaCluster'"
+                + " (known: Service) (line 8)");
+        // a resource that does not exist yet is fine: past validation, the write meets the missing leader
+        Response waits = post("/v1/resources", "application/yaml", GOOD
+                + "  env: {OTHER: {valueFrom: {resource: Service/other, field: endpoints.http}}}\n");
+        assertThat(waits.getStatus()).isEqualTo(503);
+    }
+
+    @Test
     void writesOnAnInstanceThatDoesNotLeadAreRefusedWith503() {
         Response apply = post("/v1/resources", "application/yaml", GOOD);
         assertThat(apply.getStatus()).isEqualTo(503);
