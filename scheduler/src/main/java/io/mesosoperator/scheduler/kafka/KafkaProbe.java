@@ -71,6 +71,11 @@ public class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.Snapsh
         volatile Set<Integer> remaining = Set.of();
         /** Controllers to remove from the voter set (scaled away). */
         volatile Set<Integer> retiring = Set.of();
+        /**
+         * Per voter, the latest catch-up any quorum leader reported: a leader elected a moment ago
+         * knows no follower's yet, which must not make a controller that caught up long since unready.
+         */
+        final Map<Integer, Long> caughtUpSeen = new java.util.concurrent.ConcurrentHashMap<>();
         /** Bootstrapped from the brokers (bootstrap.servers) and from the controllers (bootstrap.controllers). */
         final Client brokers = new Client(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         final Client quorum = new Client(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG);
@@ -182,7 +187,11 @@ public class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.Snapsh
                 for (QuorumInfo.ReplicaState v : quorum.voters()) {
                     voters.add(v.replicaId());
                     voterReplicas.add(Replica.of(v));
-                    v.lastCaughtUpTimestamp().ifPresent(t -> caughtUp.put(v.replicaId(), t));
+                    v.lastCaughtUpTimestamp().ifPresent(t -> w.caughtUpSeen.merge(v.replicaId(), t, Math::max));
+                    Long seen = w.caughtUpSeen.get(v.replicaId());
+                    if (seen != null) {
+                        caughtUp.put(v.replicaId(), seen);
+                    }
                 }
                 List<Replica> observerReplicas = new ArrayList<>();
                 for (QuorumInfo.ReplicaState o : quorum.observers()) {
