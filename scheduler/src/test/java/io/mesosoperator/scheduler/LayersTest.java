@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  *   contract   kind (what every kind implements), jobs (what job kinds share)
  *   ports      store, mesos (the master's scheduler API)
  *   spec       spec
+ *   analysis   anomaly (pure statistics over series, no I/O)
  * </pre>
  * Below them all, the mesos-protocol module (io.mesosoperator.mesos): a module of its own, so Maven
  * already keeps it from depending back on the operator.
@@ -44,12 +45,14 @@ class LayersTest {
                 .layer("Contract").definedBy(ROOT + ".kind..", ROOT + ".jobs..")
                 .layer("Ports").definedBy(ROOT + ".store..", ROOT + ".mesos..")
                 .layer("Spec").definedBy(ROOT + ".spec..")
+                .layer("Analysis").definedBy(ROOT + ".anomaly..")
                 .whereLayer("Edge").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Core").mayOnlyBeAccessedByLayers("Edge")
                 .whereLayer("Kinds").mayOnlyBeAccessedByLayers("Edge", "Core")
                 .whereLayer("Contract").mayOnlyBeAccessedByLayers("Edge", "Core", "Kinds")
                 .whereLayer("Ports").mayOnlyBeAccessedByLayers("Edge", "Core", "Kinds", "Contract")
                 .whereLayer("Spec").mayOnlyBeAccessedByLayers("Edge", "Core", "Kinds", "Contract", "Ports")
+                .whereLayer("Analysis").mayOnlyBeAccessedByLayers("Edge", "Core", "Kinds", "Contract", "Ports", "Spec")
                 .check(OPERATOR);
     }
 
