@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The operator's layers (docs/architecture.md), each depending only on the ones below it:
  * <pre>
- *   edge       cli, api, embedded, state (the ZooKeeper adapter), Main
+ *   edge       cli, api, embedded, state (the ZooKeeper adapter), agents (the agents' HTTP endpoints), Main
  *   core       operator, tasks, placement, plan, events, metrics
  *   kinds      akka, cassandra, kafka, service, spark
  *   contract   kind (what every kind implements), jobs (what job kinds share)
@@ -37,7 +37,8 @@ class LayersTest {
     @Test
     void eachLayerDependsOnlyOnTheOnesBelowIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Edge").definedBy(ROOT, ROOT + ".cli..", ROOT + ".api..", ROOT + ".embedded..", ROOT + ".state..")
+                .layer("Edge").definedBy(ROOT, ROOT + ".cli..", ROOT + ".api..", ROOT + ".embedded..", ROOT + ".state..",
+                        ROOT + ".agents..")
                 .layer("Core").definedBy(ROOT + ".operator..", ROOT + ".tasks..", ROOT + ".placement..", ROOT + ".plan..",
                         ROOT + ".events..", ROOT + ".metrics..")
                 .layer("Kinds").definedBy(ROOT + ".akka..", ROOT + ".cassandra..", ROOT + ".kafka..", ROOT + ".service..",
