@@ -95,6 +95,18 @@ final class AgentExecutors {
         return pids;
     }
 
+    /** The started executor containers, with their resources as limits, for /monitor/statistics. */
+    List<ContainerStatistics.Container> containers() {
+        return executors.values().stream().filter(e -> e.container != null).map(e -> {
+            Resources limits = Resources.from(e.info.getResourcesList());
+            for (TaskInfo task : e.tasks.values()) {
+                limits = limits.plus(Resources.from(task.getResourcesList()));
+            }
+            return new ContainerStatistics.Container(e.frameworkId(), e.executorId(), e.info.getName(),
+                    e.info.getSource(), e.container.pid(), e.sandbox, limits.total("cpus"), limits.total("mem"));
+        }).toList();
+    }
+
     /** The ids of the executors running, custom and command executors alike. */
     Set<String> running() {
         Set<String> ids = new LinkedHashSet<>();

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * injection, and the door the master calls through (dropped while partitioned); the work is done
  * on its actor by {@link AgentExecutors} (executors and their tasks), {@link Containerizer}
  * (sandboxes, processes, volumes), {@link ExecutorApi} (the executor API), {@link TaskStatusUpdates}
- * and {@link AgentFiles} (/files/read).
+ * {@link AgentFiles} (/files/read) and {@link ContainerStatistics} (/monitor/statistics).
  */
 public final class LocalAgent implements Agent, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalAgent.class);
@@ -82,6 +82,9 @@ public final class LocalAgent implements Agent, AutoCloseable {
             switch (target) {
                 case "/api/v1/executor" -> executorApi.handle(req, resp);
                 case "/files/read", "/files/read.json" -> files.read(req, resp);
+                // /proc is read on the request's thread, not the actor's
+                case "/monitor/statistics", "/monitor/statistics.json" ->
+                        Http.json(resp, ContainerStatistics.json(actor.call(executors::containers)));
                 case "/health", "/slave(1)/health" -> resp.setStatus(200);
                 default -> Http.text(resp, 404, "");
             }

@@ -87,6 +87,36 @@ class CommandExecutorTest {
     }
 
     @Test
+    void monitorStatisticsReportsWhatTheTasksProcessesUseInMesosShape() throws Exception {
+        // a shell that keeps a process of its own and spins a little: CPU time and resident memory to see
+        launch(task("busy", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; exec sleep 300"));
+        scheduler.awaitUpdate("busy", TaskState.TASK_RUNNING);
+        String url = "http://" + cluster.agents().get(0).endpoint() + "/monitor/statistics";
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            com.fasterxml.jackson.databind.JsonNode executors = json.readTree(response.body());
+            assertThat(executors.isArray()).isTrue();
+            assertThat(executors).hasSize(1);
+            com.fasterxml.jackson.databind.JsonNode entry = executors.get(0);
+            assertThat(entry.get("executor_id").asText()).isEqualTo("busy"); // a command task's executor is named after it
+            assertThat(entry.get("framework_id").asText()).isEqualTo(scheduler.frameworkId.getValue());
+            assertThat(entry.get("source").asText()).isEqualTo("busy");
+            assertThat(entry.get("executor_name").asText()).startsWith("Command Executor (Task: busy)");
+            com.fasterxml.jackson.databind.JsonNode statistics = entry.get("statistics");
+            assertThat(statistics.get("mem_rss_bytes").asLong()).isPositive();
+            assertThat(statistics.get("cpus_user_time_secs").asDouble() + statistics.get("cpus_system_time_secs").asDouble())
+                    .isPositive();
+            assertThat(statistics.get("cpus_limit").asDouble()).isEqualTo(0.1);
+            assertThat(statistics.get("mem_limit_bytes").asLong()).isEqualTo(32L * 1024 * 1024);
+            assertThat(statistics.get("timestamp").asDouble()).isPositive();
+        });
+    }
+
+    @Test
     void runsTheCommandInItsOwnSandboxAndProcessGroupAndReportsAsMesosExecutorDoes() throws Exception {
         launch(task("echo", "echo \"$GREETING from $$\" && echo $$ > pid && exec sleep 300"));
         TaskStatus starting = scheduler.awaitUpdate("echo", TaskState.TASK_STARTING);

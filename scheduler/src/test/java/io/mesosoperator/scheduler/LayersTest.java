@@ -12,12 +12,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The operator's layers (docs/architecture.md), each depending only on the ones below it:
  * <pre>
- *   edge       cli, api, embedded, state (the ZooKeeper adapter), Main
+ *   edge       cli, api, embedded, state (the ZooKeeper adapter), agents (the agents' HTTP endpoints), Main
  *   core       operator, tasks, placement, plan, events, metrics
  *   kinds      akka, cassandra, kafka, service, spark
  *   contract   kind (what every kind implements), jobs (what job kinds share)
  *   ports      store, mesos (the master's scheduler API)
  *   spec       spec
+ *   analysis   anomaly (pure statistics over series, no I/O)
  * </pre>
  * Below them all, the mesos-protocol module (io.mesosoperator.mesos): a module of its own, so Maven
  * already keeps it from depending back on the operator.
@@ -36,7 +37,8 @@ class LayersTest {
     @Test
     void eachLayerDependsOnlyOnTheOnesBelowIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Edge").definedBy(ROOT, ROOT + ".cli..", ROOT + ".api..", ROOT + ".embedded..", ROOT + ".state..")
+                .layer("Edge").definedBy(ROOT, ROOT + ".cli..", ROOT + ".api..", ROOT + ".embedded..", ROOT + ".state..",
+                        ROOT + ".agents..")
                 .layer("Core").definedBy(ROOT + ".operator..", ROOT + ".tasks..", ROOT + ".placement..", ROOT + ".plan..",
                         ROOT + ".events..", ROOT + ".metrics..")
                 .layer("Kinds").definedBy(ROOT + ".akka..", ROOT + ".cassandra..", ROOT + ".kafka..", ROOT + ".service..",
@@ -44,12 +46,14 @@ class LayersTest {
                 .layer("Contract").definedBy(ROOT + ".kind..", ROOT + ".jobs..")
                 .layer("Ports").definedBy(ROOT + ".store..", ROOT + ".mesos..")
                 .layer("Spec").definedBy(ROOT + ".spec..")
+                .layer("Analysis").definedBy(ROOT + ".anomaly..")
                 .whereLayer("Edge").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Core").mayOnlyBeAccessedByLayers("Edge")
                 .whereLayer("Kinds").mayOnlyBeAccessedByLayers("Edge", "Core")
                 .whereLayer("Contract").mayOnlyBeAccessedByLayers("Edge", "Core", "Kinds")
                 .whereLayer("Ports").mayOnlyBeAccessedByLayers("Edge", "Core", "Kinds", "Contract")
                 .whereLayer("Spec").mayOnlyBeAccessedByLayers("Edge", "Core", "Kinds", "Contract", "Ports")
+                .whereLayer("Analysis").mayOnlyBeAccessedByLayers("Edge", "Core", "Kinds", "Contract", "Ports", "Spec")
                 .check(OPERATOR);
     }
 

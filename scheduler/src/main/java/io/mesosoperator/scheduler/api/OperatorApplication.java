@@ -6,6 +6,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import io.mesosoperator.mesos.Backoff;
 import io.mesosoperator.mesos.ContentType;
+import io.mesosoperator.scheduler.agents.HttpAgentStatistics;
 import io.mesosoperator.scheduler.akka.AkkaProbe;
 import io.mesosoperator.scheduler.akka.AkkaReconciler;
 import io.mesosoperator.scheduler.cassandra.CassandraProbe;
@@ -18,6 +19,7 @@ import io.mesosoperator.scheduler.kind.RecoveryPolicy;
 import io.mesosoperator.scheduler.mesos.FrameworkIdentity;
 import io.mesosoperator.scheduler.mesos.MesosClient;
 import io.mesosoperator.scheduler.metrics.OperatorMetrics;
+import io.mesosoperator.scheduler.metrics.TaskUsage;
 import io.mesosoperator.scheduler.operator.Operator;
 import io.mesosoperator.scheduler.placement.TaskFactory;
 import io.mesosoperator.scheduler.service.ServiceReconciler;
@@ -120,6 +122,19 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         OperatorMetrics metrics = new OperatorMetrics(prometheus, kinds.stream().map(r -> r.kind().kind()).toList(),
                 this::operator, () -> term != null);
         env.admin().addServlet("prometheus", new PrometheusMetricsServlet(prometheus)).addMapping("/metrics/prometheus");
+        TaskUsage taskUsage = new TaskUsage(prometheus, this::operator, new HttpAgentStatistics(Duration.ofSeconds(5)),
+                seconds(config.monitoring.taskUsageIntervalSeconds));
+        env.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+                taskUsage.start();
+            }
+
+            @Override
+            public void stop() {
+                taskUsage.close();
+            }
+        });
         MesosClient.Settings mesosSettings = new MesosClient.Settings(m.master, ContentType.parse(m.contentType),
                 frameworkInfo(m), Duration.ofMillis(500), Duration.ofSeconds(15), Optional.ofNullable(m.principal),
                 readSecret(m.secretFile));

@@ -47,6 +47,18 @@ public class OperatorConfiguration extends Configuration {
     @JsonProperty
     public LimitSettings limits = new LimitSettings();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    public MonitoringSettings monitoring = new MonitoringSettings();
+
+    public static class MonitoringSettings {
+        /** How often each agent running tasks of ours is asked for their CPU and memory (/monitor/statistics). */
+        @DecimalMin("1")
+        @JsonProperty
+        public double taskUsageIntervalSeconds = 15;
+    }
+
     public OperatorConfiguration() {
         DefaultServerFactory server = (DefaultServerFactory) getServerFactory();
         HttpConnectorFactory api = (HttpConnectorFactory) server.getApplicationConnectors().get(0);

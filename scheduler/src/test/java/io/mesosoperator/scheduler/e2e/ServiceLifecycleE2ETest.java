@@ -113,6 +113,16 @@ class ServiceLifecycleE2ETest extends EmbeddedOperatorTest {
         assertThat(metrics.get("mesos_operator_plan_step_duration_seconds_count{kind=\"Service\"}")).isGreaterThanOrEqualTo(3.0);
         assertThat(metrics.get("mesos_operator_reconciliation_last_duration_seconds")).isGreaterThanOrEqualTo(0.0);
         assertThat(metrics.get("jvm_memory_used_bytes{area=\"heap\"}")).isPositive(); // the standard JVM names
+        // every instance's CPU and memory, from its agent's /monitor/statistics (collected every 15 s)
+        await().atMost(WAIT).untilAsserted(() -> {
+            Map<String, Double> usage = prometheus(env.admin("/metrics/prometheus"));
+            for (int instance = 0; instance < 3; instance++) {
+                String labels = "{instance=\"" + instance + "\",kind=\"Service\",resource=\"" + name + "\"}";
+                assertThat(usage.get("mesos_operator_task_memory_bytes" + labels)).as("memory of %s", labels).isPositive();
+                assertThat(usage.get("mesos_operator_task_cpu_seconds_total" + labels)).as("CPU of %s", labels)
+                        .isGreaterThanOrEqualTo(0.0);
+            }
+        });
         assertThat(env.admin("/healthcheck")).contains("\"mesos\"", "leader, subscribed", "\"zookeeper\"");
         // nothing waits for resources any more: offers are suppressed (a master's per-framework
         // metric says so; /state has no field for it) and none are held
