@@ -57,6 +57,14 @@ public interface Reconciler {
         return null;
     }
 
+    /**
+     * A call of this kind's own API on the resource's running work ({@link KindCall}); null (the
+     * default) when the kind has no such calls.
+     */
+    default KindCall.Answer call(Resource resource, ResourceStatus status, KindCall call, Instant now) {
+        return null;
+    }
+
     /** What the operator observed of one resource when reconciling it, and what users decided about its plan. */
     record Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight, PlanState plan) {
         public Observed(List<TaskRecord> tasks, ResourceStatus previousStatus, Set<Integer> launchesInFlight) {
