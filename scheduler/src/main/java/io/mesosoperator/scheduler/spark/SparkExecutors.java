@@ -316,7 +316,8 @@ final class SparkExecutors {
                     .filter(e -> e.profileId == profile.id && e.live() && !e.killRequested).toList();
             for (int i = live.size() - 1, n = live.size(); i >= 0 && n > profile.total; i--) {
                 if (ExecutorSet.PENDING.equals(live.get(i).state)) {
-                    set.executors.remove(live.get(i));
+                    // (if its launch is on its way after all, the next reconciliation kills the task)
+                    release(live.get(i), "withdrawn: the driver wants " + profile.total + " of profile " + profile.id);
                     n--;
                 }
             }
