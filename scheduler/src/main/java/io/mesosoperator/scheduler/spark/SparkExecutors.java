@@ -175,34 +175,39 @@ final class SparkExecutors {
         Map<String, TaskRecord> byId = new HashMap<>();
         tasks.stream().sorted(Comparator.comparing(TaskRecord::launchedAt, Comparator.nullsFirst(Comparator.naturalOrder())))
                 .forEach(t -> byId.put(idOf(t.instance()), t));
+        if (set != null) {
+            for (ExecutorSet.Executor e : set.executors) {
+                TaskRecord t = byId.get(e.id);
+                if (t != null && e.live()) {
+                    e.taskId = t.taskId();
+                    e.agentId = t.agentId();
+                    e.host = t.host();
+                    if (t.unreachable()) {
+                        // its agent is cut off: Spark hears it is lost, and a replacement starts elsewhere
+                        end(e, ExecutorSet.LOST, "its agent is unreachable");
+                    } else {
+                        e.state = "TASK_RUNNING".equals(t.state()) ? ExecutorSet.RUNNING : ExecutorSet.STARTING;
+                        e.message = e.killRequested ? e.message : null;
+                    }
+                } else if (t == null && e.live() && !ExecutorSet.PENDING.equals(e.state)) {
+                    // launched, but its task is gone without an end heard (it ended while no one looked)
+                    end(e, ExecutorSet.LOST, "its task is gone");
+                }
+            }
+        }
         for (TaskRecord t : tasks) {
             ExecutorSet.Executor e = live ? set.executor(idOf(t.instance())) : null;
-            boolean wanted = e != null && !e.killRequested && byId.get(e.id) == t;
+            boolean wanted = e != null && e.live() && !e.killRequested && byId.get(e.id) == t;
             if (!wanted && !t.killRequested()) {
                 kills.add(new ReconcileResult.Kill(t.taskId(), t.agentId(), !live
                         ? "the driver of run " + run.run + (set == null ? "" : " attempt " + set.attempt) + " ended"
                         : e == null ? "not an executor of attempt " + set.attempt + " of run " + run.run
-                        : e.killRequested ? "executor " + e.id + ": " + e.message : "duplicate of executor " + e.id));
+                        : byId.get(e.id) != t ? "duplicate of executor " + e.id
+                        : "executor " + e.id + ": " + e.message));
             }
         }
         if (set == null) {
             return;
-        }
-        for (ExecutorSet.Executor e : set.executors) {
-            TaskRecord t = byId.get(e.id);
-            if (t != null && e.live()) {
-                e.taskId = t.taskId();
-                e.agentId = t.agentId();
-                e.host = t.host();
-                e.state = "TASK_RUNNING".equals(t.state()) ? ExecutorSet.RUNNING : ExecutorSet.STARTING;
-                e.message = null;
-            } else if (t == null && e.live() && !ExecutorSet.PENDING.equals(e.state)) {
-                // launched, but its task is gone without an end heard (it ended while no one looked)
-                if (!e.killRequested) {
-                    set.failures++;
-                }
-                end(e, ExecutorSet.LOST, "its task is gone");
-            }
         }
         if (!live) {
             set.executors.stream().filter(ExecutorSet.Executor::live)
@@ -223,8 +228,8 @@ final class SparkExecutors {
         JobStatus.Run run = job.run(runOf(ended.instance()));
         ExecutorSet set = read(run);
         ExecutorSet.Executor e = set == null ? null : set.executor(idOf(ended.instance()));
-        if (e == null || !ended.taskId().equals(e.taskId) && e.taskId != null) {
-            return;
+        if (e == null || !e.live() || !ended.taskId().equals(e.taskId) && e.taskId != null) {
+            return; // not this executor's task, or the executor already ended (lost, withdrawn)
         }
         e.taskId = ended.taskId();
         e.agentId = ended.agentId();

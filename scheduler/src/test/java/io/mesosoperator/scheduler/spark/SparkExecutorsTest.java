@@ -174,4 +174,21 @@ class SparkExecutorsTest {
                 .isEqualTo(1);
         assertThat(driver.terminal()).isFalse();
     }
+
+    @Test
+    void anExecutorOnAnUnreachableAgentIsLostAndReplacedElsewhere() {
+        launch(reconcile().launches().get(0), "a1");
+        reconcile();
+        call("PUT", "runs/0/attempts/1/executors", wish(1));
+        TaskRecord cutOff = launch(reconcile().launches().get(0), "a2");
+        reconcile();
+        tasks.removeIf(t -> t.taskId().equals(cutOff.taskId()));
+        tasks.add(cutOff.withUpdate("TASK_UNREACHABLE", null, null, null, null, null, NOW.toString()));
+        ReconcileResult result = reconcile();
+        assertThat(result.launches()).extracting(PodSpec::instance).containsExactly(SparkExecutors.instance(0, 2));
+        assertThat(result.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly(cutOff.taskId());
+        KindCall.Answer get = call("GET", "runs/0/attempts/1/executors", null);
+        assertThat(get.body().path("executors").get(0).path("state").asText()).isEqualTo("LOST");
+        assertThat(get.body().path("executors").get(1).path("state").asText()).isEqualTo("PENDING");
+    }
 }
