@@ -97,6 +97,8 @@ class SparkExecutorsE2ETest extends EmbeddedOperatorTest {
             List<JsonNode> running = executorTasks("wc-exec").stream()
                     .filter(t -> t.path("state").asText().equals("TASK_RUNNING")).toList();
             assertThat(running).hasSize(2);
+            // the driver's task runs too: the plugin tells the launcher the application runs
+            assertThat(status("wc-exec").path("phase").asText()).isEqualTo("Running");
         });
         Set<String> agents = new HashSet<>();
         executorTasks("wc-exec").forEach(t -> agents.add(t.path("agentId").asText()));
@@ -108,6 +110,7 @@ class SparkExecutorsE2ETest extends EmbeddedOperatorTest {
         JsonNode workload = status("wc-exec").path("workload");
         JsonNode run = workload.path("runs").get(0);
         assertThat(run.path("attempts").asInt()).isEqualTo(1);
+        assertThat(run.path("startTime").asText()).isNotEmpty();
         assertThat(run.path("applicationId").asText()).as("a cluster application, not local-…").startsWith("spark-application-");
         List<String> lines = counts(run);
         assertThat(lines).hasSize(271);
