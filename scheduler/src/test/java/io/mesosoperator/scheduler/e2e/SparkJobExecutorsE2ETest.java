@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * run is left in the master's /state; an executor killed with SIGKILL is replaced and the job still
  * succeeds.
  */
-class SparkExecutorsE2ETest extends EmbeddedOperatorTest {
+class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
     static final Duration RUN = Duration.ofMinutes(4);
 
     @Override
