@@ -1,5 +1,5 @@
-# The operator for a real Mesos cluster: the scheduler with its libraries, and the executor jar
-# that agents fetch (serve it over HTTP and set mesos.executorUri, see README "Against a real
+# The operator for a real Mesos cluster: the scheduler with its libraries, the executor jar
+# that agents fetch, and the Spark plugin jar that SparkJob drivers with executors fetch (workloads.sparkPlugin) (serve it over HTTP and set mesos.executorUri, see README "Against a real
 # Mesos cluster").
 #   docker build -t mesos-operator .
 #   docker run -p 8080:8080 mesos-operator --master http://mesos-master:5050 --zk zk1:2181
@@ -10,7 +10,7 @@ WORKDIR /src
 # The whole reactor is copied (Maven reads every module's pom even when it builds a few), but only
 # the operator and what it needs are built: not the workload distributions, samples or benchmark.
 COPY . .
-RUN mvn -B -q -DskipTests -pl scheduler,executor -am package
+RUN mvn -B -q -DskipTests -pl scheduler,executor,spark-plugin -am package
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --system operator && useradd --system --gid operator --home-dir /opt/mesos-operator operator
@@ -18,6 +18,7 @@ WORKDIR /opt/mesos-operator
 COPY --from=build /src/scheduler/target/mesos-operator.jar lib/
 COPY --from=build /src/scheduler/target/lib/ lib/
 COPY --from=build /src/executor/target/mesos-operator-executor.jar lib/
+COPY --from=build /src/spark-plugin/target/mesos-operator-spark-plugin.jar lib/
 USER operator
 EXPOSE 8080
 ENTRYPOINT ["java", "-Xmx512m", "-cp", "/opt/mesos-operator/lib/*", "io.mesosoperator.scheduler.Main", "server", "--bind", "0.0.0.0"]

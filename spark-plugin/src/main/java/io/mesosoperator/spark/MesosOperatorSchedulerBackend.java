@@ -17,6 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.launcher.LauncherBackend;
+import org.apache.spark.launcher.SparkAppHandle;
 import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.rpc.RpcEndpointAddress;
 import org.apache.spark.scheduler.ExecutorExited;
@@ -77,6 +79,23 @@ public final class MesosOperatorSchedulerBackend extends CoarseGrainedSchedulerB
     private final Map<String, ExecutorReport.State> lastStates = new HashMap<>();
     private String lastDeliveryError;
 
+    /**
+     * The connection to a SparkLauncher that started this driver (the operator's executor does), as
+     * Spark's own backends keep it: without it the launcher's handle never says RUNNING, so the
+     * driver's task would not either. Nothing happens when no launcher started the driver.
+     */
+    private final LauncherBackend launcher = new LauncherBackend() {
+        @Override
+        public SparkConf conf() {
+            return sc.conf();
+        }
+
+        @Override
+        public void onStopRequest() {
+            stop(SparkAppHandle.State.KILLED);
+        }
+    };
+
     MesosOperatorSchedulerBackend(TaskSchedulerImpl scheduler, SparkContext sc, OperatorClient operator) {
         super(scheduler, sc.env().rpcEnv());
         this.sc = sc;
@@ -92,6 +111,8 @@ public final class MesosOperatorSchedulerBackend extends CoarseGrainedSchedulerB
     @Override
     public void start() {
         super.start();
+        launcher.connect();
+        launcher.setState(SparkAppHandle.State.SUBMITTED);
         SparkConf conf = sc.conf();
         String driverUrl = new RpcEndpointAddress(conf.get("spark.driver.host"), conf.getInt("spark.driver.port", 0),
                 CoarseGrainedSchedulerBackend.ENDPOINT_NAME()).toString();
@@ -102,6 +123,8 @@ public final class MesosOperatorSchedulerBackend extends CoarseGrainedSchedulerB
             profiles.put(defaultProfile.id(), ExecutorProfile.of(defaultProfile, initialExecutors, conf));
         }
         sendFirstWish();
+        launcher.setAppId(applicationId());
+        launcher.setState(SparkAppHandle.State.RUNNING);
         loop.scheduleWithFixedDelay(this::tick, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
         LOG.info("Asked the operator at {} for {} executor(s) of application {}", operator.url().runEndpoint(),
                 initialExecutors, applicationId());
@@ -186,6 +209,20 @@ public final class MesosOperatorSchedulerBackend extends CoarseGrainedSchedulerB
      */
     @Override
     public void stop() {
+        stop(SparkAppHandle.State.FINISHED);
+    }
+
+    /** Stops as {@link #stop()}, and tells a launcher that started the driver how it ended. */
+    private void stop(SparkAppHandle.State finalState) {
+        try {
+            endApplication();
+        } finally {
+            launcher.setState(finalState);
+            launcher.close();
+        }
+    }
+
+    private void endApplication() {
         loop.shutdownNow();
         synchronized (wantedLock) {
             profiles.replaceAll((id, p) -> p.withTotal(0));

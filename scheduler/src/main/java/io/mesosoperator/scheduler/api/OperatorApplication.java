@@ -61,6 +61,10 @@ public final class OperatorApplication extends Application<OperatorConfiguration
     private static final String[] SPARK_DIST = {BUILT_DISTRIBUTIONS.getProperty("spark"), "dists/target",
             "mesos.operator.spark.dist", "MESOS_OPERATOR_SPARK_DIST"};
 
+    /** The Spark plugin jar spark-plugin/ builds, which drivers with executors get when workloads.sparkPlugin is unset. */
+    private static final String[] SPARK_PLUGIN = {"mesos-operator-spark-plugin.jar", "spark-plugin/target",
+            "mesos.operator.spark.plugin.jar", "MESOS_OPERATOR_SPARK_PLUGIN_JAR"};
+
     /** distributions.properties, which the build writes from the parent POM's versions. */
     private static java.util.Properties builtDistributions() {
         java.util.Properties names = new java.util.Properties();
@@ -112,7 +116,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 new CassandraReconciler(recovery, distribution(config.workloads.cassandraDistribution, CASSANDRA_DIST),
                         cassandraProbe, store::secret),
                 new io.mesosoperator.scheduler.spark.SparkJobReconciler(
-                        distribution(config.workloads.sparkDistribution, SPARK_DIST)));
+                        distribution(config.workloads.sparkDistribution, SPARK_DIST),
+                        distribution(config.workloads.sparkPlugin, SPARK_PLUGIN), apiAddress::get));
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);
         FrameworkIdentity identity = new FrameworkIdentity(m.frameworkName, m.role, m.principal);
@@ -193,7 +198,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         env.lifecycle().addServerLifecycleListener(new io.dropwizard.lifecycle.ServerLifecycleListener() {
             @Override
             public void serverStarted(org.eclipse.jetty.server.Server server) {
-                String self = "http://" + apiHost(server) + ":" + getLocalPort(server);
+                apiAddress.set(apiHost(server) + ":" + getLocalPort(server));
+                String self = "http://" + apiAddress.get();
                 leadership = new Leadership(store.client(), store.root() + "/leader", self, onLeadership);
                 try {
                     leadership.start();
@@ -245,6 +251,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         env.jersey().register(new ResourcePathFilter(validator));
         env.jersey().register(new ResourcesApi(access, validator, env.getObjectMapper(), config.limits.toSpecLimits()));
         env.jersey().register(new TasksApi(access));
+        env.jersey().register(new KindCallsApi(access, validator));
         env.jersey().register(new LogsApi(access, env.getObjectMapper(), validator::canonicalKind));
         env.healthChecks().register("zookeeper", new HealthCheck() {
             @Override
@@ -292,6 +299,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
     }
 
     private volatile Term term;
+    /** "host:port" of this instance's API once it listens: where Spark drivers ask for their executors. */
+    private final java.util.concurrent.atomic.AtomicReference<String> apiAddress = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile Leadership leadership;
 
     private static String apiHost(org.eclipse.jetty.server.Server server) {

@@ -214,6 +214,14 @@ public class OperatorConfiguration extends Configuration {
         public String sparkDistribution;
 
         /**
+         * URI of the Spark plugin jar (mesos-operator-spark-plugin.jar) that SparkJob drivers with
+         * executors fetch and put on their class path. Unset: the one beside the operator's jar (or
+         * in the build tree), served to agents as file://, like the executor jar.
+         */
+        @JsonProperty
+        public String sparkPlugin;
+
+        /**
          * URI of the AkkaService sample tarball (pekko-cluster/lib/*.jar inside), the artifact of
          * specs that name none. Default: the one sample-apps/ builds, when found.
          */

@@ -86,7 +86,7 @@ public final class JobRuns {
         }
     }
 
-    static JsonNode write(JobStatus job) {
+    public static JsonNode write(JobStatus job) {
         return JSON.valueToTree(job);
     }
 

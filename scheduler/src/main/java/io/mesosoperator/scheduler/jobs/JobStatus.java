@@ -1,17 +1,23 @@
 package io.mesosoperator.scheduler.jobs;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * What a job kind keeps in {@code status.workload}: its runs (one per submission; a scheduled job
  * gets one per firing of its schedule), each with its attempts (one Mesos task each), and the
  * schedule's bookkeeping. Mutable on purpose: {@link JobRuns} reads a fresh copy from the stored
- * status, changes it and writes it back as JSON; kinds may add fields of their own (ignored here).
+ * status, changes it and writes it back as JSON; kinds may add fields of their own: at the top level
+ * they are dropped (a kind derives them again), in a run they are kept as they are ({@link Run#kindFields}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -61,6 +67,22 @@ public final class JobStatus {
         /** The last task status message (a kind may read details from it, e.g. Spark's application id). */
         public String message;
         public String sandbox;
+        /**
+         * What a kind keeps in a run beyond these fields (SparkJob: the attempt's executors), kept as
+         * they are when {@link JobRuns} rewrites the run.
+         */
+        @JsonIgnore
+        public final Map<String, JsonNode> kindFields = new LinkedHashMap<>();
+
+        @JsonAnyGetter
+        Map<String, JsonNode> kindFields() {
+            return kindFields;
+        }
+
+        @JsonAnySetter
+        void kindField(String name, JsonNode value) {
+            kindFields.put(name, value);
+        }
 
         @JsonIgnore
         public boolean active() {
@@ -73,7 +95,7 @@ public final class JobStatus {
         return runs.stream().filter(Run::active).toList();
     }
 
-    Run run(int number) {
+    public Run run(int number) {
         return runs.stream().filter(r -> r.run == number).findFirst().orElse(null);
     }
 }

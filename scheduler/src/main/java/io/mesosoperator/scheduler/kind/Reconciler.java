@@ -59,6 +59,14 @@ public interface Reconciler {
     }
 
     /**
+     * A call of this kind's own API on the resource's running work ({@link KindCall}); null (the
+     * default) when the kind has no such calls.
+     */
+    default KindCall.Answer call(Resource resource, ResourceStatus status, KindCall call, Instant now) {
+        return null;
+    }
+
+    /**
      * What the operator observed of one resource when reconciling it, what users decided about its
      * plan, and the other resources as its references read them ({@code others}).
      */

@@ -236,6 +236,29 @@ final class Commands {
     }
 
     /**
+     * A call of the kind's own API ({@link io.mesosoperator.scheduler.kind.KindCall}, e.g. a Spark
+     * driver asking for executors), on the loop thread: the status it changed is stored before the
+     * answer leaves, and the resource is reconciled. Null when the resource does not exist or its
+     * kind has no such call.
+     */
+    io.mesosoperator.scheduler.kind.KindCall.Answer kindCall(ResourceKey key, io.mesosoperator.scheduler.kind.KindCall call) {
+        return onLoop(() -> {
+            Resource resource = state.resources.get(key);
+            if (resource == null) {
+                return null;
+            }
+            io.mesosoperator.scheduler.kind.KindCall.Answer answer = state.reconciler(key.kind())
+                    .call(resource, state.statuses.get(key), call, clock.instant());
+            if (answer != null && answer.status() != null && !answer.status().equals(state.statuses.get(key))) {
+                store.putStatus(key, answer.status());
+                state.statuses.put(key, answer.status());
+                control.enqueue(key);
+            }
+            return answer;
+        });
+    }
+
+    /**
      * Pauses, continues (which also approves the configuration a canary step deployed) or restarts
      * (rolls every instance again, in the plan's order) the deploy plan. Stored in ZooKeeper before
      * it takes effect, so a new leader carries on with it; with a resourceVersion, only if it is the

@@ -181,6 +181,11 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         return commands.replace(key, instance);
     }
 
+    /** A call of the kind's own API on the resource's running work; null when there is no such resource or call. */
+    public io.mesosoperator.scheduler.kind.KindCall.Answer kindCall(ResourceKey key, io.mesosoperator.scheduler.kind.KindCall call) {
+        return commands.kindCall(key, call);
+    }
+
     public int killJob(ResourceKey key) {
         return commands.killJob(key);
     }

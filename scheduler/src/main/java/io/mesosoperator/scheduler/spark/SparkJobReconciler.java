@@ -7,6 +7,8 @@ import io.mesosoperator.mesos.Backoff;
 import io.mesosoperator.mesos.ExecutorContract;
 import io.mesosoperator.scheduler.jobs.CronSchedule;
 import io.mesosoperator.scheduler.jobs.JobRuns;
+import io.mesosoperator.scheduler.jobs.JobStatus;
+import io.mesosoperator.scheduler.kind.KindCall;
 import io.mesosoperator.scheduler.kind.ConfigHash;
 import io.mesosoperator.scheduler.kind.PodSpec;
 import io.mesosoperator.scheduler.kind.ReconcileResult;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,12 +48,31 @@ public final class SparkJobReconciler implements Reconciler {
     private static final Pattern MEMORY = Pattern.compile("(\\d+)([kmgt]?)b?", Pattern.CASE_INSENSITIVE);
     private static final int MIN_DRIVER_MEMORY_MB = 512;
 
+    /** The file name the driver's class path names the fetched plugin jar by. */
+    static final String PLUGIN_FILE = "mesos-operator-spark-plugin.jar";
+
     private final String defaultDistribution;
+    private final String pluginJar;
+    private final Supplier<String> operatorApi;
 
     /** @param defaultDistribution the Spark tarball URI for specs that name none (null: they must) */
     public SparkJobReconciler(String defaultDistribution) {
-        this.defaultDistribution = defaultDistribution;
+        this(defaultDistribution, null, () -> null);
     }
+
+    /**
+     * @param pluginJar   the URI of the Spark plugin jar agents fetch for drivers with executors
+     *                    (null: such specs are refused)
+     * @param operatorApi "host:port" of this operator's API, where drivers ask for executors (null while unknown)
+     */
+    public SparkJobReconciler(String defaultDistribution, String pluginJar, Supplier<String> operatorApi) {
+        this.defaultDistribution = defaultDistribution;
+        this.pluginJar = pluginJar;
+        this.operatorApi = operatorApi;
+    }
+
+    /** Where a driver with executors finds the operator and the plugin; null for local[N] and a spec's own master. */
+    record ExecutorMode(String master, String pluginJar) {}
 
     @Override
     public KindDefinition kind() {
@@ -92,6 +114,10 @@ public final class SparkJobReconciler implements Reconciler {
                 errors.add(FieldError.of("spec.executor.memory", e.getMessage()));
             }
         }
+        if (operatorExecutors(spec) && pluginJar == null) {
+            errors.add(FieldError.of("spec.executor", "the operator has no Spark plugin jar to give the driver"
+                    + " (workloads.sparkPlugin, or mesos-operator-spark-plugin.jar beside the operator's jar)"));
+        }
         return errors;
     }
 
@@ -101,17 +127,121 @@ public final class SparkJobReconciler implements Reconciler {
         ResolvedSpec resolved = ResolvedSpec.of(resource, observed.others());
         SparkJobSpec spec = parse(resolved.resource());
         String hash = ConfigHash.of(resolved.resource().spec(), KIND.untaskedFields());
-        ReconcileResult result = JobRuns.reconcile(resource, run -> pod(resource.key(), run, spec,
-                spec.distribution() != null ? spec.distribution() : defaultDistribution, hash), policy(spec),
-                observed, now, resolved.waitingFor());
-        return new ReconcileResult(result.launches(), result.kills(), result.status().withWorkload(
-                withSparkDetails(result.status().workload())), result.requeueAfter());
+        String distribution = spec.distribution() != null ? spec.distribution() : defaultDistribution;
+        // the drivers are the job's runs; the executors are the runs' own business (SparkExecutors)
+        List<TaskRecord> drivers = observed.tasks().stream().filter(t -> !SparkExecutors.isExecutorTask(t)).toList();
+        List<TaskRecord> executors = observed.tasks().stream().filter(SparkExecutors::isExecutorTask).toList();
+        JobStatus before = JobRuns.read(observed.previousStatus());
+        ReconcileResult result = JobRuns.reconcile(resource, run -> pod(resource.key(), run, spec, distribution, hash,
+                        executorMode(resource, run, nextAttempt(before, run), spec)), policy(spec),
+                new Observed(drivers, observed.previousStatus(), observed.launchesInFlight(), observed.plan(), observed.others()),
+                now, resolved.waitingFor());
+
+        List<PodSpec> launches = new ArrayList<>(result.launches());
+        List<ReconcileResult.Kill> kills = new ArrayList<>(result.kills());
+        JobStatus job = JobRuns.read(result.status());
+        int maxFailures = SparkExecutors.maxFailures(spec.sparkConf(), executorInstances(spec));
+        Set<Integer> runs = new java.util.HashSet<>();
+        for (JobStatus.Run run : job.runs) {
+            runs.add(run.run);
+            TaskRecord driver = drivers.stream().filter(t -> t.instance() == run.run && t.taskId().equals(run.taskId))
+                    .findFirst().orElse(null);
+            List<TaskRecord> own = executors.stream().filter(t -> SparkExecutors.runOf(t.instance()) == run.run).toList();
+            SparkExecutors.reconcile(run, driver, own, maxFailures,
+                    (set, e) -> executorPod(resource.key(), run.run, set, e, distribution, hash), launches, kills);
+        }
+        for (TaskRecord t : executors) {
+            if (!runs.contains(SparkExecutors.runOf(t.instance())) && !t.killRequested()) {
+                kills.add(new ReconcileResult.Kill(t.taskId(), t.agentId(), "its run is no longer kept"));
+            }
+        }
+        return new ReconcileResult(launches, kills, result.status().withWorkload(withSparkDetails(JobRuns.write(job))),
+                result.requeueAfter());
     }
 
     @Override
     public ResourceStatus taskEnded(Resource resource, ResourceStatus status, TaskRecord ended, Instant now) {
+        // an executor's instance is no run's: JobRuns leaves the job as it was
         ResourceStatus next = JobRuns.taskEnded(resource, status, ended, policy(parse(resource)), now);
+        if (SparkExecutors.isExecutorTask(ended)) {
+            JobStatus job = JobRuns.read(next);
+            SparkExecutors.taskEnded(job, ended);
+            next = next.withWorkload(JobRuns.write(job));
+        }
         return next.withWorkload(withSparkDetails(next.workload()));
+    }
+
+    /** The driver's calls for its executors: {@code runs/R/attempts/A/executors[/kill]} (docs/spark-executors.md). */
+    @Override
+    public KindCall.Answer call(Resource resource, ResourceStatus status, KindCall call, Instant now) {
+        SparkJobSpec spec = parse(resource);
+        JobStatus job = JobRuns.read(status);
+        boolean[] changed = {false};
+        KindCall.Answer answer = SparkExecutors.call(job, call,
+                SparkExecutors.maxFailures(spec.sparkConf(), executorInstances(spec)), changed);
+        if (!changed[0] || status == null) {
+            return answer;
+        }
+        return new KindCall.Answer(answer.code(), answer.body(), status.withWorkload(withSparkDetails(JobRuns.write(job))));
+    }
+
+    /** The attempt the next launch of run {@code run} will be: attempts are counted as the driver tasks are seen. */
+    private static int nextAttempt(JobStatus job, int run) {
+        JobStatus.Run r = job.run(run);
+        return r == null ? 1 : r.attempts + 1;
+    }
+
+    /** The driver asks this operator for executors when the spec has executors and no master of its own. */
+    static boolean operatorExecutors(SparkJobSpec spec) {
+        return spec.executor() != null && spec.master() == null;
+    }
+
+    private static int executorInstances(SparkJobSpec spec) {
+        return spec.executor() == null || spec.executor().instances() == null ? 1 : spec.executor().instances();
+    }
+
+    private ExecutorMode executorMode(Resource resource, int run, int attempt, SparkJobSpec spec) {
+        String api = operatorApi.get();
+        if (!operatorExecutors(spec) || pluginJar == null || api == null) {
+            return null;
+        }
+        return new ExecutorMode("spark+mesos-operator://" + api + "/v1/resources/SparkJob/" + resource.key().name()
+                + "/runs/" + run + "/attempts/" + attempt, pluginJar);
+    }
+
+    /**
+     * One executor's task (docs/spark-executors.md): Spark's CoarseGrainedExecutorBackend from the job's
+     * distribution, with what the driver said executors need, as a plain command task.
+     */
+    static PodSpec executorPod(ResourceKey key, int run, ExecutorSet set, ExecutorSet.Executor e, String distribution,
+                               String hash) {
+        ExecutorSet.Profile profile = set.profile(e.profileId);
+        long overhead = profile == null ? 384 : profile.memoryOverheadMiB;
+        StringBuilder command = new StringBuilder("export SPARK_HOME=\"$PWD/spark\" SPARK_LOCAL_DIRS=\"$PWD\""
+                + " SPARK_LOCAL_IP=\"$MESOS_OPERATOR_HOST\"");
+        if (!set.extraLibraryPath.isEmpty()) {
+            command.append(" LD_LIBRARY_PATH=").append(quote(set.extraLibraryPath));
+        }
+        command.append("; exec \"$MESOS_OPERATOR_JAVA\" -Xmx").append(e.memoryMiB).append('m');
+        set.javaOptions.forEach(o -> command.append(' ').append(quote(o.replace("{{EXECUTOR_ID}}", e.id))));
+        command.append(" -Dspark.blockManager.port=\"$PORT0\" -cp ")
+                .append(set.extraClassPath.isEmpty() ? "" : quote(set.extraClassPath + ":"))
+                .append("\"$PWD\"/").append(quote("spark/jars/*"))
+                .append(" org.apache.spark.executor.CoarseGrainedExecutorBackend --driver-url ").append(quote(set.driverUrl))
+                .append(" --executor-id ").append(e.id)
+                .append(" --hostname \"$MESOS_OPERATOR_HOST\" --cores ").append(e.cores)
+                .append(" --app-id ").append(quote(set.applicationId == null ? "" : set.applicationId))
+                .append(" --resourceProfileId ").append(e.profileId);
+        Map<String, String> env = new LinkedHashMap<>(set.env);
+        env.put("MESOS_OPERATOR_SPARK_EXECUTOR", e.id);
+        return new PodSpec(key, SparkExecutors.instance(run, Integer.parseInt(e.id)), e.cores, e.memoryMiB + overhead, 0,
+                command.toString(), env, List.of(new PodSpec.Artifact(distribution, true, false, null)),
+                List.of("blockmanager"), null, Duration.ofSeconds(10), hash, null, List.of(), null,
+                SparkExecutors.GROUP);
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     @Override
@@ -132,6 +262,12 @@ public final class SparkJobReconciler implements Reconciler {
 
     /** One attempt of run {@code run}: the executor's Spark runner, the distribution and the application's files. */
     static PodSpec pod(ResourceKey key, int run, SparkJobSpec spec, String distribution, String hash) {
+        return pod(key, run, spec, distribution, hash, null);
+    }
+
+    /** The same, for a driver whose executors the operator launches ({@code executors}; null: local[N] or the spec's master). */
+    static PodSpec pod(ResourceKey key, int run, SparkJobSpec spec, String distribution, String hash,
+                       ExecutorMode executors) {
         SparkJobSpec.Driver driver = spec.driver();
         long memory = memoryMb(driver.memory());
         long overhead = driver.memoryOverhead() != null ? driver.memoryOverhead() : Math.max(384, memory / 10);
@@ -148,6 +284,16 @@ public final class SparkJobReconciler implements Reconciler {
             if (executor.memory() != null) {
                 conf.put("spark.executor.memory", executor.memory());
             }
+            if (executor.memoryOverhead() != null) {
+                conf.put("spark.executor.memoryOverhead", executor.memoryOverhead() + "m");
+            }
+        }
+        if (executors != null) {
+            // executors connect to the driver: its address and the ports it got from its offer
+            conf.put("spark.driver.host", "${MESOS_OPERATOR_HOST}");
+            conf.put("spark.driver.port", "${PORT_DRIVER}");
+            conf.put("spark.driver.blockManager.port", "${PORT_BLOCKMANAGER}");
+            conf.put("spark.driver.extraClassPath", "${MESOS_SANDBOX}/" + PLUGIN_FILE);
         }
         if (spec.sparkConf() != null) {
             conf.putAll(spec.sparkConf());
@@ -159,7 +305,8 @@ public final class SparkJobReconciler implements Reconciler {
             settings.put("mainClass", spec.mainClass());
         }
         settings.put("appName", key.name() + "-" + run);
-        settings.put("master", spec.master() != null ? spec.master() : "local[" + driver.cores() + "]");
+        settings.put("master", executors != null ? executors.master()
+                : spec.master() != null ? spec.master() : "local[" + driver.cores() + "]");
         settings.put("driverMemory", memory + "m");
         spec.arguments().forEach(settings.putArray("args")::add);
         ObjectNode confNode = settings.putObject("conf");
@@ -171,10 +318,13 @@ public final class SparkJobReconciler implements Reconciler {
         uris.add(new PodSpec.Artifact(distribution, true, false, null));
         uris.add(new PodSpec.Artifact(spec.mainApplicationFile(), false, false, null));
         spec.files().forEach(f -> uris.add(new PodSpec.Artifact(f, false, false, null)));
+        if (executors != null) {
+            uris.add(new PodSpec.Artifact(executors.pluginJar(), false, false, PLUGIN_FILE));
+        }
         // the command is only what an executor without a Spark runner would run
         String command = "echo 'this task needs the mesos-operator executor with its Spark runner' >&2; exit 2";
-        return new PodSpec(key, run, driver.cores(), memory + overhead, 0, command, env, uris, List.of(), null,
-                Duration.ofSeconds(10), hash, null);
+        return new PodSpec(key, run, driver.cores(), memory + overhead, 0, command, env, uris,
+                executors == null ? List.of() : List.of("driver", "blockmanager"), null, Duration.ofSeconds(10), hash, null);
     }
 
     /** Adds what Spark users look for to each run: the application id and the driver's log. */
@@ -183,19 +333,35 @@ public final class SparkJobReconciler implements Reconciler {
             return workload;
         }
         String latestAppId = null;
+        JsonNode latestSet = null;
         for (JsonNode run : job.path("runs")) {
             ObjectNode r = (ObjectNode) run;
             Matcher m = MESSAGE.matcher(r.path("message").asText(""));
+            JsonNode set = r.path(SparkExecutors.SET_FIELD);
             if (m.find() && !m.group(1).equals("-")) {
                 r.put("applicationId", m.group(1));
                 latestAppId = m.group(1);
+            } else if (set.hasNonNull("applicationId")) {
+                r.put("applicationId", set.get("applicationId").asText());
+                latestAppId = set.get("applicationId").asText();
             }
             if (r.hasNonNull("sandbox")) {
                 r.put("driverLog", r.get("sandbox").asText() + "/" + DRIVER_LOG);
             }
+            if (set.isObject()) {
+                latestSet = set;
+                if (JobStatus.RUNNING.equals(r.path("state").asText()) && set.hasNonNull("uiUrl")) {
+                    r.put("sparkUi", set.get("uiUrl").asText());
+                    job.put("sparkUi", set.get("uiUrl").asText());
+                }
+            }
         }
         if (latestAppId != null) {
             job.put("applicationId", latestAppId);
+        }
+        if (latestSet != null) {
+            // the executors of the latest run that had any, as `get`/`describe` show them
+            job.set("executors", SparkExecutors.summary(SparkExecutors.read(latestSet)));
         }
         return job;
     }

@@ -24,8 +24,11 @@ public record SparkJobSpec(
     /** The driver: with the default local[N] master it is the whole application, in the Mesos task. */
     public record Driver(int cores, String memory, Integer memoryOverhead) {}
 
-    /** Executors, for a cluster master (spark.executor.*); unused by local[N]. */
-    public record Executor(Integer instances, Integer cores, String memory) {}
+    /**
+     * Executors: without {@code master}, each one a Mesos task the operator launches for the driver
+     * (docs/spark-executors.md); with a {@code master}, only spark.executor.* for that master.
+     */
+    public record Executor(Integer instances, Integer cores, String memory, Integer memoryOverhead) {}
 
     public record RestartPolicy(String type, int maxRetries, double backoffSeconds, double backoffFactor,
                                 double maxBackoffSeconds) {}

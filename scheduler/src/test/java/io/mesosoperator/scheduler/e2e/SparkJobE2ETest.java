@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real Spark applications (the sample word count, from the dists/ Spark distribution) run by the
- * operator: the sample spec runs to Succeeded with the right counts, a job that fails twice
+ * operator: the sample spec (2 executors) runs to Succeeded with the right counts, a job that fails twice
  * succeeds on its third attempt (OnFailure), one that always fails ends Failed after its retries,
  * and a scheduled job runs repeatedly without overlapping (Forbid) until it is killed. The
  * independent jobs run at once (one Spark driver per agent) to keep the class short.
@@ -76,7 +76,10 @@ class SparkJobE2ETest extends EmbeddedOperatorTest {
         });
         JsonNode run = status("wordcount").path("workload").path("runs").get(0);
         assertThat(run.path("attempts").asInt()).isEqualTo(1);
-        assertThat(run.path("applicationId").asText()).startsWith("local-");
+        // the sample's 2 executors: each a task of its own, ended with the driver
+        assertThat(run.path("applicationId").asText()).startsWith("spark-application-");
+        assertThat(status("wordcount").path("workload").path("executors").findValuesAsText("state"))
+                .hasSize(2).allSatisfy(state -> assertThat(state).isIn("FINISHED", "KILLED"));
         assertThat(run.path("startTime").asText()).isNotEmpty();
         assertThat(run.path("endTime").asText()).isNotEmpty();
         Path driverLog = Path.of(run.path("driverLog").asText());
