@@ -12,7 +12,6 @@ import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.InstanceStatus;
 import io.mesosoperator.scheduler.store.PlanState;
 import io.mesosoperator.scheduler.store.ResourceStatus;
-import io.mesosoperator.scheduler.store.StatusReads;
 import io.mesosoperator.scheduler.store.TaskRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,8 +53,6 @@ final class ControlLoop {
     private final Consumer<Call.Builder> send;
     private final Set<ResourceKey> queued = ConcurrentHashMap.newKeySet();
     private final Dependents dependents = new Dependents();
-    /** What a resource's references read of the others: the acting operator's own picture. */
-    private final StatusReads others;
 
     ControlLoop(OperatorState state, OfferRound offerRound, Reservations reservations, BatchedWrites writes, EventLog events,
                 OperatorMetrics metrics, WatchHub watchers, Clock clock, ScheduledExecutorService loop,
@@ -70,17 +67,6 @@ final class ControlLoop {
         this.clock = clock;
         this.loop = loop;
         this.send = send;
-        this.others = new StatusReads() {
-            @Override
-            public Resource resource(ResourceKey key) {
-                return state.resources.get(key);
-            }
-
-            @Override
-            public ResourceStatus status(ResourceKey key) {
-                return state.statuses.get(key);
-            }
-        };
     }
 
     /** Asks for a reconciliation of the resource; one is queued per resource however many ask. */
@@ -131,7 +117,7 @@ final class ControlLoop {
             Reconciler reconciler = state.reconciler(resource.kind());
             ReconcileResult result = reconciler.reconcile(resource,
                     new Reconciler.Observed(own, state.statuses.get(key), offerRound.waiting(key),
-                            state.plans.getOrDefault(key, PlanState.INITIAL), others), clock.instant());
+                            state.plans.getOrDefault(key, PlanState.INITIAL), state), clock.instant());
             boolean newDemand = offerRound.awaitOffers(key, result.launches());
             for (ReconcileResult.Kill k : result.kills()) {
                 TaskRecord t = state.tasks.get(k.taskId());

@@ -109,12 +109,12 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
 
     @Override
     public Resource resource(ResourceKey key) {
-        return state.resources.get(key);
+        return state.resource(key);
     }
 
     @Override
     public ResourceStatus status(ResourceKey key) {
-        return state.statuses.get(key);
+        return state.status(key);
     }
 
     @Override

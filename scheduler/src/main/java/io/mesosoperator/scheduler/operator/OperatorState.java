@@ -5,6 +5,7 @@ import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.PlanState;
 import io.mesosoperator.scheduler.store.ResourceStatus;
+import io.mesosoperator.scheduler.store.StatusReads;
 import io.mesosoperator.scheduler.tasks.TaskTable;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -18,9 +19,20 @@ import java.util.concurrent.ConcurrentMap;
  * runs. API threads read it; the loop thread changes it, except the desired state, which the
  * API's spec writes change (one at a time).
  */
-final class OperatorState {
+final class OperatorState implements StatusReads {
     final ConcurrentMap<ResourceKey, Resource> resources = new ConcurrentHashMap<>(); // API threads (under lock)
     final ConcurrentMap<ResourceKey, ResourceStatus> statuses = new ConcurrentHashMap<>(); // loop
+
+    /** The acting operator's own picture, which references between resources read. */
+    @Override
+    public Resource resource(ResourceKey key) {
+        return resources.get(key);
+    }
+
+    @Override
+    public ResourceStatus status(ResourceKey key) {
+        return statuses.get(key);
+    }
     final TaskTable tasks = new TaskTable(); // loop
     final ConcurrentMap<ResourceKey, PlanState> plans = new ConcurrentHashMap<>(); // loop
     private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
