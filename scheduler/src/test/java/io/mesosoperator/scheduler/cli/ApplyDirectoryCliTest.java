@@ -1,13 +1,12 @@
 package io.mesosoperator.scheduler.cli;
 
+import static io.mesosoperator.scheduler.cli.StandInApi.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.mesosoperator.scheduler.cli.StandInApi.Run;
 import io.mesosoperator.scheduler.spec.SpecParser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `apply -f DIR` and `delete -f DIR`, against a stand-in of the API on loopback: every spec of the
@@ -56,27 +54,8 @@ class ApplyDirectoryCliTest {
         api.stop(0);
     }
 
-    private static void reply(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
-
-    private record Run(int code, String out, String err) {}
-
     private Run run(ClientCommands.ClientCommand command, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
-        command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
-        String[] withServer = new String[args.length + 2];
-        withServer[0] = "--server";
-        withServer[1] = "http://127.0.0.1:" + api.getAddress().getPort();
-        System.arraycopy(args, 0, withServer, 2, args.length);
-        int code = new CommandLine(command).execute(withServer);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return StandInApi.run(api, command, args);
     }
 
     private void spec(String file, String kind, String name, String... references) throws IOException {

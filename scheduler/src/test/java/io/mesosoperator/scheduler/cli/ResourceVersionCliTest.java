@@ -1,13 +1,12 @@
 package io.mesosoperator.scheduler.cli;
 
+import static io.mesosoperator.scheduler.cli.StandInApi.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.mesosoperator.scheduler.cli.StandInApi.Run;
 import io.mesosoperator.scheduler.spec.SpecParser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The CLI's side of optimistic concurrency, against a stand-in of the API on loopback: what `get
@@ -57,28 +55,8 @@ class ResourceVersionCliTest {
         api.stop(0);
     }
 
-    private static void reply(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
-
-    /** Runs a client command against the stand-in: its exit code, stdout and stderr. */
-    private record Run(int code, String out, String err) {}
-
     private Run run(ClientCommands.ClientCommand command, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
-        command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
-        String[] withServer = new String[args.length + 2];
-        withServer[0] = "--server";
-        withServer[1] = "http://127.0.0.1:" + api.getAddress().getPort();
-        System.arraycopy(args, 0, withServer, 2, args.length);
-        int code = new CommandLine(command).execute(withServer);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return StandInApi.run(api, command, args);
     }
 
     @Test
