@@ -59,6 +59,9 @@ public final class MesosClient implements AutoCloseable {
     private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
     private final java.util.concurrent.ConcurrentLinkedQueue<Outgoing> outgoing = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.ConcurrentLinkedQueue<Outgoing> acknowledgements = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Calls other than acknowledgements on the wire, and whether one of them is a barrier (see drain). */
+    private int ordinaryInFlight;
+    private boolean barrierInFlight;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
@@ -330,25 +333,58 @@ public final class MesosClient implements AutoCloseable {
      * request per connection at a time) and swamping the master. Other calls (ACCEPT, REVIVE,
      * KILL...) go first, in order: a launch must not wait behind the acknowledgements of the last
      * ten thousand updates, which Mesos does not need in any order.
+     * <p>
+     * REVIVE and SUPPRESS are barriers: one leaves only once every call queued before it was
+     * answered, and nothing queued after it leaves before it was. Calls on several connections
+     * may reach the master in any order, and these must not: a SUPPRESS overtaken by the REVIVE
+     * decided after it leaves the framework suppressed while an instance waits (seen on a real
+     * master: an instance of a cut-off agent never replaced), and a REVIVE overtaken by a DECLINE
+     * queued before it leaves that DECLINE's filter standing.
      */
     private void drain() {
-        while ((!outgoing.isEmpty() || !acknowledgements.isEmpty()) && inFlight.tryAcquire()) {
-            Outgoing urgent = outgoing.poll();
-            Outgoing next = urgent != null ? urgent : acknowledgements.poll();
-            if (next == null) {
-                inFlight.release();
-                return;
+        while (true) {
+            Outgoing next;
+            synchronized (this) {
+                if (!inFlight.tryAcquire()) {
+                    return;
+                }
+                Outgoing head = outgoing.peek();
+                boolean mayLeave = head != null && !barrierInFlight && (!isBarrier(head) || ordinaryInFlight == 0);
+                if (mayLeave) {
+                    next = outgoing.poll();
+                    ordinaryInFlight++;
+                    barrierInFlight = isBarrier(next);
+                } else {
+                    next = acknowledgements.poll();
+                }
+                if (next == null) {
+                    inFlight.release();
+                    return;
+                }
             }
-            http.sendAsync(next.request(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+            Outgoing sent = next;
+            http.sendAsync(sent.request(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
                 if (error != null) {
-                    LOG.warn("{} call failed: {}", next.type(), error.getMessage());
+                    LOG.warn("{} call failed: {}", sent.type(), error.getMessage());
                 } else if (response.statusCode() != 202 && response.statusCode() != 200) {
-                    LOG.warn("{} call answered {}: {}", next.type(), response.statusCode(), response.body());
+                    LOG.warn("{} call answered {}: {}", sent.type(), response.statusCode(), response.body());
+                }
+                synchronized (this) {
+                    if (sent.type() != Call.Type.ACKNOWLEDGE) {
+                        ordinaryInFlight--;
+                        if (isBarrier(sent)) {
+                            barrierInFlight = false;
+                        }
+                    }
                 }
                 inFlight.release();
                 drain();
             });
         }
+    }
+
+    private static boolean isBarrier(Outgoing call) {
+        return call.type() == Call.Type.REVIVE || call.type() == Call.Type.SUPPRESS;
     }
 
     private HttpRequest.Builder authorize(HttpRequest.Builder builder) {

@@ -150,4 +150,66 @@ class MesosClientConformanceTest {
             }
         }
     }
+
+    /**
+     * REVIVE and SUPPRESS reach the master in the order they were decided, each after every call
+     * before it was answered: on several connections a later REVIVE overtook a SUPPRESS on a real
+     * master, which left the framework suppressed while an instance waited for offers.
+     */
+    @Test
+    void offerInterestCallsReachTheMasterInTheOrderTheyWereSentEvenBehindASlowCall() throws Exception {
+        List<String> arrivals = new CopyOnWriteArrayList<>();
+        List<String> answered = new CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer master = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        master.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        master.createContext("/api/v1/scheduler", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String type = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(body).path("type").asText();
+            if (type.equals("SUBSCRIBE")) {
+                byte[] event = "{\"type\":\"SUBSCRIBED\",\"subscribed\":{\"framework_id\":{\"value\":\"f1\"},\"heartbeat_interval_seconds\":60}}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.getResponseHeaders().add("Mesos-Stream-Id", "stream-1");
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().write((event.length + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                exchange.getResponseBody().write(event);
+                exchange.getResponseBody().flush();
+                return; // the stream stays open until the client goes
+            }
+            arrivals.add(type);
+            if (type.equals("DECLINE")) {
+                try {
+                    Thread.sleep(300); // a slow answer: what was queued after it must not overtake it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            answered.add(type);
+            exchange.sendResponseHeaders(202, -1);
+            exchange.close();
+        });
+        master.start();
+        Recorder recorder = new Recorder();
+        MesosClient client = client("http://127.0.0.1:" + master.getAddress().getPort(), ContentType.JSON, recorder, null, null);
+        try {
+            client.start();
+            assertThat(recorder.subscriptions.poll(10, TimeUnit.SECONDS)).isNotNull();
+            org.apache.mesos.v1.scheduler.Protos.Call.Builder decline = org.apache.mesos.v1.scheduler.Protos.Call.newBuilder()
+                    .setType(org.apache.mesos.v1.scheduler.Protos.Call.Type.DECLINE)
+                    .setDecline(org.apache.mesos.v1.scheduler.Protos.Call.Decline.newBuilder()
+                            .addOfferIds(org.apache.mesos.v1.Protos.OfferID.newBuilder().setValue("o1")));
+            client.send(decline);
+            client.send(org.apache.mesos.v1.scheduler.Protos.Call.newBuilder().setType(org.apache.mesos.v1.scheduler.Protos.Call.Type.SUPPRESS));
+            client.send(org.apache.mesos.v1.scheduler.Protos.Call.newBuilder().setType(org.apache.mesos.v1.scheduler.Protos.Call.Type.REVIVE));
+            client.send(decline);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> answered.size() == 4);
+            assertThat(arrivals).containsExactly("DECLINE", "SUPPRESS", "REVIVE", "DECLINE");
+            assertThat(answered).containsExactly("DECLINE", "SUPPRESS", "REVIVE", "DECLINE");
+        } finally {
+            client.close();
+            master.stop(0);
+        }
+    }
 }
