@@ -276,6 +276,7 @@ public final class ClientCommands {
                         run.path("lastExit").asText("-")));
                 runs.print(out, "  ");
             }
+            sparkDetails(status.path("workload"));
             ApiClient.Reply tasks = api.get("/v1/tasks?resource=" + ApiClient.encode(r.path("kind").asText() + "/" + name));
             out.println("Tasks:");
             Table taskTable = new Table("TASK", "STATE", "HEALTHY", "SANDBOX");
@@ -295,6 +296,25 @@ public final class ClientCommands {
                     e.path("reason").asText(), e.path("message").asText()));
             eventTable.print(out, "  ");
             return 0;
+        }
+
+        /** A SparkJob's application, its UI while the driver runs, and the executors of its latest run that had any. */
+        private void sparkDetails(JsonNode workload) {
+            if (workload.has("applicationId")) {
+                out.println("Application:  " + workload.get("applicationId").asText());
+            }
+            if (workload.has("sparkUi")) {
+                out.println("Spark UI:     " + workload.get("sparkUi").asText());
+            }
+            if (!workload.has("executors")) {
+                return;
+            }
+            out.println("Executors:");
+            Table executors = new Table("ID", "STATE", "AGENT", "CORES", "MEMORY", "TASK", "MESSAGE");
+            workload.get("executors").forEach(e -> executors.row(e.path("id").asText(), e.path("state").asText(),
+                    e.path("agent").asText("-"), e.path("cores").asInt(), e.path("memory").asText("-"),
+                    e.path("task").asText("-"), e.path("message").asText("")));
+            executors.print(out, "  ");
         }
     }
 
