@@ -429,11 +429,26 @@ public final class ClientCommands {
         @Option(names = "--tail", defaultValue = "16384", description = "Start this many bytes before the end (default: ${DEFAULT-VALUE}).")
         long tail;
 
+        @Option(names = "--executor", paramLabel = "ID",
+                description = "A SparkJob's executor (its Spark id, as `describe` lists them) instead of an instance.")
+        String executor;
+
         @Override
         int execute(ApiClient api) {
             if (stderr && file != null) {
                 err.println("logs takes --stderr or --file, not both");
                 return 2;
+            }
+            if (executor != null) {
+                if (instance != 0) {
+                    err.println("logs takes an instance or --executor, not both");
+                    return 2;
+                }
+                Integer executorInstance = executorInstance(api);
+                if (executorInstance == null) {
+                    return 1;
+                }
+                instance = executorInstance;
             }
             String base = path() + "/logs?instance=" + instance + "&file="
                     + ApiClient.encode(file != null ? file : stderr ? "stderr" : "stdout");
@@ -476,6 +491,32 @@ public final class ClientCommands {
                     }
                 }
             }
+        }
+
+        /** The instance of the executor's task, from the job's status.workload.executors; null (said why) when it has none. */
+        private Integer executorInstance(ApiClient api) {
+            ApiClient.Reply reply = api.get(path());
+            if (!reply.ok()) {
+                fail("", reply);
+                return null;
+            }
+            JsonNode executors = reply.body().path("status").path("workload").path("executors");
+            List<String> ids = new ArrayList<>();
+            for (JsonNode e : executors) {
+                ids.add(e.path("id").asText());
+                if (!e.path("id").asText().equals(executor)) {
+                    continue;
+                }
+                if (!e.hasNonNull("task") || !e.has("instance")) {
+                    err.println("executor " + executor + " has no task yet (" + e.path("state").asText()
+                            + (e.hasNonNull("message") ? ": " + e.get("message").asText() : "") + ")");
+                    return null;
+                }
+                return e.get("instance").asInt();
+            }
+            err.println(kind.toLowerCase(Locale.ROOT) + "/" + name + " has no executor " + executor
+                    + (ids.isEmpty() ? " (its current run has no executors)" : "; its current run has " + String.join(", ", ids)));
+            return null;
         }
     }
 

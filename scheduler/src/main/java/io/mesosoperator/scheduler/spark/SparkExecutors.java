@@ -266,11 +266,15 @@ final class SparkExecutors {
         return body;
     }
 
-    /** What status.workload.executors shows of a set: id, task, agent, state, cores, memory. */
-    static ArrayNode summary(ExecutorSet set) {
+    /**
+     * What status.workload.executors shows of run {@code run}'s set: id, task, agent, state, cores,
+     * memory, and the instance of its task (what `logs` and the plan name it by).
+     */
+    static ArrayNode summary(int run, ExecutorSet set) {
         ArrayNode list = JSON.createArrayNode();
         for (ExecutorSet.Executor e : set.executors) {
-            ObjectNode o = list.addObject().put("id", e.id).put("task", e.taskId).put("agent", e.host)
+            ObjectNode o = list.addObject().put("id", e.id).put("instance", instance(run, Integer.parseInt(e.id)))
+                    .put("task", e.taskId).put("agent", e.host)
                     .put("agentId", e.agentId).put("state", e.state).put("cores", e.cores)
                     .put("memory", e.memoryMiB + "m");
             if (e.message != null) {

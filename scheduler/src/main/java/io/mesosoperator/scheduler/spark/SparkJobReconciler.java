@@ -334,6 +334,7 @@ public final class SparkJobReconciler implements Reconciler {
         }
         String latestAppId = null;
         JsonNode latestSet = null;
+        int latestRun = 0;
         for (JsonNode run : job.path("runs")) {
             ObjectNode r = (ObjectNode) run;
             Matcher m = MESSAGE.matcher(r.path("message").asText(""));
@@ -350,6 +351,7 @@ public final class SparkJobReconciler implements Reconciler {
             }
             if (set.isObject()) {
                 latestSet = set;
+                latestRun = r.path("run").asInt();
                 if (JobStatus.RUNNING.equals(r.path("state").asText()) && set.hasNonNull("uiUrl")) {
                     r.put("sparkUi", set.get("uiUrl").asText());
                     job.put("sparkUi", set.get("uiUrl").asText());
@@ -361,7 +363,7 @@ public final class SparkJobReconciler implements Reconciler {
         }
         if (latestSet != null) {
             // the executors of the latest run that had any, as `get`/`describe` show them
-            job.set("executors", SparkExecutors.summary(SparkExecutors.read(latestSet)));
+            job.set("executors", SparkExecutors.summary(latestRun, SparkExecutors.read(latestSet)));
         }
         return job;
     }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the CLI shows of a SparkJob with executors, against a stand-in of the API: `describe` lists
- * the executors of the current run with the application id and the Spark UI.
+ * the executors of the current run with the application id and the Spark UI; `logs --executor ID`
+ * reads that executor's task's stdout or stderr (the instance its status names).
  */
 class SparkJobCliTest {
     static final String JOB = """
@@ -74,5 +75,30 @@ class SparkJobCliTest {
         assertThat(lines.get(header)).matches("  ID +STATE +AGENT +CORES +MEMORY +TASK +MESSAGE");
         assertThat(lines.get(header + 1)).matches("  1 +RUNNING +agent-2 +1 +512m +wc-exec-100000001\\.a1");
         assertThat(lines.get(header + 2)).matches("  2 +PENDING +- +1 +512m +- +no agent has 1 cpus and 896 MiB mem free");
+    }
+
+    @Test
+    void logsOfAnExecutorReadItsTasksStdoutOrStderr() {
+        Run stdout = StandInApi.run(api, new ClientCommands.Logs(), "sparkjob", "wc", "--executor", "1");
+        assertThat(stdout.code()).as(stdout.err()).isZero();
+        assertThat(stdout.out()).isEqualTo("to stdout\n");
+        assertThat(requests).contains("/v1/resources/sparkjob/wc/logs?instance=100000001&file=stdout&offset=0");
+
+        Run stderr = StandInApi.run(api, new ClientCommands.Logs(), "sparkjob", "wc", "--executor", "1", "--stderr");
+        assertThat(stderr.code()).as(stderr.err()).isZero();
+        assertThat(stderr.out()).isEqualTo("to stderr\n");
+        assertThat(requests).contains("/v1/resources/sparkjob/wc/logs?instance=100000001&file=stderr&offset=0");
+    }
+
+    @Test
+    void logsOfAnExecutorWithoutATaskOrOfAnUnknownOneSayWhy() {
+        Run pending = StandInApi.run(api, new ClientCommands.Logs(), "sparkjob", "wc", "--executor", "2");
+        assertThat(pending.code()).isEqualTo(1);
+        assertThat(pending.err()).isEqualTo("executor 2 has no task yet (PENDING: no agent has 1 cpus and 896 MiB mem free)\n");
+
+        Run unknown = StandInApi.run(api, new ClientCommands.Logs(), "sparkjob", "wc", "--executor", "9");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("sparkjob/wc has no executor 9; its current run has 1, 2\n");
+        assertThat(requests).noneMatch(r -> r.contains("/logs"));
     }
 }
