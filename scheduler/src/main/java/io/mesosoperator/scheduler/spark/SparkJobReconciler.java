@@ -50,6 +50,7 @@ public final class SparkJobReconciler implements Reconciler {
 
     /** The file name the driver's class path names the fetched plugin jar by. */
     static final String PLUGIN_FILE = "mesos-operator-spark-plugin.jar";
+    static final String SHUFFLE_TRACKING = "spark.dynamicAllocation.shuffleTracking.enabled";
 
     private final String defaultDistribution;
     private final String pluginJar;
@@ -298,6 +299,10 @@ public final class SparkJobReconciler implements Reconciler {
         if (spec.sparkConf() != null) {
             conf.putAll(spec.sparkConf());
         }
+        if (needsShuffleTracking(conf)) {
+            // no external shuffle service here: without tracking, Spark refuses dynamic allocation
+            conf.put(SHUFFLE_TRACKING, "true");
+        }
         ObjectNode settings = JsonNodeFactory.instance.objectNode();
         settings.put("sparkHome", "spark");
         settings.put("appResource", spec.mainApplicationFile());
@@ -325,6 +330,16 @@ public final class SparkJobReconciler implements Reconciler {
         String command = "echo 'this task needs the mesos-operator executor with its Spark runner' >&2; exit 2";
         return new PodSpec(key, run, driver.cores(), memory + overhead, 0, command, env, uris,
                 executors == null ? List.of() : List.of("driver", "blockmanager"), null, Duration.ofSeconds(10), hash, null);
+    }
+
+    /**
+     * Dynamic allocation on, shuffle tracking not set and no external shuffle service: Spark then
+     * needs shuffle tracking to know which executors it may give back.
+     */
+    static boolean needsShuffleTracking(Map<String, String> conf) {
+        return "true".equalsIgnoreCase(conf.getOrDefault("spark.dynamicAllocation.enabled", "").trim())
+                && !conf.containsKey(SHUFFLE_TRACKING)
+                && !"true".equalsIgnoreCase(conf.getOrDefault("spark.shuffle.service.enabled", "").trim());
     }
 
     /** Adds what Spark users look for to each run: the application id and the driver's log. */

@@ -53,6 +53,29 @@ class SparkJobReconcilerTest {
         assertThat(settings.path("conf").path("spark.sql.shuffle.partitions").asText()).isEqualTo("2");
     }
 
+    /** The conf an attempt's driver gets for this sparkConf. */
+    private static JsonNode conf(Map<String, String> sparkConf) throws Exception {
+        SparkJobSpec base = spec("1g", null, "Never");
+        SparkJobSpec spec = new SparkJobSpec(base.mainApplicationFile(), base.mainClass(), base.arguments(), base.files(),
+                sparkConf, null, base.driver(), new SparkJobSpec.Executor(1, 1, "512m", null), Map.of(), null,
+                base.restartPolicy(), null, "Allow", 1, 1);
+        PodSpec pod = SparkJobReconciler.pod(new ResourceKey("SparkJob", "wc"), 0, spec, "file:///dists/spark.tgz", "h",
+                new SparkJobReconciler.ExecutorMode("spark+mesos-operator://127.0.0.1:8080/v1/x", "file:///plugin.jar"));
+        return JSON.readTree(pod.env().get("MESOS_OPERATOR_SPARK")).path("conf");
+    }
+
+    @Test
+    void dynamicAllocationGetsShuffleTrackingUnlessTheSpecSaysOrHasAShuffleService() throws Exception {
+        String tracking = "spark.dynamicAllocation.shuffleTracking.enabled";
+        assertThat(conf(Map.of("spark.dynamicAllocation.enabled", "true")).path(tracking).asText()).isEqualTo("true");
+        assertThat(conf(Map.of("spark.dynamicAllocation.enabled", "true", tracking, "false")).path(tracking).asText())
+                .as("the spec's own value stands").isEqualTo("false");
+        assertThat(conf(Map.of("spark.dynamicAllocation.enabled", "true", "spark.shuffle.service.enabled", "true")).has(tracking))
+                .as("an external shuffle service keeps shuffle files").isFalse();
+        assertThat(conf(Map.of("spark.dynamicAllocation.enabled", "false")).has(tracking)).isFalse();
+        assertThat(conf(Map.of()).has(tracking)).isFalse();
+    }
+
     @Test
     void checksMemoryScheduleAndRestartPolicy() {
         SparkJobReconciler kind = new SparkJobReconciler("file:///dists/spark.tgz");
