@@ -40,9 +40,44 @@ public final class PlanView {
         }
         ResourceStatus.Plan plan = status == null || status.plan() == null
                 ? new ResourceStatus.Plan(Strategy.PARALLEL.label(), null, false, null) : status.plan();
-        String phaseStatus = aggregate(steps);
-        return new Plan("deploy", phaseStatus, plan.paused(), plan.config(), plan.approvedConfig(),
-                List.of(new Phase("instances", plan.strategy(), phaseStatus, steps)));
+        String phaseStatus = aggregate(steps.stream().map(Step::status).toList());
+        List<Phase> phases = new ArrayList<>(List.of(new Phase("instances", plan.strategy(), phaseStatus, steps)));
+        List<Step> executors = executorSteps(key, status, reads);
+        if (!executors.isEmpty()) {
+            phases.add(new Phase("executors", Strategy.PARALLEL.label(),
+                    aggregate(executors.stream().map(Step::status).toList()), executors));
+        }
+        return new Plan("deploy", aggregate(phases.stream().map(Phase::status).toList()),
+                plan.paused(), plan.config(), plan.approvedConfig(), phases);
+    }
+
+    /**
+     * A SparkJob's live executors ({@code status.workload.executors}, pods of their own that the
+     * driver asks for, outside the instances): one step each, a pending one with the reason no
+     * offer fits, as the matcher gave it in the last offer round.
+     */
+    private static List<Step> executorSteps(ResourceKey key, ResourceStatus status, ResourceReads reads) {
+        List<Step> steps = new ArrayList<>();
+        if (status == null || status.workload() == null) {
+            return steps;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode e : status.workload().path("executors")) {
+            if (!e.has("instance")) {
+                continue;
+            }
+            String name = PodSpec.name(key.name(), "exec", e.get("instance").asInt()) + " (executor " + e.path("id").asText() + ")";
+            switch (e.path("state").asText()) {
+                case "PENDING" -> {
+                    String why = reads.placementBlocker(key, e.get("instance").asInt());
+                    steps.add(new Step(name, "WAITING", "waiting for resources",
+                            why != null ? why : e.path("message").asText("waiting for an offer")));
+                }
+                case "STARTING" -> steps.add(new Step(name, "STARTING", "task " + e.path("task").asText() + " is starting", null));
+                case "RUNNING" -> steps.add(new Step(name, "COMPLETE", "task " + e.path("task").asText() + " runs", null));
+                default -> { } // ended: no longer part of the deployment
+            }
+        }
+        return steps;
     }
 
     private static Step step(ResourceKey key, InstanceStatus i, ResourceReads reads) {
@@ -85,14 +120,14 @@ public final class PlanView {
         }
     }
 
-    private static String aggregate(List<Step> steps) {
-        if (steps.stream().allMatch(s -> s.status().equals("COMPLETE"))) {
+    private static String aggregate(List<String> statuses) {
+        if (statuses.stream().allMatch(s -> s.equals("COMPLETE"))) {
             return "COMPLETE";
         }
-        if (steps.stream().anyMatch(s -> s.status().equals("ERROR"))) {
+        if (statuses.stream().anyMatch(s -> s.equals("ERROR"))) {
             return "ERROR";
         }
-        if (steps.stream().anyMatch(s -> s.status().equals("WAITING"))) {
+        if (statuses.stream().anyMatch(s -> s.equals("WAITING"))) {
             return "WAITING";
         }
         return "IN_PROGRESS";
