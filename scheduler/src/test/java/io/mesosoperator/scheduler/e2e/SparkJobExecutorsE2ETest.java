@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * like any instance. The word count of the sample app, on a 3-agent cluster: the two executors run
  * on two different agents, the result is right, and once the driver ended no executor task of the
  * run is left in the master's /state; an executor killed with SIGKILL is replaced and the job still
- * succeeds.
+ * succeeds; a driver killed with SIGKILL is retried (restartPolicy OnFailure) with fresh executors
+ * and leaves none of its own running; with dynamic allocation the job grows past its one initial
+ * executor.
  */
 class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
     static final Duration RUN = Duration.ofMinutes(4);
@@ -39,6 +41,15 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
      * (minRegisteredResourcesRatio 1), so both are in the application before its first stage.
      */
     private String job(String name) {
+        return job(name, "", """
+                    spark.sql.shuffle.partitions: '2'
+                    spark.scheduler.minRegisteredResourcesRatio: '1.0'
+                    spark.scheduler.maxRegisteredResourcesWaitingTime: 120s
+                """, "instances: 2, ");
+    }
+
+    /** The sample word count with more spec lines, these sparkConf lines and executors of 1 core and 512m. */
+    private String job(String name, String more, String sparkConf, String instances) {
         return """
                 apiVersion: mesos-operator.io/v1
                 kind: SparkJob
@@ -48,12 +59,9 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
                   mainClass: io.mesosoperator.samples.WordCount
                   files: [%s]
                   arguments: [words.txt, counts]
-                  executor: {instances: 2, cores: 1, memory: 512m}
-                  sparkConf:
-                    spark.sql.shuffle.partitions: '2'
-                    spark.scheduler.minRegisteredResourcesRatio: '1.0'
-                    spark.scheduler.maxRegisteredResourcesWaitingTime: 120s
-                """.formatted(name, SparkJobE2ETest.JAR.toUri(), SparkJobE2ETest.WORDS.toUri());
+                  executor: {%scores: 1, memory: 512m}
+                """.formatted(name, SparkJobE2ETest.JAR.toUri(), SparkJobE2ETest.WORDS.toUri(), instances)
+                + more + "  sparkConf:\n" + sparkConf;
     }
 
     private void apply(String yaml) {
@@ -159,5 +167,78 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         assertThat(workload.path("executors").findValuesAsText("id")).contains("3");
         assertThat(workload.path("runs").get(0).path("attempts").asInt()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(executorTasksInMesos("wc-kill")).isEmpty());
+    }
+
+    @Test
+    void aDriverKilledWithSigkillIsRetriedAndLeavesNoExecutorOfItsAttempt() throws Exception {
+        apply(job("wc-driver", "  restartPolicy: {type: OnFailure, maxRetries: 2, backoffSeconds: 1}\n", """
+                    spark.sql.shuffle.partitions: '2'
+                    spark.scheduler.minRegisteredResourcesRatio: '1.0'
+                    spark.scheduler.maxRegisteredResourcesWaitingTime: 120s
+                """, "instances: 2, "));
+        // mid-job: both executor tasks of attempt 1 run; the driver waits for them before its first stage
+        List<String> firstExecutors = await().atMost(RUN).pollInterval(Duration.ofMillis(100))
+                .until(() -> executorTasks("wc-driver").stream().filter(t -> t.path("state").asText().equals("TASK_RUNNING"))
+                        .map(t -> t.path("taskId").asText()).toList(), running -> running.size() == 2);
+        JsonNode driver = env.tasks("SparkJob/wc-driver").stream()
+                .filter(t -> !t.path("taskId").asText().startsWith("wc-driver-exec-")).findFirst().orElseThrow();
+        String sandbox = env.sandbox(driver);
+        ProcessHandle sparkSubmit = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> EmbeddedOperator.processesIn(sandbox).stream()
+                        .filter(p -> p.info().commandLine().map(c -> c.contains("org.apache.spark.deploy.SparkSubmit")).orElse(false))
+                        .findFirst(), java.util.Optional::isPresent).orElseThrow();
+        EmbeddedOperator.crash(sparkSubmit);
+
+        await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(status("wc-driver").path("phase").asText()).isEqualTo("Succeeded"));
+        JsonNode workload = status("wc-driver").path("workload");
+        JsonNode run = workload.path("runs").get(0);
+        assertThat(run.path("attempts").asInt()).as("the killed attempt and its retry").isEqualTo(2);
+        assertThat(counts(run)).hasSize(271);
+        // the retry got executors of its own: their ids go on from the killed attempt's
+        assertThat(workload.path("executors").findValuesAsText("id")).doesNotContain("1", "2").contains("3", "4");
+        assertThat(workload.path("executors").findValuesAsText("task")).doesNotContainAnyElementsOf(firstExecutors);
+        // no orphan of the killed attempt in Mesos (nor of the retry, which ended too)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(executorTasksInMesos("wc-driver")).isEmpty());
+
+        // an executor's own log, through the CLI: executor 3 of the retry started and registered with the driver
+        EmbeddedOperator.Run logs = env.cli("logs", "sparkjob", "wc-driver", "--executor", "3", "--stderr", "--tail", "10000000");
+        assertThat(logs.code()).as(logs.err()).isZero();
+        assertThat(logs.out()).contains("Starting executor ID 3");
+    }
+
+    @Test
+    void dynamicAllocationGrowsPastOneExecutorWhileTasksWait() throws Exception {
+        // many small shuffle tasks (adaptive execution would merge them) keep a backlog on one executor;
+        // shuffle tracking is the operator's to set
+        apply(job("wc-dyn", "", """
+                    spark.sql.shuffle.partitions: '64'
+                    spark.sql.adaptive.enabled: 'false'
+                    spark.dynamicAllocation.enabled: 'true'
+                    spark.dynamicAllocation.minExecutors: '1'
+                    spark.dynamicAllocation.initialExecutors: '1'
+                    spark.dynamicAllocation.maxExecutors: '3'
+                    spark.dynamicAllocation.schedulerBacklogTimeout: 1s
+                    spark.dynamicAllocation.sustainedSchedulerBacklogTimeout: 1s
+                """, ""));
+        int[] mostLive = {0};
+        await().atMost(RUN).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            JsonNode status = status("wc-dyn");
+            long live = 0;
+            for (JsonNode e : status.path("workload").path("executors")) {
+                if (Set.of("STARTING", "RUNNING").contains(e.path("state").asText())) {
+                    live++;
+                }
+            }
+            mostLive[0] = Math.max(mostLive[0], (int) live);
+            assertThat(status.path("phase").asText()).isIn("Succeeded", "Failed");
+        });
+        JsonNode workload = status("wc-dyn").path("workload");
+        assertThat(status("wc-dyn").path("phase").asText()).as(workload.toString()).isEqualTo("Succeeded");
+        assertThat(counts(workload.path("runs").get(0))).hasSize(271);
+        assertThat(mostLive[0]).as("executors launched at once; at the end: " + workload.path("executors"))
+                .isGreaterThan(1).isLessThanOrEqualTo(3);
+        assertThat(workload.path("executors").size()).isLessThanOrEqualTo(3);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(executorTasksInMesos("wc-dyn")).isEmpty());
     }
 }
