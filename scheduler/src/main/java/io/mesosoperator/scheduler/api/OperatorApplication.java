@@ -12,6 +12,7 @@ import io.mesosoperator.scheduler.akka.AkkaReconciler;
 import io.mesosoperator.scheduler.cassandra.CassandraProbe;
 import io.mesosoperator.scheduler.cassandra.CassandraReconciler;
 import io.mesosoperator.scheduler.events.WatchHub;
+import io.mesosoperator.scheduler.kafka.KafkaMetrics;
 import io.mesosoperator.scheduler.kafka.KafkaProbe;
 import io.mesosoperator.scheduler.kafka.KafkaReconciler;
 import io.mesosoperator.scheduler.kind.Reconciler;
@@ -20,6 +21,7 @@ import io.mesosoperator.scheduler.mesos.FrameworkIdentity;
 import io.mesosoperator.scheduler.mesos.MesosClient;
 import io.mesosoperator.scheduler.metrics.OperatorMetrics;
 import io.mesosoperator.scheduler.metrics.TaskUsage;
+import io.mesosoperator.scheduler.metrics.WorkloadMetrics;
 import io.mesosoperator.scheduler.operator.Operator;
 import io.mesosoperator.scheduler.placement.TaskFactory;
 import io.mesosoperator.scheduler.service.ServiceReconciler;
@@ -129,15 +131,21 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         env.admin().addServlet("prometheus", new PrometheusMetricsServlet(prometheus)).addMapping("/metrics/prometheus");
         TaskUsage taskUsage = new TaskUsage(prometheus, this::operator, new HttpAgentStatistics(Duration.ofSeconds(5)),
                 seconds(config.monitoring.taskUsageIntervalSeconds));
+        KafkaMetrics kafkaMetrics = new KafkaMetrics();
+        WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics),
+                seconds(config.monitoring.workloadIntervalSeconds), seconds(config.monitoring.workloadTimeoutSeconds));
         env.lifecycle().manage(new Managed() {
             @Override
             public void start() {
                 taskUsage.start();
+                workloadMetrics.start();
             }
 
             @Override
             public void stop() {
                 taskUsage.close();
+                workloadMetrics.close();
+                kafkaMetrics.close();
             }
         });
         MesosClient.Settings mesosSettings = new MesosClient.Settings(m.master, ContentType.parse(m.contentType),

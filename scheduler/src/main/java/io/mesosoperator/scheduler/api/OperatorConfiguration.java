@@ -57,6 +57,16 @@ public class OperatorConfiguration extends Configuration {
         @DecimalMin("1")
         @JsonProperty
         public double taskUsageIntervalSeconds = 15;
+
+        /** How often the workloads' own metrics are collected (Kafka's AdminClient, Cassandra's JMX, ...). */
+        @DecimalMin("1")
+        @JsonProperty
+        public double workloadIntervalSeconds = 15;
+
+        /** How long one workload (a cluster, a node) may take to answer before its series are left out of a round. */
+        @DecimalMin("1")
+        @JsonProperty
+        public double workloadTimeoutSeconds = 10;
     }
 
     public OperatorConfiguration() {

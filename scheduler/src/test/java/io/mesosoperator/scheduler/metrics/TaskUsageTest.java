@@ -97,7 +97,7 @@ class TaskUsageTest {
         assertThat(usage.samples()).isEmpty();
     }
 
-    private static ResourceReads reads(List<TaskRecord> tasks) {
+    static ResourceReads reads(List<TaskRecord> tasks) {
         return new ResourceReads() {
             @Override
             public List<Resource> resources() {

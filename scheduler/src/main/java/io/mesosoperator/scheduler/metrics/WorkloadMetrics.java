@@ -1,0 +1,217 @@
+package io.mesosoperator.scheduler.metrics;
+
+import io.mesosoperator.scheduler.store.ResourceReads;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The workloads' own metrics (a Kafka cluster's consumer lag, a Cassandra node's pending
+ * compactions, ...), collected by the operator itself: no agent to install. One mechanism for
+ * every kind: each kind is a {@link Source} that says, as data, which series it exports and, per
+ * round, which targets to ask (a cluster, a node); one thread asks them all every interval, each
+ * call bounded by a timeout, and the last answers are what Prometheus scrapes. Only the leader
+ * collects (it has the task records). A target that does not answer leaves its series out until
+ * it does, and is logged once when it stops answering and once when it answers again.
+ */
+public final class WorkloadMetrics implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkloadMetrics.class);
+
+    /**
+     * One exported series. {@code name} is the Prometheus name; a counter's without {@code _total}
+     * (the client adds it). Every sample of it carries values for {@code labels}, in that order.
+     */
+    public record Series(String name, String help, boolean counter, List<String> labels) {
+        public static Series gauge(String name, String help, String... labels) {
+            return new Series(name, help, false, List.of(labels));
+        }
+
+        public static Series counter(String name, String help, String... labels) {
+            return new Series(name, help, true, List.of(labels));
+        }
+
+        /** A sample of this series. */
+        public Sample sample(double value, String... labelValues) {
+            if (labelValues.length != labels.size()) {
+                throw new IllegalArgumentException(name + " takes labels " + labels + ", got " + List.of(labelValues));
+            }
+            return new Sample(name, List.of(labelValues), value);
+        }
+    }
+
+    /** One value of one series. */
+    public record Sample(String series, List<String> labelValues, double value) {}
+
+    /** What one kind exports and whom it asks. */
+    public interface Source {
+        List<Series> series();
+
+        /** The targets to ask this round, from what the operator runs now. */
+        List<Target> targets(ResourceReads reads);
+    }
+
+    /**
+     * One thing to ask (a cluster, a node): {@code id} names it in the log and tells it apart from
+     * the others across rounds; {@code collect} returns its samples now, or throws when it does not answer.
+     */
+    public record Target(String id, Callable<List<Sample>> collect) {}
+
+    private final Supplier<ResourceReads> acting;
+    private final List<Source> sources;
+    private final Duration interval;
+    private final Duration timeout;
+    private final Set<String> failing = new HashSet<>();
+    private volatile Map<String, List<Sample>> current = Map.of();
+    private ScheduledExecutorService collector;
+    /** Where the calls run, so that one that hangs past its timeout can be abandoned (and its thread interrupted). */
+    private ExecutorService calls;
+
+    /**
+     * @param acting   the acting term's reads (null while this instance does not lead)
+     * @param interval how often every target is asked
+     * @param timeout  how long one target may take to answer
+     */
+    public WorkloadMetrics(PrometheusRegistry registry, Supplier<ResourceReads> acting, List<Source> sources,
+                           Duration interval, Duration timeout) {
+        this.acting = acting;
+        this.sources = List.copyOf(sources);
+        this.interval = interval;
+        this.timeout = timeout;
+        for (Source source : sources) {
+            for (Series s : source.series()) {
+                String[] labels = s.labels().toArray(String[]::new);
+                if (s.counter()) {
+                    CounterWithCallback.builder().name(s.name()).help(s.help()).labelNames(labels)
+                            .callback(cb -> samples(s.name()).forEach(x -> cb.call(x.value(), values(x))))
+                            .register(registry);
+                } else {
+                    GaugeWithCallback.builder().name(s.name()).help(s.help()).labelNames(labels)
+                            .callback(cb -> samples(s.name()).forEach(x -> cb.call(x.value(), values(x))))
+                            .register(registry);
+                }
+            }
+        }
+    }
+
+    private static String[] values(Sample s) {
+        return s.labelValues().toArray(String[]::new);
+    }
+
+    /** The last round's samples of one series. */
+    List<Sample> samples(String series) {
+        return current.getOrDefault(series, List.of());
+    }
+
+    public synchronized void start() {
+        if (collector == null) {
+            collector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "workload-metrics"));
+            collector.scheduleWithFixedDelay(this::collectQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (collector != null) {
+            collector.shutdownNow();
+            collector = null;
+        }
+        if (calls != null) {
+            calls.shutdownNow();
+            calls = null;
+        }
+    }
+
+    private void collectQuietly() {
+        try {
+            collect();
+        } catch (RuntimeException e) {
+            LOG.warn("collecting workload metrics failed: {}", e.toString()); // the next round tries again
+        }
+    }
+
+    /** One round: asks every target of every source, and replaces what is exported. */
+    void collect() {
+        ResourceReads reads = acting.get();
+        if (reads == null) {
+            current = Map.of();
+            return;
+        }
+        Map<String, List<Sample>> next = new HashMap<>();
+        Set<String> asked = new HashSet<>();
+        for (Source source : sources) {
+            for (Target target : source.targets(reads)) {
+                asked.add(target.id());
+                List<Sample> samples = ask(target);
+                if (samples != null) {
+                    samples.forEach(s -> next.computeIfAbsent(s.series(), n -> new ArrayList<>()).add(s));
+                }
+            }
+        }
+        failing.retainAll(asked); // a target gone (deleted, stopped) is forgotten
+        Map<String, List<Sample>> frozen = new HashMap<>();
+        next.forEach((series, samples) -> frozen.put(series, List.copyOf(samples)));
+        current = Map.copyOf(frozen);
+    }
+
+    /** The target's samples, or null when it did not answer in time. */
+    private List<Sample> ask(Target target) {
+        try {
+            List<Sample> samples = call(target.collect());
+            if (failing.remove(target.id())) {
+                LOG.info("workload metrics of {} are collected again", target.id());
+            }
+            return samples;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            String why = e instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms"
+                    : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            if (failing.add(target.id())) {
+                LOG.warn("no workload metrics from {} (its series are left out until it answers): {}", target.id(), why);
+            } else {
+                LOG.debug("still no workload metrics from {}: {}", target.id(), why);
+            }
+            return null;
+        }
+    }
+
+    private synchronized <T> T call(Callable<T> work) throws Exception {
+        if (calls == null) {
+            calls = Executors.newSingleThreadExecutor(r -> daemon(r, "workload-metrics-call"));
+        }
+        Future<T> answer = calls.submit(work);
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            calls.shutdownNow(); // abandon the hanging call; the next one gets a fresh thread
+            calls = null;
+            throw e;
+        }
+    }
+}

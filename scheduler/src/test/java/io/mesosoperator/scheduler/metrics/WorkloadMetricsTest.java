@@ -1,0 +1,85 @@
+package io.mesosoperator.scheduler.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mesosoperator.scheduler.metrics.WorkloadMetrics.Sample;
+import io.mesosoperator.scheduler.metrics.WorkloadMetrics.Series;
+import io.mesosoperator.scheduler.metrics.WorkloadMetrics.Target;
+import io.mesosoperator.scheduler.store.ResourceReads;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class WorkloadMetricsTest {
+    private static final Series LAG = Series.gauge("mesos_operator_test_lag", "lag", "cluster", "group");
+    private static final Series DROPPED = Series.counter("mesos_operator_test_dropped", "dropped", "cluster");
+
+    /** A source of fixed targets. */
+    private static WorkloadMetrics.Source source(List<Target> targets) {
+        return new WorkloadMetrics.Source() {
+            @Override
+            public List<Series> series() {
+                return List.of(LAG, DROPPED);
+            }
+
+            @Override
+            public List<Target> targets(ResourceReads reads) {
+                return targets;
+            }
+        };
+    }
+
+    private static Target answering(String cluster, double lag) {
+        return new Target(cluster, () -> List.of(LAG.sample(lag, cluster, "g"), DROPPED.sample(3, cluster)));
+    }
+
+    @Test
+    void exportsWhatEveryAnsweringTargetSaysAndLeavesOutTheOthers() {
+        CountDownLatch never = new CountDownLatch(1);
+        Target refusing = new Target("refusing", () -> {
+            throw new IOException("connection refused");
+        });
+        Target hanging = new Target("hanging", () -> {
+            never.await();
+            return List.of(LAG.sample(1, "hanging", "g"));
+        });
+        PrometheusRegistry registry = new PrometheusRegistry();
+        WorkloadMetrics metrics = new WorkloadMetrics(registry, () -> TaskUsageTest.reads(List.of()),
+                List.of(source(List.of(answering("a", 40), refusing, hanging, answering("b", 7)))),
+                Duration.ofSeconds(15), Duration.ofMillis(200));
+        try {
+            metrics.collect();
+            SeriesReader reader = new SeriesReader(registry);
+            assertThat(reader.read("mesos_operator_test_lag", Map.of()))
+                    .extracting(SeriesReader.Sample::labels, SeriesReader.Sample::value)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple(Map.of("cluster", "a", "group", "g"), 40.0),
+                            org.assertj.core.groups.Tuple.tuple(Map.of("cluster", "b", "group", "g"), 7.0));
+            assertThat(OperatorMetricsTest.scrape(registry))
+                    .contains("# TYPE mesos_operator_test_dropped_total counter")
+                    .contains("mesos_operator_test_dropped_total{cluster=\"a\"} 3.0")
+                    .doesNotContain("refusing", "hanging");
+        } finally {
+            metrics.close();
+        }
+    }
+
+    @Test
+    void aFollowerExportsNothing() {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        WorkloadMetrics metrics = new WorkloadMetrics(registry, () -> null, List.of(source(List.of(answering("a", 1)))),
+                Duration.ofSeconds(15), Duration.ofSeconds(1));
+        metrics.collect();
+        assertThat(metrics.samples("mesos_operator_test_lag")).isEmpty();
+    }
+
+    @Test
+    void aSampleMustCarryEveryLabel() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LAG.sample(1, "only-cluster"))
+                .hasMessageContaining("mesos_operator_test_lag takes labels [cluster, group]");
+    }
+}
