@@ -272,6 +272,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         env.jersey().register(new TasksApi(access));
         env.jersey().register(new KindCallsApi(access, validator));
         env.jersey().register(new LogsApi(access, env.getObjectMapper(), validator::canonicalKind));
+        env.jersey().register(new DiagnosisApi(access, anomalyMonitor, () -> term != null, env.getObjectMapper(),
+                validator::canonicalKind));
         env.healthChecks().register("zookeeper", new HealthCheck() {
             @Override
             protected Result check() {

@@ -62,6 +62,9 @@ public final class AnomalyMonitor implements AutoCloseable {
         }
     }
 
+    /** A watched series of a resource: whether its baseline is learnt yet, and what it is. */
+    public record Watching(String selector, boolean warmedUp, double baseline) {}
+
     /** What the monitor reads and writes on the acting operator. */
     public record Acting(ResourceReads reads, EventRecorder events, BiConsumer<ResourceKey, Condition> conditions) {}
 
@@ -110,6 +113,7 @@ public final class AnomalyMonitor implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Tracked> tracked = new LinkedHashMap<>(); // monitor thread only
     private volatile Map<ResourceKey, List<Finding>> findings = Map.of();
+    private volatile Map<ResourceKey, List<Watching>> watching = Map.of();
     private ScheduledExecutorService poller;
 
     /**
@@ -149,6 +153,11 @@ public final class AnomalyMonitor implements AutoCloseable {
         return findings.getOrDefault(key, List.of());
     }
 
+    /** The series of a resource watched now (empty when none, or when this instance does not lead). */
+    public List<Watching> watching(ResourceKey key) {
+        return watching.getOrDefault(key, List.of());
+    }
+
     /** The settings the monitor runs with (for the diagnosis to say what is watched). */
     public Settings settings() {
         return settings;
@@ -168,6 +177,7 @@ public final class AnomalyMonitor implements AutoCloseable {
         if (act == null) {
             tracked.clear(); // the leader watches; baselines start afresh if this instance leads again
             findings = Map.of();
+            watching = Map.of();
             return;
         }
         Instant now = clock.instant();
@@ -240,6 +250,10 @@ public final class AnomalyMonitor implements AutoCloseable {
         }
         next.values().forEach(list -> list.sort((a, b) -> b.anomaly().since().compareTo(a.anomaly().since())));
         findings = Map.copyOf(next);
+        Map<ResourceKey, List<Watching>> watched = new HashMap<>();
+        tracked.values().forEach(t -> watched.computeIfAbsent(t.owner, k -> new ArrayList<>()).add(new Watching(
+                Finding.selector(t.name, t.labels, t.family.rate()), t.detector.warmedUp(), t.detector.baseline())));
+        watching = Map.copyOf(watched);
         updateConditions(act, next);
     }
 

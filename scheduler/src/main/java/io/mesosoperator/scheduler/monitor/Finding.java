@@ -22,6 +22,10 @@ public record Finding(ResourceKey resource, String series, Map<String, String> l
 
     /** The series as PromQL would name it: name{label="value",...}, with rate(...) for a counter. */
     public String selector() {
+        return selector(series, labels, rate);
+    }
+
+    static String selector(String series, Map<String, String> labels, boolean rate) {
         String selector = series + labels.entrySet().stream().map(e -> e.getKey() + "=\"" + e.getValue() + "\"")
                 .collect(Collectors.joining(",", "{", "}"));
         return rate ? "rate(" + selector + ")" : selector;
