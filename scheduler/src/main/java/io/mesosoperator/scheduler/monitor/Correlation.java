@@ -29,12 +29,14 @@ final class Correlation {
 
     private Correlation() {}
 
-    /** What an event of a resource says changed, or null when it is no likely cause (a launch, a subscription). */
+    /**
+     * What an event of a resource says changed, or null when it is no likely cause (a launch, a
+     * subscription) or repeats one (BackOff follows each failure, which has its own event naming the task).
+     */
     static CorrelatedChange fromEvent(ResourceKey resource, OperatorEvent event) {
         Category category = switch (event.reason()) {
             case "InstanceFailed", "AttemptFailed" -> AGENT_GONE.matcher(event.message()).find() ? Category.AGENT_LOSS
                     : Category.RESTART;
-            case "BackOff" -> Category.RESTART;
             case "Killing", "KillRequested" -> Category.ROLL;
             case "VolumeLost" -> Category.AGENT_LOSS;
             case "Replacing", "VolumeAbandoned", "VolumeDestroyed" -> Category.RESCHEDULE;
