@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ClientCommands.Delete.class, ClientCommands.History.class, ClientCommands.Rollback.class,
             ClientCommands.Logs.class, ClientCommands.Watch.class, ClientCommands.Restart.class,
             ClientCommands.Replace.class, ClientCommands.Kill.class, ClientCommands.Plan.class,
+            io.mesosoperator.scheduler.cli.Diagnose.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -19,7 +19,11 @@ import io.mesosoperator.scheduler.kind.Reconciler;
 import io.mesosoperator.scheduler.kind.RecoveryPolicy;
 import io.mesosoperator.scheduler.mesos.FrameworkIdentity;
 import io.mesosoperator.scheduler.mesos.MesosClient;
+import io.mesosoperator.scheduler.anomaly.DetectorSettings;
 import io.mesosoperator.scheduler.metrics.OperatorMetrics;
+import io.mesosoperator.scheduler.metrics.SeriesReader;
+import io.mesosoperator.scheduler.monitor.AnomalyMonitor;
+import io.mesosoperator.scheduler.monitor.WatchedSeries;
 import io.mesosoperator.scheduler.metrics.TaskUsage;
 import io.mesosoperator.scheduler.metrics.WorkloadMetrics;
 import io.mesosoperator.scheduler.operator.Operator;
@@ -148,6 +152,21 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 kafkaMetrics.close();
             }
         });
+        anomalyMonitor = anomalyMonitor(config.monitoring.anomalies, kinds, prometheus);
+        if (anomalyMonitor != null) {
+            AnomalyMonitor monitor = anomalyMonitor;
+            env.lifecycle().manage(new Managed() {
+                @Override
+                public void start() {
+                    monitor.start();
+                }
+
+                @Override
+                public void stop() {
+                    monitor.close();
+                }
+            });
+        }
         MesosClient.Settings mesosSettings = new MesosClient.Settings(m.master, ContentType.parse(m.contentType),
                 frameworkInfo(m), Duration.ofMillis(500), Duration.ofSeconds(15), Optional.ofNullable(m.principal),
                 readSecret(m.secretFile));
@@ -261,6 +280,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         env.jersey().register(new TasksApi(access));
         env.jersey().register(new KindCallsApi(access, validator));
         env.jersey().register(new LogsApi(access, env.getObjectMapper(), validator::canonicalKind));
+        env.jersey().register(new DiagnosisApi(access, anomalyMonitor, () -> term != null, env.getObjectMapper(),
+                validator::canonicalKind));
         env.healthChecks().register("zookeeper", new HealthCheck() {
             @Override
             protected Result check() {
@@ -320,6 +341,27 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         }
         return "127.0.0.1";
     }
+
+    /** The anomaly monitor on the acting operator's series, or null when monitoring.anomalies.enabled is false. */
+    private AnomalyMonitor anomalyMonitor(OperatorConfiguration.AnomalySettings a, List<Reconciler> kinds,
+                                          PrometheusRegistry prometheus) {
+        if (!a.enabled) {
+            return null;
+        }
+        DetectorSettings d = DetectorSettings.DEFAULTS;
+        DetectorSettings detector = new DetectorSettings(a.alpha, a.warmUpPoints, a.threshold, a.sustainPoints,
+                a.recoverPoints, d.clip(), d.relativeFloor(), d.absoluteFloor(), Math.max(d.rebaselineAfter(), a.sustainPoints + 1));
+        AnomalyMonitor.Settings settings = new AnomalyMonitor.Settings(seconds(a.intervalSeconds), detector,
+                seconds(a.correlationWindowSeconds),
+                a.watch.stream().map(w -> new WatchedSeries(w.series, w.labels, w.absoluteFloor)).toList());
+        return new AnomalyMonitor(settings, kinds.stream().map(r -> r.kind().kind()).toList(), new SeriesReader(prometheus),
+                () -> {
+                    Operator acting = operator();
+                    return acting == null ? null : new AnomalyMonitor.Acting(acting, acting.eventRecorder(), acting::setCondition);
+                }, Clock.systemUTC());
+    }
+
+    private volatile AnomalyMonitor anomalyMonitor;
 
     /** The acting control loop while this instance leads, else null (for the embedded mode and tests). */
     public Operator operator() {

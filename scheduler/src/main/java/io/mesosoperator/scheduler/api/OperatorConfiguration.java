@@ -67,6 +67,85 @@ public class OperatorConfiguration extends Configuration {
         @DecimalMin("1")
         @JsonProperty
         public double workloadTimeoutSeconds = 10;
+
+        @Valid
+        @NotNull
+        @JsonProperty
+        public AnomalySettings anomalies = new AnomalySettings();
+    }
+
+    /** The anomaly monitor (README, Anomalies): which series it watches and how it judges them. */
+    public static class AnomalySettings {
+        /** Whether the leading operator watches series for anomalies at all. */
+        @JsonProperty
+        public boolean enabled = true;
+
+        /** How often the watched series are read (no shorter than the collectors' intervals). */
+        @DecimalMin("0.1")
+        @JsonProperty
+        public double intervalSeconds = 15;
+
+        /** Points each series is learnt from before anything may be flagged. */
+        @Min(2)
+        @JsonProperty
+        public int warmUpPoints = 30;
+
+        /** Points in a row beyond the threshold, on one side, that make a deviation. */
+        @Min(2)
+        @JsonProperty
+        public int sustainPoints = 5;
+
+        /** Points in a row back within the threshold that clear it. */
+        @Min(1)
+        @JsonProperty
+        public int recoverPoints = 3;
+
+        /** How many robust standard deviations away a point must lie to count. */
+        @DecimalMin("0.5")
+        @JsonProperty
+        public double threshold = 4;
+
+        /** The weight of a new point in a baseline (about 2/alpha - 1 points make it up). */
+        @DecimalMin("0.001")
+        @jakarta.validation.constraints.DecimalMax("1")
+        @JsonProperty
+        public double alpha = 0.05;
+
+        /** How long before a deviation began a change still counts as correlated with it. */
+        @DecimalMin("1")
+        @JsonProperty
+        public double correlationWindowSeconds = 600;
+
+        /** The watched families: name, optional labels a series must carry, and the floor of its scale. */
+        @Valid
+        @NotNull
+        @JsonProperty
+        public java.util.List<Watched> watch = java.util.List.of(
+                Watched.of("mesos_operator_task_memory_bytes", 4 * 1024 * 1024),
+                Watched.of("mesos_operator_task_cpu_seconds_total", 0.05),
+                Watched.of("mesos_operator_kafka_consumer_group_lag", 10),
+                Watched.of("mesos_operator_kafka_under_replicated_partitions", 0.2));
+
+        public static class Watched {
+            @NotEmpty
+            @JsonProperty
+            public String series;
+
+            @JsonProperty
+            public java.util.Map<String, String> labels = java.util.Map.of();
+
+            /** The smallest robust standard deviation assumed, in the series' unit (bytes, cores, messages). */
+            @DecimalMin(value = "0", inclusive = false)
+            @JsonProperty
+            public double absoluteFloor = 1;
+
+            static Watched of(String series, double absoluteFloor) {
+                Watched w = new Watched();
+                w.series = series;
+                w.absoluteFloor = absoluteFloor;
+                return w;
+            }
+        }
     }
 
     public OperatorConfiguration() {

@@ -111,6 +111,7 @@ final class ControlLoop {
                 releaseReservations(key, Set.of(), own);
                 if (own.isEmpty()) {
                     events.forget(key);
+                    state.ownedConditions.forget(key);
                 }
                 return;
             }
@@ -118,6 +119,8 @@ final class ControlLoop {
             ReconcileResult result = reconciler.reconcile(resource,
                     new Reconciler.Observed(own, state.statuses.get(key), offerRound.waiting(key),
                             state.plans.getOrDefault(key, PlanState.INITIAL), state), clock.instant());
+            // the conditions others own (Anomalous) are not the kind's to compute: they go into every status
+            ResourceStatus status = state.ownedConditions.applyTo(key, result.status(), state.statuses.get(key), clock.instant());
             boolean newDemand = offerRound.awaitOffers(key, result.launches());
             for (ReconcileResult.Kill k : result.kills()) {
                 TaskRecord t = state.tasks.get(k.taskId());
@@ -126,27 +129,27 @@ final class ControlLoop {
                 }
             }
             result.relocations().forEach(r -> relocate(key, r));
-            recordBackoffs(key, state.statuses.get(key), result.status());
-            recordCompletedSteps(key, state.statuses.get(key), result.status());
-            if (!result.status().equals(state.statuses.get(key))) {
-                ResourceStatus before = state.statuses.put(key, result.status());
+            recordBackoffs(key, state.statuses.get(key), status);
+            recordCompletedSteps(key, state.statuses.get(key), status);
+            if (!status.equals(state.statuses.get(key))) {
+                ResourceStatus before = state.statuses.put(key, status);
                 writes.persistSoon(key);
-                if (Dependents.exportsChanged(before, result.status())) {
+                if (Dependents.exportsChanged(before, status)) {
                     enqueueDependents(key); // they may launch what waited, or roll to a new value
                 }
-                if (before == null || !before.phase().equals(result.status().phase())
-                        || before.readyReplicas() != result.status().readyReplicas()
-                        || before.observedGeneration() != result.status().observedGeneration()) {
+                if (before == null || !before.phase().equals(status.phase())
+                        || before.readyReplicas() != status.readyReplicas()
+                        || before.observedGeneration() != status.observedGeneration()) {
                     watchers.publish(new WatchHub.Change(clock.instant().toString(), "status", key.toString(),
-                            result.status().phase(), result.status().readyReplicas() + "/" + result.status().replicas(),
-                            "generation " + result.status().observedGeneration() + " observed"));
+                            status.phase(), status.readyReplicas() + "/" + status.replicas(),
+                            "generation " + status.observedGeneration() + " observed"));
                 }
-                if (before == null || !before.phase().equals(result.status().phase())) {
-                    LOG.info("{} is {} ({}/{} ready)", key, result.status().phase(), result.status().readyReplicas(),
-                            result.status().replicas());
+                if (before == null || !before.phase().equals(status.phase())) {
+                    LOG.info("{} is {} ({}/{} ready)", key, status.phase(), status.readyReplicas(),
+                            status.replicas());
                 }
             }
-            releaseReservations(key, result.status().instances().stream().map(InstanceStatus::instance)
+            releaseReservations(key, status.instances().stream().map(InstanceStatus::instance)
                     .collect(Collectors.toSet()), own);
             if (result.requeueAfter() != null) {
                 loop.schedule(() -> enqueue(key), Math.max(10, result.requeueAfter().toMillis()), TimeUnit.MILLISECONDS);

@@ -134,6 +134,7 @@ final class MesosEvents {
                     .taskEnded(state.resources.get(key), state.statuses.get(key), updated, clock.instant()) : null;
             if (ended != null) {
                 // a kind that runs to completion (a job) recorded the outcome itself: not a crash
+                ended = state.ownedConditions.applyTo(key, ended, state.statuses.get(key), clock.instant());
                 state.statuses.put(key, ended);
                 store.putStatus(key, ended);
                 boolean success = "TASK_FINISHED".equals(taskState);

@@ -195,6 +195,21 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         return commands.controlPlan(key, action, resourceVersion);
     }
 
+    /**
+     * Sets a condition that no kind computes (Anomalous) on the resource's status, from any thread;
+     * the status shows it from the next reconciliation, which this asks for.
+     */
+    public void setCondition(ResourceKey key, io.mesosoperator.scheduler.store.Condition condition) {
+        if (state.ownedConditions.set(key, condition)) {
+            control.enqueue(key);
+        }
+    }
+
+    /** Where events of resources are recorded (for `describe`), for those that watch the resources from outside the loop. */
+    public io.mesosoperator.scheduler.events.EventRecorder eventRecorder() {
+        return events;
+    }
+
     // ---------------------------------------------------------------- Mesos listener (subscriber thread)
 
     @Override

@@ -35,6 +35,9 @@ final class OperatorState implements StatusReads {
     }
     final TaskTable tasks = new TaskTable(); // loop
     final ConcurrentMap<ResourceKey, PlanState> plans = new ConcurrentHashMap<>(); // loop
+    /** Conditions no kind computes (Anomalous), put into every status. */
+    final OwnedConditions ownedConditions = new OwnedConditions(java.util.Set.of(
+            io.mesosoperator.scheduler.store.Condition.ANOMALOUS));
     private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
 
     OperatorState(Collection<Reconciler> kinds) {

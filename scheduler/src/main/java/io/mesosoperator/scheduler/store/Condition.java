@@ -7,6 +7,8 @@ public record Condition(String type, String status, String reason, String messag
     public static final String READY = "Ready";
     public static final String PROGRESSING = "Progressing";
     public static final String DEGRADED = "Degraded";
+    /** Set by the anomaly monitor, not by a kind: a watched series of the resource deviates from its baseline. */
+    public static final String ANOMALOUS = "Anomalous";
 
     public static Condition of(String type, boolean value, String reason, String message) {
         return new Condition(type, value ? "True" : "False", reason, message, null);

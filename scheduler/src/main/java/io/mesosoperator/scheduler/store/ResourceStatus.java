@@ -35,6 +35,11 @@ public record ResourceStatus(
         return new ResourceStatus(observedGeneration, phase, replicas, readyReplicas, conditions, instances, plan, details);
     }
 
+    /** The same status with these conditions. */
+    public ResourceStatus withConditions(List<Condition> newConditions) {
+        return new ResourceStatus(observedGeneration, phase, replicas, readyReplicas, newConditions, instances, plan, workload);
+    }
+
     public Condition condition(String type) {
         return conditions == null ? null
                 : conditions.stream().filter(c -> c.type().equals(type)).findFirst().orElse(null);

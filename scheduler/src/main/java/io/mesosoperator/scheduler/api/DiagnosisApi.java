@@ -1,0 +1,105 @@
+package io.mesosoperator.scheduler.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.monitor.AnomalyMonitor;
+import io.mesosoperator.scheduler.monitor.CorrelatedChange;
+import io.mesosoperator.scheduler.monitor.Finding;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.Condition;
+import io.mesosoperator.scheduler.store.OperatorEvent;
+import io.mesosoperator.scheduler.store.ResourceReads;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * GET /v1/resources/{kind}/{name}/diagnosis: what `diagnose` prints. The resource's Anomalous
+ * condition, the series of it that deviate now with their evidence (series, labels, baseline,
+ * value, since when) and the correlated changes ranked as likely causes, and its recent anomaly
+ * events. The live findings are the leading operator's (its monitor holds the baselines); a
+ * follower answers with the condition and the events, and says so.
+ */
+@Path("/v1/resources/{kind}/{name}/diagnosis")
+@Produces(MediaType.APPLICATION_JSON)
+public final class DiagnosisApi {
+    private static final Set<String> ANOMALY_EVENTS = Set.of("AnomalyDetected", "AnomalyCleared");
+
+    private final OperatorAccess access;
+    private final AnomalyMonitor monitor;
+    private final BooleanSupplier leading;
+    private final ObjectMapper json;
+    private final UnaryOperator<String> canonicalKind;
+
+    /** {@code monitor} is null when anomaly monitoring is switched off. */
+    DiagnosisApi(OperatorAccess access, AnomalyMonitor monitor, BooleanSupplier leading, ObjectMapper json,
+                 UnaryOperator<String> canonicalKind) {
+        this.access = access;
+        this.monitor = monitor;
+        this.leading = leading;
+        this.json = json;
+        this.canonicalKind = canonicalKind;
+    }
+
+    @GET
+    public Response diagnose(@PathParam("kind") String kind, @PathParam("name") String name) {
+        ResourceKey key = new ResourceKey(canonicalKind.apply(kind), name);
+        ResourceReads reads = access.reads();
+        if (reads.resource(key) == null) {
+            return ApiErrors.of(404, key + " not found");
+        }
+        ObjectNode out = json.createObjectNode();
+        out.put("resource", key.toString());
+        ResourceStatus status = reads.status(key);
+        Condition anomalous = status == null ? null : status.condition(Condition.ANOMALOUS);
+        out.set("anomalous", anomalous == null ? null : json.valueToTree(anomalous));
+        ArrayNode findings = out.putArray("findings");
+        if (monitor == null) {
+            out.put("note", "anomaly monitoring is switched off (monitoring.anomalies.enabled)");
+        } else if (!leading.getAsBoolean()) {
+            out.put("note", "this operator is a follower: the leading operator holds the live findings; the condition"
+                    + " and the events below are the latest it stored");
+        } else {
+            monitor.findings(key).forEach(f -> findings.add(finding(f)));
+            ArrayNode series = out.putArray("series");
+            monitor.watching(key).forEach(w -> series.addObject().put("selector", w.selector()).put("warmedUp", w.warmedUp())
+                    .put("baseline", w.baseline()));
+            out.set("watched", json.valueToTree(monitor.settings().watched().stream().map(w -> w.name()).toList()));
+        }
+        ArrayNode events = out.putArray("events");
+        for (OperatorEvent e : reads.events(key)) {
+            if (ANOMALY_EVENTS.contains(e.reason())) {
+                events.add(json.valueToTree(e));
+            }
+        }
+        return Response.ok(out).build();
+    }
+
+    private ObjectNode finding(Finding f) {
+        ObjectNode node = json.createObjectNode();
+        node.put("series", f.series());
+        node.set("labels", json.valueToTree(f.labels()));
+        node.put("selector", f.selector());
+        node.put("direction", f.anomaly().direction().name());
+        node.put("since", f.anomaly().since().toString());
+        node.put("baseline", f.anomaly().baseline());
+        node.put("value", f.anomaly().value());
+        node.put("score", f.anomaly().score());
+        node.put("points", f.anomaly().points());
+        node.put("evidence", f.evidence());
+        ArrayNode correlated = node.putArray("correlated");
+        for (CorrelatedChange c : f.correlated()) {
+            correlated.addObject().put("time", c.time().toString()).put("category", c.category().name())
+                    .put("resource", c.resource().toString()).put("reason", c.reason()).put("what", c.what());
+        }
+        return node;
+    }
+}
