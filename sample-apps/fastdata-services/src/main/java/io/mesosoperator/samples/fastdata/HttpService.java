@@ -40,11 +40,13 @@ final class HttpService {
     }
 
     /**
-     * Serves {@code routes} on HTTP_HOST (default 127.0.0.1) and PORT_HTTP (the port Mesos gave the Service's
+     * Serves {@code routes} on HTTP_HOST (default: MESOS_OPERATOR_HOST, the agent's hostname the operator
+     * publishes in the instance's endpoints; else 127.0.0.1) and PORT_HTTP (the port Mesos gave the Service's
      * {@code http} port); exits 1 when the port cannot be bound, so the operator relaunches the instance.
      */
     static ActorSystem<Void> serve(String name, java.util.function.Function<ActorSystem<Void>, Route> routes) {
-        String host = System.getenv().getOrDefault("HTTP_HOST", "127.0.0.1");
+        String host = System.getenv().getOrDefault("HTTP_HOST",
+                System.getenv().getOrDefault("MESOS_OPERATOR_HOST", "127.0.0.1"));
         int port = Integer.parseInt(env("PORT_HTTP"));
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name);
         Http.get(system).newServerAt(host, port).bind(routes.apply(system)).whenComplete((binding, failure) -> {

@@ -6,7 +6,10 @@ import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +35,9 @@ public final class QueryService extends AllDirectives {
     }
 
     public static void main(String[] args) {
-        CqlSessionBuilder builder = CqlSession.builder().withLocalDatacenter(HttpService.env("CASSANDRA_DATACENTER"));
+        CqlSessionBuilder builder = CqlSession.builder().withLocalDatacenter(HttpService.env("CASSANDRA_DATACENTER"))
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder() // 2 s by default: short on a busy machine
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10)).build());
         for (String point : HttpService.env("CASSANDRA_CONTACT_POINTS").split(",")) {
             String p = point.trim();
             int colon = p.lastIndexOf(':');

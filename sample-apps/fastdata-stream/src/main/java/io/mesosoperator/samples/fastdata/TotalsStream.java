@@ -33,8 +33,22 @@ public final class TotalsStream {
 
     private TotalsStream() {}
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> env = System.getenv();
+    /**
+     * Ends the JVM on any failure: the Cassandra driver's and Kafka client's threads would otherwise keep a driver
+     * whose main thread died alive, and the operator would never see it fail and restart it.
+     */
+    public static void main(String[] args) {
+        try {
+            run(System.getenv());
+        } catch (Throwable t) {
+            System.err.println("fastdata-totals: failed: " + t);
+            t.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(Map<String, String> env) throws Exception {
         String bootstrap = required(env, "KAFKA_BOOTSTRAP");
         String topic = env.getOrDefault("TOPIC", "events");
         CassandraTarget target = new CassandraTarget(required(env, "CASSANDRA_CONTACT_POINTS"),
