@@ -1,8 +1,7 @@
 package io.mesosoperator.scheduler.kafka;
 
-import io.mesosoperator.scheduler.metrics.WorkloadMetrics;
-import io.mesosoperator.scheduler.metrics.WorkloadMetrics.Sample;
-import io.mesosoperator.scheduler.metrics.WorkloadMetrics.Series;
+import io.mesosoperator.scheduler.kind.MetricsSource.Sample;
+import io.mesosoperator.scheduler.kind.MetricsSource.Series;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.ResourceReads;
 import io.mesosoperator.scheduler.store.TaskRecord;
@@ -33,7 +32,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * and every consumer group's lag per topic (the log-end offsets less the group's committed offsets,
  * over the partitions it committed; what kafka-consumer-groups.sh shows as LAG).
  */
-public final class KafkaMetrics implements WorkloadMetrics.Source, AutoCloseable {
+public final class KafkaMetrics implements io.mesosoperator.scheduler.kind.MetricsSource, AutoCloseable {
     private static final String CLUSTER = "kafkacluster";
     static final Series BROKERS = Series.gauge("mesos_operator_kafka_brokers",
             "Brokers in the cluster's metadata", CLUSTER);
@@ -58,7 +57,7 @@ public final class KafkaMetrics implements WorkloadMetrics.Source, AutoCloseable
     }
 
     @Override
-    public List<WorkloadMetrics.Target> targets(ResourceReads reads) {
+    public List<io.mesosoperator.scheduler.kind.MetricsSource.Target> targets(ResourceReads reads) {
         Map<ResourceKey, List<String>> brokers = new TreeMap<>(java.util.Comparator.comparing(ResourceKey::toString));
         for (TaskRecord t : reads.tasks()) {
             if ("TASK_RUNNING".equals(t.state()) && t.address(KafkaReconciler.BROKER) != null
@@ -68,10 +67,10 @@ public final class KafkaMetrics implements WorkloadMetrics.Source, AutoCloseable
         }
         // clusters no broker of which runs any more: their clients go
         clients.keySet().stream().filter(k -> !brokers.containsKey(k)).toList().forEach(k -> clients.remove(k).close());
-        List<WorkloadMetrics.Target> targets = new ArrayList<>();
+        List<io.mesosoperator.scheduler.kind.MetricsSource.Target> targets = new ArrayList<>();
         brokers.forEach((key, addresses) -> {
             List<String> sorted = addresses.stream().sorted().toList();
-            targets.add(new WorkloadMetrics.Target(key.toString(), () -> collect(key, sorted)));
+            targets.add(new io.mesosoperator.scheduler.kind.MetricsSource.Target(key.toString(), () -> collect(key, sorted)));
         });
         return targets;
     }

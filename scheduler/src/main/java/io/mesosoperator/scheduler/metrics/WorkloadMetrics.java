@@ -1,5 +1,9 @@
 package io.mesosoperator.scheduler.metrics;
 
+import io.mesosoperator.scheduler.kind.MetricsSource;
+import io.mesosoperator.scheduler.kind.MetricsSource.Sample;
+import io.mesosoperator.scheduler.kind.MetricsSource.Series;
+import io.mesosoperator.scheduler.kind.MetricsSource.Target;
 import io.mesosoperator.scheduler.store.ResourceReads;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -26,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The workloads' own metrics (a Kafka cluster's consumer lag, a Cassandra node's pending
  * compactions, ...), collected by the operator itself: no agent to install. One mechanism for
- * every kind: each kind is a {@link Source} that says, as data, which series it exports and, per
+ * every kind: each kind is a {@link MetricsSource} that says, as data, which series it exports and, per
  * round, which targets to ask (a cluster, a node); one thread asks them all every interval, each
  * call bounded by a timeout, and the last answers are what Prometheus scrapes. Only the leader
  * collects (it has the task records). A target that does not answer leaves its series out until
@@ -35,47 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class WorkloadMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadMetrics.class);
 
-    /**
-     * One exported series. {@code name} is the Prometheus name; a counter's without {@code _total}
-     * (the client adds it). Every sample of it carries values for {@code labels}, in that order.
-     */
-    public record Series(String name, String help, boolean counter, List<String> labels) {
-        public static Series gauge(String name, String help, String... labels) {
-            return new Series(name, help, false, List.of(labels));
-        }
-
-        public static Series counter(String name, String help, String... labels) {
-            return new Series(name, help, true, List.of(labels));
-        }
-
-        /** A sample of this series. */
-        public Sample sample(double value, String... labelValues) {
-            if (labelValues.length != labels.size()) {
-                throw new IllegalArgumentException(name + " takes labels " + labels + ", got " + List.of(labelValues));
-            }
-            return new Sample(name, List.of(labelValues), value);
-        }
-    }
-
-    /** One value of one series. */
-    public record Sample(String series, List<String> labelValues, double value) {}
-
-    /** What one kind exports and whom it asks. */
-    public interface Source {
-        List<Series> series();
-
-        /** The targets to ask this round, from what the operator runs now. */
-        List<Target> targets(ResourceReads reads);
-    }
-
-    /**
-     * One thing to ask (a cluster, a node): {@code id} names it in the log and tells it apart from
-     * the others across rounds; {@code collect} returns its samples now, or throws when it does not answer.
-     */
-    public record Target(String id, Callable<List<Sample>> collect) {}
-
     private final Supplier<ResourceReads> acting;
-    private final List<Source> sources;
+    private final List<MetricsSource> sources;
     private final Duration interval;
     private final Duration timeout;
     private final Set<String> failing = new HashSet<>();
@@ -89,13 +54,13 @@ public final class WorkloadMetrics implements AutoCloseable {
      * @param interval how often every target is asked
      * @param timeout  how long one target may take to answer
      */
-    public WorkloadMetrics(PrometheusRegistry registry, Supplier<ResourceReads> acting, List<Source> sources,
+    public WorkloadMetrics(PrometheusRegistry registry, Supplier<ResourceReads> acting, List<MetricsSource> sources,
                            Duration interval, Duration timeout) {
         this.acting = acting;
         this.sources = List.copyOf(sources);
         this.interval = interval;
         this.timeout = timeout;
-        for (Source source : sources) {
+        for (MetricsSource source : sources) {
             for (Series s : source.series()) {
                 String[] labels = s.labels().toArray(String[]::new);
                 if (s.counter()) {
@@ -162,7 +127,7 @@ public final class WorkloadMetrics implements AutoCloseable {
         }
         Map<String, List<Sample>> next = new HashMap<>();
         Set<String> asked = new HashSet<>();
-        for (Source source : sources) {
+        for (MetricsSource source : sources) {
             for (Target target : source.targets(reads)) {
                 asked.add(target.id());
                 List<Sample> samples = ask(target);

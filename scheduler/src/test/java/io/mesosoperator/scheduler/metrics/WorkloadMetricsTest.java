@@ -2,9 +2,9 @@ package io.mesosoperator.scheduler.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mesosoperator.scheduler.metrics.WorkloadMetrics.Sample;
-import io.mesosoperator.scheduler.metrics.WorkloadMetrics.Series;
-import io.mesosoperator.scheduler.metrics.WorkloadMetrics.Target;
+import io.mesosoperator.scheduler.kind.MetricsSource.Sample;
+import io.mesosoperator.scheduler.kind.MetricsSource.Series;
+import io.mesosoperator.scheduler.kind.MetricsSource.Target;
 import io.mesosoperator.scheduler.store.ResourceReads;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -19,8 +19,8 @@ class WorkloadMetricsTest {
     private static final Series DROPPED = Series.counter("mesos_operator_test_dropped", "dropped", "cluster");
 
     /** A source of fixed targets. */
-    private static WorkloadMetrics.Source source(List<Target> targets) {
-        return new WorkloadMetrics.Source() {
+    private static io.mesosoperator.scheduler.kind.MetricsSource source(List<Target> targets) {
+        return new io.mesosoperator.scheduler.kind.MetricsSource() {
             @Override
             public List<Series> series() {
                 return List.of(LAG, DROPPED);

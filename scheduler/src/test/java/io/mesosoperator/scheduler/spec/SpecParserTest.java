@@ -66,8 +66,8 @@ class SpecParserTest {
     /** The sample specs, and scalars of each type YAML 1.1 resolves. */
     static Stream<String> documentsWithoutAnchors() throws IOException {
         List<String> samples;
-        try (Stream<Path> files = Files.list(Path.of("..", "sample-specs"))) {
-            samples = files.sorted().map(SpecParserTest::read).toList();
+        try (Stream<Path> files = Files.walk(Path.of("..", "sample-specs"))) {
+            samples = files.filter(Files::isRegularFile).sorted().map(SpecParserTest::read).toList();
         }
         return Stream.concat(samples.stream(), Stream.of("""
                 apiVersion: mesos-operator.io/v1
