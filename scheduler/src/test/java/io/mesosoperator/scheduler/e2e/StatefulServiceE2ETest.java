@@ -51,7 +51,9 @@ class StatefulServiceE2ETest extends EmbeddedOperatorTest {
         Path volume0 = volumeOf(first);
         Path volume1 = volumeOf(instance(1));
         assertThat(volume0.toString()).contains("/volumes/roles/mesos-operator/store-0-");
-        assertThat(volume0.resolve("history")).content().isEqualTo(first.path("taskId").asText() + "\n");
+        // RUNNING comes as the command starts, a moment before its echo reaches the file
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(volume0.resolve("history")).content().isEqualTo(first.path("taskId").asText() + "\n"));
         // the master accounts the reservation for the role
         assertThat(env.masterState().path("slaves")).anySatisfy(agent -> {
             JsonNode reserved = agent.path("reserved_resources").path("mesos-operator");
