@@ -2,11 +2,9 @@ package io.mesosoperator.scheduler.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
-import io.mesosoperator.scheduler.store.OperatorEvent;
+import io.mesosoperator.scheduler.store.EmptyReads;
 import io.mesosoperator.scheduler.store.ResourceReads;
-import io.mesosoperator.scheduler.store.ResourceStatus;
 import io.mesosoperator.scheduler.store.TaskRecord;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -42,41 +40,11 @@ class OperatorMetricsTest {
         AtomicInteger listings = new AtomicInteger();
         List<TaskRecord> tasks = List.of(task("Service/web", 0, "TASK_RUNNING"), task("Service/web", 1, "TASK_RUNNING"),
                 task("Service/api", 0, "TASK_STAGING"), task("KafkaCluster/events", 0, "TASK_RUNNING"));
-        ResourceReads reads = new ResourceReads() {
-            @Override
-            public List<Resource> resources() {
-                return List.of();
-            }
-
-            @Override
-            public Resource resource(ResourceKey key) {
-                return null;
-            }
-
-            @Override
-            public String resourceVersion(Resource resource) {
-                return null;
-            }
-
-            @Override
-            public ResourceStatus status(ResourceKey key) {
-                return null;
-            }
-
+        ResourceReads reads = new EmptyReads() {
             @Override
             public List<TaskRecord> tasks() {
                 listings.incrementAndGet();
                 return tasks;
-            }
-
-            @Override
-            public List<OperatorEvent> events(ResourceKey key) {
-                return List.of();
-            }
-
-            @Override
-            public List<com.fasterxml.jackson.databind.node.ObjectNode> history(ResourceKey key) {
-                return List.of();
             }
         };
         PrometheusRegistry registry = new PrometheusRegistry();

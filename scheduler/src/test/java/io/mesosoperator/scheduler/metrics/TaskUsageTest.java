@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosoperator.scheduler.mesos.AgentStatistics;
 import io.mesosoperator.scheduler.mesos.AgentStatistics.ExecutorUsage;
-import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
-import io.mesosoperator.scheduler.store.OperatorEvent;
+import io.mesosoperator.scheduler.store.EmptyReads;
 import io.mesosoperator.scheduler.store.ResourceReads;
-import io.mesosoperator.scheduler.store.ResourceStatus;
 import io.mesosoperator.scheduler.store.TaskRecord;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -98,40 +96,10 @@ class TaskUsageTest {
     }
 
     static ResourceReads reads(List<TaskRecord> tasks) {
-        return new ResourceReads() {
-            @Override
-            public List<Resource> resources() {
-                return List.of();
-            }
-
-            @Override
-            public Resource resource(ResourceKey key) {
-                return null;
-            }
-
-            @Override
-            public String resourceVersion(Resource resource) {
-                return null;
-            }
-
-            @Override
-            public ResourceStatus status(ResourceKey key) {
-                return null;
-            }
-
+        return new EmptyReads() {
             @Override
             public List<TaskRecord> tasks() {
                 return tasks;
-            }
-
-            @Override
-            public List<OperatorEvent> events(ResourceKey key) {
-                return List.of();
-            }
-
-            @Override
-            public List<com.fasterxml.jackson.databind.node.ObjectNode> history(ResourceKey key) {
-                return List.of();
             }
         };
     }

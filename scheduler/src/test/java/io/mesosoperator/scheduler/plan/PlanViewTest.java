@@ -3,13 +3,11 @@ package io.mesosoperator.scheduler.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.InstanceStatus;
-import io.mesosoperator.scheduler.store.OperatorEvent;
+import io.mesosoperator.scheduler.store.EmptyReads;
 import io.mesosoperator.scheduler.store.ResourceReads;
 import io.mesosoperator.scheduler.store.ResourceStatus;
-import io.mesosoperator.scheduler.store.TaskRecord;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,42 +18,7 @@ class PlanViewTest {
 
     /** Reads whose last offer round found no place for these instances, for these reasons. */
     static ResourceReads blockers(Map<Integer, String> why) {
-        return new ResourceReads() {
-            @Override
-            public List<Resource> resources() {
-                return List.of();
-            }
-
-            @Override
-            public Resource resource(ResourceKey key) {
-                return null;
-            }
-
-            @Override
-            public String resourceVersion(Resource resource) {
-                return null;
-            }
-
-            @Override
-            public ResourceStatus status(ResourceKey key) {
-                return null;
-            }
-
-            @Override
-            public List<TaskRecord> tasks() {
-                return List.of();
-            }
-
-            @Override
-            public List<OperatorEvent> events(ResourceKey key) {
-                return List.of();
-            }
-
-            @Override
-            public List<com.fasterxml.jackson.databind.node.ObjectNode> history(ResourceKey key) {
-                return List.of();
-            }
-
+        return new EmptyReads() {
             @Override
             public String placementBlocker(ResourceKey key, int instance) {
                 return why.get(instance);
