@@ -66,6 +66,9 @@ public final class OperatorApplication extends Application<OperatorConfiguration
     /** The Spark tarball dists/ builds (a SPARK_HOME), found the same way when workloads.sparkDistribution is unset. */
     private static final String[] SPARK_DIST = {BUILT_DISTRIBUTIONS.getProperty("spark"), "dists/target",
             "mesos.operator.spark.dist", "MESOS_OPERATOR_SPARK_DIST"};
+    /** The Spark 4 tarball dists/ builds, offered to specs whose sparkVersion asks for it. */
+    private static final String[] SPARK4_DIST = {BUILT_DISTRIBUTIONS.getProperty("spark4"), "dists/target",
+            "mesos.operator.spark4.dist", "MESOS_OPERATOR_SPARK4_DIST"};
 
     /** The Spark plugin jar spark-plugin/ builds, which drivers with executors get when workloads.sparkPlugin is unset. */
     private static final String[] SPARK_PLUGIN = {"mesos-operator-spark-plugin.jar", "spark-plugin/target",
@@ -90,6 +93,25 @@ public final class OperatorApplication extends Application<OperatorConfiguration
             return configured;
         }
         return ExecutorJar.locate(built[0], built[1], built[2], built[3]).map(p -> p.toUri().toString()).orElse(null);
+    }
+
+    /**
+     * The default Spark tarball and those specs choose by sparkVersion: the configured map, or else the two
+     * dists/ builds (Spark 3.5 and Spark 4) where found, each under its own version.
+     */
+    private static io.mesosoperator.scheduler.spark.SparkDistributions sparkDistributions(
+            OperatorConfiguration.WorkloadSettings workloads) {
+        String defaultUri = distribution(workloads.sparkDistribution, SPARK_DIST);
+        java.util.Map<String, String> byVersion = new java.util.LinkedHashMap<>();
+        if (workloads.sparkDistributions != null) {
+            byVersion.putAll(workloads.sparkDistributions);
+        } else {
+            ExecutorJar.locate(SPARK_DIST[0], SPARK_DIST[1], SPARK_DIST[2], SPARK_DIST[3]).ifPresent(p ->
+                    byVersion.put(BUILT_DISTRIBUTIONS.getProperty("spark.version"), p.toUri().toString()));
+            ExecutorJar.locate(SPARK4_DIST[0], SPARK4_DIST[1], SPARK4_DIST[2], SPARK4_DIST[3]).ifPresent(p ->
+                    byVersion.put(BUILT_DISTRIBUTIONS.getProperty("spark4.version"), p.toUri().toString()));
+        }
+        return new io.mesosoperator.scheduler.spark.SparkDistributions(defaultUri, byVersion);
     }
 
     @Override
@@ -121,8 +143,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 new KafkaReconciler(recovery, distribution(config.workloads.kafkaDistribution, KAFKA_DIST), kafkaProbe),
                 new CassandraReconciler(recovery, distribution(config.workloads.cassandraDistribution, CASSANDRA_DIST),
                         cassandraProbe, store::secret),
-                new io.mesosoperator.scheduler.spark.SparkJobReconciler(
-                        distribution(config.workloads.sparkDistribution, SPARK_DIST),
+                new io.mesosoperator.scheduler.spark.SparkJobReconciler(sparkDistributions(config.workloads),
                         distribution(config.workloads.sparkPlugin, SPARK_PLUGIN), apiAddress::get));
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);

@@ -303,6 +303,14 @@ public class OperatorConfiguration extends Configuration {
         public String sparkDistribution;
 
         /**
+         * Spark tarballs by Spark version ("3.5.7": URI, "4.1.1": URI), which SparkJob specs choose with
+         * spec.sparkVersion ("4" takes the newest 4.x). Unset: the Spark 3.5 and Spark 4 tarballs dists/
+         * builds, where found.
+         */
+        @JsonProperty
+        public java.util.Map<String, String> sparkDistributions;
+
+        /**
          * URI of the Spark plugin jar (mesos-operator-spark-plugin.jar) that SparkJob drivers with
          * executors fetch and put on their class path. Unset: the one beside the operator's jar (or
          * in the build tree), served to agents as file://, like the executor jar.

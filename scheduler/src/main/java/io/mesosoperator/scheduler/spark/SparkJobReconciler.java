@@ -52,13 +52,13 @@ public final class SparkJobReconciler implements Reconciler {
     static final String PLUGIN_FILE = "mesos-operator-spark-plugin.jar";
     static final String SHUFFLE_TRACKING = "spark.dynamicAllocation.shuffleTracking.enabled";
 
-    private final String defaultDistribution;
+    private final SparkDistributions distributions;
     private final String pluginJar;
     private final Supplier<String> operatorApi;
 
     /** @param defaultDistribution the Spark tarball URI for specs that name none (null: they must) */
     public SparkJobReconciler(String defaultDistribution) {
-        this(defaultDistribution, null, () -> null);
+        this(SparkDistributions.only(defaultDistribution), null, () -> null);
     }
 
     /**
@@ -66,8 +66,8 @@ public final class SparkJobReconciler implements Reconciler {
      *                    (null: such specs are refused)
      * @param operatorApi "host:port" of this operator's API, where drivers ask for executors (null while unknown)
      */
-    public SparkJobReconciler(String defaultDistribution, String pluginJar, Supplier<String> operatorApi) {
-        this.defaultDistribution = defaultDistribution;
+    public SparkJobReconciler(SparkDistributions distributions, String pluginJar, Supplier<String> operatorApi) {
+        this.distributions = distributions;
         this.pluginJar = pluginJar;
         this.operatorApi = operatorApi;
     }
@@ -84,7 +84,16 @@ public final class SparkJobReconciler implements Reconciler {
     public List<FieldError> check(Resource resource, String role) {
         SparkJobSpec spec = parse(resource);
         List<FieldError> errors = new ArrayList<>();
-        if (spec.distribution() == null && defaultDistribution == null) {
+        if (spec.sparkVersion() != null) {
+            if (spec.distribution() != null) {
+                errors.add(FieldError.of("spec.sparkVersion", "give either sparkVersion (one of the operator's"
+                        + " distributions) or distribution (your own tarball), not both"));
+            } else if (distributions.forVersion(spec.sparkVersion()).isEmpty()) {
+                errors.add(FieldError.of("spec.sparkVersion", "the operator has no Spark " + spec.sparkVersion()
+                        + " distribution; it has " + (distributions.versions().isEmpty() ? "none by version"
+                        : String.join(", ", distributions.versions())) + " (workloads.sparkDistributions)"));
+            }
+        } else if (spec.distribution() == null && distributions.defaultUri() == null) {
             errors.add(FieldError.of("spec.distribution", "is required: the operator has no default"
                     + " (workloads.sparkDistribution)"));
         }
@@ -122,13 +131,25 @@ public final class SparkJobReconciler implements Reconciler {
         return errors;
     }
 
+    /** The tarball a spec runs on: its own, the operator's for its sparkVersion, or the operator's default. */
+    private String distribution(SparkJobSpec spec) {
+        if (spec.distribution() != null) {
+            return spec.distribution();
+        }
+        if (spec.sparkVersion() != null) {
+            // check() refused versions the operator has no distribution of; a config changed since then waits here
+            return distributions.forVersion(spec.sparkVersion()).orElse(null);
+        }
+        return distributions.defaultUri();
+    }
+
     @Override
     public ReconcileResult reconcile(Resource resource, Observed observed, Instant now) {
         // an attempt is made of the spec with the values its references take at its launch
         ResolvedSpec resolved = ResolvedSpec.of(resource, observed.others());
         SparkJobSpec spec = parse(resolved.resource());
         String hash = ConfigHash.of(resolved.resource().spec(), KIND.untaskedFields());
-        String distribution = spec.distribution() != null ? spec.distribution() : defaultDistribution;
+        String distribution = distribution(spec);
         // the drivers are the job's runs; the executors are the runs' own business (SparkExecutors)
         List<TaskRecord> drivers = observed.tasks().stream().filter(t -> !SparkExecutors.isExecutorTask(t)).toList();
         List<TaskRecord> executors = observed.tasks().stream().filter(SparkExecutors::isExecutorTask).toList();

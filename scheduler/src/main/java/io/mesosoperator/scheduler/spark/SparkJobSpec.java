@@ -15,6 +15,7 @@ public record SparkJobSpec(
         Executor executor,
         Map<String, String> env,
         String distribution,
+        String sparkVersion,
         RestartPolicy restartPolicy,
         String schedule,
         String concurrencyPolicy,

@@ -17,5 +17,9 @@ class DistributionsPropertiesTest {
         assertThat(names.getProperty("kafka")).matches("kafka-\\d+\\.\\d+\\.\\d+\\.tgz");
         assertThat(names.getProperty("cassandra")).matches("cassandra-\\d+\\.\\d+\\.\\d+\\.tgz");
         assertThat(names.getProperty("spark")).matches("spark-\\d+\\.\\d+\\.\\d+\\.tgz");
+        assertThat(names.getProperty("spark4")).matches("spark-4\\.\\d+\\.\\d+\\.tgz");
+        // the versions specs choose by are the ones in the names
+        assertThat(names.getProperty("spark")).isEqualTo("spark-" + names.getProperty("spark.version") + ".tgz");
+        assertThat(names.getProperty("spark4")).isEqualTo("spark-" + names.getProperty("spark4.version") + ".tgz");
     }
 }

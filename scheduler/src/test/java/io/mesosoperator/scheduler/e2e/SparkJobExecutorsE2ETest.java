@@ -143,6 +143,31 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
     }
 
     @Test
+    void aJobAskingForSpark4RunsOnSpark4WithItsExecutorsAsTasks() throws Exception {
+        apply(job("wc-spark4", "  sparkVersion: '4'\n", """
+                    spark.sql.shuffle.partitions: '2'
+                    spark.scheduler.minRegisteredResourcesRatio: '1.0'
+                    spark.scheduler.maxRegisteredResourcesWaitingTime: 120s
+                """, "instances: 2, "));
+
+        await().atMost(RUN).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                assertThat(executorTasks("wc-spark4").stream()
+                        .filter(t -> t.path("state").asText().equals("TASK_RUNNING"))).hasSize(2));
+        await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(status("wc-spark4").path("phase").asText()).isEqualTo("Succeeded"));
+        JsonNode run = status("wc-spark4").path("workload").path("runs").get(0);
+        // the driver says which Spark it is: Spark 4 (Scala 2.13), not the default 3.5
+        assertThat(Files.readString(Path.of(run.path("driverLog").asText())))
+                .contains("Running Spark version 4.1.1");
+        assertThat(run.path("applicationId").asText()).startsWith("spark-application-");
+        List<String> lines = counts(run);
+        assertThat(lines).hasSize(271);
+        assertThat(lines.subList(0, 4)).containsExactly("word,count", "the,33", "to,28", "that,21");
+        assertThat(status("wc-spark4").path("workload").path("executors")).hasSize(2);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(executorTasksInMesos("wc-spark4")).isEmpty());
+    }
+
+    @Test
     void anExecutorKilledWithSigkillIsReplacedAndTheJobStillSucceeds() throws Exception {
         apply(job("wc-kill"));
         JsonNode first = await().atMost(RUN).pollInterval(Duration.ofMillis(100))

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class SparkExecutorsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
-    private final SparkJobReconciler kind = new SparkJobReconciler("file:///dists/spark.tgz",
+    private final SparkJobReconciler kind = new SparkJobReconciler(SparkDistributions.only("file:///dists/spark.tgz"),
             "file:///lib/mesos-operator-spark-plugin.jar", () -> "10.0.0.1:8080");
     private final Resource resource = resource();
     private final List<TaskRecord> tasks = new ArrayList<>();

@@ -20,7 +20,7 @@ class SparkJobReconcilerTest {
     static SparkJobSpec spec(String memory, String schedule, String restart) {
         return new SparkJobSpec("file:///apps/wc.jar", "io.x.WordCount", List.of("words.txt", "out"),
                 List.of("file:///apps/words.txt"), Map.of("spark.sql.shuffle.partitions", "2"), null,
-                new SparkJobSpec.Driver(2, memory, null), null, Map.of(), null,
+                new SparkJobSpec.Driver(2, memory, null), null, Map.of(), null, null,
                 new SparkJobSpec.RestartPolicy(restart, 3, 5, 2, 300), schedule, "Allow", 1, 1);
     }
 
@@ -57,7 +57,7 @@ class SparkJobReconcilerTest {
     private static JsonNode conf(Map<String, String> sparkConf) throws Exception {
         SparkJobSpec base = spec("1g", null, "Never");
         SparkJobSpec spec = new SparkJobSpec(base.mainApplicationFile(), base.mainClass(), base.arguments(), base.files(),
-                sparkConf, null, base.driver(), new SparkJobSpec.Executor(1, 1, "512m", null), Map.of(), null,
+                sparkConf, null, base.driver(), new SparkJobSpec.Executor(1, 1, "512m", null), Map.of(), null, null,
                 base.restartPolicy(), null, "Allow", 1, 1);
         PodSpec pod = SparkJobReconciler.pod(new ResourceKey("SparkJob", "wc"), 0, spec, "file:///dists/spark.tgz", "h",
                 new SparkJobReconciler.ExecutorMode("spark+mesos-operator://127.0.0.1:8080/v1/x", "file:///plugin.jar"));
@@ -84,6 +84,26 @@ class SparkJobReconcilerTest {
                 .containsExactlyInAnyOrder("spec.driver.memory", "spec.schedule", "spec.restartPolicy.type");
         assertThat(new SparkJobReconciler(null).check(resource(spec("1g", null, "Never")), "*"))
                 .extracting(FieldError::path).containsExactly("spec.distribution");
+    }
+
+    private static SparkJobSpec withVersion(String sparkVersion, String distribution) {
+        SparkJobSpec b = spec("1g", null, "Never");
+        return new SparkJobSpec(b.mainApplicationFile(), b.mainClass(), b.arguments(), b.files(), b.sparkConf(),
+                b.master(), b.driver(), b.executor(), b.env(), distribution, sparkVersion, b.restartPolicy(),
+                b.schedule(), b.concurrencyPolicy(), 1, 1);
+    }
+
+    @Test
+    void sparkVersionMustNameADistributionTheOperatorHasAndNotComeWithItsOwn() {
+        SparkJobReconciler kind = new SparkJobReconciler(new SparkDistributions("file:///d/spark-3.5.7.tgz",
+                Map.of("3.5.7", "file:///d/spark-3.5.7.tgz", "4.1.1", "file:///d/spark-4.1.1.tgz")), null, () -> null);
+        assertThat(kind.check(resource(withVersion("4", null)), "*")).isEmpty();
+        assertThat(kind.check(resource(withVersion("3.4", null)), "*")).singleElement().satisfies(e -> {
+            assertThat(e.path()).isEqualTo("spec.sparkVersion");
+            assertThat(e.message()).contains("no Spark 3.4 distribution").contains("3.5.7, 4.1.1");
+        });
+        assertThat(kind.check(resource(withVersion("4", "file:///mine.tgz")), "*")).extracting(FieldError::path)
+                .containsExactly("spec.sparkVersion");
     }
 
     @Test
