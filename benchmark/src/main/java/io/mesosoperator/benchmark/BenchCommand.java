@@ -1,6 +1,7 @@
 package io.mesosoperator.benchmark;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,8 +31,27 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--applies-only", description = "Only the API under concurrent writers and the largest spec.")
     boolean appliesOnly;
 
+    @Option(names = "--fast-data", description = {"Only the fast-data sample, as a user runs it from the repository",
+            "root: `up`, `apply -f sample-specs/fast-data/`, the time to the first total, and event latency at a",
+            "steady rate (60 s, or 15 s with --quick)."})
+    boolean fastData;
+
+    @Option(names = "--spark", description = {"Only a SparkJob with 2 executor tasks (sample-specs/spark-job.yaml on `up`)",
+            "against the same job by hand with spark-submit --master local-cluster, from the repository root",
+            "(3 rounds, or 1 with --quick)."})
+    boolean spark;
+
     @Override
     public Integer call() throws Exception {
+        if (spark) {
+            Benchmark.print(new SparkExecutorsBenchmark(Path.of(""), workDir, quick ? 1 : 3, System.out).run(), System.out);
+            return 0;
+        }
+        if (fastData) {
+            Benchmark.print(new FastDataBenchmark(Path.of(""), workDir, Duration.ofSeconds(quick ? 15 : 60), System.out)
+                    .run(), System.out);
+            return 0;
+        }
         if (profile) {
             System.setProperty(Benchmark.PROFILE, "true");
         }

@@ -113,13 +113,17 @@ public final class Benchmark {
         return rows;
     }
 
-    /** Only the benchmark's own {@code run-*} directories, so the disk does not fill run after run. */
     private void deleteEarlierRuns() throws IOException {
-        if (!Files.isDirectory(work.getParent())) {
+        deleteEarlierRuns(work.getParent(), "run-");
+    }
+
+    /** Only a benchmark's own run directories (by their prefix), so the disk does not fill run after run. */
+    static void deleteEarlierRuns(Path parent, String prefix) throws IOException {
+        if (!Files.isDirectory(parent)) {
             return;
         }
-        try (var runs = Files.list(work.getParent())) {
-            for (Path run : runs.filter(p -> p.getFileName().toString().startsWith("run-")).toList()) {
+        try (var runs = Files.list(parent)) {
+            for (Path run : runs.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
                 try (var tree = Files.walk(run)) {
                     for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
                         Files.deleteIfExists(p);
@@ -280,7 +284,7 @@ public final class Benchmark {
         throw new IllegalStateException("no LAUNCH of " + pod + " within 2 minutes");
     }
 
-    private static String percentiles(List<Double> millis) {
+    static String percentiles(List<Double> millis) {
         if (millis.isEmpty()) {
             return "-";
         }
