@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class FastDataPipelineE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLES = Path.of("..", "sample-specs", "fast-data");
     static final Path APPS = Path.of("..", "sample-apps").toAbsolutePath().normalize();
-    static final int EVENTS = Integer.getInteger("fastdata.events", 6000);
+    static final int EVENTS = Integer.getInteger("fastdata.events", 20000);
     static final int KEYS = 50;
     static final int PER_REQUEST = 200;
     static final Duration START = Duration.ofMinutes(6);

@@ -41,7 +41,12 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
      * (minRegisteredResourcesRatio 1), so both are in the application before its first stage.
      */
     private String job(String name) {
-        return job(name, "", """
+        return job(name, "");
+    }
+
+    /** The same, with more spec lines. */
+    private String job(String name, String more) {
+        return job(name, more, """
                     spark.sql.shuffle.partitions: '2'
                     spark.scheduler.minRegisteredResourcesRatio: '1.0'
                     spark.scheduler.maxRegisteredResourcesWaitingTime: 120s
@@ -144,11 +149,7 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
 
     @Test
     void aJobAskingForSpark4RunsOnSpark4WithItsExecutorsAsTasks() throws Exception {
-        apply(job("wc-spark4", "  sparkVersion: '4'\n", """
-                    spark.sql.shuffle.partitions: '2'
-                    spark.scheduler.minRegisteredResourcesRatio: '1.0'
-                    spark.scheduler.maxRegisteredResourcesWaitingTime: 120s
-                """, "instances: 2, "));
+        apply(job("wc-spark4", "  sparkVersion: '4'\n"));
 
         await().atMost(RUN).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(executorTasks("wc-spark4").stream()
@@ -196,11 +197,7 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
 
     @Test
     void aDriverKilledWithSigkillIsRetriedAndLeavesNoExecutorOfItsAttempt() throws Exception {
-        apply(job("wc-driver", "  restartPolicy: {type: OnFailure, maxRetries: 2, backoffSeconds: 1}\n", """
-                    spark.sql.shuffle.partitions: '2'
-                    spark.scheduler.minRegisteredResourcesRatio: '1.0'
-                    spark.scheduler.maxRegisteredResourcesWaitingTime: 120s
-                """, "instances: 2, "));
+        apply(job("wc-driver", "  restartPolicy: {type: OnFailure, maxRetries: 2, backoffSeconds: 1}\n"));
         // mid-job: both executor tasks of attempt 1 run; the driver waits for them before its first stage
         List<String> firstExecutors = await().atMost(RUN).pollInterval(Duration.ofMillis(100))
                 .until(() -> executorTasks("wc-driver").stream().filter(t -> t.path("state").asText().equals("TASK_RUNNING"))
