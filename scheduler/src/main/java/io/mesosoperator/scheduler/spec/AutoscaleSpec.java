@@ -13,7 +13,7 @@ import java.util.Map;
  * 300 s down, up by at most 4 instances or 100% per 15 s, down by at most 100% per 15 s.
  */
 public record AutoscaleSpec(int minReplicas, int maxReplicas, Metric metric, double target, double tolerance,
-                            Rules scaleUp, Rules scaleDown) {
+                            double intervalSeconds, Rules scaleUp, Rules scaleDown) {
 
     /** Where the value comes from; {@code perInstance}: the target is an average per instance, else a total. */
     public record Metric(String type, String name, Map<String, String> labels, boolean perInstance,
@@ -54,7 +54,7 @@ public record AutoscaleSpec(int minReplicas, int maxReplicas, Metric metric, dou
         Metric metric = new Metric(type, m.path("name").asText(null), labels, perInstance,
                 m.path("kafkaCluster").asText(null), m.path("group").asText(null), m.path("topic").asText(null));
         return new AutoscaleSpec(a.path("minReplicas").asInt(1), a.path("maxReplicas").asInt(1), metric,
-                a.path("target").asDouble(), a.path("tolerance").asDouble(0.1),
+                a.path("target").asDouble(), a.path("tolerance").asDouble(0.1), a.path("intervalSeconds").asDouble(15),
                 rules(a.path("scaleUp"), DEFAULT_SCALE_UP), rules(a.path("scaleDown"), DEFAULT_SCALE_DOWN));
     }
 

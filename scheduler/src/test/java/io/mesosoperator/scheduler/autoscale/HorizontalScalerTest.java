@@ -29,7 +29,7 @@ class HorizontalScalerTest {
 
     static AutoscaleSpec spec(int min, int max, double target, Rules up, Rules down) {
         return new AutoscaleSpec(min, max, new AutoscaleSpec.Metric("series", "q", java.util.Map.of(), true, null, null, null),
-                target, 0.1, up, down);
+                target, 0.1, 15, up, down);
     }
 
     static Stream<Arguments> table() {
