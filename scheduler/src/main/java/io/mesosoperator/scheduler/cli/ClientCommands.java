@@ -277,6 +277,19 @@ public final class ClientCommands {
                 runs.print(out, "  ");
             }
             sparkDetails(status.path("workload"));
+            JsonNode autoscale = status.path("autoscale");
+            if (autoscale.isObject()) {
+                // the autoscaler's last decision and why (spec.autoscale)
+                out.println("Autoscale:");
+                out.println("  Metric:     " + autoscale.path("metric").asText() + ", target " + autoscale.path("target").asText()
+                        + ", now " + autoscale.path("value").asText("-"));
+                out.println("  Replicas:   " + autoscale.path("currentReplicas").asInt() + " -> "
+                        + autoscale.path("desiredReplicas").asInt() + " (" + autoscale.path("reason").asText() + ")");
+                out.println("  Why:        " + autoscale.path("message").asText());
+                out.println("  Last scale: " + (autoscale.has("lastScaleTime")
+                        ? autoscale.path("lastScaleTime").asText() + " (" + age(autoscale.path("lastScaleTime").asText()) + " ago)"
+                        : "never"));
+            }
             ApiClient.Reply tasks = api.get("/v1/tasks?resource=" + ApiClient.encode(r.path("kind").asText() + "/" + name));
             out.println("Tasks:");
             Table taskTable = new Table("TASK", "STATE", "HEALTHY", "SANDBOX");
