@@ -24,8 +24,8 @@ final class MetricSource {
     static final String TASK_CPU = "mesos_operator_task_cpu_seconds_total";
     /** Exported by the Kafka workload metrics; referenced by name only. */
     static final String KAFKA_LAG = "mesos_operator_kafka_consumer_group_lag";
-    /** A topic's partition count, when a collector exports it: the most consumers that can share the lag. */
-    static final String KAFKA_PARTITIONS = "mesos_operator_kafka_topic_partitions";
+    /** One series per partition of a topic: their count is the most consumers that can share the lag. */
+    static final String KAFKA_LOG_END_OFFSET = "mesos_operator_kafka_log_end_offset";
 
     private record Point(Instant at, double cpuSeconds) {}
 
@@ -76,10 +76,10 @@ final class MetricSource {
         double total = lags.stream().mapToDouble(SeriesReader.Sample::value).sum();
         Integer cap = null;
         if (m.topic() != null) {
-            List<SeriesReader.Sample> partitions = series.read(KAFKA_PARTITIONS,
+            List<SeriesReader.Sample> partitions = series.read(KAFKA_LOG_END_OFFSET,
                     Map.of("kafkacluster", m.kafkaCluster(), "topic", m.topic()));
             if (!partitions.isEmpty()) {
-                cap = (int) partitions.get(0).value();
+                cap = partitions.size();
             }
         }
         return new Reading(total / Math.max(1, replicas), cap, cap == null ? null : cap + " partitions of topic " + m.topic());
