@@ -11,6 +11,7 @@ import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.ResourceVersionConflict;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,12 +38,20 @@ public final class Autoscaler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Autoscaler.class);
     /** The count field of each kind that can be autoscaled. */
     public static final Map<String, String> COUNT_FIELDS = Map.of("Service", "instances", "AkkaService", "replicas");
+    /**
+     * How long a metric may have no value before it is a warning event (the status shows it at
+     * once): a new resource's first values take a collector interval or two (15 s each by
+     * default), and a CPU rate two readings.
+     */
+    static final Duration MISSING_GRACE = Duration.ofSeconds(60);
 
     private static final class State {
         final HorizontalScaler scaler = new HorizontalScaler();
         final MetricSource metric = new MetricSource();
         Instant next;
-        String lastReason;
+        /** Since when the metric has had no value (null while it has one); warned once per gap. */
+        Instant missingSince;
+        boolean missingWarned;
         String lastScaleTime;
     }
 
@@ -137,12 +146,20 @@ public final class Autoscaler implements AutoCloseable {
                 event = "ScaleFailed";
                 message = "spec." + countField + " " + current + " -> " + d.desiredReplicas() + " not applied: " + failure;
             }
-        } else if ("MetricMissing".equals(d.reason()) && !"MetricMissing".equals(state.lastReason)) {
-            eventType = "Warning";
-            event = "MetricMissing";
-            message = "no value for " + metric + ": spec." + countField + " stays " + current;
+        } else if ("MetricMissing".equals(d.reason())) {
+            state.missingSince = state.missingSince == null ? now : state.missingSince;
+            Duration grace = Duration.ofMillis((long) Math.max(MISSING_GRACE.toMillis(), 3 * spec.intervalSeconds() * 1000));
+            if (!state.missingWarned && !now.isBefore(state.missingSince.plus(grace))) {
+                state.missingWarned = true;
+                eventType = "Warning";
+                event = "MetricMissing";
+                message = "no value for " + metric + " since " + state.missingSince + ": spec." + countField + " stays " + current;
+            }
         }
-        state.lastReason = d.reason();
+        if (!"MetricMissing".equals(d.reason())) {
+            state.missingSince = null;
+            state.missingWarned = false;
+        }
         ObjectNode status = JsonNodeFactory.instance.objectNode();
         status.put("currentReplicas", current);
         status.put("desiredReplicas", d.desiredReplicas());
