@@ -192,7 +192,8 @@ public final class HorizontalScaler {
         return Duration.ofMillis((long) (s * 1000));
     }
 
-    static String num(double v) {
+    /** A number as decisions show it: whole numbers as they are, others to three significant digits. */
+    public static String num(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.3g", v);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.mesosoperator.scheduler.autoscale.HorizontalScaler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -281,8 +282,10 @@ public final class ClientCommands {
             if (autoscale.isObject()) {
                 // the autoscaler's last decision and why (spec.autoscale)
                 out.println("Autoscale:");
-                out.println("  Metric:     " + autoscale.path("metric").asText() + ", target " + autoscale.path("target").asText()
-                        + ", now " + autoscale.path("value").asText("-"));
+                JsonNode value = autoscale.path("value");
+                out.println("  Metric:     " + autoscale.path("metric").asText() + ", target "
+                        + HorizontalScaler.num(autoscale.path("target").asDouble())
+                        + ", now " + (value.isNumber() ? HorizontalScaler.num(value.asDouble()) : "-"));
                 out.println("  Replicas:   " + autoscale.path("currentReplicas").asInt() + " -> "
                         + autoscale.path("desiredReplicas").asInt() + " (" + autoscale.path("reason").asText() + ")");
                 out.println("  Why:        " + autoscale.path("message").asText());

@@ -71,7 +71,7 @@ class AutoscaleE2ETest extends EmbeddedOperatorTest {
         assertThat(up.has("lastScaleTime")).isTrue();
         EmbeddedOperator.Run busy = env.cli("describe", "service", "busy");
         assertThat(busy.code()).as(busy.err()).isZero();
-        assertThat(busy.out()).contains("Autoscale:", "CPU cores per instance", "target 0.01", "-> 3");
+        assertThat(busy.out()).contains("Autoscale:", "CPU cores per instance", "target 0.0100", "-> 3");
         System.out.println(busy.out());
 
         Files.delete(burn);
