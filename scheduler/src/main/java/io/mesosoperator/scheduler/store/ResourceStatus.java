@@ -51,7 +51,7 @@ public record ResourceStatus(
 
     /** The same status with these conditions. */
     public ResourceStatus withConditions(List<Condition> newConditions) {
-        return new ResourceStatus(observedGeneration, phase, replicas, readyReplicas, newConditions, instances, plan, workload);
+        return new ResourceStatus(observedGeneration, phase, replicas, readyReplicas, newConditions, instances, plan, workload, autoscale);
     }
 
     public Condition condition(String type) {
