@@ -41,6 +41,14 @@ class AutoscaleSpecTest {
             """;
 
     @Test
+    void theSampleIsValid() throws Exception {
+        String sample = java.nio.file.Files.readString(java.nio.file.Path.of("..", "sample-specs", "service-autoscaled.yaml"));
+        ObjectNode validated = VALIDATOR.validate(SpecParser.parse(sample));
+        assertThat(AutoscaleSpec.check(validated.path("spec"))).isEmpty();
+        assertThat(AutoscaleSpec.of(validated.path("spec")).metric().type()).isEqualTo(AutoscaleSpec.Metric.CPU);
+    }
+
+    @Test
     void defaultsAreKubernetesHpas() {
         AutoscaleSpec a = AutoscaleSpec.of(VALIDATOR.validate(SpecParser.parse(SERVICE)).path("spec"));
         assertThat(a.minReplicas()).isEqualTo(2);
