@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * The operator's layers (docs/architecture.md), each depending only on the ones below it:
  * <pre>
  *   edge       cli, api, embedded, state (the ZooKeeper adapter), agents (the agents' HTTP endpoints), Main
- *   core       operator, tasks, placement, plan, events, metrics, monitor
+ *   core       operator, tasks, placement, plan, events, metrics, monitor, autoscale
  *   kinds      akka, cassandra, kafka, service, spark
  *   contract   kind (what every kind implements), jobs (what job kinds share)
  *   ports      store, mesos (the master's scheduler API)
@@ -40,7 +40,7 @@ class LayersTest {
                 .layer("Edge").definedBy(ROOT, ROOT + ".cli..", ROOT + ".api..", ROOT + ".embedded..", ROOT + ".state..",
                         ROOT + ".agents..")
                 .layer("Core").definedBy(ROOT + ".operator..", ROOT + ".tasks..", ROOT + ".placement..", ROOT + ".plan..",
-                        ROOT + ".events..", ROOT + ".metrics..", ROOT + ".monitor..")
+                        ROOT + ".events..", ROOT + ".metrics..", ROOT + ".monitor..", ROOT + ".autoscale..")
                 .layer("Kinds").definedBy(ROOT + ".akka..", ROOT + ".cassandra..", ROOT + ".kafka..", ROOT + ".service..",
                         ROOT + ".spark..")
                 .layer("Contract").definedBy(ROOT + ".kind..", ROOT + ".jobs..")

@@ -54,7 +54,7 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
     @Override
     public List<FieldError> check(Resource resource, String role) {
         AkkaSpec spec = SpecBinding.bind(resource.spec(), AkkaSpec.class);
-        List<FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>(io.mesosoperator.scheduler.spec.AutoscaleSpec.check(resource.spec()));
         checkHeap(errors, spec.heap(), spec.mem());
         checkDistribution(errors, "artifact", spec.artifact(), "pekkoSampleDistribution");
         if (spec.command() != null && (spec.mainClass() != null || spec.classpath() != null)) {

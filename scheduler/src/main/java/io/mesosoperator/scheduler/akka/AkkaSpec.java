@@ -17,5 +17,6 @@ public record AkkaSpec(
         Map<String, Object> config,
         Map<String, String> env,
         Integer maxReplicasPerAgent,
-        String strategy) {
+        String strategy,
+        com.fasterxml.jackson.databind.JsonNode autoscale) {
 }

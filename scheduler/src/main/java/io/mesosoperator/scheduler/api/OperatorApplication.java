@@ -159,15 +159,20 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         KafkaMetrics kafkaMetrics = new KafkaMetrics();
         WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics),
                 seconds(config.monitoring.workloadIntervalSeconds), seconds(config.monitoring.workloadTimeoutSeconds));
+        // the leader's autoscaler reads the same exported series back (what Prometheus scrapes)
+        io.mesosoperator.scheduler.autoscale.Autoscaler autoscaler = new io.mesosoperator.scheduler.autoscale.Autoscaler(
+                this::operator, new io.mesosoperator.scheduler.metrics.SeriesReader(prometheus), Clock.systemUTC());
         env.lifecycle().manage(new Managed() {
             @Override
             public void start() {
                 taskUsage.start();
                 workloadMetrics.start();
+                autoscaler.start();
             }
 
             @Override
             public void stop() {
+                autoscaler.close();
                 taskUsage.close();
                 workloadMetrics.close();
                 kafkaMetrics.close();

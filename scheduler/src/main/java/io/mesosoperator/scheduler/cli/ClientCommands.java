@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.mesosoperator.scheduler.autoscale.HorizontalScaler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -277,6 +278,21 @@ public final class ClientCommands {
                 runs.print(out, "  ");
             }
             sparkDetails(status.path("workload"));
+            JsonNode autoscale = status.path("autoscale");
+            if (autoscale.isObject()) {
+                // the autoscaler's last decision and why (spec.autoscale)
+                out.println("Autoscale:");
+                JsonNode value = autoscale.path("value");
+                out.println("  Metric:     " + autoscale.path("metric").asText() + ", target "
+                        + HorizontalScaler.num(autoscale.path("target").asDouble())
+                        + ", now " + (value.isNumber() ? HorizontalScaler.num(value.asDouble()) : "-"));
+                out.println("  Replicas:   " + autoscale.path("currentReplicas").asInt() + " -> "
+                        + autoscale.path("desiredReplicas").asInt() + " (" + autoscale.path("reason").asText() + ")");
+                out.println("  Why:        " + autoscale.path("message").asText());
+                out.println("  Last scale: " + (autoscale.has("lastScaleTime")
+                        ? autoscale.path("lastScaleTime").asText() + " (" + age(autoscale.path("lastScaleTime").asText()) + " ago)"
+                        : "never"));
+            }
             ApiClient.Reply tasks = api.get("/v1/tasks?resource=" + ApiClient.encode(r.path("kind").asText() + "/" + name));
             out.println("Tasks:");
             Table taskTable = new Table("TASK", "STATE", "HEALTHY", "SANDBOX");

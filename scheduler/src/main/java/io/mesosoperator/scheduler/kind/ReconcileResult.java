@@ -15,6 +15,11 @@ public record ReconcileResult(List<PodSpec> launches, List<Kill> kills, Resource
         this(launches, kills, status, requeueAfter, List.of());
     }
 
+    /** The same result publishing another status. */
+    public ReconcileResult withStatus(ResourceStatus next) {
+        return new ReconcileResult(launches, kills, next, requeueAfter, relocations);
+    }
+
     public record Kill(String taskId, String agentId, String reason) {}
 
     /**

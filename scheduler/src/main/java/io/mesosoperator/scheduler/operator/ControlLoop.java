@@ -129,6 +129,11 @@ final class ControlLoop {
                 }
             }
             result.relocations().forEach(r -> relocate(key, r));
+            ResourceStatus previous = state.statuses.get(key);
+            if (previous != null && previous.autoscale() != null && status.autoscale() == null) {
+                // the autoscaler's decision is not derived from the tasks: it stays until its next one
+                status = status.withAutoscale(previous.autoscale());
+            }
             recordBackoffs(key, state.statuses.get(key), status);
             recordCompletedSteps(key, state.statuses.get(key), status);
             if (!status.equals(state.statuses.get(key))) {

@@ -210,6 +210,28 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         return events;
     }
 
+    /**
+     * The autoscaler's decision about a resource: kept in its status.autoscale (until the next
+     * decision) and, with {@code reason} non-null, recorded as an event. Any thread.
+     */
+    public void autoscaled(ResourceKey key, com.fasterxml.jackson.databind.JsonNode decision, String type, String reason,
+                           String message) {
+        if (reason != null) {
+            events.record(key, type, reason, message);
+        }
+        try {
+            loop.execute(() -> {
+                ResourceStatus status = state.statuses.get(key);
+                if (status != null && state.resources.containsKey(key) && !decision.equals(status.autoscale())) {
+                    state.statuses.put(key, status.withAutoscale(decision));
+                    writes.persistSoon(key);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the term ended: the next leader's autoscaler decides again
+        }
+    }
+
     // ---------------------------------------------------------------- Mesos listener (subscriber thread)
 
     @Override

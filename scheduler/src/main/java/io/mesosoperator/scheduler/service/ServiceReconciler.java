@@ -12,6 +12,7 @@ import io.mesosoperator.scheduler.kind.ResolvedSpec;
 import io.mesosoperator.scheduler.kind.SpecReader;
 import io.mesosoperator.scheduler.kind.Strategy;
 import io.mesosoperator.scheduler.kind.WorkloadProbe;
+import io.mesosoperator.scheduler.spec.AutoscaleSpec;
 import io.mesosoperator.scheduler.spec.FieldError;
 import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
@@ -68,7 +69,7 @@ public final class ServiceReconciler implements Reconciler {
     @Override
     public List<FieldError> check(Resource resource, String role) {
         ServiceSpec spec = parse(resource.spec());
-        List<FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>(AutoscaleSpec.check(resource.spec()));
         if (spec.volume() != null && SpecBinding.volumeNeedsRole("spec.volume", role) != null) {
             errors.add(SpecBinding.volumeNeedsRole("spec.volume", role));
         }

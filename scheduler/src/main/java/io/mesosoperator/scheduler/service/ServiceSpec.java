@@ -17,7 +17,8 @@ public record ServiceSpec(
         List<Port> ports,
         HealthCheck healthCheck,
         double killGracePeriodSeconds,
-        String strategy) {
+        String strategy,
+        JsonNode autoscale) {
 
     public record Port(String name) {}
 

@@ -9,8 +9,11 @@ import java.util.Set;
  * resource exists ({@code fixedFields}: a change is refused, naming the field).
  */
 public record KindDefinition(String kind, String schemaFile, Set<String> scaleFields, Set<String> fixedFields) {
-    /** Spec fields of every kind that steer the plan, not the tasks: changing them replaces nothing. */
-    public static final Set<String> PLAN_FIELDS = Set.of("strategy");
+    /**
+     * Spec fields of every kind that steer the plan or the operator, not the tasks: changing them
+     * replaces nothing (autoscale steers the count, which is a scale field itself).
+     */
+    public static final Set<String> PLAN_FIELDS = Set.of("strategy", "autoscale");
 
     /** A kind whose every field may change. */
     public KindDefinition(String kind, String schemaFile, Set<String> scaleFields) {

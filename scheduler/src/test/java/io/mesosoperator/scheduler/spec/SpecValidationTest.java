@@ -34,7 +34,7 @@ class SpecValidationTest {
                 Arguments.of("wrong type", GOOD.replace("instances: 2", "instances: two"),
                         "spec.instances", "must be an integer, not a string", 6),
                 Arguments.of("unknown field", GOOD + "  colour: blue\n",
-                        "spec.colour", "unknown field (allowed: command, cpus, disk, env, healthCheck, instances,"
+                        "spec.colour", "unknown field (allowed: autoscale, command, cpus, disk, env, healthCheck, instances,"
                                 + " killGracePeriodSeconds, mem, ports, strategy, uris, volume)", 8),
                 Arguments.of("missing command", GOOD.replace("  command: sleep 1000\n", ""),
                         "spec.command", "is required", 5),
