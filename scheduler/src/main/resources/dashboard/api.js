@@ -65,8 +65,12 @@ export function watch(query, { onOpen, onChange, onState }) {
       try {
         const res = await fetch(new URL('v1/events' + query, BASE), { headers: headers({ Accept: 'text/event-stream' }),
           signal: controller.signal });
-        if (res.status === 401) window.dispatchEvent(new CustomEvent('unauthorized', { detail: 'the event stream needs a token' }));
-        if (!res.ok) throw new Error('HTTP ' + res.status);
+        if (!res.ok) {
+          const answer = await res.json().catch(() => null);
+          const message = answer && answer.errors ? answer.errors[0].message : 'HTTP ' + res.status;
+          if (res.status === 401) window.dispatchEvent(new CustomEvent('unauthorized', { detail: message }));
+          throw new Error(message);
+        }
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {

@@ -78,7 +78,12 @@ function showBanner(error) {
 }
 
 window.addEventListener('unauthorized', e => {
-  banner.replaceChildren(h('div', { class: 'error', role: 'alert' }, e.detail + ' ', tokenForm()));
+  const shown = document.getElementById('auth-message');
+  if (shown && !banner.hidden) { // keep the form (and what is being typed in it); only the message changes
+    shown.textContent = e.detail;
+    return;
+  }
+  banner.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('span', { id: 'auth-message' }, e.detail), ' ', tokenForm()));
   banner.hidden = false;
 });
 
@@ -282,8 +287,14 @@ function resourcePage(kind, name) {
         const body = { apiVersion: fresh.apiVersion, kind: fresh.kind, metadata: { ...fresh.metadata }, spec: { ...fresh.spec } };
         delete body.metadata.resourceVersion;
         body.spec[field] = input.value === '' ? null : Number(input.value);
-        const a = await call('POST', '/v1/resources', body);
-        return `${field}: ${a.spec[field]} (${a.change}, generation ${a.metadata.generation})`;
+        try {
+          const a = await call('POST', '/v1/resources', body);
+          return `${field}: ${a.spec[field]} (${a.change}, generation ${a.metadata.generation})`;
+        } catch (e) {
+          // the line and column would point into the JSON the page sent, which nobody saw
+          if (e.errors) e.errors = e.errors.map(({ line, column, ...rest }) => rest);
+          throw e;
+        }
       }));
       return h('label', {}, field + ' ', input, button);
     }));
@@ -325,13 +336,14 @@ function resourcePage(kind, name) {
     if (!document.activeElement || !scaleBox.contains(document.activeElement)) scaleControls();
     pauseButton.textContent = s.plan && s.plan.paused ? 'Continue plan' : 'Pause plan';
     conds.replaceChildren(...(s.conditions || []).map(c => h('tr', { class: (c.type === 'Degraded' || c.type === 'Anomalous') && c.status === 'True' ? 'row-bad' : '' },
-      h('td', {}, c.type), h('td', {}, c.status), h('td', {}, c.reason || ''), h('td', {}, c.message || ''),
-      h('td', {}, age(c.lastTransitionTime)))));
+      h('td', { 'data-label': 'Type' }, c.type), h('td', { 'data-label': 'Status' }, c.status),
+      h('td', { 'data-label': 'Reason' }, c.reason || ''), h('td', { 'data-label': 'Message' }, c.message || ''),
+      h('td', { 'data-label': 'Since' }, age(c.lastTransitionTime)))));
     plan.replaceChildren(...planView(p));
     instances.replaceChildren(...(s.instances || []).map(i => h('tr', { dataset: { instance: i.instance } },
       h('td', { 'data-label': 'Instance' }, i.instance), h('td', { 'data-label': 'State' }, i.state || ''),
       h('td', { 'data-label': 'Ready' }, i.ready ? 'yes' : 'no'),
-      h('td', { 'data-label': 'Agent' }, i.host || i.agentId || ''),
+      h('td', { 'data-label': 'Agent' }, agentName(i.host, i.agentId)),
       h('td', { 'data-label': 'Restarts', class: 'restarts' }, i.restarts),
       h('td', { 'data-label': 'Last exit' }, i.lastExit || ''),
       h('td', { 'data-label': 'Waiting' }, [i.heldBy, i.waitingFor, i.nextLaunchTime ? 'next launch ' + time(i.nextLaunchTime) : null].filter(Boolean).join('; ')),
@@ -340,7 +352,7 @@ function resourcePage(kind, name) {
       h('tr', { class: /FAILED|LOST|ERROR|DROPPED/.test(t.state) ? 'row-bad' : '' },
         h('td', { 'data-label': 'Task' }, h('code', {}, t.taskId)), h('td', { 'data-label': 'Instance' }, t.instance),
         h('td', { 'data-label': 'State' }, t.state), h('td', { 'data-label': 'Health' }, t.healthy === undefined || t.healthy === null ? '' : t.healthy ? 'healthy' : 'unhealthy'),
-        h('td', { 'data-label': 'Agent' }, t.host || t.agentId || ''), h('td', { 'data-label': 'Launched' }, time(t.launchedAt)),
+        h('td', { 'data-label': 'Agent' }, agentName(t.host, t.agentId)), h('td', { 'data-label': 'Launched' }, time(t.launchedAt)),
         h('td', { 'data-label': 'Message' }, [t.reason, t.message].filter(Boolean).join(': ')))));
     workload.replaceChildren(s.workload ? keyValues(s.workload) : h('p', { class: 'muted' }, 'this kind reports nothing of its software'));
     logs.instances((s.instances || []).map(i => i.instance));
@@ -387,7 +399,7 @@ function resourcePage(kind, name) {
       h('div', { class: 'buttons' }, scaleBox, pauseButton, restartAll,
         h('span', {}, rollbackSelect, rollbackButton), deleteButton), actionsOut),
     h('div', { class: 'grid' },
-      h('section', {}, h('h2', {}, 'Conditions'), h('table', {}, h('thead', {}, h('tr', {}, ['Type', 'Status', 'Reason', 'Message', 'Since'].map(t => h('th', {}, t)))), conds)),
+      h('section', {}, h('h2', {}, 'Conditions'), h('table', { class: 'cards' }, h('thead', {}, h('tr', {}, ['Type', 'Status', 'Reason', 'Message', 'Since'].map(t => h('th', {}, t)))), conds)),
       h('section', {}, h('h2', {}, 'Plan'), plan)),
     h('section', {}, h('h2', {}, 'Instances'), h('table', { class: 'cards' }, h('thead', {}, h('tr', {},
       ['Instance', 'State', 'Ready', 'Agent', 'Restarts', 'Last exit', 'Waiting for', ''].map(t => h('th', {}, t)))), instances)),
@@ -409,6 +421,13 @@ function resourcePage(kind, name) {
     changed(change) { if (change.resource === id) addEntry(change); },
     leave() { logs.stop(); },
   };
+}
+
+/** An agent as people tell agents apart: its host, and the short end of its id (several agents may share a host). */
+function agentName(host, agentId) {
+  if (!agentId) return host || '';
+  const shortId = agentId.includes('-') ? agentId.slice(agentId.lastIndexOf('-') + 1) : agentId;
+  return h('span', { title: agentId }, (host ? host + ' · ' : '') + shortId);
 }
 
 function entryItem(e) {

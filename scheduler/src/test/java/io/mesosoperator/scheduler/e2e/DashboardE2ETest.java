@@ -5,27 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The web dashboard in a real browser (headless Chromium driven by chromedriver) against the
@@ -34,41 +21,29 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * after a confirmation, and shows a refused spec's errors. Screenshots go to
  * target/dashboard-screenshots/. Skipped only where no Chromium is installed (.ci/run installs it).
  */
-@EnabledIf(value = "browserInstalled", disabledReason = "no chromium and chromedriver on this machine (Debian: apt-get install"
-        + " chromium chromium-driver, as .ci/run does): the dashboard's browser tests are skipped")
+@EnabledIf(value = "io.mesosoperator.scheduler.e2e.HeadlessChromium#installed", disabledReason = HeadlessChromium.MISSING)
 class DashboardE2ETest extends EmbeddedOperatorTest {
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
-    private static final List<String> BROWSERS = List.of("chromium", "chromium-browser", "google-chrome");
-    private static final List<String> DRIVERS = List.of("chromedriver");
+    private static final Duration WAIT = HeadlessChromium.WAIT;
 
+    private HeadlessChromium chromium;
     private WebDriver browser;
 
-    static boolean browserInstalled() {
-        return onPath(BROWSERS).isPresent() && onPath(DRIVERS).isPresent();
-    }
-
-    private static Optional<Path> onPath(List<String> names) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .flatMap(dir -> names.stream().map(n -> Path.of(dir, n))).filter(Files::isExecutable).findFirst();
+    /** The charts' series sampled every second, so that they have points within the test. */
+    @Override
+    EmbeddedOperator.Options options() {
+        return super.options().config("monitoring.historyIntervalSeconds", 1);
     }
 
     @BeforeAll
     void openBrowser() throws IOException {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(onPath(BROWSERS).orElseThrow().toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(onPath(DRIVERS).orElseThrow().toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        Files.createDirectories(SCREENSHOTS);
+        chromium = new HeadlessChromium();
+        browser = chromium.driver;
     }
 
     @AfterAll
     void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -108,9 +83,7 @@ class DashboardE2ETest extends EmbeddedOperatorTest {
         assertThat(browser.findElement(row).getText()).contains("Service", "team=web", "1 / 1");
         assertThat((Boolean) js("return window.stillTheSamePage === true")).as("the page was not reloaded").isTrue();
         screenshot("overview");
-        browser.manage().window().setSize(new Dimension(390, 844));
-        screenshot("overview-phone");
-        browser.manage().window().setSize(new Dimension(1280, 1000));
+        chromium.phoneScreenshot("overview-phone");
 
         // filters: by kind and by label
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind-filter"))).selectByValue("KafkaCluster");
@@ -156,18 +129,33 @@ class DashboardE2ETest extends EmbeddedOperatorTest {
         });
         screenshot("scaled");
 
+        // the agents and what runs on each; the charts of the operator's series
+        browser.findElement(By.linkText("Agents")).click();
+        await("the agents page lists both instances").atMost(WAIT).ignoreExceptions().untilAsserted(() ->
+                assertThat(browser.findElements(By.cssSelector("#agents li")).stream().map(WebElement::getText)
+                        .filter(t -> t.startsWith("Service/shop")).toList()).hasSize(2));
+        screenshot("agents");
+        browser.findElement(By.linkText("Charts")).click();
+        await("the tasks chart draws the running tasks").atMost(WAIT).ignoreExceptions().untilAsserted(() ->
+                assertThat(browser.findElement(By.id("charts")).getText()).contains("Tasks by state", "RUNNING 2"));
+        assertThat(browser.findElements(By.cssSelector("#charts polyline[data-series='RUNNING']"))).hasSize(1);
+        assertThat(browser.findElement(By.id("charts")).getText()).contains("Restarts", "Service");
+        screenshot("charts");
+        browser.navigate().back();
+        browser.navigate().back();
+        awaitText(By.id("ready"), "2/2 ready");
+
         // a scale the schema refuses: the error names the field
         count = browser.findElement(By.id("scale-instances"));
         count.clear();
         count.sendKeys("-1");
         browser.findElement(By.id("scale-instances-button")).click();
         awaitText(By.cssSelector("#action-result .error"), "spec.instances");
-        assertThat(browser.findElement(By.cssSelector("#action-result .error")).getText()).contains("Refused (422)");
+        assertThat(browser.findElement(By.cssSelector("#action-result .error")).getText()).contains("Refused (422)")
+                .doesNotContain("line");
 
         // on a phone-sized screen the resource page still reads
-        browser.manage().window().setSize(new Dimension(390, 844));
-        screenshot("resource-phone");
-        browser.manage().window().setSize(new Dimension(1280, 1000));
+        chromium.phoneScreenshot("resource-phone");
 
         // delete, after a confirmation
         browser.findElement(By.id("delete-button")).click();
@@ -197,16 +185,14 @@ class DashboardE2ETest extends EmbeddedOperatorTest {
     }
 
     private Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
+        return chromium.js(script);
     }
 
     private void awaitText(By element, String text) {
-        await("the page shows '" + text + "' in " + element).atMost(WAIT).ignoreExceptions().untilAsserted(() ->
-                assertThat(browser.findElement(element).getText()).contains(text));
+        chromium.awaitText(element, text);
     }
 
     private void screenshot(String name) throws IOException {
-        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        chromium.screenshot(name);
     }
 }
