@@ -24,10 +24,12 @@ const condition = (r, type) => conditions(r).find(c => c.type === type);
 
 // ---------------------------------------------------------------- refreshing from the API
 
+/** Every resource, and every task when the view shows them all (thousands of tasks are not read for nothing). */
 async function loadAll() {
-  const [resources, tasks] = await Promise.all([get('/v1/resources'), get('/v1/tasks')]);
+  const [resources, tasks] = await Promise.all([get('/v1/resources'),
+    current && current.needsTasks ? get('/v1/tasks') : null]);
   state.resources = new Map(resources.items.map(r => [key(r), r]));
-  state.tasks = tasks.items;
+  if (tasks) state.tasks = tasks.items;
   state.loaded = true;
 }
 
@@ -62,7 +64,7 @@ async function refresh() {
         }
       }));
     }
-    if (readTasks) state.tasks = (await get('/v1/tasks')).items;
+    if (readTasks && current && current.needsTasks) state.tasks = (await get('/v1/tasks')).items;
     if (current) current.render(names);
   } catch (e) {
     showBanner(e);
@@ -189,7 +191,7 @@ function overview() {
         h('td', { 'data-label': 'Labels' }, labels(r)),
         h('td', { 'data-label': 'Age' }, age(r.metadata.creationTimestamp, now)));
     }));
-    summary.textContent = state.loaded ? `${rows.length} of ${state.resources.size} resources, ${state.tasks.length} tasks` : 'loading...';
+    summary.textContent = state.loaded ? `${rows.length} of ${state.resources.size} resources` : 'loading...';
   }
   const filter = () => {
     const q = new URLSearchParams();
@@ -553,7 +555,8 @@ function agentsPage() {
   }
   view.replaceChildren(h('h1', {}, 'Agents and what runs on each'), list);
   render();
-  return { render };
+  get('/v1/tasks').then(t => { state.tasks = t.items; render(); }).catch(showBanner);
+  return { render, needsTasks: true };
 }
 
 function chartsPage() {
@@ -594,8 +597,8 @@ function chartsPage() {
 
   function draw(history) {
     const every = history.intervalSeconds + ' s';
-    note.textContent = `The operator's own series (as on /metrics/prometheus), sampled every ${every} for the last `
-      + `${Math.round(history.intervalSeconds * 360 / 60)} minutes or so, kept in its memory; redrawn as the event stream reports changes.`;
+    note.textContent = `The operator's own series (as on /metrics/prometheus), sampled every ${every}; it keeps the last `
+      + `${history.kept} samples (${Math.round(history.intervalSeconds * history.kept / 60)} minutes) in memory. Redrawn as the event stream reports changes.`;
     box.replaceChildren(
       lineChart('Tasks by state', chart(history.series, 'mesos_operator_tasks', l => l.state.replace('TASK_', ''))),
       lineChart(`Restarts (unexpected task ends) per ${every}, by kind`,

@@ -30,13 +30,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--applies-only", description = "Only the API under concurrent writers and the largest spec.")
     boolean appliesOnly;
 
+    @Option(names = "--dashboard-only", description = "Only the dashboard in headless Chromium: 100 resources, 1,000 tasks.")
+    boolean dashboardOnly;
+
     @Override
     public Integer call() throws Exception {
         if (profile) {
             System.setProperty(Benchmark.PROFILE, "true");
         }
         Benchmark.Sizes sizes = quick ? Benchmark.Sizes.quick() : Benchmark.Sizes.full();
-        Benchmark bench = new Benchmark(realOnly ? sizes.realOnly() : appliesOnly ? sizes.appliesOnly() : sizes,
+        Benchmark bench = new Benchmark(realOnly ? sizes.realOnly() : appliesOnly ? sizes.appliesOnly()
+                : dashboardOnly ? sizes.dashboardOnly() : sizes,
                 workDir, System.out);
         Benchmark.print(bench.run(), System.out);
         return 0;

@@ -22,6 +22,7 @@ public final class MetricsHistoryApi {
 
     @GET
     public Map<String, Object> history() {
-        return Map.of("intervalSeconds", history.interval().toMillis() / 1000.0, "series", history.series());
+        return Map.of("intervalSeconds", history.interval().toMillis() / 1000.0, "kept", history.points(),
+                "series", history.series());
     }
 }

@@ -51,6 +51,11 @@ public final class MetricsHistory implements AutoCloseable {
         return interval;
     }
 
+    /** How many samples are kept. */
+    public int points() {
+        return points;
+    }
+
     public synchronized void start() {
         if (sampler == null) {
             sampler = Executors.newSingleThreadScheduledExecutor(r -> {
