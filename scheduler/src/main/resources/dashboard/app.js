@@ -450,13 +450,29 @@ function planView(p) {
         step.blocker ? h('div', { class: 'blocker' }, 'waits for: ' + step.blocker) : null)))))];
 }
 
+/** Fields that mean trouble when set (or above 0), whatever the kind. */
+const TROUBLE = /error|offline|underReplicated/i;
+
+/**
+ * What a kind reports of its software, as fields: a list of flat records (the Cassandra ring, the
+ * Akka members, the Spark executors) as a table, a list of values on one line, anything else nested.
+ */
 function keyValues(value) {
-  if (value === null || typeof value !== 'object') return h('span', {}, String(value));
+  const flat = v => v === null || typeof v !== 'object';
+  if (flat(value)) return h('span', {}, String(value));
   if (Array.isArray(value)) {
-    return value.every(v => v === null || typeof v !== 'object')
-      ? h('span', {}, value.join(', ')) : h('ol', { class: 'kv' }, value.map(v => h('li', {}, keyValues(v))));
+    if (value.every(flat)) return h('span', {}, value.join(', '));
+    if (value.every(v => !Array.isArray(v) && Object.values(v).every(flat))) {
+      const columns = [...new Set(value.flatMap(Object.keys))];
+      return h('table', { class: 'records' }, h('thead', {}, h('tr', {}, columns.map(c => h('th', {}, c)))),
+        h('tbody', {}, value.map(v => h('tr', {}, columns.map(c => h('td', {}, v[c] === undefined ? '' : String(v[c])))))));
+    }
+    return h('ol', { class: 'kv' }, value.map(v => h('li', {}, keyValues(v))));
   }
-  return h('dl', { class: 'kv' }, Object.entries(value).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, keyValues(v))]));
+  return h('dl', { class: 'kv' }, Object.entries(value).flatMap(([k, v]) => {
+    const trouble = TROUBLE.test(k) && v !== null && v !== 0 && v !== false && v !== '';
+    return [h('dt', { class: trouble ? 'trouble' : '' }, k), h('dd', { class: trouble ? 'trouble' : '' }, keyValues(v))];
+  }));
 }
 
 /** An instance's stdout or stderr through the logs API (the agent's files API), following while checked. */
