@@ -302,10 +302,20 @@ function resourcePage(kind, name) {
     }));
   }
 
+  const seen = new Set(); // an event recorded while the page read the kept ones arrives on the stream too
   function addEntry(e) {
+    const id = [e.event, e.time, e.type, e.reason, e.message].join('|');
+    if (seen.has(id)) return;
+    seen.add(id);
+    e._id = id;
     entries.push(e);
-    if (entries.length > 300) entries.shift();
-    timeline.prepend(entryItem(e));
+    if (entries.length > 300) seen.delete(entries.shift()._id);
+    // newest first, whichever arrived first: the kept events or the stream's
+    const item = entryItem(e);
+    const at = Date.parse(e.time) || 0;
+    item.dataset.at = at;
+    const older = [...timeline.children].find(li => Number(li.dataset.at) <= at);
+    timeline.insertBefore(item, older || null);
     while (timeline.children.length > 300) timeline.lastChild.remove();
   }
 
