@@ -49,25 +49,34 @@ public final class Benchmark {
 
     /** How big each phase is; {@link #quick()} proves the benchmark works in seconds. */
     public record Sizes(int agents, int tasks, int bigAgents, int bigTasks, int reactions, int realProcesses,
-            int realWarmUps, int realRounds, int appliesPerWriter) {
+            int realWarmUps, int realRounds, int appliesPerWriter, int dashboardResources) {
         public static Sizes full() {
-            return new Sizes(1_000, 10_000, 5_000, 50_000, 50, 20, 50, 5, 50);
+            return new Sizes(1_000, 10_000, 5_000, 50_000, 50, 20, 50, 5, 50, 100);
         }
 
+        /** No browser in the quick run (the test suite's): the dashboard has tests of its own. */
         public static Sizes quick() {
-            return new Sizes(20, 200, 0, 0, 3, 3, 1, 1, 3);
+            return new Sizes(20, 200, 0, 0, 3, 3, 1, 1, 3, 0);
         }
 
         /** Only the real-process phase, with this many processes. */
         public Sizes realOnly() {
-            return new Sizes(0, 0, 0, 0, 0, realProcesses, realWarmUps, realRounds, 0);
+            return new Sizes(0, 0, 0, 0, 0, realProcesses, realWarmUps, realRounds, 0, 0);
         }
 
         /** Only the API phase: applies under concurrent writers and the largest spec. */
         public Sizes appliesOnly() {
-            return new Sizes(0, 0, 0, 0, 0, 0, 0, 0, appliesPerWriter);
+            return new Sizes(0, 0, 0, 0, 0, 0, 0, 0, appliesPerWriter, 0);
+        }
+
+        /** Only the dashboard phase: the page with this many resources of 10 tasks each. */
+        public Sizes dashboardOnly() {
+            return new Sizes(0, 0, 0, 0, 0, 0, 0, 0, 0, dashboardResources);
         }
     }
+
+    /** Tasks per resource in the dashboard phase. */
+    private static final int DASHBOARD_INSTANCES = 10;
 
     /** One measured line of the table. */
     public record Row(String what, String value, String target) {}
@@ -108,6 +117,9 @@ public final class Benchmark {
             }
             if (sizes.realProcesses() > 0) {
                 realProcesses(zk);
+            }
+            if (sizes.dashboardResources() > 0) {
+                dashboard(zk);
             }
         }
         return rows;
@@ -191,6 +203,35 @@ public final class Benchmark {
              OperatorProcess operator = OperatorProcess.start(work.resolve("operator-applies"), mesos.masterUrl(),
                      zk.connectString(), "/bench-applies", log)) {
             rows.addAll(new ApplyBenchmark(operator.api, sizes.appliesPerWriter(), log).run());
+        }
+    }
+
+    // ------------------------------------------------------------------ the dashboard
+
+    private void dashboard(EmbeddedZooKeeper zk) throws Exception {
+        int resources = sizes.dashboardResources();
+        log.printf("%n== the dashboard with %d resources and %,d tasks%n", resources, resources * DASHBOARD_INSTANCES);
+        if (!DashboardBenchmark.browserInstalled()) {
+            rows.add(new Row("dashboard", "not measured: no chromium and chromedriver on this machine", ""));
+            return;
+        }
+        try (MesosLocalCluster mesos = MesosLocalCluster.builder(work.resolve("mesos-dashboard")).agents(0)
+                .simulatedAgents(resources, Duration.ofMillis(20)).agentResources(16, 65_536, 100_000).start();
+             OperatorProcess operator = OperatorProcess.start(work.resolve("operator-dashboard"), mesos.masterUrl(),
+                     zk.connectString(), "/bench-dashboard", log)) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < resources; i++) {
+                names.add(String.format(Locale.ROOT, "page-%03d", i));
+            }
+            try (EventWatch ready = operator.watch()) {
+                for (String name : names) {
+                    operator.apply(service(name, DASHBOARD_INSTANCES));
+                }
+                for (String name : names) {
+                    ready.await("Service/" + name, DASHBOARD_INSTANCES + "/" + DASHBOARD_INSTANCES, Duration.ofMinutes(5));
+                }
+            }
+            rows.addAll(new DashboardBenchmark(operator.api, names, DASHBOARD_INSTANCES).run());
         }
     }
 

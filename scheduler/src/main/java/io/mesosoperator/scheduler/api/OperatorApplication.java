@@ -21,6 +21,7 @@ import io.mesosoperator.scheduler.mesos.FrameworkIdentity;
 import io.mesosoperator.scheduler.mesos.MesosClient;
 import io.mesosoperator.scheduler.anomaly.DetectorSettings;
 import io.mesosoperator.scheduler.metrics.OperatorMetrics;
+import io.mesosoperator.scheduler.metrics.MetricsHistory;
 import io.mesosoperator.scheduler.metrics.SeriesReader;
 import io.mesosoperator.scheduler.monitor.AnomalyMonitor;
 import io.mesosoperator.scheduler.monitor.WatchedSeries;
@@ -159,15 +160,19 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         KafkaMetrics kafkaMetrics = new KafkaMetrics();
         WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics),
                 seconds(config.monitoring.workloadIntervalSeconds), seconds(config.monitoring.workloadTimeoutSeconds));
-        // the leader's autoscaler reads the same exported series back (what Prometheus scrapes)
+        // the leader's autoscaler and the dashboard's history read the same exported series back (what Prometheus scrapes)
+        SeriesReader exported = new SeriesReader(prometheus);
         io.mesosoperator.scheduler.autoscale.Autoscaler autoscaler = new io.mesosoperator.scheduler.autoscale.Autoscaler(
-                this::operator, new io.mesosoperator.scheduler.metrics.SeriesReader(prometheus), Clock.systemUTC());
+                this::operator, exported, Clock.systemUTC());
+        MetricsHistory metricsHistory = new MetricsHistory(exported, MetricsHistory.SERIES,
+                seconds(config.monitoring.historyIntervalSeconds), config.monitoring.historyPoints, Clock.systemUTC());
         env.lifecycle().manage(new Managed() {
             @Override
             public void start() {
                 taskUsage.start();
                 workloadMetrics.start();
                 autoscaler.start();
+                metricsHistory.start();
             }
 
             @Override
@@ -176,6 +181,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 taskUsage.close();
                 workloadMetrics.close();
                 kafkaMetrics.close();
+                metricsHistory.close();
             }
         });
         anomalyMonitor = anomalyMonitor(config.monitoring.anomalies, kinds, prometheus);
@@ -304,6 +310,9 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         env.jersey().register(new ResourcePathFilter(validator));
         env.jersey().register(new ResourcesApi(access, validator, env.getObjectMapper(), config.limits.toSpecLimits()));
         env.jersey().register(new TasksApi(access));
+        env.jersey().register(new MetricsHistoryApi(metricsHistory));
+        env.jersey().register(new KindsApi(kinds.stream().map(Reconciler::kind).toList()));
+        Dashboard.register(env);
         env.jersey().register(new KindCallsApi(access, validator));
         env.jersey().register(new LogsApi(access, env.getObjectMapper(), validator::canonicalKind));
         env.jersey().register(new DiagnosisApi(access, anomalyMonitor, () -> term != null, env.getObjectMapper(),

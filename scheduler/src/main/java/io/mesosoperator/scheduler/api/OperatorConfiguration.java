@@ -68,6 +68,16 @@ public class OperatorConfiguration extends Configuration {
         @JsonProperty
         public double workloadTimeoutSeconds = 10;
 
+        /** How often the series the dashboard charts are sampled (GET /v1/metrics/history). */
+        @DecimalMin("1")
+        @JsonProperty
+        public double historyIntervalSeconds = 10;
+
+        /** How many samples of them are kept in memory (360 at 10 s: the last hour). */
+        @Min(2)
+        @JsonProperty
+        public int historyPoints = 360;
+
         @Valid
         @NotNull
         @JsonProperty

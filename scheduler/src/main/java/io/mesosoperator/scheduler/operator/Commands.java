@@ -170,6 +170,7 @@ final class Commands {
             throw new NotActing();
         }
         state.resources.remove(key);
+        events.record(key, "Normal", "Deleted", "the resource was deleted; its tasks are being killed");
         LOG.info("{} deleted; killing its tasks", key);
         control.enqueue(key);
         return true;
