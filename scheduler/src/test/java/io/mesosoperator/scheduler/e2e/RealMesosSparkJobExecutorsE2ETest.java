@@ -5,7 +5,7 @@ import io.mesosoperator.local.RequiresRealMesos;
 /**
  * {@link SparkJobExecutorsE2ETest} on a real Apache Mesos master and 3 agents, through zk://: executor tasks spread
  * over real agents and none left in the real master's /state after the driver, also when the driver is killed
- * with SIGKILL (the operator then kills its executor tasks through the real master). Three of the parent's tests
+ * with SIGKILL (the operator then kills its executor tasks through the real master). Four of the parent's tests
  * are left to mesos-local (below): what they add is Spark's and the operator's own logic, which does not meet
  * Mesos in any way the tests here do not already cover, and each costs minutes of the suite. The executor kill
  * passed on a real Mesos too, on 2026-12-06, with these two (475 s for the three on a loaded machine).
@@ -26,6 +26,12 @@ class RealMesosSparkJobExecutorsE2ETest extends SparkJobExecutorsE2ETest {
     /** An executor killed: a TASK_FAILED like the driver kill's, and a launch like the first ones. */
     @Override
     void anExecutorKilledWithSigkillIsReplacedAndTheJobStillSucceeds() {
+        // not a test on real Mesos (no @Test): see the class comment
+    }
+
+    /** An agent lost: RealMesosAgentFailureE2ETest covers a real agent's loss; the executor's path is the kill's. */
+    @Override
+    void anExecutorLostWithItsAgentIsReplacedElsewhereAndTheJobStillSucceeds() {
         // not a test on real Mesos (no @Test): see the class comment
     }
 

@@ -29,7 +29,8 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
 
     @Override
     EmbeddedOperator.Options options() {
-        return EmbeddedOperator.Options.defaults().agents(3);
+        // an agent that stops answering is unreachable after 5 s (Mesos' default is 75 s), for the agent-loss test
+        return EmbeddedOperator.Options.defaults().agents(3).agentUnreachableAfter(Duration.ofSeconds(5));
     }
 
     private JsonNode status(String name) {
@@ -193,6 +194,38 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         assertThat(workload.path("executors").findValuesAsText("id")).contains("3");
         assertThat(workload.path("runs").get(0).path("attempts").asInt()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(executorTasksInMesos("wc-kill")).isEmpty());
+    }
+
+    @Test
+    void anExecutorLostWithItsAgentIsReplacedElsewhereAndTheJobStillSucceeds() throws Exception {
+        apply(job("wc-agent"));
+        List<JsonNode> running = await().atMost(RUN).pollInterval(Duration.ofMillis(100))
+                .until(() -> executorTasks("wc-agent").stream()
+                        .filter(t -> t.path("state").asText().equals("TASK_RUNNING")).toList(), r -> r.size() == 2);
+        String driverAgent = env.tasks("SparkJob/wc-agent").stream()
+                .filter(t -> !t.path("taskId").asText().startsWith("wc-agent-exec-")).findFirst().orElseThrow()
+                .path("agentId").asText();
+        // an executor on an agent the driver does not share: the agent dies, the driver lives on
+        JsonNode lost = running.stream().filter(t -> !t.path("agentId").asText().equals(driverAgent)).findFirst()
+                .orElseThrow(() -> new AssertionError("both executors share the driver's agent: " + running));
+        String lostAgent = lost.path("agentId").asText();
+        env.removeAgent(lostAgent);
+
+        await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(status("wc-agent").path("phase").asText()).isEqualTo("Succeeded"));
+        JsonNode workload = status("wc-agent").path("workload");
+        assertThat(counts(workload.path("runs").get(0))).hasSize(271);
+        assertThat(workload.path("runs").get(0).path("attempts").asInt()).as("the driver was not retried").isEqualTo(1);
+        // the lost executor's place was taken by a new one on an agent that is still there
+        JsonNode replacement = null;
+        for (JsonNode e : workload.path("executors")) {
+            if (e.path("id").asText().equals("3")) {
+                replacement = e;
+            }
+        }
+        assertThat(replacement).as(workload.path("executors").toString()).isNotNull();
+        assertThat(replacement.path("agentId").asText()).isNotEqualTo(lostAgent);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(executorTasksInMesos("wc-agent")).isEmpty());
     }
 
     @Test
