@@ -9,6 +9,7 @@ import io.mesosoperator.mesos.ContentType;
 import io.mesosoperator.scheduler.agents.HttpAgentStatistics;
 import io.mesosoperator.scheduler.akka.AkkaProbe;
 import io.mesosoperator.scheduler.akka.AkkaReconciler;
+import io.mesosoperator.scheduler.cassandra.CassandraMetrics;
 import io.mesosoperator.scheduler.cassandra.CassandraProbe;
 import io.mesosoperator.scheduler.cassandra.CassandraReconciler;
 import io.mesosoperator.scheduler.events.WatchHub;
@@ -136,7 +137,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         TaskUsage taskUsage = new TaskUsage(prometheus, this::operator, new HttpAgentStatistics(Duration.ofSeconds(5)),
                 seconds(config.monitoring.taskUsageIntervalSeconds));
         KafkaMetrics kafkaMetrics = new KafkaMetrics();
-        WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics),
+        WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics,
+                        new CassandraMetrics(cassandraProbe, store::secret)),
                 seconds(config.monitoring.workloadIntervalSeconds), seconds(config.monitoring.workloadTimeoutSeconds));
         env.lifecycle().manage(new Managed() {
             @Override
