@@ -26,6 +26,7 @@ import io.mesosoperator.scheduler.metrics.SeriesReader;
 import io.mesosoperator.scheduler.monitor.AnomalyMonitor;
 import io.mesosoperator.scheduler.monitor.WatchedSeries;
 import io.mesosoperator.scheduler.metrics.TaskUsage;
+import io.mesosoperator.scheduler.metrics.WorkloadJvms;
 import io.mesosoperator.scheduler.metrics.WorkloadMetrics;
 import io.mesosoperator.scheduler.operator.Operator;
 import io.mesosoperator.scheduler.placement.TaskFactory;
@@ -119,7 +120,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         List<Reconciler> kinds = List.of(new ServiceReconciler(recovery),
                 new AkkaReconciler(recovery, distribution(config.workloads.pekkoSampleDistribution, PEKKO_SAMPLE_DIST),
                         akkaProbe),
-                new KafkaReconciler(recovery, distribution(config.workloads.kafkaDistribution, KAFKA_DIST), kafkaProbe),
+                new KafkaReconciler(recovery, distribution(config.workloads.kafkaDistribution, KAFKA_DIST), kafkaProbe,
+                        store::secret),
                 new CassandraReconciler(recovery, distribution(config.workloads.cassandraDistribution, CASSANDRA_DIST),
                         cassandraProbe, store::secret),
                 new io.mesosoperator.scheduler.spark.SparkJobReconciler(
@@ -138,7 +140,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 seconds(config.monitoring.taskUsageIntervalSeconds));
         KafkaMetrics kafkaMetrics = new KafkaMetrics();
         WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics,
-                        new CassandraMetrics(cassandraProbe, store::secret)),
+                        new CassandraMetrics(cassandraProbe, store::secret), new WorkloadJvms(store::secret)),
                 seconds(config.monitoring.workloadIntervalSeconds), seconds(config.monitoring.workloadTimeoutSeconds));
         env.lifecycle().manage(new Managed() {
             @Override

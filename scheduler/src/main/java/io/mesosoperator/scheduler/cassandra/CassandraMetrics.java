@@ -22,7 +22,7 @@ import javax.management.remote.JMXConnector;
  * host, as the cluster's JMX user, the way decommission connects): its pending compactions, its
  * dropped mutations, the p50 and p99 of the read and write latency its coordinator saw
  * (org.apache.cassandra.metrics ClientRequest Read/Write Latency, what nodetool proxyhistograms
- * shows) and its JVM's heap and GC time. Whether a node is up is the ring's view, as the driver
+ * shows); its JVM's heap and GC time come with every JVM task's (metrics/WorkloadJvms). Whether a node is up is the ring's view, as the driver
  * of the operator's probe last saw it (gossip, not just a task that runs).
  */
 public final class CassandraMetrics implements MetricsSource {
@@ -60,10 +60,7 @@ public final class CassandraMetrics implements MetricsSource {
 
     @Override
     public List<Series> series() {
-        List<Series> series = new ArrayList<>(List.of(NODE_UP, PENDING_COMPACTIONS, DROPPED_MUTATIONS, READ_LATENCY,
-                WRITE_LATENCY));
-        series.addAll(Jmx.JVM_SERIES);
-        return series;
+        return List.of(NODE_UP, PENDING_COMPACTIONS, DROPPED_MUTATIONS, READ_LATENCY, WRITE_LATENCY);
     }
 
     @Override
@@ -116,7 +113,6 @@ public final class CassandraMetrics implements MetricsSource {
             add(samples, DROPPED_MUTATIONS, Jmx.number(server, DROPPED, "Count"), cluster, id);
             latencies(samples, READ_LATENCY, server, READS, cluster, id);
             latencies(samples, WRITE_LATENCY, server, WRITES, cluster, id);
-            samples.addAll(Jmx.jvm(server, KIND, cluster, instance));
             return samples;
         }
     }

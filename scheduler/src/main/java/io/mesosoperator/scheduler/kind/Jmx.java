@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.kind;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.mesosoperator.scheduler.kind.MetricsSource.Sample;
 import io.mesosoperator.scheduler.kind.MetricsSource.Series;
 import java.io.IOException;
@@ -22,11 +23,16 @@ import javax.management.remote.JMXServiceURL;
  * the kinds whose tasks are JVMs, so that each only says where its JVMs listen.
  */
 public final class Jmx {
-    private static final String LABELS_KIND = "kind";
+    /** The name of a JVM task's JMX port: a task that has one is asked for its heap and GC time. */
+    public static final String PORT = "jmx";
+    /** The JMX user the operator connects as; its password is the resource's secret. */
+    public static final String USER = "mesos-operator";
+    public static final String PASSWORD_FILE = "jmxremote.password";
+    public static final String ACCESS_FILE = "jmxremote.access";
     public static final Series JVM_HEAP_USED = Series.gauge("mesos_operator_jvm_heap_used_bytes",
-            "Heap the workload's JVM uses (java.lang:type=Memory HeapMemoryUsage.used)", LABELS_KIND, "resource", "instance");
+            "Heap the workload's JVM uses (java.lang:type=Memory HeapMemoryUsage.used)", "kind", "resource", "instance");
     public static final Series JVM_GC_SECONDS = Series.counter("mesos_operator_jvm_gc_seconds",
-            "Time the workload's JVM spent in garbage collection, all collectors", LABELS_KIND, "resource", "instance");
+            "Time the workload's JVM spent in garbage collection, all collectors", "kind", "resource", "instance");
     public static final List<Series> JVM_SERIES = List.of(JVM_HEAP_USED, JVM_GC_SECONDS);
 
     private static final ObjectName MEMORY = name("java.lang:type=Memory");
@@ -43,6 +49,34 @@ public final class Jmx {
         public String toString() {
             return address; // never the password
         }
+    }
+
+    /**
+     * The JVM options that open the JDK's own JMX agent on the task's {@value #PORT} port, reachable
+     * from other hosts (registry and RMI objects on that one port, the stubs naming the agent's
+     * host), for {@value #USER} only, read-only, with the password in {@link #credentialFiles}.
+     * The ${...} are the task's variables (the executor's or the shell's).
+     */
+    public static List<String> remoteJvmOptions() {
+        return List.of("-Dcom.sun.management.jmxremote.port=${PORT_JMX}",
+                "-Dcom.sun.management.jmxremote.rmi.port=${PORT_JMX}",
+                "-Djava.rmi.server.hostname=${MESOS_OPERATOR_HOST}",
+                "-Dcom.sun.management.jmxremote.ssl=false",
+                "-Dcom.sun.management.jmxremote.authenticate=true",
+                "-Dcom.sun.management.jmxremote.password.file=" + PASSWORD_FILE,
+                "-Dcom.sun.management.jmxremote.access.file=" + ACCESS_FILE);
+    }
+
+    /**
+     * The JMX password and access files: one user, {@value #USER}, with the resource's secret as
+     * its password and {@code access} (readonly, readwrite). Readable by their owner only (0400),
+     * as the JDK requires of a password file.
+     */
+    public static List<PodSpec.ConfigFile> credentialFiles(String secret, String access) {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        return List.of(
+                new PodSpec.ConfigFile(PASSWORD_FILE, "lines", json.arrayNode().add(USER + " " + secret), "0400"),
+                new PodSpec.ConfigFile(ACCESS_FILE, "lines", json.arrayNode().add(USER + " " + access), "0400"));
     }
 
     public static JMXConnector connect(Endpoint endpoint) throws IOException {
