@@ -140,7 +140,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 seconds(config.monitoring.taskUsageIntervalSeconds));
         KafkaMetrics kafkaMetrics = new KafkaMetrics();
         WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics,
-                        new CassandraMetrics(cassandraProbe, store::secret), new WorkloadJvms(store::secret)),
+                        new CassandraMetrics(cassandraProbe, store::secret), new WorkloadJvms(store::secret),
+                        new io.mesosoperator.scheduler.spark.SparkMetrics()),
                 seconds(config.monitoring.workloadIntervalSeconds), seconds(config.monitoring.workloadTimeoutSeconds));
         env.lifecycle().manage(new Managed() {
             @Override
