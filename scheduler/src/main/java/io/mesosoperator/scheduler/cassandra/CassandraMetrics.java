@@ -75,10 +75,11 @@ public final class CassandraMetrics implements MetricsSource {
         rings.forEach((key, nodes) -> {
             List<TaskRecord> sorted = nodes.stream().sorted(Comparator.comparingInt(TaskRecord::instance)).toList();
             targets.add(new Target(key + " ring", () -> nodeStates(key, sorted)));
+            String secret = secrets.apply(key);
             for (TaskRecord node : sorted) {
                 String jmx = node.address(CassandraNodeConfig.JMX_PORT);
                 if (jmx != null) {
-                    Jmx.Endpoint endpoint = new Jmx.Endpoint(jmx, CassandraNodeConfig.JMX_USER, secrets.apply(key));
+                    Jmx.Endpoint endpoint = new Jmx.Endpoint(jmx, CassandraNodeConfig.JMX_USER, secret);
                     targets.add(new Target(key + " node " + node.instance() + " (JMX " + jmx + ")",
                             () -> node(key.name(), node.instance(), endpoint)));
                 }

@@ -32,12 +32,13 @@ public final class WorkloadJvms implements MetricsSource {
     @Override
     public List<Target> targets(ResourceReads reads) {
         List<Target> targets = new ArrayList<>();
+        java.util.Map<ResourceKey, String> secretOf = new java.util.HashMap<>(); // one read of each resource's secret a round
         reads.tasks().stream()
                 .filter(t -> "TASK_RUNNING".equals(t.state()) && t.address(Jmx.PORT) != null)
                 .sorted(Comparator.comparing(TaskRecord::resource).thenComparingInt(TaskRecord::instance))
                 .forEach(t -> {
                     ResourceKey key = t.resourceKey();
-                    Jmx.Endpoint endpoint = new Jmx.Endpoint(t.address(Jmx.PORT), Jmx.USER, secrets.apply(key));
+                    Jmx.Endpoint endpoint = new Jmx.Endpoint(t.address(Jmx.PORT), Jmx.USER, secretOf.computeIfAbsent(key, secrets));
                     targets.add(new Target(key + " instance " + t.instance() + " JVM (JMX " + endpoint + ")", () -> {
                         try (JMXConnector connector = Jmx.connect(endpoint)) {
                             return Jmx.jvm(connector.getMBeanServerConnection(), key.kind(), key.name(), t.instance());
