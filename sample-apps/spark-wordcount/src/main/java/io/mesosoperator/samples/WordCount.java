@@ -30,7 +30,7 @@ import org.apache.spark.sql.SparkSession;
  * one part file, most frequent first) to an output directory, replacing what is there.
  *
  * <pre>
- * WordCount [--fail-until-attempt N --attempts-dir DIR] &lt;input&gt; &lt;output&gt;
+ * WordCount [--fail-until-attempt N --attempts-dir DIR] [--hold-until FILE] &lt;input&gt; &lt;output&gt;
  * </pre>
  *
  * <p>Deliberate failures, for tests of restart policies: with {@code --attempts-dir DIR} every run first
@@ -38,6 +38,9 @@ import org.apache.spark.sql.SparkSession;
  * {@code --fail-until-attempt N} too, a run whose attempt is below N fails (after the Spark session started,
  * before any output is written) and exits non-zero. Attempts 1..N-1 fail, attempt N and later succeed. DIR must
  * outlive a single run (not the task sandbox) for the count to carry across runs; delete the file to start over.
+ *
+ * <p>With {@code --hold-until FILE} the run keeps its Spark session (and UI) open after the output is written,
+ * until FILE exists: for tests that look at a running driver.
  */
 public final class WordCount {
 
@@ -69,6 +72,14 @@ public final class WordCount {
       counts.coalesce(1).write().mode(SaveMode.Overwrite).option("header", true).csv(options.output);
       List<Row> top = counts.takeAsList(3);
       System.out.printf("wordcount: %d distinct words written to %s, top %s%n", counts.count(), options.output, top);
+      if (options.holdUntil != null) {
+        System.out.printf("wordcount: holding the session open until %s exists%n", options.holdUntil);
+        while (!Files.exists(options.holdUntil)) {
+          Thread.sleep(200);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       spark.stop();
     }
@@ -94,16 +105,18 @@ public final class WordCount {
     }
   }
 
-  record Options(String input, String output, int failUntilAttempt, Path attemptsDir) {
+  record Options(String input, String output, int failUntilAttempt, Path attemptsDir, Path holdUntil) {
 
     static Options parse(String[] args) {
       List<String> positional = new ArrayList<>();
       int failUntil = 0;
       Path attemptsDir = null;
+      Path holdUntil = null;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--fail-until-attempt" -> failUntil = Integer.parseInt(value(args, ++i));
           case "--attempts-dir" -> attemptsDir = Path.of(value(args, ++i));
+          case "--hold-until" -> holdUntil = Path.of(value(args, ++i));
           default -> positional.add(args[i]);
         }
       }
@@ -113,7 +126,7 @@ public final class WordCount {
       if (failUntil > 0 && attemptsDir == null) {
         throw usage("--fail-until-attempt needs --attempts-dir to count attempts across runs");
       }
-      return new Options(positional.get(0), positional.get(1), failUntil, attemptsDir);
+      return new Options(positional.get(0), positional.get(1), failUntil, attemptsDir, holdUntil);
     }
 
     private static String value(String[] args, int i) {
@@ -125,7 +138,7 @@ public final class WordCount {
 
     private static IllegalArgumentException usage(String problem) {
       return new IllegalArgumentException(problem
-          + "; usage: WordCount [--fail-until-attempt N --attempts-dir DIR] <input> <output>");
+          + "; usage: WordCount [--fail-until-attempt N --attempts-dir DIR] [--hold-until FILE] <input> <output>");
     }
   }
 }

@@ -9,6 +9,7 @@ import io.mesosoperator.mesos.ContentType;
 import io.mesosoperator.scheduler.agents.HttpAgentStatistics;
 import io.mesosoperator.scheduler.akka.AkkaProbe;
 import io.mesosoperator.scheduler.akka.AkkaReconciler;
+import io.mesosoperator.scheduler.cassandra.CassandraMetrics;
 import io.mesosoperator.scheduler.cassandra.CassandraProbe;
 import io.mesosoperator.scheduler.cassandra.CassandraReconciler;
 import io.mesosoperator.scheduler.events.WatchHub;
@@ -26,6 +27,7 @@ import io.mesosoperator.scheduler.metrics.SeriesReader;
 import io.mesosoperator.scheduler.monitor.AnomalyMonitor;
 import io.mesosoperator.scheduler.monitor.WatchedSeries;
 import io.mesosoperator.scheduler.metrics.TaskUsage;
+import io.mesosoperator.scheduler.metrics.WorkloadJvms;
 import io.mesosoperator.scheduler.metrics.WorkloadMetrics;
 import io.mesosoperator.scheduler.operator.Operator;
 import io.mesosoperator.scheduler.placement.TaskFactory;
@@ -141,7 +143,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         List<Reconciler> kinds = List.of(new ServiceReconciler(recovery),
                 new AkkaReconciler(recovery, distribution(config.workloads.pekkoSampleDistribution, PEKKO_SAMPLE_DIST),
                         akkaProbe),
-                new KafkaReconciler(recovery, distribution(config.workloads.kafkaDistribution, KAFKA_DIST), kafkaProbe),
+                new KafkaReconciler(recovery, distribution(config.workloads.kafkaDistribution, KAFKA_DIST), kafkaProbe,
+                        store::secret),
                 new CassandraReconciler(recovery, distribution(config.workloads.cassandraDistribution, CASSANDRA_DIST),
                         cassandraProbe, store::secret),
                 new io.mesosoperator.scheduler.spark.SparkJobReconciler(sparkDistributions(config.workloads),
@@ -158,7 +161,9 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         TaskUsage taskUsage = new TaskUsage(prometheus, this::operator, new HttpAgentStatistics(Duration.ofSeconds(5)),
                 seconds(config.monitoring.taskUsageIntervalSeconds));
         KafkaMetrics kafkaMetrics = new KafkaMetrics();
-        WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics),
+        WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics,
+                        new CassandraMetrics(cassandraProbe, store::secret), new WorkloadJvms(store::secret),
+                        new io.mesosoperator.scheduler.spark.SparkMetrics()),
                 seconds(config.monitoring.workloadIntervalSeconds), seconds(config.monitoring.workloadTimeoutSeconds));
         // the leader's autoscaler and the dashboard's history read the same exported series back (what Prometheus scrapes)
         SeriesReader exported = new SeriesReader(prometheus);

@@ -1,6 +1,5 @@
 package io.mesosoperator.scheduler.cassandra;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.mesosoperator.scheduler.kind.PodSpec;
 import io.mesosoperator.scheduler.spec.FieldError;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ final class CassandraNodeConfig {
     static final String DATA_DIR = "data";
     static final String STORAGE_PORT = "storage";
     static final String NATIVE_PORT = "native";
-    static final String JMX_PORT = "jmx";
+    static final String JMX_PORT = io.mesosoperator.scheduler.kind.Jmx.PORT;
     static final List<String> PORTS = List.of(STORAGE_PORT, NATIVE_PORT, JMX_PORT);
     static final int NUM_TOKENS = 16;
     /**
@@ -31,9 +30,9 @@ final class CassandraNodeConfig {
 
     static final String SELF = "${MESOS_OPERATOR_HOST}:${PORT_STORAGE}";
     /** The JMX user the operator connects as (decommission); its password is the cluster's secret. */
-    static final String JMX_USER = "mesos-operator";
-    static final String JMX_PASSWORD_FILE = "jmxremote.password";
-    static final String JMX_ACCESS_FILE = "jmxremote.access";
+    static final String JMX_USER = io.mesosoperator.scheduler.kind.Jmx.USER;
+    static final String JMX_PASSWORD_FILE = io.mesosoperator.scheduler.kind.Jmx.PASSWORD_FILE;
+    static final String JMX_ACCESS_FILE = io.mesosoperator.scheduler.kind.Jmx.ACCESS_FILE;
 
     /** cassandra.yaml keys the operator sets itself: a user value would break addressing, identity or the data's place. */
     static final List<String> OWNED_KEYS = List.of("cluster_name", "listen_address", "listen_interface",
@@ -163,16 +162,9 @@ final class CassandraNodeConfig {
         return required;
     }
 
-    /**
-     * The JMX password and access files: one user, {@value #JMX_USER}, with the cluster's secret
-     * as its password and read-write access. The password file is readable by its owner only
-     * (mode 0400), as a JMX password file must be.
-     */
+    /** The JMX password and access files: {@value #JMX_USER}, read-write (it decommissions). */
     static List<PodSpec.ConfigFile> jmxFiles(String secret) {
-        JsonNodeFactory json = JsonNodeFactory.instance;
-        return List.of(
-                new PodSpec.ConfigFile(JMX_PASSWORD_FILE, "lines", json.arrayNode().add(JMX_USER + " " + secret), "0400"),
-                new PodSpec.ConfigFile(JMX_ACCESS_FILE, "lines", json.arrayNode().add(JMX_USER + " readwrite"), "0400"));
+        return io.mesosoperator.scheduler.kind.Jmx.credentialFiles(secret, "readwrite");
     }
 
     /**

@@ -28,8 +28,6 @@ import java.util.concurrent.Executors;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,8 +246,8 @@ public final class CassandraProbe extends PollingProbe<CassandraProbe.Watch, Cas
 
     /** Remote JMX to a node's port on its host, as the cluster's JMX user (nodetool's way). */
     private static JMXConnector connect(String jmxAddress, String jmxUser, String jmxPassword) throws java.io.IOException {
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + jmxAddress + "/jmxrmi");
-        return JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {jmxUser, jmxPassword}));
+        return io.mesosoperator.scheduler.kind.Jmx.connect(
+                new io.mesosoperator.scheduler.kind.Jmx.Endpoint(jmxAddress, jmxUser, jmxPassword));
     }
 
     private static Decommission runDecommission(int instance, String jmxAddress, boolean force, String jmxUser,

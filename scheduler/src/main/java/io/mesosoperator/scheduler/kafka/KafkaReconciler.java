@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.scheduler.kind.ConfigHash;
 import io.mesosoperator.scheduler.kind.Desired;
 import io.mesosoperator.scheduler.kind.DistributionPod;
+import io.mesosoperator.scheduler.kind.Jmx;
 import io.mesosoperator.scheduler.kind.PodSpec;
 import io.mesosoperator.scheduler.kind.Reconciliation;
 import io.mesosoperator.scheduler.kind.RecoveryPolicy;
@@ -61,9 +62,17 @@ public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
             "listener.security.protocol.map");
     private static final Duration LOOK_AGAIN = Duration.ofSeconds(2);
 
-    /** @param defaultDistribution the Kafka tarball URI for specs that name none (null: they must) */
-    public KafkaReconciler(RecoveryPolicy policy, String defaultDistribution, KafkaProbe probe) {
+    /** Each cluster's secret: the JMX password of its JVMs. */
+    private final java.util.function.Function<ResourceKey, String> secrets;
+
+    /**
+     * @param defaultDistribution the Kafka tarball URI for specs that name none (null: they must)
+     * @param secrets             each cluster's secret, the same for every operator instance (ZkStore::secret)
+     */
+    public KafkaReconciler(RecoveryPolicy policy, String defaultDistribution, KafkaProbe probe,
+                           java.util.function.Function<ResourceKey, String> secrets) {
         super(KIND, KafkaSpec.class, policy, defaultDistribution, probe);
+        this.secrets = secrets;
     }
 
     @Override
@@ -217,8 +226,9 @@ public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
             ids.add(i);
         }
         List<PodSpec> pods = new ArrayList<>();
+        String secret = secrets.apply(key);
         for (int id : ids) {
-            pods.add(pod(key, id, sizing.specOf(id), sizing.hashOf(id), clusterId, quorumPeers, quorumFormed));
+            pods.add(pod(key, id, sizing.specOf(id), sizing.hashOf(id), clusterId, quorumPeers, quorumFormed, secret));
         }
         WorkloadProbe readiness = new SnapshotReadiness(seen == null ? null : seen.takenAt(),
                 "waiting for the AdminClient to look at the cluster") {
@@ -369,10 +379,18 @@ public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
 
     /**
      * Instance {@code id}: a broker, a controller, or both (combined mode). {@code quorumPeers} are
-     * the running controllers it may bootstrap from (a controller lists itself too).
+     * the running controllers it may bootstrap from (a controller lists itself too). Its JVM opens
+     * JMX for the operator, with {@code secret} as the password (its heap and GC time).
      */
+    private static List<PodSpec.ConfigFile> files(Map<String, Object> props, String secret) {
+        List<PodSpec.ConfigFile> files = new ArrayList<>();
+        files.add(new PodSpec.ConfigFile("server.properties", "properties", SpecBinding.tree(props)));
+        files.addAll(Jmx.credentialFiles(secret, "readonly"));
+        return files;
+    }
+
     PodSpec pod(ResourceKey key, int id, KafkaSpec spec, String hash, String clusterId,
-                Map<Integer, String> quorumPeers, boolean quorumFormed) {
+                Map<Integer, String> quorumPeers, boolean quorumFormed, String secret) {
         boolean controller = spec.runsController(id);
         boolean broker = spec.runsBroker(id);
         List<String> quorumAddresses = new ArrayList<>();
@@ -395,6 +413,7 @@ public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
             roles.add(CONTROLLER);
             ports.add(CONTROLLER);
         }
+        ports.add(Jmx.PORT);
         int replication = Math.min(3, spec.brokers());
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("process.roles", String.join(",", roles));
@@ -425,7 +444,8 @@ public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
                 + "if [ ! -f " + LOG_DIR + "/meta.properties ]; then\n"
                 + "  " + java + " kafka.tools.StorageTool format -t " + clusterId + " -c server.properties" + format + "\n"
                 + "fi\n"
-                + "exec " + java.replace("-Dlog4j2", "-Xms" + spec.heap() + "m -Xmx" + spec.heap() + "m -Dlog4j2")
+                + "exec " + java.replace("-Dlog4j2", "-Xms" + spec.heap() + "m -Xmx" + spec.heap() + "m "
+                        + String.join(" ", Jmx.remoteJvmOptions()) + " -Dlog4j2")
                 + " kafka.Kafka server.properties\n";
         PodSpec.HealthCheckSpec health = new PodSpec.HealthCheckSpec("tcp", null, broker ? BROKER : CONTROLLER, null, null,
                 0, 2, 2, 30, 120);
@@ -433,7 +453,7 @@ public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
         return DistributionPod.of(key, id, distribution(spec.distribution())).resources(spec.cpus(), spec.mem())
                 .command(command).ports(ports).healthCheck(health).killGracePeriod(Duration.ofSeconds(30)).configHash(hash)
                 .volume(new PodSpec.Volume(spec.disk(), "data"))
-                .files(List.of(new PodSpec.ConfigFile("server.properties", "properties", SpecBinding.tree(props))))
+                .files(files(props, secret))
                 .maxPerAgent(controllerOnly ? spec.controllersPerAgent() : spec.maxBrokersPerAgent())
                 .group(controllerOnly ? CONTROLLER : BROKER)
                 .build();

@@ -60,8 +60,18 @@ public final class WorkloadMetrics implements AutoCloseable {
         this.sources = List.copyOf(sources);
         this.interval = interval;
         this.timeout = timeout;
+        Map<String, Series> registered = new HashMap<>();
         for (MetricsSource source : sources) {
             for (Series s : source.series()) {
+                // a series several kinds export (a JVM's heap) is registered once; their samples meet in it
+                Series same = registered.putIfAbsent(s.name(), s);
+                if (same != null) {
+                    if (!same.equals(s)) {
+                        throw new IllegalArgumentException("series " + s.name() + " is defined twice, differently: "
+                                + same + " and " + s);
+                    }
+                    continue;
+                }
                 String[] labels = s.labels().toArray(String[]::new);
                 if (s.counter()) {
                     CounterWithCallback.builder().name(s.name()).help(s.help()).labelNames(labels)

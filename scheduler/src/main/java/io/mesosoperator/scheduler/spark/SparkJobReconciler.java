@@ -42,6 +42,8 @@ import java.util.regex.Pattern;
  */
 public final class SparkJobReconciler implements Reconciler {
     public static final KindDefinition KIND = new KindDefinition("SparkJob", "spark.schema.json", Set.of());
+    /** The driver's Spark UI port (from its offer): its monitoring REST API, which SparkMetrics reads. */
+    static final String UI_PORT = "ui";
     static final String DRIVER_LOG = ExecutorContract.SPARK_DRIVER_LOG;
     /** The executor's status message: "Spark application APP_ID STATE ..." (see the executor's SparkRunner). */
     private static final Pattern MESSAGE = Pattern.compile("^Spark application (\\S+) (\\w+)");
@@ -317,6 +319,9 @@ public final class SparkJobReconciler implements Reconciler {
             conf.put("spark.driver.blockManager.port", "${PORT_BLOCKMANAGER}");
             conf.put("spark.driver.extraClassPath", "${MESOS_SANDBOX}/" + PLUGIN_FILE);
         }
+        // the UI on a port of the offer (never a fixed 4040 another driver may hold): its REST API gives the metrics
+        conf.put("spark.ui.enabled", "true");
+        conf.put("spark.ui.port", "${PORT_UI}");
         if (spec.sparkConf() != null) {
             conf.putAll(spec.sparkConf());
         }
@@ -350,7 +355,7 @@ public final class SparkJobReconciler implements Reconciler {
         // the command is only what an executor without a Spark runner would run
         String command = "echo 'this task needs the mesos-operator executor with its Spark runner' >&2; exit 2";
         return new PodSpec(key, run, driver.cores(), memory + overhead, 0, command, env, uris,
-                executors == null ? List.of() : List.of("driver", "blockmanager"), null, Duration.ofSeconds(10), hash, null);
+                executors == null ? List.of(UI_PORT) : List.of("driver", "blockmanager", UI_PORT), null, Duration.ofSeconds(10), hash, null);
     }
 
     /**

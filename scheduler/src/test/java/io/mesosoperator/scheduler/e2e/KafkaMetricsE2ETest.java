@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A real one-broker Kafka cluster run by the operator: records produced and partly consumed by a
  * consumer group show up on the admin port's /metrics/prometheus as the partition's log-end offset
- * and the group's lag (exactly what it has not consumed), with the cluster's health beside them.
+ * and the group's lag (exactly what it has not consumed), with the cluster's health beside them and
+ * the broker JVM's heap and GC time.
  */
 class KafkaMetricsE2ETest extends EmbeddedOperatorTest {
     static final String SPEC = """
@@ -67,6 +68,11 @@ class KafkaMetricsE2ETest extends EmbeddedOperatorTest {
             assertThat(metrics.get("mesos_operator_kafka_offline_partitions{" + cluster + "}")).isZero();
             assertThat(metrics.get("mesos_operator_kafka_brokers{" + cluster + "}")).isEqualTo(1.0);
             assertThat(metrics.get("mesos_operator_kafka_active_controller_id{" + cluster + "}")).isEqualTo(0.0);
+            // the broker's JVM, over its JMX port
+            String jvm = "{instance=\"0\",kind=\"KafkaCluster\",resource=\"metered\"}";
+            assertThat(metrics.get("mesos_operator_jvm_heap_used_bytes" + jvm)).as("broker heap").isPositive()
+                    .isLessThanOrEqualTo(256.0 * 1024 * 1024);
+            assertThat(metrics.get("mesos_operator_jvm_gc_seconds_total" + jvm)).as("broker GC time").isNotNull();
         });
     }
 

@@ -56,7 +56,7 @@ class KafkaReconcilerTest {
         return new KafkaProbe.Snapshot(NOW, Set.of(0, 1, 2), voters[0], new java.util.TreeSet<>(List.of(voters)), Set.of(),
                 times, 0, Map.of(), 0, null, null);
     }
-    final KafkaReconciler reconciler = new KafkaReconciler(RecoveryPolicy.DEFAULT, "file:///kafka.tgz", probe);
+    final KafkaReconciler reconciler = new KafkaReconciler(RecoveryPolicy.DEFAULT, "file:///kafka.tgz", probe, k -> "secret");
 
     @AfterEach
     void closeProbe() {
@@ -79,7 +79,9 @@ class KafkaReconcilerTest {
     }
 
     static JsonNode properties(PodSpec pod) {
-        assertThat(pod.files()).extracting(PodSpec.ConfigFile::path).containsExactly("server.properties");
+        // beside it, the JMX credentials the operator reads the JVM's heap and GC time with
+        assertThat(pod.files()).extracting(PodSpec.ConfigFile::path)
+                .containsExactly("server.properties", "jmxremote.password", "jmxremote.access");
         return pod.files().get(0).content();
     }
 
@@ -119,7 +121,7 @@ class KafkaReconcilerTest {
         assertThat(props.has("inter.broker.listener.name")).isFalse();
         assertThat(props.path("num.partitions").asInt()).isEqualTo(3); // the controllers create topics
         assertThat(founder.command()).contains("StorageTool format -t ", " --standalone");
-        assertThat(founder.portNames()).containsExactly("controller");
+        assertThat(founder.portNames()).containsExactly("controller", "jmx");
         assertThat(founder.healthCheck().portName()).isEqualTo("controller");
         assertThat(founder.volume().sizeMb()).isEqualTo(256); // spec.controllerResources.disk
         assertThat(founder.memMb()).isEqualTo(384);
@@ -160,7 +162,7 @@ class KafkaReconcilerTest {
         assertThat(props.path("listener.security.protocol.map").asText()).contains("CONTROLLER:PLAINTEXT");
         assertThat(props.path("inter.broker.listener.name").asText()).isEqualTo("PLAINTEXT");
         assertThat(broker.command()).contains("StorageTool format").doesNotContain("--standalone", "--no-initial-controllers");
-        assertThat(broker.portNames()).containsExactly("broker");
+        assertThat(broker.portNames()).containsExactly("broker", "jmx");
         assertThat(broker.group()).isEqualTo("broker");
         // the status lists only brokers as bootstrap servers, the controllers apart
         assertThat(r.status().workload().path("bootstrapServers").asText()).isEmpty();
@@ -216,15 +218,21 @@ class KafkaReconcilerTest {
 
         KafkaReconciler.Sizing sizing = sizing(small);
         PodSpec controller = reconciler.pod(small.key(), 1000, sizing.specOf(1000), sizing.hashOf(1000), "id",
-                Map.of(), true);
+                Map.of(), true, "secret");
         assertThat(controller.cpus()).isEqualTo(0.25);
         assertThat(controller.memMb()).isEqualTo(384);
         assertThat(controller.command()).contains("-Xms128m -Xmx128m");
         assertThat(controller.volume().sizeMb()).isEqualTo(512); // left out: the spec's
-        PodSpec broker = reconciler.pod(small.key(), 0, sizing.specOf(0), sizing.hashOf(0), "id", Map.of(1000, "c:1"), true);
+        PodSpec broker = reconciler.pod(small.key(), 0, sizing.specOf(0), sizing.hashOf(0), "id", Map.of(1000, "c:1"), true,
+                "secret");
         assertThat(broker.cpus()).isEqualTo(0.5);
         assertThat(broker.memMb()).isEqualTo(512);
-        assertThat(broker.command()).contains("-Xms192m -Xmx192m");
+        assertThat(broker.command()).contains("-Xms192m -Xmx192m")
+                .contains("-Dcom.sun.management.jmxremote.port=${PORT_JMX}", "jmxremote.authenticate=true");
+        // the operator reads its heap and GC time over JMX, as its own user with the cluster's secret, read-only
+        assertThat(broker.portNames()).contains("jmx");
+        assertThat(broker.files()).extracting(PodSpec.ConfigFile::path)
+                .contains("jmxremote.password", "jmxremote.access");
         // the brokers' configuration does not see the controllers' sizes: only the controllers roll
         assertThat(sizing.hashOf(0)).isEqualTo(sizing(plain).hashOf(0)).isEqualTo(sizing(smaller).hashOf(0));
         assertThat(sizing.hashOf(1000)).isNotEqualTo(sizing(plain).hashOf(1000)).isNotEqualTo(sizing(smaller).hashOf(1000));
@@ -316,7 +324,7 @@ class KafkaReconcilerTest {
 
     @Test
     void refusesWhatCannotWorkWithAFieldError() throws Exception {
-        KafkaReconciler noDefault = new KafkaReconciler(RecoveryPolicy.DEFAULT, null, probe);
+        KafkaReconciler noDefault = new KafkaReconciler(RecoveryPolicy.DEFAULT, null, probe, k -> "secret");
         Resource bad = sample("kafka-cluster.yaml", "heap: 256", "heap: 640", "num.partitions: 3",
                 "num.partitions: 3\n    controller.quorum.voters: x", "brokers: 3", "brokers: 3\n  maxControllersPerAgent: 2");
         assertThat(noDefault.check(bad, "*")).extracting(FieldError::path).containsExactlyInAnyOrder("spec.disk",
@@ -330,7 +338,7 @@ class KafkaReconcilerTest {
         assertThat(r.launches()).extracting(PodSpec::name).containsExactly("events-broker-0");
         PodSpec founder = r.launches().get(0);
         assertThat(properties(founder).path("process.roles").asText()).isEqualTo("broker,controller");
-        assertThat(founder.portNames()).containsExactly("broker", "controller");
+        assertThat(founder.portNames()).containsExactly("broker", "controller", "jmx");
         assertThat(founder.command()).contains("--standalone");
         assertThat(r.status().instances()).extracting(InstanceStatus::instance).containsExactly(0, 1, 2);
         assertThat(r.status().instance(1).heldBy()).isEqualTo("waits for the KRaft quorum to form (broker 0 founds it)");

@@ -82,4 +82,45 @@ class WorkloadMetricsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LAG.sample(1, "only-cluster"))
                 .hasMessageContaining("mesos_operator_test_lag takes labels [cluster, group]");
     }
+
+    @Test
+    void aSeriesTwoKindsExportIsOneFamilyWithTheSamplesOfBoth() {
+        Series heap = Series.gauge("mesos_operator_test_heap_bytes", "heap", "kind", "quantile");
+        PrometheusRegistry registry = new PrometheusRegistry();
+        WorkloadMetrics metrics = new WorkloadMetrics(registry, () -> TaskUsageTest.reads(List.of()),
+                List.of(fixed(heap, new Target("x", () -> List.of(heap.sample(1, "X", "0.5")))),
+                        fixed(heap, new Target("y", () -> List.of(heap.sample(2, "Y", "0.99"))))),
+                Duration.ofSeconds(15), Duration.ofSeconds(1));
+        try {
+            metrics.collect();
+            assertThat(OperatorMetricsTest.scrape(registry))
+                    .contains("mesos_operator_test_heap_bytes{kind=\"X\",quantile=\"0.5\"} 1.0")
+                    .contains("mesos_operator_test_heap_bytes{kind=\"Y\",quantile=\"0.99\"} 2.0");
+        } finally {
+            metrics.close();
+        }
+    }
+
+    @Test
+    void aSeriesDefinedTwiceDifferentlyIsRefused() {
+        Series one = Series.gauge("mesos_operator_test_clash", "one", "kind");
+        Series other = Series.gauge("mesos_operator_test_clash", "other", "resource");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WorkloadMetrics(new PrometheusRegistry(),
+                        () -> null, List.of(fixed(one), fixed(other)), Duration.ofSeconds(15), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mesos_operator_test_clash");
+    }
+
+    private static io.mesosoperator.scheduler.kind.MetricsSource fixed(Series series, Target... targets) {
+        return new io.mesosoperator.scheduler.kind.MetricsSource() {
+            @Override
+            public List<Series> series() {
+                return List.of(series);
+            }
+
+            @Override
+            public List<Target> targets(ResourceReads reads) {
+                return List.of(targets);
+            }
+        };
+    }
 }

@@ -99,7 +99,7 @@ class SparkExecutorsTest {
         assertThat(settings.path("conf").path("spark.driver.extraClassPath").asText())
                 .isEqualTo("${MESOS_SANDBOX}/mesos-operator-spark-plugin.jar");
         assertThat(driverPod.uris()).extracting(PodSpec.Artifact::outputFile).contains("mesos-operator-spark-plugin.jar");
-        assertThat(driverPod.portNames()).containsExactly("driver", "blockmanager");
+        assertThat(driverPod.portNames()).containsExactly("driver", "blockmanager", "ui");
         // an attempt the operator has not seen start yet: ask again
         assertThat(call("PUT", "runs/0/attempts/1/executors", wish(2)).code()).isEqualTo(503);
         TaskRecord driver = launch(driverPod, "a1");

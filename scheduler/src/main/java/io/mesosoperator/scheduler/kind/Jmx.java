@@ -1,0 +1,127 @@
+package io.mesosoperator.scheduler.kind;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.mesosoperator.scheduler.kind.MetricsSource.Sample;
+import io.mesosoperator.scheduler.kind.MetricsSource.Series;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.management.AttributeNotFoundException;
+import javax.management.InstanceNotFoundException;
+import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * Remote JMX to a workload's JVM (nodetool's way: the RMI registry and objects on one port), and
+ * what every JVM workload exports through it: its heap in use and its collectors' time. Shared by
+ * the kinds whose tasks are JVMs, so that each only says where its JVMs listen.
+ */
+public final class Jmx {
+    /** The name of a JVM task's JMX port: a task that has one is asked for its heap and GC time. */
+    public static final String PORT = "jmx";
+    /** The JMX user the operator connects as; its password is the resource's secret. */
+    public static final String USER = "mesos-operator";
+    public static final String PASSWORD_FILE = "jmxremote.password";
+    public static final String ACCESS_FILE = "jmxremote.access";
+    public static final Series JVM_HEAP_USED = Series.gauge("mesos_operator_jvm_heap_used_bytes",
+            "Heap the workload's JVM uses (java.lang:type=Memory HeapMemoryUsage.used)", "kind", "resource", "instance");
+    public static final Series JVM_GC_SECONDS = Series.counter("mesos_operator_jvm_gc_seconds",
+            "Time the workload's JVM spent in garbage collection, all collectors", "kind", "resource", "instance");
+    public static final List<Series> JVM_SERIES = List.of(JVM_HEAP_USED, JVM_GC_SECONDS);
+
+    private static final ObjectName MEMORY = name("java.lang:type=Memory");
+    private static final ObjectName COLLECTORS = name("java.lang:type=GarbageCollector,name=*");
+
+    private Jmx() {}
+
+    /**
+     * Where one JVM listens for JMX ("host:port"), and as whom to connect ({@code user} null: no
+     * authentication).
+     */
+    public record Endpoint(String address, String user, String password) {
+        @Override
+        public String toString() {
+            return address; // never the password
+        }
+    }
+
+    /**
+     * The JVM options that open the JDK's own JMX agent on the task's {@value #PORT} port, reachable
+     * from other hosts (registry and RMI objects on that one port, the stubs naming the agent's
+     * host), for {@value #USER} only, read-only, with the password in {@link #credentialFiles}.
+     * The ${...} are the task's variables (the executor's or the shell's).
+     */
+    public static List<String> remoteJvmOptions() {
+        return List.of("-Dcom.sun.management.jmxremote.port=${PORT_JMX}",
+                "-Dcom.sun.management.jmxremote.rmi.port=${PORT_JMX}",
+                "-Djava.rmi.server.hostname=${MESOS_OPERATOR_HOST}",
+                "-Dcom.sun.management.jmxremote.ssl=false",
+                "-Dcom.sun.management.jmxremote.authenticate=true",
+                "-Dcom.sun.management.jmxremote.password.file=" + PASSWORD_FILE,
+                "-Dcom.sun.management.jmxremote.access.file=" + ACCESS_FILE);
+    }
+
+    /**
+     * The JMX password and access files: one user, {@value #USER}, with the resource's secret as
+     * its password and {@code access} (readonly, readwrite). Readable by their owner only (0400),
+     * as the JDK requires of a password file.
+     */
+    public static List<PodSpec.ConfigFile> credentialFiles(String secret, String access) {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        return List.of(
+                new PodSpec.ConfigFile(PASSWORD_FILE, "lines", json.arrayNode().add(USER + " " + secret), "0400"),
+                new PodSpec.ConfigFile(ACCESS_FILE, "lines", json.arrayNode().add(USER + " " + access), "0400"));
+    }
+
+    public static JMXConnector connect(Endpoint endpoint) throws IOException {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + endpoint.address() + "/jmxrmi");
+        return JMXConnectorFactory.connect(url, endpoint.user() == null ? Map.of()
+                : Map.of(JMXConnector.CREDENTIALS, new String[] {endpoint.user(), endpoint.password()}));
+    }
+
+    /** The heap in use and the summed collection time of the JVM behind {@code server}. */
+    public static List<Sample> jvm(MBeanServerConnection server, String kind, String resource, int instance)
+            throws IOException, javax.management.JMException {
+        String id = Integer.toString(instance);
+        List<Sample> samples = new ArrayList<>();
+        CompositeData heap = (CompositeData) server.getAttribute(MEMORY, "HeapMemoryUsage");
+        samples.add(JVM_HEAP_USED.sample(((Number) heap.get("used")).doubleValue(), kind, resource, id));
+        long gcMillis = 0;
+        for (ObjectName collector : server.queryNames(COLLECTORS, null)) {
+            long t = ((Number) server.getAttribute(collector, "CollectionTime")).longValue();
+            if (t > 0) { // -1: this collector does not measure it
+                gcMillis += t;
+            }
+        }
+        samples.add(JVM_GC_SECONDS.sample(gcMillis / 1000.0, kind, resource, id));
+        return samples;
+    }
+
+    /**
+     * A numeric attribute, or null when the MBean or attribute is not there (a metric the workload
+     * has not created yet: it is left out, never taken as 0).
+     */
+    public static Double number(MBeanServerConnection server, ObjectName bean, String attribute)
+            throws IOException, javax.management.JMException {
+        try {
+            Object value = server.getAttribute(bean, attribute);
+            return value instanceof Number n ? n.doubleValue() : null;
+        } catch (InstanceNotFoundException | AttributeNotFoundException e) {
+            return null;
+        }
+    }
+
+    public static ObjectName name(String name) {
+        try {
+            return new ObjectName(name);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(name, e);
+        }
+    }
+}
