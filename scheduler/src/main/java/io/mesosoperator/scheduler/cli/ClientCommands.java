@@ -687,4 +687,50 @@ public final class ClientCommands {
         long s = Math.max(0, Duration.between(Instant.parse(since), Instant.now()).toSeconds());
         return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s < 172800 ? s / 3600 + "h" : s / 86400 + "d";
     }
+
+    @Command(name = "kubeconfig", mixinStandardHelpOptions = true,
+            description = {"Print a kubeconfig for this operator, so kubectl (and other Kubernetes clients) work on its"
+                    + " resources: KUBECONFIG=<(mesos-operator kubeconfig) kubectl get mesos.",
+                    "Its context's namespace is default, the only one the operator has; with --token the user carries it."})
+    public static final class Kubeconfig extends ClientCommand {
+        @Option(names = "--name", defaultValue = "mesos-operator",
+                description = "Name of the cluster, user and context in the kubeconfig (default: mesos-operator).")
+        String name;
+
+        @Override
+        int execute(ApiClient api) {
+            // the operator must answer as a Kubernetes API: a kubeconfig for anything else would only fail later
+            ApiClient.Reply version = api.get("/version");
+            if (version.status() != 200 || !version.body().has("gitVersion")) {
+                err.println("error: " + server + " does not answer as the operator's Kubernetes API (/version: "
+                        + version.status() + ")");
+                return 1;
+            }
+            out.print(render(server, token, name));
+            return 0;
+        }
+
+        /** The kubeconfig YAML; every value is JSON-quoted, which YAML reads as it is. */
+        static String render(String server, String token, String name) {
+            String n = quote(name);
+            StringBuilder yaml = new StringBuilder();
+            yaml.append("apiVersion: v1\nkind: Config\n")
+                    .append("clusters:\n- name: ").append(n).append("\n  cluster:\n    server: ")
+                    .append(quote(server.replaceAll("/+$", ""))).append('\n')
+                    .append("users:\n- name: ").append(n).append("\n  user:");
+            yaml.append(token == null || token.isEmpty() ? " {}\n" : "\n    token: " + quote(token) + "\n");
+            yaml.append("contexts:\n- name: ").append(n).append("\n  context:\n    cluster: ").append(n)
+                    .append("\n    user: ").append(n).append("\n    namespace: default\n")
+                    .append("current-context: ").append(n).append('\n');
+            return yaml.toString();
+        }
+
+        private static String quote(String s) {
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 }
