@@ -150,7 +150,7 @@ class KubectlE2ETest extends EmbeddedOperatorTest {
     void badSpecsAreRefusedNamingTheField() throws Exception {
         Result negative = kubectl("apply", "-f", file("bad.yaml", Specs.service("bad", -1, "sleep 600")).toString());
         assertThat(negative.code()).isEqualTo(1);
-        assertThat(negative.err()).contains("The Service.mesos-operator.io \"bad\" is invalid", "spec.instances: must be >= 0");
+        assertThat(negative.err()).contains("The Service \"bad\" is invalid: spec.instances: must be >= 0");
         Result unknown = kubectl("apply", "-f", file("unknown.yaml", Specs.service("bad", 1, "sleep 600", "replicas: 2")).toString());
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("spec.replicas: unknown field");
