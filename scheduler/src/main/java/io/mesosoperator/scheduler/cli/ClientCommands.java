@@ -690,34 +690,63 @@ public final class ClientCommands {
 
     @Command(name = "kubeconfig", mixinStandardHelpOptions = true,
             description = {"Print a kubeconfig for this operator, so kubectl (and other Kubernetes clients) work on its"
-                    + " resources: KUBECONFIG=<(mesos-operator kubeconfig) kubectl get mesos.",
-                    "Its context's namespace is default, the only one the operator has; with --token the user carries it."})
+                    + " resources: mesos-operator kubeconfig > ~/.kube/mesos-operator; KUBECONFIG=~/.kube/mesos-operator kubectl get mesos.",
+                    "Its context's namespace is default, the only one the operator has; with --token the user carries it"
+                    + " (kubectl sends tokens over https only). For an https --server the kubeconfig trusts the certificate"
+                    + " the operator presents now (its fingerprint is printed on stderr), or the CA of --certificate-authority."})
     public static final class Kubeconfig extends ClientCommand {
         @Option(names = "--name", defaultValue = "mesos-operator",
                 description = "Name of the cluster, user and context in the kubeconfig (default: mesos-operator).")
         String name;
 
+        @Option(names = "--certificate-authority", paramLabel = "PEM",
+                description = "The CA (PEM) that signed the operator's certificate, to trust instead of the certificate it presents.")
+        java.nio.file.Path certificateAuthority;
+
         @Override
         int execute(ApiClient api) {
-            // the operator must answer as a Kubernetes API: a kubeconfig for anything else would only fail later
-            ApiClient.Reply version = api.get("/version");
-            if (version.status() != 200 || !version.body().has("gitVersion")) {
-                err.println("error: " + server + " does not answer as the operator's Kubernetes API (/version: "
-                        + version.status() + ")");
+            try {
+                String ca = null;
+                javax.net.ssl.SSLContext tls = null;
+                if (server.startsWith("https://")) {
+                    java.security.cert.X509Certificate trusted = certificateAuthority != null
+                            ? KubeconfigTls.readPem(certificateAuthority) : KubeconfigTls.presented(java.net.URI.create(server));
+                    if (certificateAuthority == null) {
+                        err.println("trusting the certificate " + server + " presents: " + trusted.getSubjectX500Principal()
+                                + ", SHA-256 " + KubeconfigTls.fingerprint(trusted));
+                    }
+                    ca = KubeconfigTls.pem(trusted);
+                    tls = KubeconfigTls.trusting(trusted);
+                }
+                // the operator must answer as a Kubernetes API: a kubeconfig for anything else would only fail later
+                int status = KubeconfigTls.versionStatus(java.net.URI.create(server.replaceAll("/+$", "") + "/version"), tls);
+                if (status != 200) {
+                    err.println("error: " + server + " does not answer as the operator's Kubernetes API (/version: " + status + ")");
+                    return 1;
+                }
+                out.print(render(server, token, name, ca));
+                return 0;
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                err.println("error: cannot reach " + server + ": " + e.getMessage());
+                return 1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return 1;
             }
-            out.print(render(server, token, name));
-            return 0;
         }
 
         /** The kubeconfig YAML; every value is JSON-quoted, which YAML reads as it is. */
-        static String render(String server, String token, String name) {
+        static String render(String server, String token, String name, String caPem) {
             String n = quote(name);
             StringBuilder yaml = new StringBuilder();
             yaml.append("apiVersion: v1\nkind: Config\n")
                     .append("clusters:\n- name: ").append(n).append("\n  cluster:\n    server: ")
-                    .append(quote(server.replaceAll("/+$", ""))).append('\n')
-                    .append("users:\n- name: ").append(n).append("\n  user:");
+                    .append(quote(server.replaceAll("/+$", ""))).append('\n');
+            if (caPem != null) {
+                yaml.append("    certificate-authority-data: ").append(quote(java.util.Base64.getEncoder()
+                        .encodeToString(caPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))).append('\n');
+            }
+            yaml.append("users:\n- name: ").append(n).append("\n  user:");
             yaml.append(token == null || token.isEmpty() ? " {}\n" : "\n    token: " + quote(token) + "\n");
             yaml.append("contexts:\n- name: ").append(n).append("\n  context:\n    cluster: ").append(n)
                     .append("\n    user: ").append(n).append("\n    namespace: default\n")

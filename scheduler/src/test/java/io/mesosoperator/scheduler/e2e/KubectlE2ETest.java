@@ -42,6 +42,11 @@ class KubectlE2ETest extends EmbeddedOperatorTest {
 
     /** Runs kubectl with the operator's kubeconfig and a discovery cache of this test's own. */
     Result kubectl(String... args) throws Exception {
+        return run(work, kubeconfig, args);
+    }
+
+    /** Runs kubectl with this kubeconfig, a discovery cache in {@code work}, and a scripted editor there. */
+    static Result run(Path work, Path kubeconfig, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(KUBECTL.toString(), "--cache-dir", work.resolve("kube-cache").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
@@ -49,7 +54,9 @@ class KubectlE2ETest extends EmbeddedOperatorTest {
         pb.environment().put("KUBE_EDITOR", work.resolve("editor.sh").toString());
         Path out = Files.createTempFile(work, "kubectl", ".out");
         Path err = Files.createTempFile(work, "kubectl", ".err");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        // no stdin: kubectl asks for a user name on a terminal when a server refuses it credentials
+        Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("kubectl " + String.join(" ", args) + " did not end within 60 s");
