@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             ClientCommands.Apply.class, ClientCommands.Get.class, ClientCommands.Describe.class,
             ClientCommands.Delete.class, ClientCommands.History.class, ClientCommands.Rollback.class,
             ClientCommands.Logs.class, ClientCommands.Watch.class, ClientCommands.Restart.class,
-            ClientCommands.Replace.class, ClientCommands.Kill.class, ClientCommands.Plan.class,
+            ClientCommands.Replace.class, ClientCommands.Kill.class, ClientCommands.Plan.class, ClientCommands.Kubeconfig.class,
             io.mesosoperator.scheduler.cli.Diagnose.class,
             CommandLine.HelpCommand.class
         })

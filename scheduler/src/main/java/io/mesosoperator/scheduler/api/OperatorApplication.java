@@ -301,6 +301,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
             @Override
             public void lifeCycleStopping(org.eclipse.jetty.util.component.LifeCycle event) {
                 watchHub.endAll(); // open watch streams must not hold the server's shutdown
+                kubeWatchesStop.run();
             }
         });
         EventStreams eventStreams = new EventStreams(watchHub, env.getObjectMapper(), config.api.maxWatchers,
@@ -320,6 +321,25 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         Dashboard.register(env);
         env.jersey().register(new KindCallsApi(access, validator));
         env.jersey().register(new LogsApi(access, env.getObjectMapper(), validator::canonicalKind));
+        // the Kubernetes API of the same resources, for kubectl and other Kubernetes clients
+        io.mesosoperator.scheduler.api.kube.KubeKinds kubeKinds = new io.mesosoperator.scheduler.api.kube.KubeKinds(
+                kinds.stream().map(Reconciler::kind).toList());
+        io.mesosoperator.scheduler.api.kube.KubeWatches kubeWatches = new io.mesosoperator.scheduler.api.kube.KubeWatches(
+                watchHub, env.getObjectMapper(), config.api.maxKubeWatches);
+        kubeWatchesStop = kubeWatches::stopAll;
+        env.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() {
+                kubeWatches.close();
+            }
+        });
+        env.jersey().register(new io.mesosoperator.scheduler.api.kube.KubeResourcesApi(kubeKinds, access::reads,
+                this::operator, () -> notLeader(access), validator, config.limits.toSpecLimits(), env.getObjectMapper(),
+                kubeWatches));
+        env.jersey().register(new io.mesosoperator.scheduler.api.kube.KubeCoreApi(kubeKinds, access::reads,
+                env.getObjectMapper()));
+        env.jersey().register(new io.mesosoperator.scheduler.api.kube.KubeDiscoveryApi(env.getObjectMapper(),
+                new io.mesosoperator.scheduler.api.kube.KubeOpenApi(kubeKinds, env.getObjectMapper())));
         env.jersey().register(new DiagnosisApi(access, anomalyMonitor, () -> term != null, env.getObjectMapper(),
                 validator::canonicalKind));
         env.healthChecks().register("zookeeper", new HealthCheck() {
@@ -368,6 +388,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
     }
 
     private volatile Term term;
+    /** Ends the Kubernetes watches when the server stops (set once they exist). */
+    private volatile Runnable kubeWatchesStop = () -> { };
     /** "host:port" of this instance's API once it listens: where Spark drivers ask for their executors. */
     private final java.util.concurrent.atomic.AtomicReference<String> apiAddress = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile Leadership leadership;
@@ -402,6 +424,18 @@ public final class OperatorApplication extends Application<OperatorConfiguration
     }
 
     private volatile AnomalyMonitor anomalyMonitor;
+
+    /** Why a write cannot be made here (no operator acts in this instance), naming the leader when one is known. */
+    private String notLeader(OperatorAccess access) {
+        try {
+            access.writer();
+            return "the operator is not acting yet; retry shortly";
+        } catch (OperatorAccess.NotLeader e) {
+            return e.getMessage().equals("not the leader") && leadership != null && leadership.leader().isPresent()
+                    ? "this operator is a follower; send writes to the leader at " + leadership.leader().get()
+                    : "this operator is not the leader and no leader is elected yet; retry shortly";
+        }
+    }
 
     /** The acting control loop while this instance leads, else null (for the embedded mode and tests). */
     public Operator operator() {

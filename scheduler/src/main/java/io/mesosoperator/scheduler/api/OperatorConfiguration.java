@@ -250,6 +250,11 @@ public class OperatorConfiguration extends Configuration {
         @JsonProperty
         public int maxWatchers = 2000;
 
+        /** How many Kubernetes watches (?watch=true, e.g. kubectl get -w) may be open at once; one more gets 429. */
+        @Min(1)
+        @JsonProperty
+        public int maxKubeWatches = 100;
+
         /** A directory whose YAML/JSON files are applied whenever they change. */
         @JsonProperty
         public String specsDir;

@@ -703,4 +703,79 @@ public final class ClientCommands {
         long s = Math.max(0, Duration.between(Instant.parse(since), Instant.now()).toSeconds());
         return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s < 172800 ? s / 3600 + "h" : s / 86400 + "d";
     }
+
+    @Command(name = "kubeconfig", mixinStandardHelpOptions = true,
+            description = {"Print a kubeconfig for this operator, so kubectl (and other Kubernetes clients) work on its"
+                    + " resources: mesos-operator kubeconfig > ~/.kube/mesos-operator; KUBECONFIG=~/.kube/mesos-operator kubectl get mesos.",
+                    "Its context's namespace is default, the only one the operator has; with --token the user carries it"
+                    + " (kubectl sends tokens over https only). For an https --server the kubeconfig trusts the certificate"
+                    + " the operator presents now (its fingerprint is printed on stderr), or the CA of --certificate-authority."})
+    public static final class Kubeconfig extends ClientCommand {
+        @Option(names = "--name", defaultValue = "mesos-operator",
+                description = "Name of the cluster, user and context in the kubeconfig (default: mesos-operator).")
+        String name;
+
+        @Option(names = "--certificate-authority", paramLabel = "PEM",
+                description = "The CA (PEM) that signed the operator's certificate, to trust instead of the certificate it presents.")
+        java.nio.file.Path certificateAuthority;
+
+        @Override
+        int execute(ApiClient api) {
+            try {
+                String ca = null;
+                javax.net.ssl.SSLContext tls = null;
+                if (server.startsWith("https://")) {
+                    java.security.cert.X509Certificate trusted = certificateAuthority != null
+                            ? KubeconfigTls.readPem(certificateAuthority) : KubeconfigTls.presented(java.net.URI.create(server));
+                    if (certificateAuthority == null) {
+                        err.println("trusting the certificate " + server + " presents: " + trusted.getSubjectX500Principal()
+                                + ", SHA-256 " + KubeconfigTls.fingerprint(trusted));
+                    }
+                    ca = KubeconfigTls.pem(trusted);
+                    tls = KubeconfigTls.trusting(trusted);
+                }
+                // the operator must answer as a Kubernetes API: a kubeconfig for anything else would only fail later
+                int status = KubeconfigTls.versionStatus(java.net.URI.create(server.replaceAll("/+$", "") + "/version"), tls);
+                if (status != 200) {
+                    err.println("error: " + server + " does not answer as the operator's Kubernetes API (/version: " + status + ")");
+                    return 1;
+                }
+                out.print(render(server, token, name, ca));
+                return 0;
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                err.println("error: cannot reach " + server + ": " + e.getMessage());
+                return 1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+        }
+
+        /** The kubeconfig YAML; every value is JSON-quoted, which YAML reads as it is. */
+        static String render(String server, String token, String name, String caPem) {
+            String n = quote(name);
+            StringBuilder yaml = new StringBuilder();
+            yaml.append("apiVersion: v1\nkind: Config\n")
+                    .append("clusters:\n- name: ").append(n).append("\n  cluster:\n    server: ")
+                    .append(quote(server.replaceAll("/+$", ""))).append('\n');
+            if (caPem != null) {
+                yaml.append("    certificate-authority-data: ").append(quote(java.util.Base64.getEncoder()
+                        .encodeToString(caPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))).append('\n');
+            }
+            yaml.append("users:\n- name: ").append(n).append("\n  user:");
+            yaml.append(token == null || token.isEmpty() ? " {}\n" : "\n    token: " + quote(token) + "\n");
+            yaml.append("contexts:\n- name: ").append(n).append("\n  context:\n    cluster: ").append(n)
+                    .append("\n    user: ").append(n).append("\n    namespace: default\n")
+                    .append("current-context: ").append(n).append('\n');
+            return yaml.toString();
+        }
+
+        private static String quote(String s) {
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 }

@@ -110,7 +110,8 @@ final class Commands {
         }
         SpecChange change = SpecChange.classify(current == null ? null : current.spec(), validated.path("spec"),
                 reconciler.kind());
-        if (change == SpecChange.NO_OP && current.metadata().path("labels").equals(validated.path("metadata").path("labels"))) {
+        if (change == SpecChange.NO_OP && current.metadata().path("labels").equals(validated.path("metadata").path("labels"))
+                && current.metadata().path("annotations").equals(validated.path("metadata").path("annotations"))) {
             return new Applied(current, change);
         }
         ObjectNode metadata = (ObjectNode) validated.get("metadata");

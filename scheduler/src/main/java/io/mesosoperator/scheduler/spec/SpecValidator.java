@@ -103,7 +103,7 @@ public final class SpecValidator {
         checkReferences(document, tree);
         tree.remove("status");
         ObjectNode metadata = (ObjectNode) tree.get("metadata");
-        metadata.remove(List.of("generation", "creationTimestamp", "uid"));
+        metadata.remove(List.of("generation", "creationTimestamp", "uid", "namespace"));
         SchemaDefaults.apply(rawSchema(kinds.get(kind).schemaFile()), tree, this::resolveRef, this::matches);
         return tree;
     }

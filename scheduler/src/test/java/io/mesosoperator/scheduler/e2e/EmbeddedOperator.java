@@ -43,6 +43,8 @@ final class EmbeddedOperator implements AutoCloseable {
     private final RealMesosCluster realMesos;
     private final EmbeddedZooKeeper realMesosZk;
     private final Path config;
+    /** http, or https when the options declare an https API connector. */
+    private final String apiScheme;
     private DropwizardTestSupport<OperatorConfiguration> operator;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -134,6 +136,7 @@ final class EmbeddedOperator implements AutoCloseable {
                     options.masters(), options.agentUnreachableAfter(), options.zkServers(), options.agentAttributes()));
             zkUrl = cluster.masterZkUrl();
         }
+        apiScheme = String.valueOf(options.config().get("server.applicationConnectors")).contains("type=https") ? "https" : "http";
         ServerConfig server = ServerConfig.from(null);
         options.config().forEach(server::set);
         config = server
@@ -141,7 +144,8 @@ final class EmbeddedOperator implements AutoCloseable {
                 .set("mesos.contentType", options.contentType())
                 .set("mesos.javaCommand", ProcessHandle.current().info().command().orElse("java"))
                 .set("zookeeper.connect", zkConnect())
-                .ports("127.0.0.1", 0, 0)
+                .api("127.0.0.1", 0) // keeps an https connector the options declare
+                .admin(0)
                 .logging(workDir.resolve("operator.log"), false)
                 .write(workDir.resolve("operator.yaml"));
         startOperator();
@@ -257,7 +261,7 @@ final class EmbeddedOperator implements AutoCloseable {
     }
 
     String api() {
-        return "http://127.0.0.1:" + operator.getLocalPort();
+        return apiScheme + "://127.0.0.1:" + operator.getLocalPort();
     }
 
     /** A GET on the admin port (health checks, metrics), as text. */

@@ -1,0 +1,135 @@
+package io.mesosoperator.scheduler.api.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.spec.Resource;
+import io.mesosoperator.scheduler.store.ResourceReads;
+import io.mesosoperator.scheduler.store.ResourceStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Our resources as Kubernetes objects and the other shapes clients ask for: the object (metadata
+ * with namespace and resourceVersion, spec, status), a list, a Table (kubectl's columns are our
+ * CLI's: READY, PHASE, GENERATION, AGE) and an autoscaling/v1 Scale.
+ */
+final class KubeObjects {
+    private final ObjectMapper json;
+
+    KubeObjects(ObjectMapper json) {
+        this.json = json;
+    }
+
+    ObjectNode object(Resource resource, ResourceReads reads) {
+        ObjectNode out = resource.toJson();
+        ObjectNode metadata = (ObjectNode) out.get("metadata");
+        metadata.put("namespace", KubeKinds.NAMESPACE);
+        String version = reads.resourceVersion(resource);
+        if (version != null) {
+            metadata.put("resourceVersion", version);
+        }
+        ResourceStatus status = reads.status(resource.key());
+        if (status != null) {
+            out.set("status", json.valueToTree(status));
+        }
+        return out;
+    }
+
+    /**
+     * A number that orders resourceVersions: ours are "SPEC-STATUS", ZooKeeper's ids of the last
+     * write of each, so the larger of the two says how recent the object is.
+     */
+    static long order(String resourceVersion) {
+        long max = 0;
+        if (resourceVersion == null) {
+            return max;
+        }
+        for (String part : resourceVersion.split("-")) {
+            try {
+                max = Math.max(max, Long.parseLong(part));
+            } catch (NumberFormatException e) {
+                // not one of ours: orders first
+            }
+        }
+        return max;
+    }
+
+    /** The resourceVersion of a list: the most recent of its items' (a watch from it sees what changed after). */
+    static String listVersion(Collection<ObjectNode> items) {
+        return Long.toString(items.stream().mapToLong(i -> order(i.path("metadata").path("resourceVersion").asText(null)))
+                .max().orElse(0));
+    }
+
+    ObjectNode list(String kind, List<ObjectNode> items) {
+        ObjectNode out = json.createObjectNode();
+        out.put("apiVersion", KubeKinds.GROUP_VERSION).put("kind", kind + "List");
+        out.putObject("metadata").put("resourceVersion", listVersion(items));
+        out.putArray("items").addAll(items);
+        return out;
+    }
+
+    /** The Table kubectl prints (Accept: application/json;as=Table;g=meta.k8s.io;v=v1). */
+    ObjectNode table(List<ObjectNode> items) {
+        ObjectNode out = json.createObjectNode();
+        out.put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
+        out.putObject("metadata").put("resourceVersion", listVersion(items));
+        ArrayNode columns = out.putArray("columnDefinitions");
+        column(columns, "Name", "name", "the resource's name");
+        column(columns, "Ready", "", "ready instances / instances");
+        column(columns, "Phase", "", "status.phase");
+        column(columns, "Generation", "", "metadata.generation, and status.observedGeneration while it lags");
+        column(columns, "Age", "", "time since the resource was created");
+        ArrayNode rows = out.putArray("rows");
+        for (ObjectNode item : items) {
+            JsonNode metadata = item.path("metadata");
+            JsonNode status = item.path("status");
+            long generation = metadata.path("generation").asLong();
+            String gen = status.has("observedGeneration") && status.get("observedGeneration").asLong() != generation
+                    ? generation + " (observed " + status.get("observedGeneration").asLong() + ")" : Long.toString(generation);
+            ObjectNode row = rows.addObject();
+            row.putArray("cells").add(metadata.path("name").asText())
+                    .add(status.path("readyReplicas").asInt() + "/" + status.path("replicas").asInt())
+                    .add(status.path("phase").asText("Pending")).add(gen)
+                    .add(age(metadata.path("creationTimestamp").asText(null)));
+            ObjectNode partial = row.putObject("object");
+            partial.put("kind", "PartialObjectMetadata").put("apiVersion", "meta.k8s.io/v1");
+            partial.set("metadata", metadata.deepCopy());
+        }
+        return out;
+    }
+
+    private static void column(ArrayNode columns, String name, String format, String description) {
+        columns.addObject().put("name", name).put("type", "string").put("format", format)
+                .put("description", description).put("priority", 0);
+    }
+
+    /** kubectl's way of saying an age: 42s, 5m, 3h, 2d. */
+    static String age(String since) {
+        if (since == null || since.isEmpty()) {
+            return "<unknown>";
+        }
+        long s = Math.max(0, Duration.between(Instant.parse(since), Instant.now()).toSeconds());
+        return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s < 172800 ? s / 3600 + "h" : s / 86400 + "d";
+    }
+
+    /** autoscaling/v1 Scale of an object whose kind has a replica field. */
+    ObjectNode scale(KubeKinds.Kind kind, ObjectNode object) {
+        ObjectNode out = json.createObjectNode();
+        out.put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+        ObjectNode metadata = out.putObject("metadata");
+        JsonNode m = object.path("metadata");
+        for (String field : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
+            if (m.has(field)) {
+                metadata.set(field, m.get(field));
+            }
+        }
+        out.putObject("spec").put("replicas", object.path("spec").path(kind.replicasField()).asInt());
+        out.putObject("status").put("replicas", object.path("status").path("replicas").asInt())
+                .put("selector", "");
+        return out;
+    }
+}
