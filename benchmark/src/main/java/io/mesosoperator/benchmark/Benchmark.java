@@ -49,30 +49,46 @@ public final class Benchmark {
 
     /** How big each phase is; {@link #quick()} proves the benchmark works in seconds. */
     public record Sizes(int agents, int tasks, int bigAgents, int bigTasks, int reactions, int realProcesses,
-            int realWarmUps, int realRounds, int appliesPerWriter, int dashboardResources) {
+            int realWarmUps, int realRounds, int appliesPerWriter, int dashboardResources, MetricsCost metrics) {
+        /** Every phase but the metrics cost (two minutes of measuring windows of its own: --metrics-only). */
         public static Sizes full() {
-            return new Sizes(1_000, 10_000, 5_000, 50_000, 50, 20, 50, 5, 50, 100);
+            return new Sizes(1_000, 10_000, 5_000, 50_000, 50, 20, 50, 5, 50, 100, MetricsCost.NONE);
         }
 
         /** No browser in the quick run (the test suite's): the dashboard has tests of its own. */
         public static Sizes quick() {
-            return new Sizes(20, 200, 0, 0, 3, 3, 1, 1, 3, 0);
+            return new Sizes(20, 200, 0, 0, 3, 3, 1, 1, 3, 0, MetricsCost.QUICK);
         }
 
         /** Only the real-process phase, with this many processes. */
         public Sizes realOnly() {
-            return new Sizes(0, 0, 0, 0, 0, realProcesses, realWarmUps, realRounds, 0, 0);
+            return new Sizes(0, 0, 0, 0, 0, realProcesses, realWarmUps, realRounds, 0, 0, MetricsCost.NONE);
         }
 
         /** Only the API phase: applies under concurrent writers and the largest spec. */
         public Sizes appliesOnly() {
-            return new Sizes(0, 0, 0, 0, 0, 0, 0, 0, appliesPerWriter, 0);
+            return new Sizes(0, 0, 0, 0, 0, 0, 0, 0, appliesPerWriter, 0, MetricsCost.NONE);
         }
 
         /** Only the dashboard phase: the page with this many resources of 10 tasks each. */
         public Sizes dashboardOnly() {
-            return new Sizes(0, 0, 0, 0, 0, 0, 0, 0, 0, dashboardResources);
+            return new Sizes(0, 0, 0, 0, 0, 0, 0, 0, 0, dashboardResources, MetricsCost.NONE);
         }
+
+        /** Only the cost of collecting metrics: 100 instances over 60 s windows (or {@code quick}'s few). */
+        public static Sizes metricsOnly(boolean quick) {
+            return new Sizes(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, quick ? MetricsCost.QUICK : MetricsCost.FULL);
+        }
+    }
+
+    /**
+     * The metrics-cost phase: how many instances, how long the operator settles after a (re)start
+     * before it is measured, and how long each measured window lasts.
+     */
+    public record MetricsCost(int instances, Duration settle, Duration window) {
+        static final MetricsCost NONE = new MetricsCost(0, Duration.ZERO, Duration.ZERO);
+        static final MetricsCost QUICK = new MetricsCost(4, Duration.ofSeconds(1), Duration.ofSeconds(3));
+        static final MetricsCost FULL = new MetricsCost(100, Duration.ofSeconds(20), Duration.ofSeconds(60));
     }
 
     /** Tasks per resource in the dashboard phase. */
@@ -120,6 +136,9 @@ public final class Benchmark {
             }
             if (sizes.dashboardResources() > 0) {
                 dashboard(zk);
+            }
+            if (sizes.metrics().instances() > 0) {
+                metricsCost(zk);
             }
         }
         return rows;
@@ -427,8 +446,119 @@ public final class Benchmark {
         log.printf("  %s: %.2f s (CPU meanwhile: operator %.2f s, mesos-local %.2f s)%n", name, seconds,
                 operator.cpuSeconds() - operatorCpu,
                 ownCpuSeconds() - ownCpu);
-        operator.delete("Service", name);
         // the next round starts on an idle operator: its tasks gone from the agents and from its records
+        deleteAndAwaitGone(operator, mesos, name);
+        Thread.sleep(SETTLE.toMillis()); // its last coalesced status and event writes (every 200 ms)
+        return seconds;
+    }
+
+    // ------------------------------------------------------------------ the cost of collecting metrics
+
+    /** The collection interval of the measured window: many rounds, so their cost stands out of the idle operator's. */
+    private static final Duration COLLECT_FAST = Duration.ofSeconds(1);
+    /** The interval of the baseline window: the first round runs before any task exists, the next after the run. */
+    private static final Duration COLLECT_OFF = Duration.ofHours(1);
+    /** The operator's default interval (monitoring.taskUsageIntervalSeconds), which the CPU share is given for. */
+    private static final Duration COLLECT_DEFAULT = Duration.ofSeconds(15);
+
+    /**
+     * The operator's cost of collecting metrics (issue #20): a Service of real shell processes on
+     * real mesos-local agents (simulated agents serve no /monitor/statistics), the operator measured
+     * over the same window twice, with collection (task usage, workload metrics and the anomaly
+     * monitor reading them) effectively off, then, after a restart that adopts the same tasks, every
+     * second. The difference is the collection's.
+     */
+    private void metricsCost(EmbeddedZooKeeper zk) throws Exception {
+        MetricsCost m = sizes.metrics();
+        int n = m.instances();
+        log.printf("%n== the cost of collecting metrics: %d instances, %d s windows, every %d s against off%n",
+                n, m.window().toSeconds(), COLLECT_FAST.toSeconds());
+        String name = "metrics";
+        Path markers = Files.createDirectories(work.resolve("markers-" + name));
+        Path dir = work.resolve("operator-metrics");
+        try (MesosLocalCluster mesos = MesosLocalCluster.builder(work.resolve("mesos-metrics")).agents(3)
+                .agentResources(8, 16_384, 100_000).start()) {
+            OperatorProcess operator = OperatorProcess.start(dir, mesos.masterUrl(), zk.connectString(), "/bench-metrics",
+                    collectingEvery(COLLECT_OFF), log);
+            try {
+                operator.awaitReconciliation(Duration.ofMinutes(1));
+                operator.apply(service(name, n).replace("command: sleep 3600",
+                        "command: '" + SHELL_COMMAND.replace("MARKERS", markers.toString()) + "'"));
+                awaitMarkers(markers, n);
+                Thread.sleep(m.settle().toMillis());
+                Window off = Window.measure(operator, m.window(), name);
+                // a graceful stop leaves the tasks running (no TEARDOWN); the next operator adopts them
+                operator.close();
+                operator = OperatorProcess.start(dir, mesos.masterUrl(), zk.connectString(), "/bench-metrics",
+                        collectingEvery(COLLECT_FAST), log);
+                operator.awaitReconciliation(Duration.ofMinutes(1));
+                awaitTaskSeries(operator, name, n, Duration.ofMinutes(1));
+                Thread.sleep(m.settle().toMillis());
+                Window on = Window.measure(operator, m.window(), name);
+                double rounds = m.window().toMillis() / (double) COLLECT_FAST.toMillis();
+                double perRound = (on.cpuSeconds() - off.cpuSeconds()) / rounds;
+                rows.add(new Row(String.format(Locale.ROOT, "metrics collection, operator CPU per round (%d instances)", n),
+                        String.format(Locale.ROOT, "%.1f ms (%.2f CPU s collecting every %d s, %.2f off, over %d s)",
+                                perRound * 1000, on.cpuSeconds(), COLLECT_FAST.toSeconds(), off.cpuSeconds(),
+                                m.window().toSeconds()), ""));
+                rows.add(new Row(String.format(Locale.ROOT, "  the same as a CPU share at the default %d s interval",
+                                COLLECT_DEFAULT.toSeconds()),
+                        String.format(Locale.ROOT, "%.3f%% of one core", perRound / COLLECT_DEFAULT.toSeconds() * 100), ""));
+                rows.add(new Row(String.format(Locale.ROOT, "metrics collection, operator heap after full GC (%d instances)", n),
+                        String.format(Locale.ROOT, "%+.1f MiB (%.1f MiB collecting, %.1f MiB off)",
+                                (on.heapBytes() - off.heapBytes()) / 1048576.0, on.heapBytes() / 1048576.0,
+                                off.heapBytes() / 1048576.0), ""));
+                rows.add(new Row(String.format(Locale.ROOT, "task series in the operator's /metrics/prometheus (%d instances)", n),
+                        String.format(Locale.ROOT, "%d cpu, %d memory collecting (%d, %d off)", on.cpuSeries(),
+                                on.memorySeries(), off.cpuSeries(), off.memorySeries()), n + " each"));
+                deleteAndAwaitGone(operator, mesos, name);
+            } finally {
+                operator.close();
+            }
+        }
+    }
+
+    /** The operator's collectors, and the anomaly monitor that reads what they export, all at one interval. */
+    private static Map<String, Object> collectingEvery(Duration interval) {
+        double seconds = interval.toSeconds();
+        return Map.of("monitoring.taskUsageIntervalSeconds", seconds,
+                "monitoring.workloadIntervalSeconds", seconds,
+                "monitoring.anomalies.intervalSeconds", seconds);
+    }
+
+    /** Waits until the operator exports a cpu series for every instance (a broken collector shows in the row, not here). */
+    private void awaitTaskSeries(OperatorProcess operator, String resource, int n, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (Window.series(operator.scrape(), "mesos_operator_task_cpu_seconds_total", resource) < n) {
+            if (System.nanoTime() > deadline) {
+                log.printf("  only some of %d instances exported after %s; measuring anyway%n", n, timeout);
+                return;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** What one measured window found: the operator's CPU during it, then its heap and exported task series. */
+    private record Window(double cpuSeconds, long heapBytes, int cpuSeries, int memorySeries) {
+        static Window measure(OperatorProcess operator, Duration window, String resource) throws Exception {
+            double before = operator.cpuSeconds();
+            Thread.sleep(window.toMillis()); // nothing asked of the operator meanwhile
+            double cpu = operator.cpuSeconds() - before;
+            String scrape = operator.scrape();
+            return new Window(cpu, operator.heapAfterGc(), series(scrape, "mesos_operator_task_cpu_seconds_total", resource),
+                    series(scrape, "mesos_operator_task_memory_bytes", resource));
+        }
+
+        /** The series of one family for one resource in a Prometheus text scrape. */
+        static int series(String scrape, String family, String resource) {
+            return (int) scrape.lines().filter(l -> l.startsWith(family + "{") && l.contains("resource=\"" + resource + "\""))
+                    .count();
+        }
+    }
+
+    /** Deletes a Service and waits until no agent runs any executor and the operator keeps no task record. */
+    private static void deleteAndAwaitGone(OperatorProcess operator, MesosLocalCluster mesos, String name) throws Exception {
+        operator.delete("Service", name);
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (mesos.agents().stream().anyMatch(a -> !a.runningExecutors().isEmpty()) || operator.taskCount() > 0) {
             if (System.nanoTime() > deadline) {
@@ -436,8 +566,6 @@ public final class Benchmark {
             }
             Thread.sleep(20);
         }
-        Thread.sleep(SETTLE.toMillis()); // its last coalesced status and event writes (every 200 ms)
-        return seconds;
     }
 
     /** CPU time of this JVM, which plays ZooKeeper and mesos-local (master, agents, command executors). */
@@ -524,6 +652,12 @@ public final class Benchmark {
         }
 
         static OperatorProcess start(Path dir, String master, String zk, String root, PrintStream log) throws Exception {
+            return start(dir, master, zk, root, Map.of(), log);
+        }
+
+        /** @param settings more of the operator's configuration, by dotted path (e.g. monitoring.taskUsageIntervalSeconds) */
+        static OperatorProcess start(Path dir, String master, String zk, String root, Map<String, Object> settings,
+                                     PrintStream log) throws Exception {
             Files.createDirectories(dir);
             int apiPort = freePort();
             int adminPort = freePort();
@@ -536,6 +670,10 @@ public final class Benchmark {
                     .set("zookeeper.connect", zk)
                     .set("zookeeper.root", root)
                     .set("reconcile.backoffInitialSeconds", BACKOFF.toMillis() / 1000.0)
+                    .apply(c -> {
+                        settings.forEach(c::set);
+                        return c;
+                    })
                     .ports("127.0.0.1", apiPort, adminPort)
                     .logging(dir.resolve("operator.log"), false)
                     .write(dir.resolve("operator.yaml"));
@@ -621,11 +759,15 @@ public final class Benchmark {
 
         /** One series' value from the operator's Prometheus endpoint, e.g. {@code jvm_memory_used_bytes{area="heap"}}. */
         double metric(String series) throws IOException, InterruptedException {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(admin + "/metrics/prometheus")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.body().lines().filter(l -> l.startsWith(series + " ")).findFirst()
+            return scrape().lines().filter(l -> l.startsWith(series + " ")).findFirst()
                     .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
                     .orElseThrow(() -> new IOException("no series " + series));
+        }
+
+        /** The operator's Prometheus endpoint, as a scraper reads it. */
+        String scrape() throws IOException, InterruptedException {
+            return http.send(HttpRequest.newBuilder(URI.create(admin + "/metrics/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
         }
 
         /** Heap in use after a full GC (jcmd GC.run), from the operator's own JVM metrics. */

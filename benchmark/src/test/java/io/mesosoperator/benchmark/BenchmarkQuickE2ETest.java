@@ -34,7 +34,11 @@ class BenchmarkQuickE2ETest {
                 .anyMatch(w -> w.startsWith("reconciliation after an operator restart"))
                 .anyMatch(w -> w.startsWith("overhead on real processes (3 JVM services)"))
                 .anyMatch(w -> w.startsWith("overhead on real processes (3 shell processes)"))
-                .anyMatch(w -> w.contains("first apply after the operator started (JVM services)"));
+                .anyMatch(w -> w.contains("first apply after the operator started (JVM services)"))
+                .anyMatch(w -> w.startsWith("metrics collection, operator CPU per round (4 instances)"))
+                .anyMatch(w -> w.contains("CPU share at the default 15 s interval"))
+                .anyMatch(w -> w.startsWith("metrics collection, operator heap after full GC (4 instances)"))
+                .anyMatch(w -> w.startsWith("task series in the operator's /metrics/prometheus (4 instances)"));
         // every row carries a measured number, and the reaction rows have all their samples
         assertThat(rows).allSatisfy(r -> assertThat(r.value()).containsPattern("\\d"));
         assertThat(rows).filteredOn(r -> r.what().contains("p50 / p99"))

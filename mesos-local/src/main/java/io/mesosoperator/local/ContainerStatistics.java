@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -40,8 +42,11 @@ final class ContainerStatistics {
 
     static String json(List<Container> containers) {
         ArrayNode answer = JsonNodeFactory.instance.arrayNode();
+        // every child's standard output is read once per answer, not once per container (100
+        // command executors on an agent would otherwise mean 100 x 100 reads of /proc)
+        Map<ProcessHandle, Path> childStdout = containers.stream().anyMatch(c -> c.pid().isEmpty()) ? childStdout() : Map.of();
         for (Container c : containers) {
-            Usage usage = usage(c);
+            Usage usage = usage(c, childStdout);
             ObjectNode entry = answer.addObject();
             entry.put("executor_id", c.executorId());
             entry.put("executor_name", c.executorName());
@@ -58,11 +63,11 @@ final class ContainerStatistics {
         return JsonNodes.print(answer);
     }
 
-    static Usage usage(Container container) {
+    static Usage usage(Container container, Map<ProcessHandle, Path> childStdout) {
         double user = 0;
         double system = 0;
         long rss = 0;
-        for (long pid : processes(container)) {
+        for (long pid : processes(container, childStdout)) {
             long[] times = cpuTicks(pid);
             long bytes = rssBytes(pid);
             if (times == null || bytes < 0) {
@@ -75,10 +80,10 @@ final class ContainerStatistics {
         return new Usage(user, system, rss);
     }
 
-    private static Set<Long> processes(Container container) {
+    private static Set<Long> processes(Container container, Map<ProcessHandle, Path> childStdout) {
         Stream<ProcessHandle> roots = container.pid().isPresent()
                 ? ProcessHandle.of(container.pid().getAsLong()).stream()
-                : ProcessHandle.current().children().filter(p -> writesInto(p.pid(), container.sandbox()));
+                : writingInto(container.sandbox(), childStdout);
         Set<Long> pids = new LinkedHashSet<>();
         roots.forEach(root -> {
             pids.add(root.pid());
@@ -87,14 +92,28 @@ final class ContainerStatistics {
         return pids;
     }
 
-    /** Whether the process's standard output is a file in the sandbox. */
-    private static boolean writesInto(long pid, Path sandbox) {
+    /** The agent's children whose standard output is a file in the sandbox. */
+    private static Stream<ProcessHandle> writingInto(Path sandbox, Map<ProcessHandle, Path> childStdout) {
+        Path real;
         try {
-            Path stdout = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", "1"));
-            return stdout.startsWith(sandbox.toRealPath());
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false; // gone, or not ours to look at
+            real = sandbox.toRealPath();
+        } catch (IOException e) {
+            return Stream.empty(); // the sandbox is gone
         }
+        return childStdout.entrySet().stream().filter(e -> e.getValue().startsWith(real)).map(Map.Entry::getKey);
+    }
+
+    /** Where each child process of the agent writes its standard output (/proc/PID/fd/1). */
+    private static Map<ProcessHandle, Path> childStdout() {
+        Map<ProcessHandle, Path> out = new HashMap<>();
+        ProcessHandle.current().children().forEach(p -> {
+            try {
+                out.put(p, Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "fd", "1")));
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                // gone, or not ours to look at
+            }
+        });
+        return out;
     }
 
     /** utime and stime in clock ticks (fields 14 and 15 of /proc/PID/stat), or null when the process is gone. */

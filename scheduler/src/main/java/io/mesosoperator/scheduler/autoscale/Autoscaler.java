@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.scheduler.autoscale.HorizontalScaler.Decision;
 import io.mesosoperator.scheduler.autoscale.HorizontalScaler.Reading;
+import io.mesosoperator.scheduler.metrics.Rounds;
 import io.mesosoperator.scheduler.metrics.SeriesReader;
 import io.mesosoperator.scheduler.operator.Operator;
 import io.mesosoperator.scheduler.spec.AutoscaleSpec;
@@ -17,9 +18,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,40 +58,23 @@ public final class Autoscaler implements AutoCloseable {
     private final Clock clock;
     private final Map<ResourceKey, State> states = new HashMap<>();
     private Operator term;
-    private ScheduledExecutorService ticker;
+    private final Rounds rounds;
 
     /** @param acting the acting term's operator (null while this instance does not lead) */
     public Autoscaler(Supplier<Operator> acting, SeriesReader series, Clock clock) {
         this.acting = acting;
         this.series = series;
         this.clock = clock;
+        this.rounds = new Rounds("autoscaler", Duration.ofSeconds(1), Duration.ofSeconds(1), this::tick);
     }
 
-    public synchronized void start() {
-        if (ticker == null) {
-            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "autoscaler");
-                t.setDaemon(true);
-                return t;
-            });
-            ticker.scheduleWithFixedDelay(this::tickQuietly, 1, 1, TimeUnit.SECONDS);
-        }
+    public void start() {
+        rounds.start();
     }
 
     @Override
-    public synchronized void close() {
-        if (ticker != null) {
-            ticker.shutdownNow();
-            ticker = null;
-        }
-    }
-
-    private void tickQuietly() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            LOG.warn("autoscaling round failed: {}", e.toString()); // the next round tries again
-        }
+    public void close() {
+        rounds.close();
     }
 
     /** One round: decides for every autoscaled resource whose interval has come. */

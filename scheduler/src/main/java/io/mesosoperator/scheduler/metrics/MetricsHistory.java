@@ -8,9 +8,6 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +34,13 @@ public final class MetricsHistory implements AutoCloseable {
     private final int points;
     private final Clock clock;
     private final Deque<Snapshot> snapshots = new ArrayDeque<>();
-    private ScheduledExecutorService sampler;
+    private final Rounds rounds;
 
     public MetricsHistory(SeriesReader reader, List<String> names, Duration interval, int points, Clock clock) {
         this.reader = reader;
         this.names = List.copyOf(names);
         this.interval = interval;
+        this.rounds = new Rounds("metrics-history", Duration.ZERO, interval, this::sample);
         this.points = points;
         this.clock = clock;
     }
@@ -56,31 +54,13 @@ public final class MetricsHistory implements AutoCloseable {
         return points;
     }
 
-    public synchronized void start() {
-        if (sampler == null) {
-            sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "metrics-history");
-                t.setDaemon(true);
-                return t;
-            });
-            sampler.scheduleAtFixedRate(this::sampleQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-        }
+    public void start() {
+        rounds.start();
     }
 
     @Override
-    public synchronized void close() {
-        if (sampler != null) {
-            sampler.shutdownNow();
-            sampler = null;
-        }
-    }
-
-    private void sampleQuietly() {
-        try {
-            sample();
-        } catch (RuntimeException e) {
-            LOG.warn("sampling the metrics history failed: {}", e.toString()); // the next round tries again
-        }
+    public void close() {
+        rounds.close();
     }
 
     /** Reads every kept series now and drops the oldest sample beyond {@code points}. */

@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,9 +44,8 @@ public final class TaskUsage implements AutoCloseable {
 
     private final Supplier<ResourceReads> acting;
     private final AgentStatistics agents;
-    private final Duration interval;
     private volatile List<Sample> samples = List.of();
-    private ScheduledExecutorService poller;
+    private final Rounds rounds;
 
     /**
      * @param acting   the acting term's reads (null while this instance does not lead)
@@ -58,7 +54,7 @@ public final class TaskUsage implements AutoCloseable {
     public TaskUsage(PrometheusRegistry registry, Supplier<ResourceReads> acting, AgentStatistics agents, Duration interval) {
         this.acting = acting;
         this.agents = agents;
-        this.interval = interval;
+        this.rounds = new Rounds("task-usage", Duration.ZERO, interval, this::collect);
         CounterWithCallback.builder().name("mesos_operator_task_cpu_seconds")
                 .help("CPU time (user and system) the task's container used, as its Mesos agent reports it")
                 .unit(Unit.SECONDS).labelNames(LABELS)
@@ -75,31 +71,13 @@ public final class TaskUsage implements AutoCloseable {
         return new String[] {s.kind(), s.resource(), Integer.toString(s.instance())};
     }
 
-    public synchronized void start() {
-        if (poller == null) {
-            poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "task-usage");
-                t.setDaemon(true);
-                return t;
-            });
-            poller.scheduleWithFixedDelay(this::collectQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-        }
+    public void start() {
+        rounds.start();
     }
 
     @Override
-    public synchronized void close() {
-        if (poller != null) {
-            poller.shutdownNow();
-            poller = null;
-        }
-    }
-
-    private void collectQuietly() {
-        try {
-            collect();
-        } catch (RuntimeException e) {
-            LOG.warn("collecting task usage failed: {}", e.toString()); // the next round tries again
-        }
+    public void close() {
+        rounds.close();
     }
 
     /** One round: asks every agent that runs tasks of ours, and replaces what is exported. */

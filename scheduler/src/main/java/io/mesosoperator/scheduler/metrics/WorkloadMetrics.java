@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -41,11 +40,10 @@ public final class WorkloadMetrics implements AutoCloseable {
 
     private final Supplier<ResourceReads> acting;
     private final List<MetricsSource> sources;
-    private final Duration interval;
     private final Duration timeout;
     private final Set<String> failing = new HashSet<>();
     private volatile Map<String, List<Sample>> current = Map.of();
-    private ScheduledExecutorService collector;
+    private final Rounds rounds;
     /** Where the calls run, so that one that hangs past its timeout can be abandoned (and its thread interrupted). */
     private ExecutorService calls;
 
@@ -58,7 +56,7 @@ public final class WorkloadMetrics implements AutoCloseable {
                            Duration interval, Duration timeout) {
         this.acting = acting;
         this.sources = List.copyOf(sources);
-        this.interval = interval;
+        this.rounds = new Rounds("workload-metrics", Duration.ZERO, interval, this::collect);
         this.timeout = timeout;
         Map<String, Series> registered = new HashMap<>();
         for (MetricsSource source : sources) {
@@ -95,11 +93,8 @@ public final class WorkloadMetrics implements AutoCloseable {
         return current.getOrDefault(series, List.of());
     }
 
-    public synchronized void start() {
-        if (collector == null) {
-            collector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "workload-metrics"));
-            collector.scheduleWithFixedDelay(this::collectQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-        }
+    public void start() {
+        rounds.start();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -110,21 +105,10 @@ public final class WorkloadMetrics implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (collector != null) {
-            collector.shutdownNow();
-            collector = null;
-        }
+        rounds.close();
         if (calls != null) {
             calls.shutdownNow();
             calls = null;
-        }
-    }
-
-    private void collectQuietly() {
-        try {
-            collect();
-        } catch (RuntimeException e) {
-            LOG.warn("collecting workload metrics failed: {}", e.toString()); // the next round tries again
         }
     }
 

@@ -4,6 +4,7 @@ import io.mesosoperator.scheduler.anomaly.Anomaly;
 import io.mesosoperator.scheduler.anomaly.AnomalyDetector;
 import io.mesosoperator.scheduler.anomaly.DetectorSettings;
 import io.mesosoperator.scheduler.events.EventRecorder;
+import io.mesosoperator.scheduler.metrics.Rounds;
 import io.mesosoperator.scheduler.metrics.SeriesReader;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
@@ -23,9 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -114,7 +112,7 @@ public final class AnomalyMonitor implements AutoCloseable {
     private final Map<String, Tracked> tracked = new LinkedHashMap<>(); // monitor thread only
     private volatile Map<ResourceKey, List<Finding>> findings = Map.of();
     private volatile Map<ResourceKey, List<Watching>> watching = Map.of();
-    private ScheduledExecutorService poller;
+    private final Rounds rounds;
 
     /**
      * @param kinds  the kinds the operator runs (their names, e.g. KafkaCluster), for series labelled by kind
@@ -126,26 +124,16 @@ public final class AnomalyMonitor implements AutoCloseable {
         this.reader = reader;
         this.acting = acting;
         this.clock = clock;
+        this.rounds = new Rounds("anomaly-monitor", settings.interval(), settings.interval(), this::round);
     }
 
-    public synchronized void start() {
-        if (poller == null) {
-            poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "anomaly-monitor");
-                t.setDaemon(true);
-                return t;
-            });
-            long every = settings.interval().toMillis();
-            poller.scheduleWithFixedDelay(this::roundQuietly, every, every, TimeUnit.MILLISECONDS);
-        }
+    public void start() {
+        rounds.start();
     }
 
     @Override
-    public synchronized void close() {
-        if (poller != null) {
-            poller.shutdownNow();
-            poller = null;
-        }
+    public void close() {
+        rounds.close();
     }
 
     /** The series of a resource deviating now, most recent start first (empty when none, or when this instance does not lead). */
@@ -161,14 +149,6 @@ public final class AnomalyMonitor implements AutoCloseable {
     /** The settings the monitor runs with (for the diagnosis to say what is watched). */
     public Settings settings() {
         return settings;
-    }
-
-    private void roundQuietly() {
-        try {
-            round();
-        } catch (RuntimeException e) {
-            LOG.warn("anomaly monitoring round failed: {}", e.toString()); // the next round tries again
-        }
     }
 
     /** One round: read every watched series, judge it, and bring findings, events and conditions up to date. */
