@@ -139,10 +139,20 @@ public final class SparkJobReconciler implements Reconciler {
             return spec.distribution();
         }
         if (spec.sparkVersion() != null) {
-            // check() refused versions the operator has no distribution of; a config changed since then waits here
+            // check() refused versions the operator has no distribution of; after a config change since then, null:
+            // the next attempt waits (reconcile says for what) instead of launching without a Spark
             return distributions.forVersion(spec.sparkVersion()).orElse(null);
         }
         return distributions.defaultUri();
+    }
+
+    /** Why an attempt waits when the operator's configuration no longer offers the spec's Spark (changed since apply). */
+    private String missingDistribution(SparkJobSpec spec) {
+        return spec.sparkVersion() == null
+                ? "waits for a Spark distribution: the operator has no default (workloads.sparkDistribution)"
+                : "waits for a Spark " + spec.sparkVersion() + " distribution, which the operator no longer has ("
+                        + (distributions.versions().isEmpty() ? "none by version" : String.join(", ", distributions.versions()))
+                        + "; workloads.sparkDistributions)";
     }
 
     @Override
@@ -159,7 +169,8 @@ public final class SparkJobReconciler implements Reconciler {
         ReconcileResult result = JobRuns.reconcile(resource, run -> pod(resource.key(), run, spec, distribution, hash,
                         executorMode(resource, run, nextAttempt(before, run), spec)), policy(spec),
                 new Observed(drivers, observed.previousStatus(), observed.launchesInFlight(), observed.plan(), observed.others()),
-                now, resolved.waitingFor());
+                now, resolved.waitingFor() != null ? resolved.waitingFor()
+                        : distribution == null ? missingDistribution(spec) : null);
 
         List<PodSpec> launches = new ArrayList<>(result.launches());
         List<ReconcileResult.Kill> kills = new ArrayList<>(result.kills());
@@ -172,7 +183,11 @@ public final class SparkJobReconciler implements Reconciler {
                     .findFirst().orElse(null);
             List<TaskRecord> own = executors.stream().filter(t -> SparkExecutors.runOf(t.instance()) == run.run).toList();
             SparkExecutors.reconcile(run, driver, own, maxFailures,
-                    (set, e) -> executorPod(resource.key(), run.run, set, e, distribution, hash), launches, kills);
+                    (set, e) -> executorPod(resource.key(), run.run, set, e, distribution, hash, spec.placementOrAnywhere()),
+                    launches, kills);
+        }
+        if (distribution == null) {
+            launches.clear(); // no driver was launched (it waits); no executor either, without a Spark to fetch
         }
         for (TaskRecord t : executors) {
             if (!runs.contains(SparkExecutors.runOf(t.instance())) && !t.killRequested()) {
@@ -238,7 +253,7 @@ public final class SparkJobReconciler implements Reconciler {
      * distribution, with what the driver said executors need, as a plain command task.
      */
     static PodSpec executorPod(ResourceKey key, int run, ExecutorSet set, ExecutorSet.Executor e, String distribution,
-                               String hash) {
+                               String hash, SparkJobSpec.Placement placement) {
         ExecutorSet.Profile profile = set.profile(e.profileId);
         long overhead = profile == null ? 384 : profile.memoryOverheadMiB;
         StringBuilder command = new StringBuilder("export SPARK_HOME=\"$PWD/spark\" SPARK_LOCAL_DIRS=\"$PWD\""
@@ -260,8 +275,8 @@ public final class SparkJobReconciler implements Reconciler {
         env.put("MESOS_OPERATOR_SPARK_EXECUTOR", e.id);
         return new PodSpec(key, SparkExecutors.instance(run, Integer.parseInt(e.id)), e.cores, e.memoryMiB + overhead, 0,
                 command.toString(), env, List.of(new PodSpec.Artifact(distribution, true, false, null)),
-                List.of("blockmanager"), null, Duration.ofSeconds(10), hash, null, List.of(), null,
-                SparkExecutors.GROUP);
+                List.of("blockmanager"), null, Duration.ofSeconds(10), hash, null, List.of(),
+                placement.maxExecutorsPerAgent(), SparkExecutors.GROUP, placement.requiredAttributes());
     }
 
     private static String quote(String s) {
@@ -355,7 +370,8 @@ public final class SparkJobReconciler implements Reconciler {
         // the command is only what an executor without a Spark runner would run
         String command = "echo 'this task needs the mesos-operator executor with its Spark runner' >&2; exit 2";
         return new PodSpec(key, run, driver.cores(), memory + overhead, 0, command, env, uris,
-                executors == null ? List.of(UI_PORT) : List.of("driver", "blockmanager", UI_PORT), null, Duration.ofSeconds(10), hash, null);
+                executors == null ? List.of(UI_PORT) : List.of("driver", "blockmanager", UI_PORT), null, Duration.ofSeconds(10), hash, null,
+                List.of(), null, null, spec.placementOrAnywhere().requiredAttributes());
     }
 
     /**

@@ -16,6 +16,7 @@ public record SparkJobSpec(
         Map<String, String> env,
         String distribution,
         String sparkVersion,
+        Placement placement,
         RestartPolicy restartPolicy,
         String schedule,
         String concurrencyPolicy,
@@ -30,6 +31,26 @@ public record SparkJobSpec(
      * (docs/spark-executors.md); with a {@code master}, only spark.executor.* for that master.
      */
     public record Executor(Integer instances, Integer cores, String memory, Integer memoryOverhead) {}
+
+    /**
+     * Where the driver and the executors may run: only on agents with every one of these attributes (TEXT or
+     * SCALAR value as written), and at most {@code maxExecutorsPerAgent} executors of the job on one agent.
+     */
+    public record Placement(Map<String, String> agentAttributes, Integer maxExecutorsPerAgent) {
+        static final Placement ANYWHERE = new Placement(Map.of(), null);
+
+        /** The attributes as the offer matcher takes them, in the spec's order. */
+        List<io.mesosoperator.scheduler.kind.PodSpec.RequiredAttribute> requiredAttributes() {
+            return agentAttributes == null ? List.of() : agentAttributes.entrySet().stream()
+                    .map(a -> new io.mesosoperator.scheduler.kind.PodSpec.RequiredAttribute(a.getKey(), a.getValue()))
+                    .toList();
+        }
+    }
+
+    /** The spec's placement, or anywhere. */
+    public Placement placementOrAnywhere() {
+        return placement == null ? Placement.ANYWHERE : placement;
+    }
 
     public record RestartPolicy(String type, int maxRetries, double backoffSeconds, double backoffFactor,
                                 double maxBackoffSeconds) {}

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
  * A SparkJob with executors (docs/spark-executors.md): the driver runs in its task with the
  * operator's Spark plugin, and each executor in a Mesos task of its own that the operator places
  * like any instance. The word count of the sample app, on a 3-agent cluster: the two executors run
- * on two different agents, the result is right, and once the driver ended no executor task of the
- * run is left in the master's /state; an executor killed with SIGKILL is replaced and the job still
- * succeeds; a driver killed with SIGKILL is retried (restartPolicy OnFailure) with fresh executors
+ * on two different agents of the zone the job's placement names, the result is right, and once the
+ * driver ended no executor task of the run is left in the master's /state; an executor killed with
+ * SIGKILL, or lost with its agent, is replaced and the job still succeeds; a Spark 4 job runs; a driver killed with SIGKILL is retried (restartPolicy OnFailure) with fresh executors
  * and leaves none of its own running; with dynamic allocation the job grows past its one initial
  * executor.
  */
@@ -29,8 +29,10 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
 
     @Override
     EmbeddedOperator.Options options() {
-        // an agent that stops answering is unreachable after 5 s (Mesos' default is 75 s), for the agent-loss test
-        return EmbeddedOperator.Options.defaults().agents(3).agentUnreachableAfter(Duration.ofSeconds(5));
+        // an agent that stops answering is unreachable after 5 s (Mesos' default is 75 s), for the agent-loss test;
+        // two agents in zone a, one in zone b, for the placement of the first test
+        return EmbeddedOperator.Options.defaults().agents(3).agentUnreachableAfter(Duration.ofSeconds(5))
+                .agentAttributes("zone:a", "zone:a", "zone:b");
     }
 
     private JsonNode status(String name) {
@@ -104,7 +106,7 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
 
     @Test
     void twoExecutorsOnTwoAgentsComputeTheWordCountAndEndWithTheDriver() throws Exception {
-        apply(job("wc-exec"));
+        apply(job("wc-exec", "  placement: {agentAttributes: {zone: a}}\n"));
 
         // both executors run, each in a Mesos task of its own, on two different agents
         await().atMost(RUN).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
@@ -117,6 +119,15 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         Set<String> agents = new HashSet<>();
         executorTasks("wc-exec").forEach(t -> agents.add(t.path("agentId").asText()));
         assertThat(agents).as("the executors are spread over agents").hasSize(2);
+        // placement: the driver and both executors on the zone-a agents only
+        Set<String> zoneA = new HashSet<>();
+        env.masterState().path("slaves").forEach(a -> {
+            if (a.path("attributes").path("zone").asText().equals("a")) {
+                zoneA.add(a.path("id").asText());
+            }
+        });
+        assertThat(agents).isEqualTo(zoneA);
+        assertThat(env.tasks("SparkJob/wc-exec")).allSatisfy(t -> assertThat(t.path("agentId").asText()).isIn(zoneA));
         assertThat(env.mesosRunningTasks().stream().filter(id -> id.startsWith("wc-exec-exec-"))).hasSize(2);
 
         await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->

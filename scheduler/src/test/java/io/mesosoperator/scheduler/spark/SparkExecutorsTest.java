@@ -34,6 +34,11 @@ class SparkExecutorsTest {
     private ResourceStatus status;
 
     private static Resource resource() {
+        return resource(null);
+    }
+
+    /** The job with 2 executors, and this placement (null: none). */
+    private static Resource resource(ObjectNode placement) {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("kind", "SparkJob");
         ObjectNode spec = doc.putObject("spec");
@@ -45,6 +50,9 @@ class SparkExecutorsTest {
         spec.putArray("arguments");
         spec.putArray("files");
         spec.put("concurrencyPolicy", "Allow").put("successfulRunHistoryLimit", 1).put("failedRunHistoryLimit", 1);
+        if (placement != null) {
+            spec.set("placement", placement);
+        }
         doc.putObject("metadata").put("name", "wc").put("generation", 1);
         return new Resource(doc);
     }
@@ -154,6 +162,33 @@ class SparkExecutorsTest {
         assertThat(afterDriver.launches()).isEmpty();
         assertThat(call("PUT", "runs/0/attempts/1/executors", wish(2)).code()).isEqualTo(410);
         assertThat(call("GET", "runs/7/attempts/1/executors", null).code()).isEqualTo(404);
+    }
+
+    @Test
+    void thePlacementBindsTheDriverAndEveryExecutorToAgentsWithTheAttributes() {
+        ObjectNode placement = JSON.createObjectNode().put("maxExecutorsPerAgent", 1);
+        placement.putObject("agentAttributes").put("zone", "a").put("disk", "ssd");
+        Resource placed = resource(placement);
+        List<PodSpec.RequiredAttribute> required = List.of(new PodSpec.RequiredAttribute("zone", "a"),
+                new PodSpec.RequiredAttribute("disk", "ssd"));
+
+        ReconcileResult first = kind.reconcile(placed, new Reconciler.Observed(List.of(), null, Set.of()), NOW);
+        PodSpec driverPod = first.launches().get(0);
+        assertThat(driverPod.requiredAttributes()).isEqualTo(required);
+        launch(driverPod, "a1");
+        status = kind.reconcile(placed, new Reconciler.Observed(List.copyOf(tasks), first.status(), Set.of()), NOW).status();
+        status = kind.call(placed, status, new KindCall("PUT", List.of("runs/0/attempts/1/executors".split("/")), wish(2)),
+                NOW).status();
+        List<PodSpec> executors = kind.reconcile(placed, new Reconciler.Observed(List.copyOf(tasks), status, Set.of()), NOW)
+                .launches();
+        assertThat(executors).hasSize(2).allSatisfy(e -> {
+            assertThat(e.requiredAttributes()).isEqualTo(required);
+            assertThat(e.maxPerAgent()).isEqualTo(1);
+        });
+
+        // without a placement: any agent, executors spread by their group only
+        assertThat(kind.reconcile(resource(), new Reconciler.Observed(List.of(), null, Set.of()), NOW).launches().get(0)
+                .requiredAttributes()).isEmpty();
     }
 
     @Test

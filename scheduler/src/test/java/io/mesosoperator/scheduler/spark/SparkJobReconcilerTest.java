@@ -20,7 +20,7 @@ class SparkJobReconcilerTest {
     static SparkJobSpec spec(String memory, String schedule, String restart) {
         return new SparkJobSpec("file:///apps/wc.jar", "io.x.WordCount", List.of("words.txt", "out"),
                 List.of("file:///apps/words.txt"), Map.of("spark.sql.shuffle.partitions", "2"), null,
-                new SparkJobSpec.Driver(2, memory, null), null, Map.of(), null, null,
+                new SparkJobSpec.Driver(2, memory, null), null, Map.of(), null, null, null,
                 new SparkJobSpec.RestartPolicy(restart, 3, 5, 2, 300), schedule, "Allow", 1, 1);
     }
 
@@ -58,7 +58,7 @@ class SparkJobReconcilerTest {
         SparkJobSpec base = spec("1g", null, "Never");
         SparkJobSpec spec = new SparkJobSpec(base.mainApplicationFile(), base.mainClass(), base.arguments(), base.files(),
                 sparkConf, null, base.driver(), new SparkJobSpec.Executor(1, 1, "512m", null), Map.of(), null, null,
-                base.restartPolicy(), null, "Allow", 1, 1);
+                null, base.restartPolicy(), null, "Allow", 1, 1);
         PodSpec pod = SparkJobReconciler.pod(new ResourceKey("SparkJob", "wc"), 0, spec, "file:///dists/spark.tgz", "h",
                 new SparkJobReconciler.ExecutorMode("spark+mesos-operator://127.0.0.1:8080/v1/x", "file:///plugin.jar"));
         return JSON.readTree(pod.env().get("MESOS_OPERATOR_SPARK")).path("conf");
@@ -89,7 +89,7 @@ class SparkJobReconcilerTest {
     private static SparkJobSpec withVersion(String sparkVersion, String distribution) {
         SparkJobSpec b = spec("1g", null, "Never");
         return new SparkJobSpec(b.mainApplicationFile(), b.mainClass(), b.arguments(), b.files(), b.sparkConf(),
-                b.master(), b.driver(), b.executor(), b.env(), distribution, sparkVersion, b.restartPolicy(),
+                b.master(), b.driver(), b.executor(), b.env(), distribution, sparkVersion, null, b.restartPolicy(),
                 b.schedule(), b.concurrencyPolicy(), 1, 1);
     }
 
@@ -104,6 +104,19 @@ class SparkJobReconcilerTest {
         });
         assertThat(kind.check(resource(withVersion("4", "file:///mine.tgz")), "*")).extracting(FieldError::path)
                 .containsExactly("spec.sparkVersion");
+    }
+
+    @Test
+    void aSparkVersionTheOperatorNoLongerHasWaitsAndSaysWhyInsteadOfLaunching() throws Exception {
+        // applied while the operator offered Spark 4; its configuration offers only 3.5.7 now
+        SparkJobReconciler kind = new SparkJobReconciler(new SparkDistributions("file:///d/spark-3.5.7.tgz",
+                Map.of("3.5.7", "file:///d/spark-3.5.7.tgz")), null, () -> null);
+        io.mesosoperator.scheduler.kind.ReconcileResult result = kind.reconcile(resource(withVersion("4", null)),
+                new io.mesosoperator.scheduler.kind.Reconciler.Observed(List.of(), null, java.util.Set.of()),
+                java.time.Instant.parse("2026-12-06T10:00:00Z"));
+        assertThat(result.launches()).isEmpty();
+        assertThat(JSON.writeValueAsString(result.status()))
+                .contains("waits for a Spark 4 distribution, which the operator no longer has (3.5.7");
     }
 
     @Test
