@@ -118,6 +118,7 @@ public final class Autoscaler implements AutoCloseable {
         if (d.scales()) {
             String failure = scale(operator, resource, countField, d.desiredReplicas());
             if (failure == null) {
+                state.scaler.scaled(d, now);
                 state.lastScaleTime = now.toString();
                 eventType = "Normal";
                 event = d.reason();

@@ -46,18 +46,22 @@ public final class HorizontalScaler {
     private final Deque<Recommendation> recommendations = new ArrayDeque<>();
     private final Deque<ScaleEvent> scaleEvents = new ArrayDeque<>();
 
-    /** Decides the replicas now; a decision that scales is remembered for the rate policies. */
+    /**
+     * Decides the replicas now. A decision that scales counts for the rate policies only once it was applied
+     * ({@link #scaled}), as the HPA records a scale event only after its update succeeded.
+     */
     public Decision decide(AutoscaleSpec spec, int current, Reading reading, Instant now) {
         double longest = java.util.stream.Stream.of(spec.scaleUp(), spec.scaleDown())
                 .flatMap(r -> r.policies().stream()).mapToDouble(Policy::periodSeconds).max().orElse(0);
         while (!scaleEvents.isEmpty() && !scaleEvents.peekFirst().at().isAfter(now.minus(seconds(longest)))) {
             scaleEvents.removeFirst();
         }
-        Decision d = decideOnly(spec, current, reading, now);
-        if (d.scales()) {
-            scaleEvents.addLast(new ScaleEvent(now, d.desiredReplicas() - current));
-        }
-        return d;
+        return decideOnly(spec, current, reading, now);
+    }
+
+    /** The decision {@code d} was applied at {@code now}: its change counts against the rate policies from now on. */
+    public void scaled(Decision d, Instant now) {
+        scaleEvents.addLast(new ScaleEvent(now, d.desiredReplicas() - d.currentReplicas()));
     }
 
     private Decision decideOnly(AutoscaleSpec spec, int current, Reading reading, Instant now) {

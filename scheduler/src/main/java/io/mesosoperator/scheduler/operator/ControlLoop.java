@@ -130,8 +130,10 @@ final class ControlLoop {
             }
             result.relocations().forEach(r -> relocate(key, r));
             ResourceStatus previous = state.statuses.get(key);
-            if (previous != null && previous.autoscale() != null && status.autoscale() == null) {
-                // the autoscaler's decision is not derived from the tasks: it stays until its next one
+            if (previous != null && previous.autoscale() != null && status.autoscale() == null
+                    && resource.spec().hasNonNull("autoscale")) {
+                // the autoscaler's decision is not derived from the tasks: it stays until its next one, while the
+                // spec asks for autoscaling (without it, the last decision would be shown forever)
                 status = status.withAutoscale(previous.autoscale());
             }
             recordBackoffs(key, state.statuses.get(key), status);

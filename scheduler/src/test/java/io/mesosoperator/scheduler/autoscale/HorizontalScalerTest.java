@@ -109,7 +109,24 @@ class HorizontalScalerTest {
             Decision d = scaler.decide(spec, s.current(), reading, T0.plusSeconds(s.at()));
             assertThat(d.desiredReplicas()).as("at %d s: %s", s.at(), d).isEqualTo(s.expected());
             assertThat(d.reason()).as("at %d s: %s", s.at(), d).isEqualTo(s.reason());
+            if (d.scales()) {
+                scaler.scaled(d, T0.plusSeconds(s.at())); // applied, as the autoscaler reports
+            }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aScaleThatWasNotAppliedDoesNotCountAgainstTheRatePolicies() {
+        // at most 1 pod up per 60 s: a first decision to scale that fails leaves the allowance whole
+        AutoscaleSpec spec = spec(1, 10, 100, new Rules(0, Rules.MAX, List.of(new Policy("Pods", 1, 60))), NO_LIMITS_DOWN);
+        HorizontalScaler scaler = new HorizontalScaler();
+        assertThat(scaler.decide(spec, 2, new Reading(500), T0).desiredReplicas()).isEqualTo(3);
+        // not applied (no scaled()): ten seconds later the same step is still allowed
+        Decision retried = scaler.decide(spec, 2, new Reading(500), T0.plusSeconds(10));
+        assertThat(retried.desiredReplicas()).isEqualTo(3);
+        scaler.scaled(retried, T0.plusSeconds(10));
+        // applied: within the period no further pod
+        assertThat(scaler.decide(spec, 3, new Reading(500), T0.plusSeconds(20)).desiredReplicas()).isEqualTo(3);
     }
 
     @org.junit.jupiter.api.Test
