@@ -284,18 +284,22 @@ function resourcePage(kind, name) {
         'aria-label': field, class: 'count' });
       const button = h('button', { type: 'button', id: 'scale-' + field + '-button' }, 'Scale');
       button.addEventListener('click', () => act(button, actionsOut, async () => {
-        // the spec as stored now, with the one field changed: a scale, as `apply` of an edited file would be
-        const fresh = await get(path);
-        const body = { apiVersion: fresh.apiVersion, kind: fresh.kind, metadata: { ...fresh.metadata }, spec: { ...fresh.spec } };
-        delete body.metadata.resourceVersion;
-        body.spec[field] = input.value === '' ? null : Number(input.value);
-        try {
-          const a = await call('POST', '/v1/resources', body);
-          return `${field}: ${a.spec[field]} (${a.change}, generation ${a.metadata.generation})`;
-        } catch (e) {
-          // the line and column would point into the JSON the page sent, which nobody saw
-          if (e.errors) e.errors = e.errors.map(({ line, column, ...rest }) => rest);
-          throw e;
+        // the spec as stored now, with the one field changed: a scale, as `apply` of an edited file would be,
+        // conditioned on the version read, so an edit made meanwhile is never reverted; its status also moves
+        // the version, so a conflict is read again and retried a few times before it is shown
+        for (let attempt = 1; ; attempt++) {
+          const fresh = await get(path);
+          const body = { apiVersion: fresh.apiVersion, kind: fresh.kind, metadata: { ...fresh.metadata }, spec: { ...fresh.spec } };
+          body.spec[field] = input.value === '' ? null : Number(input.value);
+          try {
+            const a = await call('POST', '/v1/resources', body);
+            return `${field}: ${a.spec[field]} (${a.change}, generation ${a.metadata.generation})`;
+          } catch (e) {
+            if (e.status === 409 && attempt < 5) continue;
+            // the line and column would point into the JSON the page sent, which nobody saw
+            if (e.errors) e.errors = e.errors.map(({ line, column, ...rest }) => rest);
+            throw e;
+          }
         }
       }));
       return h('label', {}, field + ' ', input, button);

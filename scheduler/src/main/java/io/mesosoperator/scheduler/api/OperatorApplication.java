@@ -162,7 +162,9 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 seconds(config.monitoring.taskUsageIntervalSeconds));
         KafkaMetrics kafkaMetrics = new KafkaMetrics();
         WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics,
-                        new CassandraMetrics(cassandraProbe, store::secret), new WorkloadJvms(store::secret),
+                        new CassandraMetrics(cassandraProbe, store::existingSecret),
+                        new WorkloadJvms(java.util.Set.of(KafkaReconciler.KIND.kind(), CassandraReconciler.KIND.kind()),
+                                store::existingSecret),
                         new io.mesosoperator.scheduler.spark.SparkMetrics()),
                 seconds(config.monitoring.workloadIntervalSeconds), seconds(config.monitoring.workloadTimeoutSeconds));
         // the leader's autoscaler and the dashboard's history read the same exported series back (what Prometheus scrapes)

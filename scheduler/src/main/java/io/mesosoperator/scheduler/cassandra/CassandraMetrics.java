@@ -51,7 +51,7 @@ public final class CassandraMetrics implements MetricsSource {
 
     /**
      * @param probe   the probe the reconciler watches the rings with (the ring's view of its nodes)
-     * @param secrets each cluster's secret, its JMX password
+     * @param secrets each cluster's secret, its JMX password, or null when it has none (ZkStore::existingSecret)
      */
     public CassandraMetrics(CassandraProbe probe, Function<ResourceKey, String> secrets) {
         this.probe = probe;
@@ -78,7 +78,7 @@ public final class CassandraMetrics implements MetricsSource {
             String secret = secrets.apply(key);
             for (TaskRecord node : sorted) {
                 String jmx = node.address(CassandraNodeConfig.JMX_PORT);
-                if (jmx != null) {
+                if (jmx != null && secret != null) { // no secret: deleted while its nodes still run
                     Jmx.Endpoint endpoint = new Jmx.Endpoint(jmx, CassandraNodeConfig.JMX_USER, secret);
                     targets.add(new Target(key + " node " + node.instance() + " (JMX " + jmx + ")",
                             () -> node(key.name(), node.instance(), endpoint)));

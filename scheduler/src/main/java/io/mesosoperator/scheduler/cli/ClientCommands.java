@@ -735,7 +735,12 @@ public final class ClientCommands {
                     tls = KubeconfigTls.trusting(trusted);
                 }
                 // the operator must answer as a Kubernetes API: a kubeconfig for anything else would only fail later
-                int status = KubeconfigTls.versionStatus(java.net.URI.create(server.replaceAll("/+$", "") + "/version"), tls);
+                int status = KubeconfigTls.versionStatus(java.net.URI.create(server.replaceAll("/+$", "") + "/version"), tls,
+                        token);
+                if (status == 401) {
+                    err.println("error: " + server + " asks for a token (api.protectReads): give the operator's with --token");
+                    return 1;
+                }
                 if (status != 200) {
                     err.println("error: " + server + " does not answer as the operator's Kubernetes API (/version: " + status + ")");
                     return 1;

@@ -87,12 +87,15 @@ final class KubeconfigTls {
     }
 
     /** The status of GET /version, over TLS with {@code tls} when not null. */
-    static int versionStatus(URI version, SSLContext tls) throws IOException, InterruptedException {
+    static int versionStatus(URI version, SSLContext tls, String token) throws IOException, InterruptedException {
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
         if (tls != null) {
             client.sslContext(tls);
         }
-        return client.build().send(HttpRequest.newBuilder(version).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpRequest.Builder request = HttpRequest.newBuilder(version).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token); // an operator that protects reads asks for it here too
+        }
+        return client.build().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

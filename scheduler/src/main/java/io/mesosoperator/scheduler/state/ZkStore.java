@@ -509,6 +509,14 @@ public final class ZkStore implements Store, AutoCloseable {
         }
     }
 
+    /**
+     * The resource's secret if it has one, without making it: for readers beside the reconciler (the metrics
+     * collector), which must not bring back the secret of a resource deleted while its tasks still run.
+     */
+    public String existingSecret(ResourceKey key) {
+        return read(secretPath(key)).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+    }
+
     private String secretPath(ResourceKey key) {
         return root + "/secrets/" + key.kind() + "/" + key.name();
     }

@@ -27,7 +27,7 @@ class WorkloadSeriesDocsTest {
     /** Every exported name as Prometheus shows it (a counter with _total). */
     private static Set<String> exported() {
         Set<String> names = new TreeSet<>(Set.of("mesos_operator_task_cpu_seconds_total", "mesos_operator_task_memory_bytes"));
-        List<MetricsSource> sources = List.of(new KafkaMetrics(), new CassandraMetrics(null, null), new WorkloadJvms(null),
+        List<MetricsSource> sources = List.of(new KafkaMetrics(), new CassandraMetrics(null, null), new WorkloadJvms(java.util.Set.of(), null),
                 new SparkMetrics());
         for (MetricsSource source : sources) {
             source.series().forEach(s -> names.add(s.counter() ? s.name() + "_total" : s.name()));

@@ -147,10 +147,12 @@ public final class KubeWatches implements AutoCloseable {
             return null;
         }
         Watch watch = new Watch(current, render, timeout);
-        open.add(watch);
         thread.execute(() -> {
             try {
                 watch.start(resourceVersion);
+                // looked at by passes only once started: a pass queued before would see nothing sent yet and
+                // send every object as ADDED, whatever resourceVersion the client gave
+                open.add(watch);
             } catch (IOException | RuntimeException e) {
                 watch.close();
             }

@@ -1,0 +1,39 @@
+package io.mesosoperator.scheduler.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mesosoperator.scheduler.kind.Jmx;
+import io.mesosoperator.scheduler.kind.MetricsSource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.EmptyReads;
+import io.mesosoperator.scheduler.store.TaskRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Whom the JVM collector asks: only kinds that open the JMX agent the operator's way, and only with a secret. */
+class WorkloadJvmsTest {
+    private static TaskRecord running(String kind, String name, int instance) {
+        return TaskRecord.staging(name + "-" + instance + ".x", new ResourceKey(kind, name), instance, "h", "a1", null,
+                "127.0.0.1", Map.of(Jmx.PORT, 9000L + instance), null, "2026-12-06T10:00:00Z")
+                .withUpdate("TASK_RUNNING", null, null, null, null, null, "2026-12-06T10:00:01Z");
+    }
+
+    @Test
+    void asksKafkaAndCassandraJvmsWithTheirSecretAndNeverAUsersServiceNamingAPortJmx() {
+        List<TaskRecord> tasks = List.of(running("KafkaCluster", "events", 0), running("Service", "mine", 0),
+                running("CassandraCluster", "gone", 0));
+        // the Cassandra cluster was deleted while its node still runs: its secret is gone
+        Map<String, String> secrets = Map.of("KafkaCluster/events", "s3cret", "Service/mine", "not-for-it");
+        WorkloadJvms jvms = new WorkloadJvms(Set.of("KafkaCluster", "CassandraCluster"), key -> secrets.get(key.toString()));
+        List<MetricsSource.Target> targets = jvms.targets(new EmptyReads() {
+            @Override
+            public List<TaskRecord> tasks() {
+                return tasks;
+            }
+        });
+        assertThat(targets).extracting(MetricsSource.Target::id).singleElement().asString()
+                .startsWith("KafkaCluster/events instance 0 JVM");
+    }
+}
