@@ -165,7 +165,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                         new CassandraMetrics(cassandraProbe, store::existingSecret),
                         new WorkloadJvms(java.util.Set.of(KafkaReconciler.KIND.kind(), CassandraReconciler.KIND.kind()),
                                 store::existingSecret),
-                        new io.mesosoperator.scheduler.spark.SparkMetrics()),
+                        new io.mesosoperator.scheduler.spark.SparkMetrics(),
+                        new io.mesosoperator.scheduler.akka.AkkaMetrics(akkaProbe)),
                 seconds(config.monitoring.workloadIntervalSeconds), seconds(config.monitoring.workloadTimeoutSeconds));
         // the leader's autoscaler and the dashboard's history read the same exported series back (what Prometheus scrapes)
         SeriesReader exported = new SeriesReader(prometheus);

@@ -22,13 +22,13 @@ import org.junit.jupiter.api.Test;
  */
 class WorkloadSeriesDocsTest {
     private static final Path ROOT = Path.of("..");
-    private static final Pattern SERIES = Pattern.compile("mesos_operator_(task|kafka|cassandra|jvm|spark)_[a-z0-9_]+");
+    private static final Pattern SERIES = Pattern.compile("mesos_operator_(task|kafka|cassandra|jvm|spark|akka)_[a-z0-9_]+");
 
     /** Every exported name as Prometheus shows it (a counter with _total). */
     private static Set<String> exported() {
         Set<String> names = new TreeSet<>(Set.of("mesos_operator_task_cpu_seconds_total", "mesos_operator_task_memory_bytes"));
         List<MetricsSource> sources = List.of(new KafkaMetrics(), new CassandraMetrics(null, null), new WorkloadJvms(java.util.Set.of(), null),
-                new SparkMetrics());
+                new SparkMetrics(), new io.mesosoperator.scheduler.akka.AkkaMetrics(null));
         for (MetricsSource source : sources) {
             source.series().forEach(s -> names.add(s.counter() ? s.name() + "_total" : s.name()));
         }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * sample-specs/akka-service.yaml: 3 replicas form one cluster; a replica killed with kill -9 is
  * relaunched and rejoins the same cluster (it never lists itself first in its seeds); scaling to 4
  * adds a member, scaling to 2 removes two; after all replicas are killed at once the cluster forms
- * anew. Every replica's own view agrees at each step.
+ * anew. Every replica's own view agrees at each step, and the operator exports the membership as
+ * metrics (4 members Up after the scale to 4).
  */
 class AkkaServiceE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLE = Path.of("..", "sample-specs", "akka-service.yaml");
@@ -32,8 +33,30 @@ class AkkaServiceE2ETest extends EmbeddedOperatorTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
+    @Override
+    EmbeddedOperator.Options options() {
+        // the workload metrics every 2 s, so the membership series follow each step quickly
+        return EmbeddedOperator.Options.defaults().config("monitoring.workloadIntervalSeconds", 2);
+    }
+
     private JsonNode status() {
         return env.get("/v1/resources/" + RESOURCE).body().path("status");
+    }
+
+    /** The membership series the operator exports for the service, by status. */
+    private Map<String, Double> exportedMembers() {
+        Map<String, Double> members = new TreeMap<>();
+        ServiceLifecycleE2ETest.prometheus(env.admin("/metrics/prometheus")).forEach((series, value) -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("mesos_operator_akka_members\\{akkaservice=\"members\",status=\"(\\w+)\"}").matcher(series);
+            if (m.matches()) {
+                members.put(m.group(1), value);
+            }
+            if (series.equals("mesos_operator_akka_unreachable_members{akkaservice=\"members\"}")) {
+                members.put("unreachable", value);
+            }
+        });
+        return members;
     }
 
     private List<JsonNode> running() {
@@ -103,6 +126,10 @@ class AkkaServiceE2ETest extends EmbeddedOperatorTest {
         Files.writeString(four, Files.readString(SAMPLE).replace("replicas: 3", "replicas: 4"));
         assertThat(env.cli("apply", "-f", four.toString()).out()).contains("akkaservice/members scaled");
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> oneClusterOf(4));
+        // the operator exports the membership: 4 members Up, none joining or unreachable
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(exportedMembers()).containsEntry("Up", 4.0).containsEntry("Joining", 0.0)
+                        .containsEntry("unreachable", 0.0));
 
         // scale to 2: replicas 2 and 3 leave gracefully; the remaining two see exactly each other
         Path two = work.resolve("akka-two.yaml");
