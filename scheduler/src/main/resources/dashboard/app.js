@@ -605,13 +605,16 @@ function chartsPage() {
     }
   }
 
-  /** Points per time for one chart: name(series) -> value, summed where several series share a name. */
-  function chart(series, family, name, perInterval) {
+  /**
+   * Points per time for one chart: name(series) -> value, summed where several series share a name; only the
+   * series {@code keep} accepts, each value times {@code scale}.
+   */
+  function chart(series, family, name, perInterval, { keep = () => true, scale = 1 } = {}) {
     const byTime = new Map();
-    for (const s of series.filter(x => x.name === family)) {
+    for (const s of series.filter(x => x.name === family && keep(x.labels))) {
       let previous = null;
       for (const [t, v] of s.points) {
-        const value = perInterval ? (previous === null ? null : Math.max(0, v - previous)) : v;
+        const value = perInterval ? (previous === null ? null : Math.max(0, v - previous)) : v * scale;
         previous = v;
         if (value === null) continue;
         if (!byTime.has(t)) byTime.set(t, {});
@@ -629,11 +632,40 @@ function chartsPage() {
     const every = history.intervalSeconds + ' s';
     note.textContent = `The operator's own series (as on /metrics/prometheus), sampled every ${every}; it keeps the last `
       + `${history.kept} samples (${Math.round(history.intervalSeconds * history.kept / 60)} minutes) in memory. Redrawn as the event stream reports changes.`;
+    // the anomalies flagged now, marked on every chart where they began
+    const marks = anomalyMarks();
     box.replaceChildren(
-      lineChart('Tasks by state', chart(history.series, 'mesos_operator_tasks', l => l.state.replace('TASK_', ''))),
+      lineChart('Tasks by state', chart(history.series, 'mesos_operator_tasks', l => l.state.replace('TASK_', '')), { marks }),
       lineChart(`Restarts (unexpected task ends) per ${every}, by kind`,
-        chart(history.series, 'mesos_operator_tasks_failed_total', l => l.kind, true)),
-      lineChart(`Launches per ${every}, by kind`, chart(history.series, 'mesos_operator_tasks_launched_total', l => l.kind, true)));
+        chart(history.series, 'mesos_operator_tasks_failed_total', l => l.kind, true), { marks }),
+      lineChart(`Launches per ${every}, by kind`, chart(history.series, 'mesos_operator_tasks_launched_total', l => l.kind, true),
+        { marks }),
+      // the workloads' own series, where there are any
+      ...workloadCharts(history.series, marks));
+  }
+
+  /** When each resource's Anomalous condition turned true (resources that are anomalous now). */
+  function anomalyMarks() {
+    return [...state.resources.values()].flatMap(r => conditions(r)
+      .filter(c => c.type === 'Anomalous' && c.status === 'True' && c.lastTransitionTime)
+      .map(c => ({ t: Date.parse(c.lastTransitionTime), label: `${r.kind}/${r.metadata.name}: ${c.message || c.reason}` })));
+  }
+
+  function workloadCharts(series, marks) {
+    const has = family => series.some(s => s.name === family);
+    const charts = [];
+    if (has('mesos_operator_kafka_consumer_group_lag')) {
+      charts.push(lineChart('Kafka consumer group lag (records), by cluster, group and topic',
+        chart(series, 'mesos_operator_kafka_consumer_group_lag', l => `${l.kafkacluster} ${l.group}/${l.topic}`), { marks }));
+    }
+    for (const op of ['write', 'read']) {
+      const family = `mesos_operator_cassandra_${op}_latency_seconds`;
+      if (has(family)) {
+        charts.push(lineChart(`Cassandra ${op} latency p99 (ms), by node`, chart(series, family,
+          l => `${l.cassandracluster} node ${l.instance}`, false, { keep: l => l.quantile === '0.99', scale: 1000 }), { marks }));
+      }
+    }
+    return charts;
   }
 
   view.replaceChildren(h('h1', {}, 'Charts'), note, box);

@@ -3,8 +3,11 @@ import { h, svg } from './dom.js';
 
 const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
 
-/** points: [{t (ms), values: {series: number}}]; draws the last points as lines over time. */
-export function lineChart(title, points, { width = 320, height = 110 } = {}) {
+/**
+ * points: [{t (ms), values: {series: number}}]; draws the last points as lines over time. marks: [{t (ms), label}],
+ * drawn as dashed vertical lines where they fall within the chart's time (anomalies flagged, for instance).
+ */
+export function lineChart(title, points, { width = 320, height = 110, marks = [] } = {}) {
   const names = [...new Set(points.flatMap(p => Object.keys(p.values)))].sort();
   const box = h('figure', { class: 'chart' }, h('figcaption', {}, title));
   if (points.length < 2) {
@@ -23,6 +26,11 @@ export function lineChart(title, points, { width = 320, height = 110 } = {}) {
     const d = points.map(p => `${x(p.t).toFixed(1)},${y(p.values[name] ?? 0).toFixed(1)}`).join(' ');
     chart.append(svg('polyline', { points: d, fill: 'none', stroke: COLORS[i % COLORS.length], 'stroke-width': 1.8,
       'data-series': name }));
+  });
+  marks.filter(m => m.t >= t0 && m.t <= t1).forEach(m => {
+    const line = svg('line', { x1: x(m.t), x2: x(m.t), y1: 12, y2: y(0), class: 'mark', 'data-mark': m.label });
+    line.append(svg('title', {}, document.createTextNode(m.label)));
+    chart.append(line);
   });
   chart.append(svg('text', { x: 2, y: height - 2, class: 'axis' },
     document.createTextNode(new Date(t0).toLocaleTimeString() + ' - ' + new Date(t1).toLocaleTimeString())));

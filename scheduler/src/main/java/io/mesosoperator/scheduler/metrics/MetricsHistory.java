@@ -21,7 +21,8 @@ public final class MetricsHistory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsHistory.class);
     /** Tasks by kind and state, launches and unexpected ends (each one a restart of its instance) by kind. */
     public static final List<String> SERIES = List.of("mesos_operator_tasks", "mesos_operator_tasks_launched_total",
-            "mesos_operator_tasks_failed_total");
+            "mesos_operator_tasks_failed_total", "mesos_operator_kafka_consumer_group_lag",
+            "mesos_operator_cassandra_read_latency_seconds", "mesos_operator_cassandra_write_latency_seconds");
 
     /** One series over time: its name, labels and [epoch millis, value] points, oldest first. */
     public record Series(String name, Map<String, String> labels, List<double[]> points) {}

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * trigger file makes it so, deterministically), so the watched series
  * {@code mesos_operator_task_memory_bytes} of that instance steps up. The operator's monitor, with
  * short intervals for the test (1 s, a 10-point warm-up, 3 points sustained), sets the Anomalous
- * condition, records an AnomalyDetected event, and `diagnose` names the restart first among the
+ * condition (marked on the dashboard's charts), records an AnomalyDetected event, and `diagnose` names the restart first among the
  * correlated changes.
  */
 class AnomalyE2ETest extends EmbeddedOperatorTest {
@@ -27,7 +27,8 @@ class AnomalyE2ETest extends EmbeddedOperatorTest {
                 .config("monitoring.taskUsageIntervalSeconds", 1)
                 .config("monitoring.anomalies.intervalSeconds", 1)
                 .config("monitoring.anomalies.warmUpPoints", 10)
-                .config("monitoring.anomalies.sustainPoints", 3);
+                .config("monitoring.anomalies.sustainPoints", 3)
+                .config("monitoring.historyIntervalSeconds", 1); // the dashboard's charts, sampled every second
     }
 
     @Test
@@ -86,6 +87,19 @@ class AnomalyE2ETest extends EmbeddedOperatorTest {
         System.out.println(diagnose.out());
         EmbeddedOperator.Run describe = env.cli("describe", "service", "leaky");
         assertThat(describe.out()).containsPattern("Anomalous +True +SustainedDeviation");
+
+        // the dashboard's charts mark the anomaly where it began (CI installs the browser; elsewhere it may be absent)
+        if (!HeadlessChromium.installed()) {
+            System.out.println("the dashboard's anomaly mark is not checked: " + HeadlessChromium.MISSING);
+            return;
+        }
+        try (HeadlessChromium chromium = new HeadlessChromium()) {
+            chromium.driver.get(env.api() + "/dashboard/#/charts");
+            await("the charts mark the anomaly of Service/leaky").atMost(HeadlessChromium.WAIT).ignoreExceptions()
+                    .untilAsserted(() -> assertThat(chromium.driver.findElements(
+                            org.openqa.selenium.By.cssSelector("#charts line.mark[data-mark^='Service/leaky']"))).isNotEmpty());
+            chromium.screenshot("charts-anomaly");
+        }
     }
 
     private static JsonNode condition(JsonNode status, String type) {
