@@ -162,9 +162,9 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 seconds(config.monitoring.taskUsageIntervalSeconds));
         KafkaMetrics kafkaMetrics = new KafkaMetrics();
         WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics,
-                        new CassandraMetrics(cassandraProbe, store::existingSecret),
-                        new WorkloadJvms(java.util.Set.of(KafkaReconciler.KIND.kind(), CassandraReconciler.KIND.kind()),
-                                store::existingSecret),
+                        new CassandraMetrics(cassandraProbe),
+                        new WorkloadJvms(java.util.Map.of(KafkaReconciler.KIND.kind(), KafkaMetrics.BROKER_BEANS,
+                                CassandraReconciler.KIND.kind(), CassandraMetrics.NODE_BEANS), store::existingSecret),
                         new io.mesosoperator.scheduler.spark.SparkMetrics(),
                         new io.mesosoperator.scheduler.akka.AkkaMetrics(akkaProbe)),
                 seconds(config.monitoring.workloadIntervalSeconds), seconds(config.monitoring.workloadTimeoutSeconds));

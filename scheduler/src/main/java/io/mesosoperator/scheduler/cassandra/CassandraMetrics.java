@@ -12,18 +12,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
 
 /**
- * A Cassandra ring's own metrics. Each node is asked over its JMX port (remote JMX on the node's
- * host, as the cluster's JMX user, the way decommission connects): its pending compactions, its
- * dropped mutations, the p50 and p99 of the read and write latency its coordinator saw
- * (org.apache.cassandra.metrics ClientRequest Read/Write Latency, what nodetool proxyhistograms
- * shows); its JVM's heap and GC time come with every JVM task's (metrics/WorkloadJvms). Whether a node is up is the ring's view, as the driver
- * of the operator's probe last saw it (gossip, not just a task that runs).
+ * A Cassandra ring's own metrics. Whether a node is up is the ring's view, as the driver of the
+ * operator's probe last saw it (gossip, not just a task that runs). What each node reads of itself
+ * comes over its JMX port ({@link #NODE_BEANS}, asked by metrics/WorkloadJvms on the same
+ * connection as its JVM's heap and GC time, as the cluster's JMX user, the way decommission
+ * connects): its pending compactions, its dropped mutations, the p50 and p99 of the read and write
+ * latency its coordinator saw (org.apache.cassandra.metrics ClientRequest Read/Write Latency, what
+ * nodetool proxyhistograms shows).
  */
 public final class CassandraMetrics implements MetricsSource {
     private static final String CLUSTER = "cassandracluster";
@@ -47,20 +46,35 @@ public final class CassandraMetrics implements MetricsSource {
     private static final Map<String, String> QUANTILES = Map.of("0.5", "50thPercentile", "0.99", "99thPercentile");
 
     private final CassandraProbe probe;
-    private final Function<ResourceKey, String> secrets;
 
-    /**
-     * @param probe   the probe the reconciler watches the rings with (the ring's view of its nodes)
-     * @param secrets each cluster's secret, its JMX password, or null when it has none (ZkStore::existingSecret)
-     */
-    public CassandraMetrics(CassandraProbe probe, Function<ResourceKey, String> secrets) {
+    /** @param probe the probe the reconciler watches the rings with (the ring's view of its nodes) */
+    public CassandraMetrics(CassandraProbe probe) {
         this.probe = probe;
-        this.secrets = secrets;
     }
+
+    /** What a node reads of itself over JMX, beside its JVM's heap and GC time. */
+    public static final Jmx.Beans NODE_BEANS = new Jmx.Beans() {
+        @Override
+        public List<Series> series() {
+            return List.of(PENDING_COMPACTIONS, DROPPED_MUTATIONS, READ_LATENCY, WRITE_LATENCY);
+        }
+
+        @Override
+        public List<Sample> read(MBeanServerConnection server, String cluster, int instance)
+                throws java.io.IOException, javax.management.JMException {
+            String id = Integer.toString(instance);
+            List<Sample> samples = new ArrayList<>();
+            add(samples, PENDING_COMPACTIONS, Jmx.number(server, COMPACTION_PENDING, "Value"), cluster, id);
+            add(samples, DROPPED_MUTATIONS, Jmx.number(server, DROPPED, "Count"), cluster, id);
+            latencies(samples, READ_LATENCY, server, READS, cluster, id);
+            latencies(samples, WRITE_LATENCY, server, WRITES, cluster, id);
+            return samples;
+        }
+    };
 
     @Override
     public List<Series> series() {
-        return List.of(NODE_UP, PENDING_COMPACTIONS, DROPPED_MUTATIONS, READ_LATENCY, WRITE_LATENCY);
+        return List.of(NODE_UP);
     }
 
     @Override
@@ -75,15 +89,6 @@ public final class CassandraMetrics implements MetricsSource {
         rings.forEach((key, nodes) -> {
             List<TaskRecord> sorted = nodes.stream().sorted(Comparator.comparingInt(TaskRecord::instance)).toList();
             targets.add(new Target(key + " ring", () -> nodeStates(key, sorted)));
-            String secret = secrets.apply(key);
-            for (TaskRecord node : sorted) {
-                String jmx = node.address(CassandraNodeConfig.JMX_PORT);
-                if (jmx != null && secret != null) { // no secret: deleted while its nodes still run
-                    Jmx.Endpoint endpoint = new Jmx.Endpoint(jmx, CassandraNodeConfig.JMX_USER, secret);
-                    targets.add(new Target(key + " node " + node.instance() + " (JMX " + jmx + ")",
-                            () -> node(key.name(), node.instance(), endpoint)));
-                }
-            }
         });
         return targets;
     }
@@ -105,21 +110,8 @@ public final class CassandraMetrics implements MetricsSource {
         return samples;
     }
 
-    private static List<Sample> node(String cluster, int instance, Jmx.Endpoint endpoint) throws Exception {
-        try (JMXConnector connector = Jmx.connect(endpoint)) {
-            MBeanServerConnection server = connector.getMBeanServerConnection();
-            String id = Integer.toString(instance);
-            List<Sample> samples = new ArrayList<>();
-            add(samples, PENDING_COMPACTIONS, Jmx.number(server, COMPACTION_PENDING, "Value"), cluster, id);
-            add(samples, DROPPED_MUTATIONS, Jmx.number(server, DROPPED, "Count"), cluster, id);
-            latencies(samples, READ_LATENCY, server, READS, cluster, id);
-            latencies(samples, WRITE_LATENCY, server, WRITES, cluster, id);
-            return samples;
-        }
-    }
-
     private static void latencies(List<Sample> samples, Series series, MBeanServerConnection server, ObjectName timer,
-                                  String cluster, String instance) throws Exception {
+                                  String cluster, String instance) throws java.io.IOException, javax.management.JMException {
         Object unit = server.isRegistered(timer) ? server.getAttribute(timer, "DurationUnit") : null;
         if (unit == null) {
             return;

@@ -48,6 +48,43 @@ public final class KafkaMetrics implements io.mesosoperator.scheduler.kind.Metri
             "Records of the topic the consumer group has not committed yet, over the partitions it committed",
             CLUSTER, "group", "topic");
 
+    static final Series ISR_SHRINKS = Series.counter("mesos_operator_kafka_isr_shrinks",
+            "Times a partition led by the broker shrank its in-sync replicas (a follower fell behind or went away)",
+            CLUSTER, "instance");
+    static final Series ISR_EXPANDS = Series.counter("mesos_operator_kafka_isr_expands",
+            "Times a partition led by the broker took a follower back into its in-sync replicas", CLUSTER, "instance");
+    private static final javax.management.ObjectName ISR_SHRINKS_BEAN =
+            io.mesosoperator.scheduler.kind.Jmx.name("kafka.server:type=ReplicaManager,name=IsrShrinksPerSec");
+    private static final javax.management.ObjectName ISR_EXPANDS_BEAN =
+            io.mesosoperator.scheduler.kind.Jmx.name("kafka.server:type=ReplicaManager,name=IsrExpandsPerSec");
+
+    /**
+     * What a broker reads of itself over its JMX port, beside its JVM's heap and GC time: the ISR shrinks and
+     * expands of the partitions it leads (Kafka's ReplicaManager meters; their counts). A dedicated
+     * controller has no ReplicaManager: it exports none.
+     */
+    public static final io.mesosoperator.scheduler.kind.Jmx.Beans BROKER_BEANS = new io.mesosoperator.scheduler.kind.Jmx.Beans() {
+        @Override
+        public List<Series> series() {
+            return List.of(ISR_SHRINKS, ISR_EXPANDS);
+        }
+
+        @Override
+        public List<io.mesosoperator.scheduler.kind.MetricsSource.Sample> read(javax.management.MBeanServerConnection server,
+                String cluster, int instance) throws java.io.IOException, javax.management.JMException {
+            List<io.mesosoperator.scheduler.kind.MetricsSource.Sample> samples = new java.util.ArrayList<>();
+            Double shrinks = io.mesosoperator.scheduler.kind.Jmx.number(server, ISR_SHRINKS_BEAN, "Count");
+            Double expands = io.mesosoperator.scheduler.kind.Jmx.number(server, ISR_EXPANDS_BEAN, "Count");
+            if (shrinks != null) {
+                samples.add(ISR_SHRINKS.sample(shrinks, cluster, Integer.toString(instance)));
+            }
+            if (expands != null) {
+                samples.add(ISR_EXPANDS.sample(expands, cluster, Integer.toString(instance)));
+            }
+            return samples;
+        }
+    };
+
     /** One AdminClient per cluster, made anew when its brokers change. */
     private final Map<ResourceKey, KafkaProbe.Client> clients = new ConcurrentHashMap<>();
 

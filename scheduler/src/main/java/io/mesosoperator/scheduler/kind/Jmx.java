@@ -41,6 +41,31 @@ public final class Jmx {
     private Jmx() {}
 
     /**
+     * What a kind reads of its own workload over a task's JMX connection, beside the JVM's heap and GC time
+     * (which every JVM task exports): the series it exports and how one task's samples are read. The one
+     * collector of JVM tasks (metrics/WorkloadJvms) asks each task once per round over one connection.
+     */
+    public interface Beans {
+        List<Series> series();
+
+        /** The samples of the task {@code instance} of {@code resource}; a bean not there is left out. */
+        List<Sample> read(MBeanServerConnection server, String resource, int instance) throws IOException, javax.management.JMException;
+
+        /** Nothing beyond the JVM's own. */
+        Beans NONE = new Beans() {
+            @Override
+            public List<Series> series() {
+                return List.of();
+            }
+
+            @Override
+            public List<Sample> read(MBeanServerConnection server, String resource, int instance) {
+                return List.of();
+            }
+        };
+    }
+
+    /**
      * Where one JVM listens for JMX ("host:port"), and as whom to connect ({@code user} null: no
      * authentication).
      */

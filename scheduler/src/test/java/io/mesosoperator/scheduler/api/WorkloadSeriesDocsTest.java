@@ -27,7 +27,9 @@ class WorkloadSeriesDocsTest {
     /** Every exported name as Prometheus shows it (a counter with _total). */
     private static Set<String> exported() {
         Set<String> names = new TreeSet<>(Set.of("mesos_operator_task_cpu_seconds_total", "mesos_operator_task_memory_bytes"));
-        List<MetricsSource> sources = List.of(new KafkaMetrics(), new CassandraMetrics(null, null), new WorkloadJvms(java.util.Set.of(), null),
+        List<MetricsSource> sources = List.of(new KafkaMetrics(), new CassandraMetrics(null),
+                new WorkloadJvms(java.util.Map.of("KafkaCluster", KafkaMetrics.BROKER_BEANS, "CassandraCluster",
+                        CassandraMetrics.NODE_BEANS), null),
                 new SparkMetrics(), new io.mesosoperator.scheduler.akka.AkkaMetrics(null));
         for (MetricsSource source : sources) {
             source.series().forEach(s -> names.add(s.counter() ? s.name() + "_total" : s.name()));

@@ -73,6 +73,9 @@ class KafkaMetricsE2ETest extends EmbeddedOperatorTest {
             assertThat(metrics.get("mesos_operator_jvm_heap_used_bytes" + jvm)).as("broker heap").isPositive()
                     .isLessThanOrEqualTo(256.0 * 1024 * 1024);
             assertThat(metrics.get("mesos_operator_jvm_gc_seconds_total" + jvm)).as("broker GC time").isNotNull();
+            // the broker's own meters over the same JMX connection: no follower, so no ISR ever shrank
+            assertThat(metrics.get("mesos_operator_kafka_isr_shrinks_total{instance=\"0\"," + cluster + "}")).isZero();
+            assertThat(metrics.get("mesos_operator_kafka_isr_expands_total{instance=\"0\"," + cluster + "}")).isZero();
         });
     }
 

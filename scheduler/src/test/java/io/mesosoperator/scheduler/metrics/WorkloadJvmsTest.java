@@ -9,7 +9,6 @@ import io.mesosoperator.scheduler.store.EmptyReads;
 import io.mesosoperator.scheduler.store.TaskRecord;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Whom the JVM collector asks: only kinds that open the JMX agent the operator's way, and only with a secret. */
@@ -26,7 +25,8 @@ class WorkloadJvmsTest {
                 running("CassandraCluster", "gone", 0));
         // the Cassandra cluster was deleted while its node still runs: its secret is gone
         Map<String, String> secrets = Map.of("KafkaCluster/events", "s3cret", "Service/mine", "not-for-it");
-        WorkloadJvms jvms = new WorkloadJvms(Set.of("KafkaCluster", "CassandraCluster"), key -> secrets.get(key.toString()));
+        WorkloadJvms jvms = new WorkloadJvms(Map.of("KafkaCluster", Jmx.Beans.NONE, "CassandraCluster", Jmx.Beans.NONE),
+                key -> secrets.get(key.toString()));
         List<MetricsSource.Target> targets = jvms.targets(new EmptyReads() {
             @Override
             public List<TaskRecord> tasks() {
@@ -34,6 +34,6 @@ class WorkloadJvmsTest {
             }
         });
         assertThat(targets).extracting(MetricsSource.Target::id).singleElement().asString()
-                .startsWith("KafkaCluster/events instance 0 JVM");
+                .startsWith("KafkaCluster/events instance 0 (JMX");
     }
 }
