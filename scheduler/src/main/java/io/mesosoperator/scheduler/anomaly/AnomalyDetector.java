@@ -17,8 +17,8 @@ import java.util.Optional;
  * <p>Nothing is flagged during the warm-up. After it, a point's robust z-score is its distance from
  * the baseline over the scale; {@link DetectorSettings#sustain()} points in a row beyond the
  * threshold on the same side flag an {@link Anomaly} dated from the first of them, and
- * {@link DetectorSettings#recover()} points in a row within it clear the flag. Seasonal baselines
- * (a daily pattern) are not modelled yet.
+ * {@link DetectorSettings#recover()} points in a row within it clear the flag. A daily pattern is
+ * {@link SeasonalDetector}'s, which feeds this one.
  */
 public final class AnomalyDetector {
     /** sqrt(pi/2): the mean absolute deviation of a Gaussian times this is its standard deviation. */

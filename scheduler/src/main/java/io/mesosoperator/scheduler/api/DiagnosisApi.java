@@ -71,7 +71,7 @@ public final class DiagnosisApi {
             monitor.findings(key).forEach(f -> findings.add(finding(f)));
             ArrayNode series = out.putArray("series");
             monitor.watching(key).forEach(w -> series.addObject().put("selector", w.selector()).put("warmedUp", w.warmedUp())
-                    .put("baseline", w.baseline()));
+                    .put("baseline", w.baseline()).put("seasonal", w.seasonal()));
             out.set("watched", json.valueToTree(monitor.settings().watched().stream().map(w -> w.name()).toList()));
         }
         ArrayNode events = out.putArray("events");

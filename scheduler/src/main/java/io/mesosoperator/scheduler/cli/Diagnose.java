@@ -30,11 +30,14 @@ public final class Diagnose extends ClientCommands.ResourceCommand {
         JsonNode series = d.path("series");
         if (series.isArray()) {
             long learning = 0;
+            long seasonal = 0;
             for (JsonNode s : series) {
                 learning += s.path("warmedUp").asBoolean() ? 0 : 1;
+                seasonal += s.path("seasonal").asBoolean() ? 1 : 0;
             }
             out.println("Watching " + series.size() + " series of it" + (learning > 0 ? " (" + learning
-                    + " still learning its baseline)" : ""));
+                    + " still learning its baseline)" : "") + (seasonal > 0 ? "; " + seasonal
+                    + " judged against their time of day (a daily pattern)" : ""));
         }
         JsonNode findings = d.path("findings");
         if (findings.isEmpty()) {

@@ -1,8 +1,8 @@
 package io.mesosoperator.scheduler.monitor;
 
 import io.mesosoperator.scheduler.anomaly.Anomaly;
-import io.mesosoperator.scheduler.anomaly.AnomalyDetector;
 import io.mesosoperator.scheduler.anomaly.DetectorSettings;
+import io.mesosoperator.scheduler.anomaly.SeasonalDetector;
 import io.mesosoperator.scheduler.events.EventRecorder;
 import io.mesosoperator.scheduler.metrics.Rounds;
 import io.mesosoperator.scheduler.metrics.SeriesReader;
@@ -61,7 +61,8 @@ public final class AnomalyMonitor implements AutoCloseable {
     }
 
     /** A watched series of a resource: whether its baseline is learnt yet, and what it is. */
-    public record Watching(String selector, boolean warmedUp, double baseline) {}
+    /** A watched series: whether its baseline is learnt, its usual value now, and whether it follows a daily pattern. */
+    public record Watching(String selector, boolean warmedUp, double baseline, boolean seasonal) {}
 
     /** What the monitor reads and writes on the acting operator. */
     public record Acting(ResourceReads reads, EventRecorder events, BiConsumer<ResourceKey, Condition> conditions) {}
@@ -72,7 +73,7 @@ public final class AnomalyMonitor implements AutoCloseable {
         final String name;
         final Map<String, String> labels;
         final ResourceKey owner;
-        final AnomalyDetector detector;
+        final SeasonalDetector detector;
         Instant lastAt;
         double lastRaw = Double.NaN;
         int absentRounds;
@@ -85,7 +86,7 @@ public final class AnomalyMonitor implements AutoCloseable {
             this.name = sample.name();
             this.labels = new TreeMap<>(sample.labels());
             this.owner = owner;
-            this.detector = new AnomalyDetector(settings);
+            this.detector = new SeasonalDetector(settings);
         }
 
         /** The point to judge: the value, or for a counter its rate since the last read (none at first or after a reset). */
@@ -232,7 +233,8 @@ public final class AnomalyMonitor implements AutoCloseable {
         findings = Map.copyOf(next);
         Map<ResourceKey, List<Watching>> watched = new HashMap<>();
         tracked.values().forEach(t -> watched.computeIfAbsent(t.owner, k -> new ArrayList<>()).add(new Watching(
-                Finding.selector(t.name, t.labels, t.family.rate()), t.detector.warmedUp(), t.detector.baseline())));
+                Finding.selector(t.name, t.labels, t.family.rate()), t.detector.warmedUp(), t.detector.baseline(),
+                t.detector.seasonal())));
         watching = Map.copyOf(watched);
         updateConditions(act, next);
     }

@@ -1,0 +1,59 @@
+package io.mesosoperator.scheduler.anomaly;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * An {@link AnomalyDetector} that knows the series' day: once its {@link DailyProfile} has seen every time of day
+ * on two days and the series shows a daily pattern (the shape spans more than the threshold's robust standard
+ * deviations), each point is judged against what is usual at that time of day (the detector sees it less the
+ * shape's offset then), so a nightly batch or a morning peak is not flagged every day, while the same height at
+ * another hour is. Until then, and for a series with no daily pattern, it is the plain detector. The evidence
+ * is in the series' own terms: the baseline of an anomaly is the usual value at that time of day.
+ */
+public final class SeasonalDetector {
+    /** Quarter-hour slots, and two weeks of days kept. */
+    static final int SLOTS = 96;
+    static final int KEPT_DAYS = 14;
+
+    private final DetectorSettings settings;
+    private final AnomalyDetector detector;
+    private final DailyProfile day = new DailyProfile(SLOTS, KEPT_DAYS);
+    private double lastOffset;
+
+    public SeasonalDetector(DetectorSettings settings) {
+        this.settings = settings;
+        this.detector = new AnomalyDetector(settings);
+    }
+
+    /** Takes the next point and answers the deviation flagged after it, if any. */
+    public Optional<Anomaly> observe(Instant at, double value) {
+        if (!Double.isFinite(value)) {
+            return current();
+        }
+        lastOffset = seasonal() ? day.offset(at) : 0;
+        detector.observe(at, value - lastOffset);
+        day.learn(at, value);
+        return current();
+    }
+
+    /** The deviation flagged now, if any, with the usual value at its time of day as its baseline. */
+    public Optional<Anomaly> current() {
+        return detector.current().map(a -> new Anomaly(a.direction(), a.since(), a.baseline() + lastOffset,
+                a.value() + lastOffset, a.score(), a.points()));
+    }
+
+    /** Whether the series shows a daily pattern that its points are judged against. */
+    public boolean seasonal() {
+        return day.learned() && day.range() > settings.threshold() * detector.scale();
+    }
+
+    public boolean warmedUp() {
+        return detector.warmedUp();
+    }
+
+    /** The series' usual value now (its time of day's, when seasonal). */
+    public double baseline() {
+        return detector.baseline() + lastOffset;
+    }
+}
