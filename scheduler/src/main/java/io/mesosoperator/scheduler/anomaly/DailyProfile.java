@@ -1,50 +1,51 @@
 package io.mesosoperator.scheduler.anomaly;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The shape of a series over the day (UTC): for each slot of the day (15 minutes by default), the median of
  * that slot's daily medians over the last days. Medians on both levels, so one unusual day, or one unusual
  * quarter of an hour, barely moves the shape, while what recurs every day (a nightly batch, a morning peak)
- * is its shape. Pure; not thread-safe.
+ * is its shape. Kept in primitive arrays (about 3 KB a series with 96 slots and 7 days), since the monitor
+ * holds one per watched series. Pure; not thread-safe.
  */
 public final class DailyProfile {
     private static final long DAY_SECONDS = 86_400;
+    /** Days each slot must have been seen before the shape counts. */
+    static final int MIN_DAYS = 2;
 
     private final int slots;
     private final int keptDays;
-    private final List<ArrayDeque<Double>> dailyMedians = new ArrayList<>();
+    /** Per slot, its last {@code keptDays} daily medians, a ring each: slot s at [s * keptDays, (s + 1) * keptDays). */
+    private final float[] dailyMedians;
+    private final byte[] days;
+    private final byte[] next;
     /** The points of the slot being filled now, of its day. */
-    private final List<Double> open = new ArrayList<>();
+    private double[] open = new double[16];
+    private int openCount;
     private long openDay = -1;
     private int openSlot = -1;
     /** Per slot, the median of its daily medians; NaN until the slot has {@link #MIN_DAYS}. */
-    private final double[] level;
+    private final float[] level;
     private double dayLevel = Double.NaN;
     private boolean learned;
-
-    /** Days each slot must have been seen before the shape counts. */
-    static final int MIN_DAYS = 2;
 
     /**
      * @param slots    slots per day (96: 15 minutes each)
      * @param keptDays how many days of each slot are kept (the shape follows a change of habit within about half as many)
      */
     public DailyProfile(int slots, int keptDays) {
-        if (slots < 2 || DAY_SECONDS % slots != 0 || keptDays < MIN_DAYS) {
-            throw new IllegalArgumentException("slots must divide a day and keptDays be at least " + MIN_DAYS);
+        if (slots < 2 || DAY_SECONDS % slots != 0 || keptDays < MIN_DAYS || keptDays > Byte.MAX_VALUE) {
+            throw new IllegalArgumentException("slots must divide a day and keptDays be " + MIN_DAYS + " to 127");
         }
         this.slots = slots;
         this.keptDays = keptDays;
-        this.level = new double[slots];
-        Arrays.fill(level, Double.NaN);
-        for (int i = 0; i < slots; i++) {
-            dailyMedians.add(new ArrayDeque<>());
-        }
+        this.dailyMedians = new float[slots * keptDays];
+        this.days = new byte[slots];
+        this.next = new byte[slots];
+        this.level = new float[slots];
+        Arrays.fill(level, Float.NaN);
     }
 
     public void learn(Instant at, double value) {
@@ -55,7 +56,10 @@ public final class DailyProfile {
             openDay = day;
             openSlot = slot;
         }
-        open.add(value);
+        if (openCount == open.length) {
+            open = Arrays.copyOf(open, open.length * 2);
+        }
+        open[openCount++] = value;
     }
 
     /** Whether every slot of the day has been seen on {@link #MIN_DAYS} days at least. */
@@ -75,7 +79,7 @@ public final class DailyProfile {
         }
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        for (double l : level) {
+        for (float l : level) {
             min = Math.min(min, l);
             max = Math.max(max, l);
         }
@@ -87,27 +91,39 @@ public final class DailyProfile {
     }
 
     private void closeSlot() {
-        if (open.isEmpty()) {
+        if (openCount == 0) {
             return;
         }
-        ArrayDeque<Double> days = dailyMedians.get(openSlot);
-        days.addLast(median(open));
-        while (days.size() > keptDays) {
-            days.removeFirst();
+        int base = openSlot * keptDays;
+        dailyMedians[base + next[openSlot]] = (float) median(open, openCount);
+        next[openSlot] = (byte) ((next[openSlot] + 1) % keptDays);
+        days[openSlot] = (byte) Math.min(keptDays, days[openSlot] + 1);
+        openCount = 0;
+        if (days[openSlot] >= MIN_DAYS) {
+            double[] kept = new double[days[openSlot]];
+            for (int i = 0; i < kept.length; i++) {
+                kept[i] = dailyMedians[base + i];
+            }
+            level[openSlot] = (float) median(kept, kept.length);
         }
-        open.clear();
-        if (days.size() >= MIN_DAYS) {
-            level[openSlot] = median(days);
+        if (!learned) {
+            learned = true;
+            for (float l : level) {
+                learned &= !Float.isNaN(l);
+            }
         }
-        learned = Arrays.stream(level).noneMatch(Double::isNaN);
         if (learned) {
-            dayLevel = median(Arrays.stream(level).boxed().toList());
+            double[] levels = new double[slots];
+            for (int i = 0; i < slots; i++) {
+                levels[i] = level[i];
+            }
+            dayLevel = median(levels, slots);
         }
     }
 
-    private static double median(java.util.Collection<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
+    private static double median(double[] values, int n) {
+        double[] sorted = Arrays.copyOf(values, n);
+        Arrays.sort(sorted);
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -12,9 +12,9 @@ import java.util.Optional;
  * is in the series' own terms: the baseline of an anomaly is the usual value at that time of day.
  */
 public final class SeasonalDetector {
-    /** Quarter-hour slots, and two weeks of days kept. */
+    /** Quarter-hour slots, and a week of days kept. */
     static final int SLOTS = 96;
-    static final int KEPT_DAYS = 14;
+    static final int KEPT_DAYS = 7;
 
     private final DetectorSettings settings;
     private final AnomalyDetector detector;
