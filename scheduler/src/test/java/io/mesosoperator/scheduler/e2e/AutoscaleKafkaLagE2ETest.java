@@ -20,15 +20,19 @@ import org.junit.jupiter.api.Test;
 /**
  * A consumer Service autoscaled on its consumer group's lag in a real one-broker KafkaCluster run by
  * the operator (KEDA's Kafka scaler: the lag per instance against the target, never more instances
- * than the topic has partitions). A burst produced to the topic while the group commits nothing
- * grows the Service to the topic's three partitions; once the group has committed everything (the
- * test commits for it, as the consumers would), it shrinks back to one instance after the scale-down
- * window.
+ * than the topic has partitions). Its instances are real consumers of the group (the sample
+ * PacedConsumer, 10 records a second each, bootstrapped by a reference to the cluster). A burst
+ * produced to the topic grows the Service to the topic's three partitions; the three drain it, and
+ * once the lag is gone it shrinks back to one instance after the scale-down window, every record
+ * consumed.
  */
 class AutoscaleKafkaLagE2ETest extends EmbeddedOperatorTest {
     private static final String TOPIC = "orders";
     private static final String GROUP = "billing";
     private static final int PARTITIONS = 3;
+    /** The sample consumer (sample-apps/fastdata-services), as the build makes it. */
+    private static final java.nio.file.Path CONSUMER = java.nio.file.Path.of("..", "sample-apps", "fastdata-services",
+            "target", "fastdata-services.tgz").toAbsolutePath().normalize();
 
     @Override
     EmbeddedOperator.Options options() {
@@ -57,7 +61,7 @@ class AutoscaleKafkaLagE2ETest extends EmbeddedOperatorTest {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
         }
-        commit(bootstrap, 0); // the group exists, caught up with the empty topic
+        commit(bootstrap, 0); // the group exists, caught up with the empty topic, before its consumers start
 
         assertThat(applyOwned("""
                 apiVersion: mesos-operator.io/v1
@@ -66,8 +70,14 @@ class AutoscaleKafkaLagE2ETest extends EmbeddedOperatorTest {
                 spec:
                   instances: 1
                   cpus: 0.1
-                  mem: 32
-                  command: sleep 600
+                  mem: 192
+                  uris: [%s]
+                  command: exec "$MESOS_OPERATOR_JAVA" -Xmx64m -cp 'fastdata-services/lib/*' io.mesosoperator.samples.fastdata.PacedConsumer
+                  env:
+                    KAFKA_BOOTSTRAP: {valueFrom: {resource: KafkaCluster/events, field: bootstrapServers}}
+                    TOPIC: orders
+                    GROUP: billing
+                    RECORDS_PER_SECOND: '10'
                   autoscale:
                     minReplicas: 1
                     maxReplicas: 5
@@ -75,7 +85,7 @@ class AutoscaleKafkaLagE2ETest extends EmbeddedOperatorTest {
                     target: 100
                     intervalSeconds: 2
                     scaleDown: {stabilizationWindowSeconds: 10}
-                """).status()).isEqualTo(201);
+                """.formatted(CONSUMER.toUri())).status()).isEqualTo(201);
         await("the group's lag read").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             JsonNode autoscale = env.get("/v1/resources/Service/billing/status").body().path("autoscale");
             assertThat(autoscale.path("value").isNumber()).as("status.autoscale: %s", autoscale).isTrue();
@@ -96,8 +106,8 @@ class AutoscaleKafkaLagE2ETest extends EmbeddedOperatorTest {
         assertThat(busy.out()).contains("Autoscale:", "consumer group billing", "target 100");
         System.out.println(busy.out());
 
-        commit(bootstrap, -1); // everything consumed
-        await("scaled back down once the lag is gone").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+        // the three consumers drain the burst; then the lag is 0 and the scale-down window passes
+        await("scaled back down once the lag is gone").atMost(Duration.ofSeconds(150)).untilAsserted(() -> {
             assertThat(instances()).isEqualTo(1);
             assertThat(running()).isEqualTo(1);
         });
@@ -105,6 +115,25 @@ class AutoscaleKafkaLagE2ETest extends EmbeddedOperatorTest {
             assertThat(e.path("reason").asText()).isEqualTo("ScaleDown");
             assertThat(e.path("message").asText()).contains("-> 1: lag per instance of consumer group billing", "value 0 ");
         });
+        // every record was consumed and committed by the Service's own consumers
+        assertThat(committedBehind(bootstrap)).as("records the group has not committed").isZero();
+    }
+
+    /** The records of the topic the group has not committed, over its partitions. */
+    private static long committedBehind(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
+                    .partitionsToOffsetAndMetadata().get();
+            long behind = 0;
+            for (int p = 0; p < PARTITIONS; p++) {
+                TopicPartition tp = new TopicPartition(TOPIC, p);
+                long end = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).partitionResult(tp)
+                        .get().offset();
+                OffsetAndMetadata c = committed.get(tp);
+                behind += end - (c == null ? 0 : c.offset());
+            }
+            return behind;
+        }
     }
 
     /** Commits the group's offsets on every partition: {@code offset}, or each partition's end when negative. */
