@@ -218,6 +218,15 @@ public final class KubeResourcesApi {
         return putStatus();
     }
 
+    /** The request's object (or patch); a body that is none is a 400 Status naming {@code what} it should be. */
+    private ParsedDocument parse(String body, String what) {
+        try {
+            return SpecParser.parse(body, limits);
+        } catch (InvalidSpecException e) {
+            throw new jakarta.ws.rs.WebApplicationException(KubeStatus.badRequest(what + " is not a valid object: " + e.getMessage()));
+        }
+    }
+
     @POST
     @Path("namespaces/{namespace}/{plural}")
     public Response create(@PathParam("namespace") String namespace, @PathParam("plural") String plural,
@@ -226,12 +235,7 @@ public final class KubeResourcesApi {
         if (kind == null) {
             return unknownResource(plural);
         }
-        ParsedDocument document;
-        try {
-            document = SpecParser.parse(body, limits);
-        } catch (InvalidSpecException e) {
-            return KubeStatus.badRequest("the body is not a valid object: " + e.getMessage());
-        }
+        ParsedDocument document = parse(body, "the body");
         String name = document.tree().path("metadata").path("name").asText("");
         Response wrong = checkTarget(kind, namespace, name, document.tree());
         if (wrong != null) {
@@ -251,12 +255,7 @@ public final class KubeResourcesApi {
         if (kind == null) {
             return unknownResource(plural);
         }
-        ParsedDocument document;
-        try {
-            document = SpecParser.parse(body, limits);
-        } catch (InvalidSpecException e) {
-            return KubeStatus.badRequest("the body is not a valid object: " + e.getMessage());
-        }
+        ParsedDocument document = parse(body, "the body");
         Response wrong = checkTarget(kind, namespace, name, document.tree());
         if (wrong != null) {
             return wrong;
@@ -282,12 +281,7 @@ public final class KubeResourcesApi {
                     + " merge patch (" + MERGE_PATCH + ", kubectl patch --type merge) or server-side apply (" + APPLY_PATCH
                     + ")", null);
         }
-        ParsedDocument patch;
-        try {
-            patch = SpecParser.parse(body, limits);
-        } catch (InvalidSpecException e) {
-            return KubeStatus.badRequest("the patch is not a valid object: " + e.getMessage());
-        }
+        ParsedDocument patch = parse(body, "the patch");
         if (!KubeKinds.NAMESPACE.equals(namespace)) {
             return namespaceNotFound(namespace);
         }
