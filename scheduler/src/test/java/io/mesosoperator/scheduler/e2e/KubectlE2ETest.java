@@ -97,6 +97,15 @@ class KubectlE2ETest extends EmbeddedOperatorTest {
                 "kubectl.kubernetes.io/last-applied-configuration");
         // the same resource through the operator's own API
         assertThat(env.get("/v1/resources/Service/hello").body().path("spec").path("instances").asInt()).isEqualTo(2);
+        // its Mesos tasks, read-only, as `bin/mesos-operator get tasks` lists them
+        String tasks = ok("get", "tasks");
+        assertThat(tasks).containsPattern("NAME\\s+RESOURCE\\s+INSTANCE\\s+STATE\\s+HEALTHY\\s+AGENT\\s+AGE")
+                .containsPattern("hello-0\\.\\S+\\s+Service/hello\\s+0\\s+TASK_RUNNING")
+                .containsPattern("hello-1\\.\\S+\\s+Service/hello\\s+1\\s+TASK_RUNNING");
+        String firstTask = tasks.lines().filter(l -> l.startsWith("hello-0.")).findFirst().orElseThrow().split("\\s+")[0];
+        assertThat(ok("get", "task", firstTask, "-o", "yaml")).contains("kind: Task", "state: TASK_RUNNING",
+                "resource: Service/hello");
+        assertThat(ok("get", "tasks", "-l", "mesos-operator.io/instance=1")).contains("hello-1.").doesNotContain("hello-0.");
 
         // get -w sees the change an apply makes
         List<String> watched = new CopyOnWriteArrayList<>();

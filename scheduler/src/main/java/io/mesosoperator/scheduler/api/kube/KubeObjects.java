@@ -72,6 +72,55 @@ final class KubeObjects {
         return out;
     }
 
+    /**
+     * One Mesos task of ours as a read-only Kubernetes object (kind Task, named by its task id, its record as
+     * the status), so that {@code kubectl get tasks} lists what {@code bin/mesos-operator get tasks} does.
+     */
+    ObjectNode task(io.mesosoperator.scheduler.store.TaskRecord t) {
+        ObjectNode out = json.createObjectNode();
+        out.put("apiVersion", KubeKinds.GROUP_VERSION).put("kind", TASK_KIND);
+        ObjectNode metadata = out.putObject("metadata");
+        metadata.put("name", t.taskId()).put("namespace", KubeKinds.NAMESPACE);
+        if (t.launchedAt() != null) {
+            metadata.put("creationTimestamp", t.launchedAt());
+        }
+        metadata.putObject("labels").put("mesos-operator.io/resource", t.resource().replace('/', '.'))
+                .put("mesos-operator.io/instance", Integer.toString(t.instance()));
+        out.set("status", json.valueToTree(t));
+        return out;
+    }
+
+    static final String TASK_KIND = "Task";
+
+    /** The Table of tasks, with the CLI's columns. */
+    ObjectNode taskTable(List<ObjectNode> items) {
+        ObjectNode out = json.createObjectNode();
+        out.put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
+        out.putObject("metadata").put("resourceVersion", "0");
+        ArrayNode columns = out.putArray("columnDefinitions");
+        column(columns, "Name", "name", "the Mesos task id");
+        column(columns, "Resource", "", "the resource the task is an instance of");
+        column(columns, "Instance", "", "the instance");
+        column(columns, "State", "", "the Mesos task state last reported");
+        column(columns, "Healthy", "", "the last health check, when it has one");
+        column(columns, "Agent", "", "the agent it runs on");
+        column(columns, "Age", "", "time since it was launched");
+        ArrayNode rows = out.putArray("rows");
+        for (ObjectNode item : items) {
+            JsonNode status = item.path("status");
+            ObjectNode row = rows.addObject();
+            row.putArray("cells").add(status.path("taskId").asText()).add(status.path("resource").asText())
+                    .add(status.path("instance").asInt()).add(status.path("state").asText())
+                    .add(status.has("healthy") ? status.path("healthy").asText() : "")
+                    .add(status.path("agentId").asText())
+                    .add(age(item.path("metadata").path("creationTimestamp").asText(null)));
+            ObjectNode partial = row.putObject("object");
+            partial.put("kind", "PartialObjectMetadata").put("apiVersion", "meta.k8s.io/v1");
+            partial.set("metadata", item.path("metadata").deepCopy());
+        }
+        return out;
+    }
+
     /** The Table kubectl prints (Accept: application/json;as=Table;g=meta.k8s.io;v=v1). */
     ObjectNode table(List<ObjectNode> items) {
         ObjectNode out = json.createObjectNode();

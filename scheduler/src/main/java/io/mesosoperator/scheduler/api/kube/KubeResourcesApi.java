@@ -111,7 +111,34 @@ public final class KubeResourcesApi {
                 verbs(scale, "get", "patch", "update");
             }
         }
+        // the operator's Mesos tasks, read-only: kubectl get tasks
+        ObjectNode tasks = resources.addObject();
+        tasks.put("name", TASKS).put("singularName", "task").put("namespaced", true).put("kind", KubeObjects.TASK_KIND);
+        verbs(tasks, "get", "list");
         return ok(out);
+    }
+
+    /** The plural of the read-only Task objects: the operator's Mesos tasks. */
+    private static final String TASKS = "tasks";
+
+    /** The tasks as objects, with the field selector metadata.name and label selectors applied. */
+    private List<ObjectNode> tasks(Selector labels, Selector fields) {
+        return reads.get().tasks().stream().sorted(io.mesosoperator.scheduler.store.TaskRecord.ORDER).map(objects::task)
+                .filter(o -> Selector.matches(labels, fields, o)).toList();
+    }
+
+    /** A list of the read-only tasks: no watch (405). */
+    private Response tasks(String namespace, String watch, String labels, String fields, String accept) {
+        if ("true".equals(watch) || "1".equals(watch)) {
+            return KubeStatus.of(405, "MethodNotAllowed", "tasks cannot be watched (get and list only)", null);
+        }
+        List<ObjectNode> items;
+        try {
+            items = KubeKinds.NAMESPACE.equals(namespace) ? tasks(Selector.parse(labels), Selector.parse(fields)) : List.of();
+        } catch (IllegalArgumentException e) {
+            return KubeStatus.badRequest(e.getMessage());
+        }
+        return ok(wantsTable(accept) ? objects.taskTable(items) : objects.list(KubeObjects.TASK_KIND, items));
     }
 
     private static void verbs(ObjectNode resource, String... verbs) {
@@ -137,6 +164,9 @@ public final class KubeResourcesApi {
                          @QueryParam("watch") String watch, @QueryParam("resourceVersion") String resourceVersion,
                          @QueryParam("timeoutSeconds") Long timeoutSeconds, @QueryParam("labelSelector") String labels,
                          @QueryParam("fieldSelector") String fields, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        if (TASKS.equals(plural)) {
+            return tasks(namespace, watch, labels, fields, accept);
+        }
         KubeKinds.Kind kind = kinds.byPlural(plural);
         if (kind == null) {
             return unknownResource(plural);
@@ -194,6 +224,12 @@ public final class KubeResourcesApi {
     @Path("namespaces/{namespace}/{plural}/{object}")
     public Response get(@PathParam("namespace") String namespace, @PathParam("plural") String plural,
                         @PathParam("object") String name, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        if (TASKS.equals(plural)) {
+            List<ObjectNode> one = KubeKinds.NAMESPACE.equals(namespace)
+                    ? tasks(Selector.parse(null), Selector.parse("metadata.name=" + name)) : List.of();
+            return one.isEmpty() ? KubeStatus.of(404, "NotFound", "tasks \"" + name + "\" not found", null)
+                    : ok(wantsTable(accept) ? objects.taskTable(one) : one.get(0));
+        }
         return withObject(namespace, plural, name, (kind, object) ->
                 ok(wantsTable(accept) ? objects.table(List.of(object)) : object));
     }
