@@ -3,8 +3,8 @@ package io.mesosoperator.scheduler.e2e;
 import io.mesosoperator.local.RequiresRealMesos;
 
 /**
- * {@link SparkJobExecutorsE2ETest} on a real Apache Mesos master and 3 agents, through zk://: executor tasks spread
- * over real agents and none left in the real master's /state after the driver, also when the driver is killed
+ * {@link SparkJobExecutorsE2ETest} on a real Apache Mesos master and 3 agents, through zk://: executor tasks on real
+ * agents and none left in the real master's /state after the driver, also when the driver is killed
  * with SIGKILL (the operator then kills its executor tasks through the real master). Four of the parent's tests
  * are left to mesos-local (below): what they add is Spark's and the operator's own logic, which does not meet
  * Mesos in any way the tests here do not already cover, and each costs minutes of the suite. The executor kill
