@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * A SparkJob with executors (docs/spark-executors.md): the driver runs in its task with the
  * operator's Spark plugin, and each executor in a Mesos task of its own that the operator places
  * like any instance. The word count of the sample app, on a 3-agent cluster: the two executors run
- * in tasks of their own, the result is right, and once the driver ended no executor task of the run is left in the master's /state; an executor killed with
+ * on two different agents (maxExecutorsPerAgent 1), the result is right, and once the driver ended no executor task of the run is left in the master's /state; an executor killed with
  * SIGKILL, or lost with its agent, is replaced and the job still succeeds; a Spark 4 job runs; a driver killed with SIGKILL is retried (restartPolicy OnFailure) with fresh executors
  * and leaves none of its own running; with dynamic allocation the job grows past its one initial
  * executor.
@@ -102,8 +102,9 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
     }
 
     @Test
-    void twoExecutorsAsTasksComputeTheWordCountAndEndWithTheDriver() throws Exception {
-        apply(job("wc-exec"));
+    void twoExecutorsOnTwoAgentsComputeTheWordCountAndEndWithTheDriver() throws Exception {
+        // one executor an agent at most: the default spread is best effort over the agents offering at the moment
+        apply(job("wc-exec", "  placement: {maxExecutorsPerAgent: 1}\n"));
 
         // both executors run, each in a Mesos task of its own, on two different agents
         await().atMost(RUN).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
@@ -117,8 +118,7 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         });
         Set<String> agents = new HashSet<>();
         executorTasks("wc-exec").forEach(t -> agents.add(t.path("agentId").asText()));
-        // spread over the agents offering when they were launched: best effort (one round may offer one agent only)
-        System.out.println("executors of wc-exec on agents " + agents);
+        assertThat(agents).as("the executors on two agents (maxExecutorsPerAgent 1)").hasSize(2);
         assertThat(env.mesosRunningTasks().stream().filter(id -> id.startsWith("wc-exec-exec-"))).hasSize(2);
 
         await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
