@@ -14,7 +14,7 @@ import io.mesosoperator.local.RequiresRealMesos;
 class RealMesosSparkJobExecutorsE2ETest extends SparkJobExecutorsE2ETest {
     @Override
     EmbeddedOperator.Options options() {
-        return super.options().onRealMesos();
+        return super.options().agents(3).onRealMesos(); // no agent is lost in the tests kept here
     }
 
     /** Dynamic allocation: the driver's totals through the same launch and kill paths as the tests here. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A SparkJob with executors (docs/spark-executors.md): the driver runs in its task with the
  * operator's Spark plugin, and each executor in a Mesos task of its own that the operator places
- * like any instance. The word count of the sample app, on a 3-agent cluster: the two executors run
+ * like any instance. The word count of the sample app, on a 4-agent cluster: the two executors run
  * on two different agents (maxExecutorsPerAgent 1), the result is right, and once the driver ended no executor task of the run is left in the master's /state; an executor killed with
  * SIGKILL, or lost with its agent, is replaced and the job still succeeds; a Spark 4 job runs; a driver killed with SIGKILL is retried (restartPolicy OnFailure) with fresh executors
  * and leaves none of its own running; with dynamic allocation the job grows past its one initial
@@ -28,8 +28,10 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
 
     @Override
     EmbeddedOperator.Options options() {
-        // an agent that stops answering is unreachable after 5 s (Mesos' default is 75 s), for the agent-loss test
-        return EmbeddedOperator.Options.defaults().agents(3).agentUnreachableAfter(Duration.ofSeconds(5));
+        // an agent that stops answering is unreachable after 5 s (Mesos' default is 75 s), for the agent-loss test;
+        // 4 agents of 2 cpus: the driver's agent has no room for an executor of 1 cpu beside it, and one agent may
+        // be gone (the agent-loss test), so that two executors still find two agents
+        return EmbeddedOperator.Options.defaults().agents(4).agentUnreachableAfter(Duration.ofSeconds(5));
     }
 
     private JsonNode status(String name) {

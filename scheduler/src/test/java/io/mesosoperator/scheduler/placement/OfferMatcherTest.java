@@ -203,4 +203,15 @@ class OfferMatcherTest {
         assertThat(none.reasons().get(none.unplaced().get(0)))
                 .isEqualTo("no offer fits: of 3 agent(s) offered, 3 lack attribute 'dc' = 'east'");
     }
+
+    @Test
+    void aGroupedPodWithAPerAgentLimitGoesToAnAgentBelowItWhenAnotherIsFull() {
+        // executor 2 of a job: executor 1 runs on a3 (the limit there), a1 and a2 offer
+        PodSpec executor = new PodSpec(KEY, 100000002, 1, 896, 0, "x", Map.of(), List.of(), List.of("blockmanager"), null,
+                Duration.ZERO, "h", null, List.of(), 1, "exec", List.of());
+        OfferMatcher.Result r = OfferMatcher.match(List.of(executor),
+                List.of(offer("o1", "a1", 2.9, 3000, 31000, 31999), offer("o2", "a2", 4, 4096, 32000, 32999)), 0.05, 64,
+                (p, a) -> a.equals("a3") ? 1 : 0);
+        assertThat(r.unplaced()).as(r.reasons().toString()).isEmpty();
+    }
 }
