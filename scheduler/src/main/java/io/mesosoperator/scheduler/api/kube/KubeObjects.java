@@ -92,11 +92,25 @@ final class KubeObjects {
 
     static final String TASK_KIND = "Task";
 
-    /** The Table of tasks, with the CLI's columns. */
-    ObjectNode taskTable(List<ObjectNode> items) {
+    private ObjectNode newTable(String resourceVersion) {
         ObjectNode out = json.createObjectNode();
         out.put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
-        out.putObject("metadata").put("resourceVersion", "0");
+        out.putObject("metadata").put("resourceVersion", resourceVersion);
+        return out;
+    }
+
+    /** A row for the object {@code item}, as kubectl reads it back (its metadata as PartialObjectMetadata); its cells to fill. */
+    private static ArrayNode row(ArrayNode rows, ObjectNode item) {
+        ObjectNode row = rows.addObject();
+        ObjectNode partial = row.putObject("object");
+        partial.put("kind", "PartialObjectMetadata").put("apiVersion", "meta.k8s.io/v1");
+        partial.set("metadata", item.path("metadata").deepCopy());
+        return row.putArray("cells");
+    }
+
+    /** The Table of tasks, with the CLI's columns. */
+    ObjectNode taskTable(List<ObjectNode> items) {
+        ObjectNode out = newTable("0");
         ArrayNode columns = out.putArray("columnDefinitions");
         column(columns, "Name", "name", "the Mesos task id");
         column(columns, "Resource", "", "the resource the task is an instance of");
@@ -108,24 +122,18 @@ final class KubeObjects {
         ArrayNode rows = out.putArray("rows");
         for (ObjectNode item : items) {
             JsonNode status = item.path("status");
-            ObjectNode row = rows.addObject();
-            row.putArray("cells").add(status.path("taskId").asText()).add(status.path("resource").asText())
+            row(rows, item).add(status.path("taskId").asText()).add(status.path("resource").asText())
                     .add(status.path("instance").asInt()).add(status.path("state").asText())
                     .add(status.has("healthy") ? status.path("healthy").asText() : "")
                     .add(status.path("agentId").asText())
                     .add(age(item.path("metadata").path("creationTimestamp").asText(null)));
-            ObjectNode partial = row.putObject("object");
-            partial.put("kind", "PartialObjectMetadata").put("apiVersion", "meta.k8s.io/v1");
-            partial.set("metadata", item.path("metadata").deepCopy());
         }
         return out;
     }
 
     /** The Table kubectl prints (Accept: application/json;as=Table;g=meta.k8s.io;v=v1). */
     ObjectNode table(List<ObjectNode> items) {
-        ObjectNode out = json.createObjectNode();
-        out.put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
-        out.putObject("metadata").put("resourceVersion", listVersion(items));
+        ObjectNode out = newTable(listVersion(items));
         ArrayNode columns = out.putArray("columnDefinitions");
         column(columns, "Name", "name", "the resource's name");
         column(columns, "Ready", "", "ready instances / instances");
@@ -139,14 +147,10 @@ final class KubeObjects {
             long generation = metadata.path("generation").asLong();
             String gen = status.has("observedGeneration") && status.get("observedGeneration").asLong() != generation
                     ? generation + " (observed " + status.get("observedGeneration").asLong() + ")" : Long.toString(generation);
-            ObjectNode row = rows.addObject();
-            row.putArray("cells").add(metadata.path("name").asText())
+            row(rows, item).add(metadata.path("name").asText())
                     .add(status.path("readyReplicas").asInt() + "/" + status.path("replicas").asInt())
                     .add(status.path("phase").asText("Pending")).add(gen)
                     .add(age(metadata.path("creationTimestamp").asText(null)));
-            ObjectNode partial = row.putObject("object");
-            partial.put("kind", "PartialObjectMetadata").put("apiVersion", "meta.k8s.io/v1");
-            partial.set("metadata", metadata.deepCopy());
         }
         return out;
     }
