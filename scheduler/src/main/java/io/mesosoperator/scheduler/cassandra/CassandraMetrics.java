@@ -64,8 +64,8 @@ public final class CassandraMetrics implements MetricsSource {
                 throws java.io.IOException, javax.management.JMException {
             String id = Integer.toString(instance);
             List<Sample> samples = new ArrayList<>();
-            add(samples, PENDING_COMPACTIONS, Jmx.number(server, COMPACTION_PENDING, "Value"), cluster, id);
-            add(samples, DROPPED_MUTATIONS, Jmx.number(server, DROPPED, "Count"), cluster, id);
+            Jmx.addNumber(samples, PENDING_COMPACTIONS, server, COMPACTION_PENDING, "Value", cluster, id);
+            Jmx.addNumber(samples, DROPPED_MUTATIONS, server, DROPPED, "Count", cluster, id);
             latencies(samples, READ_LATENCY, server, READS, cluster, id);
             latencies(samples, WRITE_LATENCY, server, WRITES, cluster, id);
             return samples;
@@ -122,12 +122,6 @@ public final class CassandraMetrics implements MetricsSource {
             if (value != null) {
                 samples.add(series.sample(value * secondsPerUnit, cluster, instance, q.getKey()));
             }
-        }
-    }
-
-    private static void add(List<Sample> samples, Series series, Double value, String... labels) {
-        if (value != null) {
-            samples.add(series.sample(value, labels));
         }
     }
 }

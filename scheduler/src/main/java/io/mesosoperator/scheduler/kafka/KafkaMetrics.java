@@ -73,14 +73,9 @@ public final class KafkaMetrics implements io.mesosoperator.scheduler.kind.Metri
         public List<io.mesosoperator.scheduler.kind.MetricsSource.Sample> read(javax.management.MBeanServerConnection server,
                 String cluster, int instance) throws java.io.IOException, javax.management.JMException {
             List<io.mesosoperator.scheduler.kind.MetricsSource.Sample> samples = new java.util.ArrayList<>();
-            Double shrinks = io.mesosoperator.scheduler.kind.Jmx.number(server, ISR_SHRINKS_BEAN, "Count");
-            Double expands = io.mesosoperator.scheduler.kind.Jmx.number(server, ISR_EXPANDS_BEAN, "Count");
-            if (shrinks != null) {
-                samples.add(ISR_SHRINKS.sample(shrinks, cluster, Integer.toString(instance)));
-            }
-            if (expands != null) {
-                samples.add(ISR_EXPANDS.sample(expands, cluster, Integer.toString(instance)));
-            }
+            String id = Integer.toString(instance);
+            io.mesosoperator.scheduler.kind.Jmx.addNumber(samples, ISR_SHRINKS, server, ISR_SHRINKS_BEAN, "Count", cluster, id);
+            io.mesosoperator.scheduler.kind.Jmx.addNumber(samples, ISR_EXPANDS, server, ISR_EXPANDS_BEAN, "Count", cluster, id);
             return samples;
         }
     };

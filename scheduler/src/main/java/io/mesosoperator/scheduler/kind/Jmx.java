@@ -142,6 +142,15 @@ public final class Jmx {
         }
     }
 
+    /** Adds a sample of {@code series} with a bean's numeric attribute, when the bean has it (left out, never 0, otherwise). */
+    public static void addNumber(List<Sample> samples, Series series, MBeanServerConnection server, ObjectName bean,
+                                 String attribute, String... labels) throws IOException, javax.management.JMException {
+        Double value = number(server, bean, attribute);
+        if (value != null) {
+            samples.add(series.sample(value, labels));
+        }
+    }
+
     public static ObjectName name(String name) {
         try {
             return new ObjectName(name);
