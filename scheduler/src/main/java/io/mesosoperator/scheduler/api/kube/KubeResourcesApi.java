@@ -225,8 +225,8 @@ public final class KubeResourcesApi {
     public Response get(@PathParam("namespace") String namespace, @PathParam("plural") String plural,
                         @PathParam("object") String name, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         if (TASKS.equals(plural)) {
-            List<ObjectNode> one = KubeKinds.NAMESPACE.equals(namespace)
-                    ? tasks(Selector.parse(null), Selector.parse("metadata.name=" + name)) : List.of();
+            List<ObjectNode> one = !KubeKinds.NAMESPACE.equals(namespace) ? List.of()
+                    : reads.get().tasks().stream().filter(t -> t.taskId().equals(name)).map(objects::task).toList();
             return one.isEmpty() ? KubeStatus.of(404, "NotFound", "tasks \"" + name + "\" not found", null)
                     : ok(wantsTable(accept) ? objects.taskTable(one) : one.get(0));
         }
