@@ -101,13 +101,18 @@ public final class Benchmark {
     private final Path work;
     private final PrintStream log;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final List<Row> rows = new ArrayList<>() {
-        @Override
-        public boolean add(Row r) {
-            log.printf("  %s: %s%n", r.what(), r.value()); // as measured, in case a later phase fails
-            return super.add(r);
-        }
-    };
+    private final List<Row> rows;
+
+    /** The rows of a run, each printed as it is added (as measured, in case a later phase fails). */
+    static List<Row> loggedRows(PrintStream log) {
+        return new ArrayList<>() {
+            @Override
+            public boolean add(Row r) {
+                log.printf("  %s: %s%n", r.what(), r.value());
+                return super.add(r);
+            }
+        };
+    }
 
     public Benchmark(Sizes sizes, Path work, PrintStream log) {
         this.sizes = sizes;
@@ -116,6 +121,7 @@ public final class Benchmark {
         // every process's own directory)
         this.work = work.toAbsolutePath().resolve("run-" + System.currentTimeMillis());
         this.log = log;
+        this.rows = loggedRows(log);
     }
 
     public List<Row> run() throws Exception {

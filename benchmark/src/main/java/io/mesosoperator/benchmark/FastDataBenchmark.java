@@ -35,7 +35,7 @@ public final class FastDataBenchmark {
     private final Path work;
     private final Duration steady;
     private final PrintStream log;
-    private final List<Benchmark.Row> rows = new ArrayList<>();
+    private final List<Benchmark.Row> rows;
 
     /**
      * @param repo   the repository root (bin/mesos-operator and sample-specs/fast-data/ in it, built)
@@ -46,6 +46,7 @@ public final class FastDataBenchmark {
         this.work = work.toAbsolutePath().resolve("fast-data-" + System.currentTimeMillis());
         this.steady = steady;
         this.log = log;
+        this.rows = Benchmark.loggedRows(log);
     }
 
     public List<Benchmark.Row> run() throws Exception {
@@ -139,7 +140,6 @@ public final class FastDataBenchmark {
     }
 
     private void row(String what, String value) {
-        log.printf("  %s: %s%n", what, value);
         rows.add(new Benchmark.Row(what, value, ""));
     }
 

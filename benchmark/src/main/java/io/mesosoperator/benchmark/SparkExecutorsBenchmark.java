@@ -26,13 +26,14 @@ public final class SparkExecutorsBenchmark {
     private final Path work;
     private final int rounds;
     private final PrintStream log;
-    private final List<Benchmark.Row> rows = new ArrayList<>();
+    private final List<Benchmark.Row> rows;
 
     public SparkExecutorsBenchmark(Path repo, Path work, int rounds, PrintStream log) {
         this.repo = repo.toAbsolutePath().normalize();
         this.work = work.toAbsolutePath().resolve("spark-" + System.currentTimeMillis());
         this.rounds = rounds;
         this.log = log;
+        this.rows = Benchmark.loggedRows(log);
     }
 
     public List<Benchmark.Row> run() throws Exception {
@@ -127,7 +128,6 @@ public final class SparkExecutorsBenchmark {
     }
 
     private void row(String what, String value) {
-        log.printf("  %s: %s%n", what, value);
         rows.add(new Benchmark.Row(what, value, ""));
     }
 
