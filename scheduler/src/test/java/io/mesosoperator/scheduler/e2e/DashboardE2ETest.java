@@ -6,12 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -22,29 +19,14 @@ import org.openqa.selenium.WebElement;
  * target/dashboard-screenshots/. Skipped only where no Chromium is installed (.ci/run installs it).
  */
 @EnabledIf(value = "io.mesosoperator.scheduler.e2e.HeadlessChromium#installed", disabledReason = HeadlessChromium.MISSING)
-class DashboardE2ETest extends EmbeddedOperatorTest {
+class DashboardE2ETest extends BrowserE2ETest {
     private static final Duration WAIT = HeadlessChromium.WAIT;
 
-    private HeadlessChromium chromium;
-    private WebDriver browser;
 
     /** The charts' series sampled every second, so that they have points within the test. */
     @Override
     EmbeddedOperator.Options options() {
         return super.options().config("monitoring.historyIntervalSeconds", 1);
-    }
-
-    @BeforeAll
-    void openBrowser() throws IOException {
-        chromium = new HeadlessChromium();
-        browser = chromium.driver;
-    }
-
-    @AfterAll
-    void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
     }
 
     private String spec(String name, Object instances) {

@@ -2,15 +2,11 @@ package io.mesosoperator.scheduler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 
 /**
  * The dashboard of an operator that protects reads and writes with a bearer token: the page itself
@@ -18,11 +14,9 @@ import org.openqa.selenium.WebDriver;
  * a client with that token.
  */
 @EnabledIf(value = "io.mesosoperator.scheduler.e2e.HeadlessChromium#installed", disabledReason = HeadlessChromium.MISSING)
-class DashboardTokenE2ETest extends EmbeddedOperatorTest {
+class DashboardTokenE2ETest extends BrowserE2ETest {
     private static final String TOKEN = "dash-tok-51c2e8";
 
-    private HeadlessChromium chromium;
-    private WebDriver browser;
 
     @Override
     EmbeddedOperator startEnvironment(Path dir) throws Exception {
@@ -30,19 +24,6 @@ class DashboardTokenE2ETest extends EmbeddedOperatorTest {
         Path tokens = Files.writeString(dir.resolve("tokens"), TOKEN + "\n");
         return new EmbeddedOperator(dir, EmbeddedOperator.Options.defaults()
                 .config("api.tokenFile", tokens.toString()).config("api.protectReads", true));
-    }
-
-    @BeforeAll
-    void openBrowser() throws IOException {
-        chromium = new HeadlessChromium();
-        browser = chromium.driver;
-    }
-
-    @AfterAll
-    void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
     }
 
     @Test
