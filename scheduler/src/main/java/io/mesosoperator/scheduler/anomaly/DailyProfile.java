@@ -48,6 +48,52 @@ public final class DailyProfile {
         Arrays.fill(level, Float.NaN);
     }
 
+    /**
+     * What a profile has learnt, to keep it beyond this process (the store keeps it for the next leader):
+     * each slot's last daily medians, how many days each slot has, and where its ring goes on. The slot being
+     * filled now is not in it (at most one slot's points are lost).
+     */
+    public record Saved(int slots, int keptDays, float[] dailyMedians, byte[] days, byte[] next) {}
+
+    public Saved saved() {
+        return new Saved(slots, keptDays, dailyMedians.clone(), days.clone(), next.clone());
+    }
+
+    /** A profile that goes on from what {@code saved} had learnt; null when it was learnt with other slots or days. */
+    public static DailyProfile restore(Saved saved) {
+        if (saved == null || saved.dailyMedians() == null || saved.days() == null || saved.next() == null) {
+            return null;
+        }
+        DailyProfile profile;
+        try {
+            profile = new DailyProfile(saved.slots(), saved.keptDays());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (saved.dailyMedians().length != profile.dailyMedians.length || saved.days().length != profile.slots
+                || saved.next().length != profile.slots) {
+            return null;
+        }
+        System.arraycopy(saved.dailyMedians(), 0, profile.dailyMedians, 0, profile.dailyMedians.length);
+        for (int slot = 0; slot < profile.slots; slot++) {
+            profile.days[slot] = (byte) Math.max(0, Math.min(profile.keptDays, saved.days()[slot]));
+            profile.next[slot] = (byte) Math.floorMod(saved.next()[slot], profile.keptDays);
+            profile.relevel(slot);
+        }
+        profile.updateLevels();
+        return profile;
+    }
+
+    /** Whether anything is learnt yet (a slot of one day at least): nothing worth keeping otherwise. */
+    public boolean empty() {
+        for (byte d : days) {
+            if (d > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public void learn(Instant at, double value) {
         long day = Math.floorDiv(at.getEpochSecond(), DAY_SECONDS);
         int slot = slot(at);
@@ -99,13 +145,25 @@ public final class DailyProfile {
         next[openSlot] = (byte) ((next[openSlot] + 1) % keptDays);
         days[openSlot] = (byte) Math.min(keptDays, days[openSlot] + 1);
         openCount = 0;
-        if (days[openSlot] >= MIN_DAYS) {
-            double[] kept = new double[days[openSlot]];
-            for (int i = 0; i < kept.length; i++) {
-                kept[i] = dailyMedians[base + i];
-            }
-            level[openSlot] = (float) median(kept, kept.length);
+        relevel(openSlot);
+        updateLevels();
+    }
+
+    /** The slot's level: the median of its kept daily medians, once it has {@link #MIN_DAYS}. */
+    private void relevel(int slot) {
+        if (days[slot] < MIN_DAYS) {
+            return;
         }
+        int base = slot * keptDays;
+        double[] kept = new double[days[slot]];
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = dailyMedians[base + i];
+        }
+        level[slot] = (float) median(kept, kept.length);
+    }
+
+    /** Whether every slot has its level, and then the day's level: the median of the slots'. */
+    private void updateLevels() {
         if (!learned) {
             learned = true;
             for (float l : level) {

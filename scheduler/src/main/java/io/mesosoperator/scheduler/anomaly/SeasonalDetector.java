@@ -18,12 +18,30 @@ public final class SeasonalDetector {
 
     private final DetectorSettings settings;
     private final AnomalyDetector detector;
-    private final DailyProfile day = new DailyProfile(SLOTS, KEPT_DAYS);
+    private DailyProfile day = new DailyProfile(SLOTS, KEPT_DAYS);
     private double lastOffset;
 
     public SeasonalDetector(DetectorSettings settings) {
         this.settings = settings;
         this.detector = new AnomalyDetector(settings);
+    }
+
+    /** What the daily shape has learnt, to keep beyond this process; null while nothing is. */
+    public DailyProfile.Saved savedDay() {
+        return day.empty() ? null : day.saved();
+    }
+
+    /**
+     * Goes on from a daily shape learnt before (by an earlier leader), so a series' daily pattern is not
+     * learnt afresh over two days; a shape learnt with other slots is ignored. Returns whether it was taken.
+     */
+    public boolean restoreDay(DailyProfile.Saved saved) {
+        DailyProfile restored = DailyProfile.restore(saved);
+        if (restored == null || saved.slots() != SLOTS || saved.keptDays() != KEPT_DAYS) {
+            return false;
+        }
+        day = restored;
+        return true;
     }
 
     /** Takes the next point and answers the deviation flagged after it, if any. */

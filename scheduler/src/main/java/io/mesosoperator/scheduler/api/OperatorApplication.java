@@ -422,7 +422,8 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         return new AnomalyMonitor(settings, kinds.stream().map(r -> r.kind().kind()).toList(), new SeriesReader(prometheus),
                 () -> {
                     Operator acting = operator();
-                    return acting == null ? null : new AnomalyMonitor.Acting(acting, acting.eventRecorder(), acting::setCondition);
+                    return acting == null ? null : new AnomalyMonitor.Acting(acting, acting.eventRecorder(), acting::setCondition,
+                            AnomalyMonitor.KeptProfiles.of(acting::dailyProfiles, acting::putDailyProfiles));
                 }, Clock.systemUTC());
     }
 

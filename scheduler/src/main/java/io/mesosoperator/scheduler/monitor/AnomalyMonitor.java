@@ -1,6 +1,7 @@
 package io.mesosoperator.scheduler.monitor;
 
 import io.mesosoperator.scheduler.anomaly.Anomaly;
+import io.mesosoperator.scheduler.anomaly.DailyProfile;
 import io.mesosoperator.scheduler.anomaly.DetectorSettings;
 import io.mesosoperator.scheduler.anomaly.SeasonalDetector;
 import io.mesosoperator.scheduler.events.EventRecorder;
@@ -65,7 +66,33 @@ public final class AnomalyMonitor implements AutoCloseable {
     public record Watching(String selector, boolean warmedUp, double baseline, boolean seasonal) {}
 
     /** What the monitor reads and writes on the acting operator. */
-    public record Acting(ResourceReads reads, EventRecorder events, BiConsumer<ResourceKey, Condition> conditions) {}
+    public record Acting(ResourceReads reads, EventRecorder events, BiConsumer<ResourceKey, Condition> conditions,
+                         KeptProfiles profiles) {}
+
+    /** Where the series' learnt daily shapes outlive a leader (the store): read once a term per resource, saved every slot. */
+    public interface KeptProfiles {
+        Map<String, DailyProfile.Saved> load(ResourceKey key);
+
+        void save(ResourceKey key, Map<String, DailyProfile.Saved> profiles);
+
+        static KeptProfiles of(java.util.function.Function<ResourceKey, Map<String, DailyProfile.Saved>> load,
+                               BiConsumer<ResourceKey, Map<String, DailyProfile.Saved>> save) {
+            return new KeptProfiles() {
+                @Override
+                public Map<String, DailyProfile.Saved> load(ResourceKey key) {
+                    return load.apply(key);
+                }
+
+                @Override
+                public void save(ResourceKey key, Map<String, DailyProfile.Saved> profiles) {
+                    save.accept(key, profiles);
+                }
+            };
+        }
+    }
+
+    /** How often the learnt daily shapes are saved: once a slot of the day (what a new leader would miss at most). */
+    static final Duration SAVE_EVERY = Duration.ofMinutes(15);
 
     /** One watched series and its detector. */
     private static final class Tracked {
@@ -111,6 +138,9 @@ public final class AnomalyMonitor implements AutoCloseable {
     private final Supplier<Acting> acting;
     private final Clock clock;
     private final Map<String, Tracked> tracked = new LinkedHashMap<>(); // monitor thread only
+    /** The daily shapes kept for each resource, read once in this term (monitor thread only). */
+    private final Map<ResourceKey, Map<String, DailyProfile.Saved>> kept = new HashMap<>();
+    private Instant nextSave;
     private volatile Map<ResourceKey, List<Finding>> findings = Map.of();
     private volatile Map<ResourceKey, List<Watching>> watching = Map.of();
     private final Rounds rounds;
@@ -156,7 +186,9 @@ public final class AnomalyMonitor implements AutoCloseable {
     synchronized void round() {
         Acting act = acting.get();
         if (act == null) {
-            tracked.clear(); // the leader watches; baselines start afresh if this instance leads again
+            tracked.clear(); // the leader watches; baselines start afresh if this instance leads again (daily shapes are kept)
+            kept.clear();
+            nextSave = null;
             findings = Map.of();
             watching = Map.of();
             return;
@@ -170,7 +202,7 @@ public final class AnomalyMonitor implements AutoCloseable {
                     continue;
                 }
                 String id = family.name() + new TreeMap<>(sample.labels());
-                Tracked t = tracked.computeIfAbsent(id, k -> new Tracked(family, sample, owner, detectorSettings(family)));
+                Tracked t = tracked.computeIfAbsent(id, k -> track(act, family, sample, owner, k));
                 if (t.family != family) {
                     continue; // already watched as part of an earlier family
                 }
@@ -192,6 +224,51 @@ public final class AnomalyMonitor implements AutoCloseable {
             }
         }
         report(act, now);
+        if (nextSave == null) {
+            nextSave = now.plus(SAVE_EVERY);
+        } else if (!now.isBefore(nextSave)) {
+            saveProfiles(act, resources);
+            nextSave = now.plus(SAVE_EVERY);
+        }
+    }
+
+    /** A series seen for the first time in this term: its detector, going on from the daily shape kept for it. */
+    private Tracked track(Acting act, WatchedSeries family, SeriesReader.Sample sample, ResourceKey owner, String id) {
+        Tracked t = new Tracked(family, sample, owner, detectorSettings(family));
+        DailyProfile.Saved saved = kept.computeIfAbsent(owner, key -> {
+            try {
+                return act.profiles().load(key);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read the daily shapes kept for {}: learning them afresh ({})", key, e.toString());
+                return Map.of();
+            }
+        }).get(id);
+        if (saved != null && !t.detector.restoreDay(saved)) {
+            LOG.info("the daily shape kept for {} was learnt with other slots: learning it afresh", id);
+        }
+        return t;
+    }
+
+    /** Saves each resource's learnt daily shapes, for the next leader. */
+    private void saveProfiles(Acting act, Set<ResourceKey> resources) {
+        Map<ResourceKey, Map<String, DailyProfile.Saved>> byOwner = new HashMap<>();
+        tracked.forEach((id, t) -> {
+            DailyProfile.Saved saved = t.detector.savedDay();
+            if (saved != null) {
+                byOwner.computeIfAbsent(t.owner, k -> new TreeMap<>()).put(id, saved);
+            }
+        });
+        byOwner.forEach((owner, profiles) -> {
+            if (!resources.contains(owner)) {
+                return;
+            }
+            try {
+                act.profiles().save(owner, profiles);
+                kept.put(owner, profiles);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot keep the daily shapes of {} for the next leader: {}", owner, e.toString());
+            }
+        });
     }
 
     private DetectorSettings detectorSettings(WatchedSeries family) {

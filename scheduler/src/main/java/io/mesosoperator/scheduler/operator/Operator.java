@@ -1,6 +1,7 @@
 package io.mesosoperator.scheduler.operator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.anomaly.DailyProfile;
 import io.mesosoperator.scheduler.events.WatchHub;
 import io.mesosoperator.scheduler.kind.Reconciler;
 import io.mesosoperator.scheduler.mesos.FrameworkIdentity;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.FrameworkID;
@@ -203,6 +205,16 @@ public final class Operator implements MesosClient.Listener, ResourceReads, Auto
         if (state.ownedConditions.set(key, condition)) {
             control.enqueue(key);
         }
+    }
+
+    /** The daily shapes kept for a resource's watched series (the anomaly monitor's, across leaders). */
+    public Map<String, DailyProfile.Saved> dailyProfiles(ResourceKey key) {
+        return store.dailyProfiles(key);
+    }
+
+    /** Keeps them, through this term's store: a deposed leader's save fails. */
+    public void putDailyProfiles(ResourceKey key, Map<String, DailyProfile.Saved> profiles) {
+        store.putDailyProfiles(key, profiles);
     }
 
     /** Where events of resources are recorded (for `describe`), for those that watch the resources from outside the loop. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.anomaly.DailyProfile;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.DeposedException;
@@ -403,6 +404,9 @@ public final class ZkStore implements Store, AutoCloseable {
                 if (client.checkExists().forPath(secretPath(key)) != null) {
                     ops.add(op().delete().forPath(secretPath(key)));
                 }
+                if (client.checkExists().forPath(profilesPath(key)) != null) {
+                    ops.add(op().delete().forPath(profilesPath(key)));
+                }
                 if (ops.size() > conditions.size()) {
                     commit(ops);
                 }
@@ -645,6 +649,44 @@ public final class ZkStore implements Store, AutoCloseable {
 
     private String eventsPath(ResourceKey key) {
         return root + "/events/" + key.kind() + "/" + key.name();
+    }
+
+    // ---------------------------------------------------------------- learnt daily shapes
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, DailyProfile.Saved>> PROFILES =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+    public Map<String, DailyProfile.Saved> dailyProfiles(ResourceKey key) {
+        return read(profilesPath(key)).map(b -> {
+            try {
+                return json.readValue(b, PROFILES);
+            } catch (IOException e) {
+                throw new StoreException("corrupt daily profiles of " + key, e);
+            }
+        }).orElse(Map.of());
+    }
+
+    /** Only while the resource exists: a save racing its deletion must not leave its shapes behind. */
+    public void putDailyProfiles(ResourceKey key, Map<String, DailyProfile.Saved> profiles) {
+        String path = profilesPath(key);
+        byte[] data = bytes(profiles);
+        fitsInOneRequest(path, Map.of(path, data));
+        try {
+            Stat spec = client.checkExists().forPath(resourcePath(key));
+            if (spec == null) {
+                return;
+            }
+            createParents(path);
+            commit(List.of(op().check().withVersion(spec.getVersion()).forPath(resourcePath(key)), setOrCreate(path, data)));
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
+            // deleted, changed or saved meanwhile: the next save (a slot later) writes it if the resource is still there
+        } catch (Exception e) {
+            throw failed("cannot write " + path, e);
+        }
+    }
+
+    private String profilesPath(ResourceKey key) {
+        return root + "/profiles/" + key.kind() + "/" + key.name();
     }
 
     // ---------------------------------------------------------------- reservations

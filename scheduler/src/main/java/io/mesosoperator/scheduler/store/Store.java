@@ -1,6 +1,7 @@
 package io.mesosoperator.scheduler.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.anomaly.DailyProfile;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import java.util.List;
@@ -53,7 +54,7 @@ public interface Store {
     List<ObjectNode> history(ResourceKey key);
 
     /**
-     * Removes the spec, its status, its plan decisions, its history and its secret together; when
+     * Removes the spec, its status, its plan decisions, its history, its secret and its kept daily shapes together; when
      * {@code resourceVersion} is given, only if it is current ({@link ResourceVersionConflict}).
      */
     void deleteResource(ResourceKey key, String resourceVersion);
@@ -94,6 +95,17 @@ public interface Store {
     void putEvents(ResourceKey key, List<OperatorEvent> events);
 
     void deleteEvents(ResourceKey key);
+
+    // ---------------------------------------------------------------- learnt daily shapes
+
+    /**
+     * The daily shapes the anomaly monitor learnt for the resource's watched series, by series (empty:
+     * none kept), so that a new leader does not learn them afresh over days.
+     */
+    Map<String, DailyProfile.Saved> dailyProfiles(ResourceKey key);
+
+    /** Replaces the resource's kept daily shapes; {@link #deleteResource} removes them too. */
+    void putDailyProfiles(ResourceKey key, Map<String, DailyProfile.Saved> profiles);
 
     // ---------------------------------------------------------------- reservations
 

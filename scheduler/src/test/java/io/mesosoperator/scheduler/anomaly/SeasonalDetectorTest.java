@@ -94,4 +94,48 @@ class SeasonalDetectorTest {
         }
         assertThat(seasonal.seasonal()).isFalse();
     }
+
+    @Test
+    void aDailyShapeKeptByOneDetectorIsTheNextOnesSoANewLeaderNeedNotLearnItForTwoDays() {
+        Random random = new Random(4);
+        IntToDoubleFunction series = nightlyBatch(random);
+        SeasonalDetector first = new SeasonalDetector(SETTINGS);
+        for (int p = 0; p < 3 * PER_DAY; p++) {
+            first.observe(at(p), series.applyAsDouble(p));
+        }
+        assertThat(first.seasonal()).isTrue();
+
+        // the next leader: a fresh detector, from the kept shape, on the fourth night
+        SeasonalDetector next = new SeasonalDetector(SETTINGS);
+        assertThat(next.restoreDay(first.savedDay())).isTrue();
+        int flagged = 0;
+        for (int p = 3 * PER_DAY; p < 4 * PER_DAY; p++) {
+            if (next.observe(at(p), series.applyAsDouble(p)).isPresent() && within(p, 120, 150)) {
+                flagged++;
+            }
+        }
+        assertThat(next.seasonal()).isTrue();
+        assertThat(flagged).as("points of the fourth nightly batch flagged after a change of leader").isZero();
+
+        // a fresh detector without the kept shape flags it
+        SeasonalDetector afresh = new SeasonalDetector(SETTINGS);
+        int flaggedAfresh = 0;
+        for (int p = 3 * PER_DAY; p < 4 * PER_DAY; p++) {
+            if (afresh.observe(at(p), series.applyAsDouble(p)).isPresent() && within(p, 120, 150)) {
+                flaggedAfresh++;
+            }
+        }
+        assertThat(flaggedAfresh).as("the same night, learnt afresh").isPositive();
+    }
+
+    @Test
+    void aShapeLearntWithOtherSlotsOrNothingIsNotTaken() {
+        assertThat(new SeasonalDetector(SETTINGS).savedDay()).as("nothing learnt, nothing to keep").isNull();
+        DailyProfile other = new DailyProfile(24, 7);
+        other.learn(at(0), 1);
+        other.learn(at(60), 1);
+        assertThat(new SeasonalDetector(SETTINGS).restoreDay(other.saved())).isFalse();
+        assertThat(new SeasonalDetector(SETTINGS).restoreDay(new DailyProfile.Saved(96, 7, new float[3], new byte[96],
+                new byte[96]))).as("a corrupt shape").isFalse();
+    }
 }

@@ -199,4 +199,39 @@ class AnomalyMonitorTest {
         assertThat(urp.findings(new ResourceKey("KafkaCluster", "gone"))).isEmpty();
         assertThat(operator.anomalous(EVENTS).status()).isEqualTo("True");
     }
+
+    @Test
+    void aNewLeaderGoesOnFromTheDailyShapesTheLastOneKeptInTheStore() {
+        java.util.concurrent.atomic.AtomicBoolean leading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Duration minute = Duration.ofMinutes(1);
+        AnomalyMonitor daily = new AnomalyMonitor(new AnomalyMonitor.Settings(minute, DETECTOR, Duration.ofMinutes(10),
+                List.of(new WatchedSeries(LAG, Map.of(), 10))), List.of("KafkaCluster"), new SeriesReader(registry),
+                () -> leading.get() ? operator.acting() : null, operator.clock);
+        operator.now = Instant.parse("2026-12-01T00:00:00Z");
+        Random random = new Random(5);
+        // a nightly batch: lag about 100, 2,000 from 02:00 to 02:30; three days, a point a minute
+        for (int p = 0; p < 3 * 1440; p++) {
+            int minuteOfDay = p % 1440;
+            lag.labelValues("events", "g", "t").set((minuteOfDay >= 120 && minuteOfDay < 150 ? 2000 : 100)
+                    + random.nextGaussian() * 5);
+            daily.round();
+            operator.now = operator.now.plus(minute);
+        }
+        assertThat(daily.watching(EVENTS)).singleElement().satisfies(w -> assertThat(w.seasonal()).isTrue());
+        assertThat(operator.profiles.get(EVENTS)).as("kept in the store").hasSize(1);
+
+        leading.set(false); // deposed, then leading again: the detectors start afresh
+        daily.round();
+        assertThat(daily.watching(EVENTS)).isEmpty();
+        leading.set(true);
+        for (int p = 0; p < DETECTOR.warmUp() + 1; p++) {
+            lag.labelValues("events", "g", "t").set(100 + random.nextGaussian() * 5);
+            daily.round();
+            operator.now = operator.now.plus(minute);
+        }
+        assertThat(daily.watching(EVENTS)).singleElement().satisfies(w -> {
+            assertThat(w.warmedUp()).isTrue();
+            assertThat(w.seasonal()).as("the daily pattern, known at once from the kept shape").isTrue();
+        });
+    }
 }

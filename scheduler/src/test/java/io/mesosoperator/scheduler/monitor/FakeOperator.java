@@ -2,6 +2,7 @@ package io.mesosoperator.scheduler.monitor;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.anomaly.DailyProfile;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.Condition;
@@ -23,6 +24,8 @@ final class FakeOperator implements ResourceReads {
     final Map<ResourceKey, ResourceStatus> statuses = new LinkedHashMap<>();
     final Map<ResourceKey, List<OperatorEvent>> events = new LinkedHashMap<>();
     final List<TaskRecord> tasks = new ArrayList<>();
+    /** The daily shapes kept in the store, by resource. */
+    final Map<ResourceKey, Map<String, DailyProfile.Saved>> profiles = new LinkedHashMap<>();
     Instant now = Instant.parse("2026-12-06T07:00:00Z");
     final Clock clock = new Clock() {
         @Override
@@ -65,7 +68,7 @@ final class FakeOperator implements ResourceReads {
                     conditions.removeIf(c -> c.type().equals(condition.type()));
                     conditions.add(condition.at(now.toString()));
                     statuses.put(key, s.withConditions(conditions));
-                });
+                }, AnomalyMonitor.KeptProfiles.of(key -> profiles.getOrDefault(key, Map.of()), profiles::put));
     }
 
     Condition anomalous(ResourceKey key) {

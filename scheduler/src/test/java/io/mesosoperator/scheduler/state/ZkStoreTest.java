@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.anomaly.DailyProfile;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.InstanceStatus;
@@ -94,10 +95,11 @@ class ZkStoreTest extends ZooKeeperStoreTest {
     }
 
     @Test
-    void deletingAResourceTakesItsStatusPlanHistoryAndSecretWithIt() {
+    void deletingAResourceTakesItsStatusPlanHistorySecretAndDailyShapesWithIt() {
         put(service("web", 1, 2), "created");
         store.putStatus(WEB, status(2));
         store.putPlan(WEB, new PlanState(true, null, 0), null);
+        store.putDailyProfiles(WEB, Map.of("series", profile(2)));
         String secret = store.secret(WEB);
         ResourceKey other = new ResourceKey("Service", "other");
         put(service("other", 1, 1), "created");
@@ -109,7 +111,41 @@ class ZkStoreTest extends ZooKeeperStoreTest {
         assertThat(store.loadPlans()).doesNotContainKey(WEB);
         assertThat(store.history(WEB)).isEmpty();
         assertThat(store.secret(WEB)).as("a new resource of the same name gets a new secret").isNotEqualTo(secret);
+        assertThat(store.dailyProfiles(WEB)).isEmpty();
         assertThat(store.loadResource(other)).isPresent();
+        // the monitor saving what it learnt just after the deletion leaves nothing behind
+        store.putDailyProfiles(WEB, Map.of("series", profile(2)));
+        assertThat(store.dailyProfiles(WEB)).isEmpty();
+    }
+
+    /** A daily shape with each of its 4 slots seen on {@code days} days. */
+    private static DailyProfile.Saved profile(int days) {
+        DailyProfile p = new DailyProfile(4, 3);
+        for (int d = 0; d < days + 1; d++) { // the last day's slots close as the next begins
+            for (int slot = 0; slot < 4; slot++) {
+                p.learn(java.time.Instant.parse("2026-12-01T00:00:00Z").plus(java.time.Duration.ofHours(24L * d + 6L * slot)),
+                        slot * 10.0);
+            }
+        }
+        return p.saved();
+    }
+
+    @Test
+    void theAnomalyMonitorsDailyShapesReadBackAsSaved() {
+        put(service("web", 1, 2), "created");
+        DailyProfile.Saved saved = profile(2);
+        store.putDailyProfiles(WEB, Map.of("mesos_operator_task_memory_bytes{instance=0}", saved));
+        store.putDailyProfiles(WEB, Map.of("mesos_operator_task_memory_bytes{instance=0}", saved)); // replaced, not added
+
+        Map<String, DailyProfile.Saved> read = store.dailyProfiles(WEB);
+        assertThat(read).containsOnlyKeys("mesos_operator_task_memory_bytes{instance=0}");
+        DailyProfile.Saved back = read.values().iterator().next();
+        assertThat(back.dailyMedians()).containsExactly(saved.dailyMedians());
+        assertThat(back.days()).containsExactly(saved.days());
+        assertThat(back.next()).containsExactly(saved.next());
+        DailyProfile restored = DailyProfile.restore(back);
+        assertThat(restored.learned()).isTrue();
+        assertThat(restored.range()).isEqualTo(30.0);
     }
 
     @Test
