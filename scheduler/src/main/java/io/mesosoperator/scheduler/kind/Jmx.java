@@ -4,7 +4,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.mesosoperator.scheduler.kind.MetricsSource.Sample;
 import io.mesosoperator.scheduler.kind.MetricsSource.Series;
 import java.io.IOException;
+import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.rmi.server.RMIClientSocketFactory;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.management.AttributeNotFoundException;
@@ -104,10 +110,51 @@ public final class Jmx {
                 new PodSpec.ConfigFile(ACCESS_FILE, "lines", json.arrayNode().add(USER + " " + access), "0400"));
     }
 
+    /**
+     * How long opening a JMX connection may wait for the node's host to accept, and then for its RMI
+     * handshake. A node that is gone or hangs (a JVM stopped in a long GC answers nothing, though its
+     * kernel accepts) fails the connection after this, instead of holding a thread until TCP gives up
+     * (minutes) or for the JDK's RMI handshake wait (60 s). The calls made once connected are not
+     * bounded here: a decommission runs for minutes over one call.
+     */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     public static JMXConnector connect(Endpoint endpoint) throws IOException {
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + endpoint.address() + "/jmxrmi");
-        return JMXConnectorFactory.connect(url, endpoint.user() == null ? Map.of()
-                : Map.of(JMXConnector.CREDENTIALS, new String[] {endpoint.user(), endpoint.password()}));
+        Map<String, Object> env = new HashMap<>();
+        env.put(REGISTRY_SOCKETS, new BoundedSockets(CONNECT_TIMEOUT));
+        if (endpoint.user() != null) {
+            env.put(JMXConnector.CREDENTIALS, new String[] {endpoint.user(), endpoint.password()});
+        }
+        return JMXConnectorFactory.connect(url, env);
+    }
+
+    /** The JNDI environment key of the sockets to the RMI registry, the first step of a connection. */
+    private static final String REGISTRY_SOCKETS = "com.sun.jndi.rmi.factory.socket";
+    /**
+     * Sockets to the RMI registry that give up connecting after {@code timeout}, and reading too: RMI sets
+     * their read timeout itself (60 s for the handshake, then none), so it is capped here. The registry's
+     * one call, the lookup, is short; the connection to the JMX server it names is not one of these.
+     */
+    private record BoundedSockets(Duration timeout) implements RMIClientSocketFactory, Serializable {
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            int bound = (int) timeout.toMillis();
+            Socket socket = new Socket() {
+                @Override
+                public void setSoTimeout(int requested) throws java.net.SocketException {
+                    super.setSoTimeout(requested == 0 ? bound : Math.min(requested, bound));
+                }
+            };
+            try {
+                socket.connect(new InetSocketAddress(host, port), bound);
+                socket.setSoTimeout(bound);
+                return socket;
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+        }
     }
 
     /** The heap in use and the summed collection time of the JVM behind {@code server}. */
