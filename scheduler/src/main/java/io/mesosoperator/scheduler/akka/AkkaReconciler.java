@@ -38,7 +38,7 @@ import java.util.TreeMap;
  * port; {@link AkkaProbe} adds the members one replica reports to the status.
  */
 public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
-    public static final KindDefinition KIND = new KindDefinition("AkkaService", "akka.schema.json", Set.of("replicas"));
+    public static final KindDefinition KIND = new KindDefinition("AkkaService", "akka.schema.json", "replicas", Set.of("replicas"));
     static final String REMOTING = "remoting";
     static final String MANAGEMENT = "management";
     static final String SELF = "${MESOS_OPERATOR_HOST}:${PORT_REMOTING}";

@@ -171,7 +171,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         // the leader's autoscaler and the dashboard's history read the same exported series back (what Prometheus scrapes)
         SeriesReader exported = new SeriesReader(prometheus);
         io.mesosoperator.scheduler.autoscale.Autoscaler autoscaler = new io.mesosoperator.scheduler.autoscale.Autoscaler(
-                this::operator, exported, Clock.systemUTC());
+                kinds.stream().map(Reconciler::kind).toList(), this::operator, exported, Clock.systemUTC());
         MetricsHistory metricsHistory = new MetricsHistory(exported, MetricsHistory.SERIES,
                 seconds(config.monitoring.historyIntervalSeconds), config.monitoring.historyPoints, Clock.systemUTC());
         env.lifecycle().manage(new Managed() {

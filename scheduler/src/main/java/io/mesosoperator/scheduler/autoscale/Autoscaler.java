@@ -8,12 +8,14 @@ import io.mesosoperator.scheduler.metrics.Rounds;
 import io.mesosoperator.scheduler.metrics.SeriesReader;
 import io.mesosoperator.scheduler.operator.Operator;
 import io.mesosoperator.scheduler.spec.AutoscaleSpec;
+import io.mesosoperator.scheduler.spec.KindDefinition;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.ResourceVersionConflict;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -34,8 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Autoscaler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Autoscaler.class);
-    /** The count field of each kind that can be autoscaled. */
-    public static final Map<String, String> COUNT_FIELDS = Map.of("Service", "instances", "AkkaService", "replicas");
     /**
      * How long a metric may have no value before it is a warning event (the status shows it at
      * once): a new resource's first values take a collector interval or two (15 s each by
@@ -54,14 +54,20 @@ public final class Autoscaler implements AutoCloseable {
     }
 
     private final Supplier<Operator> acting;
+    /** Each kind's count field (the kinds whose schema allows spec.autoscale have one). */
+    private final Map<String, String> countFields = new HashMap<>();
     private final SeriesReader series;
     private final Clock clock;
     private final Map<ResourceKey, State> states = new HashMap<>();
     private Operator term;
     private final Rounds rounds;
 
-    /** @param acting the acting term's operator (null while this instance does not lead) */
-    public Autoscaler(Supplier<Operator> acting, SeriesReader series, Clock clock) {
+    /**
+     * @param kinds  the kinds the operator runs
+     * @param acting the acting term's operator (null while this instance does not lead)
+     */
+    public Autoscaler(Collection<KindDefinition> kinds, Supplier<Operator> acting, SeriesReader series, Clock clock) {
+        kinds.stream().filter(k -> k.countField() != null).forEach(k -> countFields.put(k.kind(), k.countField()));
         this.acting = acting;
         this.series = series;
         this.clock = clock;
@@ -90,7 +96,7 @@ public final class Autoscaler implements AutoCloseable {
         Instant now = clock.instant();
         Set<ResourceKey> autoscaled = new HashSet<>();
         for (Resource resource : operator.resources()) {
-            String countField = COUNT_FIELDS.get(resource.kind());
+            String countField = countFields.get(resource.kind());
             AutoscaleSpec spec = countField == null ? null : AutoscaleSpec.of(resource.spec());
             if (spec == null) {
                 continue;

@@ -40,7 +40,7 @@ import java.util.function.Function;
  * the same storage port, and ports come from Mesos offers.)
  */
 public final class CassandraReconciler extends WorkloadKind<CassandraSpec, CassandraProbe> {
-    public static final KindDefinition KIND = new KindDefinition("CassandraCluster", "cassandra.schema.json", Set.of("nodes"));
+    public static final KindDefinition KIND = new KindDefinition("CassandraCluster", "cassandra.schema.json", "nodes", Set.of("nodes"));
     private static final Duration LOOK_AGAIN = Duration.ofSeconds(2);
 
     /** Each cluster's secret (its JMX password), made on first use and kept (ZooKeeper). */

@@ -47,7 +47,7 @@ import org.apache.kafka.common.Uuid;
  * controllers and brokers apart (pod groups), so a controller and a broker may share an agent.
  */
 public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
-    public static final KindDefinition KIND = new KindDefinition("KafkaCluster", "kafka.schema.json",
+    public static final KindDefinition KIND = new KindDefinition("KafkaCluster", "kafka.schema.json", "brokers",
             Set.of("brokers", "controllers", "drainOnScaleDown"), Set.of("dedicatedControllers"));
     static final String CONTROLLER_LISTENER = "CONTROLLER";
     /** What a broker's configuration hash leaves out: the scale fields, and the controllers' own sizes. */

@@ -26,7 +26,7 @@ import java.util.Set;
 
 /** Service: N identical instances of a command, each kept running by the shared InstanceSet. */
 public final class ServiceReconciler implements Reconciler {
-    public static final KindDefinition KIND = new KindDefinition("Service", "service.schema.json", Set.of("instances"));
+    public static final KindDefinition KIND = new KindDefinition("Service", "service.schema.json", "instances", Set.of("instances"));
 
     private static final SpecReader<ServiceSpec> SPECS = new SpecReader<>(KIND, ServiceSpec.class);
 

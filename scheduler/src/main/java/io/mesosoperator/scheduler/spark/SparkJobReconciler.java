@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * concurrency policy, history). Like Kubernetes' SparkApplication and ScheduledSparkApplication.
  */
 public final class SparkJobReconciler implements Reconciler {
-    public static final KindDefinition KIND = new KindDefinition("SparkJob", "spark.schema.json", Set.of());
+    public static final KindDefinition KIND = new KindDefinition("SparkJob", "spark.schema.json", null, Set.of());
     /** The driver's Spark UI port (from its offer): its monitoring REST API, which SparkMetrics reads. */
     static final String UI_PORT = "ui";
     static final String DRIVER_LOG = ExecutorContract.SPARK_DRIVER_LOG;

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /** The shared reconcile chain of the workload kinds, with a toy kind: what the kind adds, the mechanism does. */
 class WorkloadKindTest {
     static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
-    static final KindDefinition KIND = new KindDefinition("Toy", "toy.schema.json", Set.of("instances"));
+    static final KindDefinition KIND = new KindDefinition("Toy", "toy.schema.json", "instances", Set.of("instances"));
     static final ResourceKey KEY = new ResourceKey("Toy", "toy");
     static final Duration LOOK_AGAIN = Duration.ofSeconds(2);
     static final RecoveryPolicy POLICY = new RecoveryPolicy(new Backoff(Duration.ofSeconds(1), 2, Duration.ofSeconds(30),

@@ -33,7 +33,7 @@ class SpecChangeTest {
 
     @Test
     void aFixedFieldCannotChangeOnceTheResourceExists() throws Exception {
-        KindDefinition kind = new KindDefinition("Thing", "thing.schema.json", java.util.Set.of("count"),
+        KindDefinition kind = new KindDefinition("Thing", "thing.schema.json", "count", java.util.Set.of("count"),
                 java.util.Set.of("mode"));
         JsonNode running = spec("{\"count\":3,\"mode\":\"a\"}");
         assertThat(SpecChange.classify(running, spec("{\"count\":4,\"mode\":\"a\"}"), kind)).isEqualTo(SpecChange.SCALE);

@@ -28,26 +28,20 @@ public final class KubeKinds {
     }
 
     /**
-     * Short names and the replica field of the kinds we ship. "svc" is left to core Services, so a
-     * kubectl that talks to a real cluster too keeps its habits.
+     * Short names of the kinds we ship. "svc" is left to core Services, so a kubectl that talks to a
+     * real cluster too keeps its habits.
      */
     private static final Map<String, List<String>> SHORT_NAMES = Map.of(
             "Service", List.of("msvc"), "KafkaCluster", List.of("kafka"), "CassandraCluster", List.of("cassandra"),
             "SparkJob", List.of("spark"), "AkkaService", List.of("akka"));
-    private static final Map<String, String> REPLICAS = Map.of(
-            "Service", "instances", "AkkaService", "replicas", "KafkaCluster", "brokers", "CassandraCluster", "nodes");
 
     private final Map<String, Kind> byPlural = new LinkedHashMap<>();
 
     public KubeKinds(List<KindDefinition> definitions) {
         for (KindDefinition d : definitions) {
             String singular = d.kind().toLowerCase(Locale.ROOT);
-            String replicas = REPLICAS.get(d.kind());
-            if (replicas != null && !d.scaleFields().contains(replicas)) {
-                throw new IllegalStateException(d.kind() + "." + replicas + " is not one of its scale fields");
-            }
             Kind kind = new Kind(d.kind(), singular + "s", singular, SHORT_NAMES.getOrDefault(d.kind(), List.of()),
-                    replicas, d.schemaFile());
+                    d.countField(), d.schemaFile());
             byPlural.put(kind.plural(), kind);
         }
     }
