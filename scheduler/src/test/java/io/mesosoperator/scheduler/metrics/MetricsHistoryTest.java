@@ -2,36 +2,19 @@ package io.mesosoperator.scheduler.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mesosoperator.scheduler.SettableClock;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MetricsHistoryTest {
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private Instant now = Instant.parse("2026-12-06T21:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-06T21:00:00Z"));
 
     @Test
     void keepsTheLastSamplesOfEverySeriesAsExported() {
@@ -45,7 +28,7 @@ class MetricsHistoryTest {
             tasks.labelValues("Service", "TASK_RUNNING").set(i);
             failed.labelValues("Service").inc();
             history.sample();
-            now = now.plusSeconds(10);
+            clock.advance(Duration.ofSeconds(10));
         }
 
         List<MetricsHistory.Series> series = history.series();

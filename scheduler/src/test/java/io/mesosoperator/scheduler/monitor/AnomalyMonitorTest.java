@@ -60,7 +60,7 @@ class AnomalyMonitorTest {
             if (flagged < 0 && !monitor.findings(watched).isEmpty()) {
                 flagged = i;
             }
-            operator.now = operator.now.plus(STEP);
+            operator.clock.advance(STEP);
         }
         return flagged;
     }
@@ -99,7 +99,7 @@ class AnomalyMonitorTest {
         Random random = new Random(7);
         IntToDoubleFunction normal = keepingUp(random);
         int stepAt = 200;
-        Instant stepTime = operator.now.plus(STEP.multipliedBy(stepAt));
+        Instant stepTime = operator.clock.instant().plus(STEP.multipliedBy(stepAt));
         // what happened around it: a restart just before, an older spec change, a scale of another resource
         operator.event(EVENTS, stepTime.minusSeconds(40), "Normal", "SpecConfigured", "generation 2 accepted (rolling update)");
         operator.event(EVENTS, stepTime.minusSeconds(20), "Warning", "InstanceFailed",
@@ -147,7 +147,7 @@ class AnomalyMonitorTest {
         assertThat(flagged).isGreaterThan(rampAt).isLessThan(rampAt + 40);
         assertThat(monitor.findings(WEB)).singleElement().satisfies(f -> {
             assertThat(f.labels()).containsEntry("instance", "1");
-            assertThat(f.anomaly().since()).isAfter(operator.now.minus(STEP.multipliedBy(200)));
+            assertThat(f.anomaly().since()).isAfter(operator.clock.instant().minus(STEP.multipliedBy(200)));
         });
         assertThat(operator.anomalous(WEB).status()).isEqualTo("True");
     }
@@ -172,7 +172,7 @@ class AnomalyMonitorTest {
             if (flagged < 0 && !rates.findings(WEB).isEmpty()) {
                 flagged = p;
             }
-            operator.now = operator.now.plus(STEP);
+            operator.clock.advance(STEP);
         }
 
         assertThat(flagged).isBetween(stepAt + DETECTOR.sustain() - 1, stepAt + BOUND);
@@ -193,7 +193,7 @@ class AnomalyMonitorTest {
             other.labelValues("events").set(i < 50 ? 0 : 3);
             other.labelValues("gone").set(i < 50 ? 0 : 3);
             urp.round();
-            operator.now = operator.now.plus(STEP);
+            operator.clock.advance(STEP);
         }
         assertThat(urp.findings(EVENTS)).singleElement().satisfies(f -> assertThat(f.anomaly().value()).isEqualTo(3));
         assertThat(urp.findings(new ResourceKey("KafkaCluster", "gone"))).isEmpty();
@@ -207,7 +207,7 @@ class AnomalyMonitorTest {
         AnomalyMonitor daily = new AnomalyMonitor(new AnomalyMonitor.Settings(minute, DETECTOR, Duration.ofMinutes(10),
                 List.of(new WatchedSeries(LAG, Map.of(), 10))), List.of("KafkaCluster"), new SeriesReader(registry),
                 () -> leading.get() ? operator.acting() : null, operator.clock);
-        operator.now = Instant.parse("2026-12-01T00:00:00Z");
+        operator.clock.set(Instant.parse("2026-12-01T00:00:00Z"));
         Random random = new Random(5);
         // a nightly batch: lag about 100, 2,000 from 02:00 to 02:30; three days, a point a minute
         for (int p = 0; p < 3 * 1440; p++) {
@@ -215,7 +215,7 @@ class AnomalyMonitorTest {
             lag.labelValues("events", "g", "t").set((minuteOfDay >= 120 && minuteOfDay < 150 ? 2000 : 100)
                     + random.nextGaussian() * 5);
             daily.round();
-            operator.now = operator.now.plus(minute);
+            operator.clock.advance(minute);
         }
         assertThat(daily.watching(EVENTS)).singleElement().satisfies(w -> assertThat(w.seasonal()).isTrue());
         assertThat(operator.profiles.get(EVENTS)).as("kept in the store").hasSize(1);
@@ -227,7 +227,7 @@ class AnomalyMonitorTest {
         for (int p = 0; p < DETECTOR.warmUp() + 1; p++) {
             lag.labelValues("events", "g", "t").set(100 + random.nextGaussian() * 5);
             daily.round();
-            operator.now = operator.now.plus(minute);
+            operator.clock.advance(minute);
         }
         assertThat(daily.watching(EVENTS)).singleElement().satisfies(w -> {
             assertThat(w.warmedUp()).isTrue();

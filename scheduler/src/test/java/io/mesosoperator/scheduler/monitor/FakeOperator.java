@@ -2,47 +2,30 @@ package io.mesosoperator.scheduler.monitor;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mesosoperator.scheduler.SettableClock;
 import io.mesosoperator.scheduler.anomaly.DailyProfile;
 import io.mesosoperator.scheduler.spec.Resource;
 import io.mesosoperator.scheduler.spec.ResourceKey;
 import io.mesosoperator.scheduler.store.Condition;
 import io.mesosoperator.scheduler.store.OperatorEvent;
-import io.mesosoperator.scheduler.store.ResourceReads;
+import io.mesosoperator.scheduler.store.EmptyReads;
 import io.mesosoperator.scheduler.store.ResourceStatus;
 import io.mesosoperator.scheduler.store.TaskRecord;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The acting operator as the monitor sees it: resources, their statuses and events, in memory; a clock tests move. */
-final class FakeOperator implements ResourceReads {
+final class FakeOperator extends EmptyReads {
     final Map<ResourceKey, Resource> resources = new LinkedHashMap<>();
     final Map<ResourceKey, ResourceStatus> statuses = new LinkedHashMap<>();
     final Map<ResourceKey, List<OperatorEvent>> events = new LinkedHashMap<>();
     final List<TaskRecord> tasks = new ArrayList<>();
     /** The daily shapes kept in the store, by resource. */
     final Map<ResourceKey, Map<String, DailyProfile.Saved>> profiles = new LinkedHashMap<>();
-    Instant now = Instant.parse("2026-12-06T07:00:00Z");
-    final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    final SettableClock clock = new SettableClock(Instant.parse("2026-12-06T07:00:00Z"));
 
     void add(String kind, String name) {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
@@ -61,12 +44,12 @@ final class FakeOperator implements ResourceReads {
     }
 
     AnomalyMonitor.Acting acting() {
-        return new AnomalyMonitor.Acting(this, (key, type, reason, message) -> event(key, now, type, reason, message),
+        return new AnomalyMonitor.Acting(this, (key, type, reason, message) -> event(key, clock.instant(), type, reason, message),
                 (key, condition) -> {
                     ResourceStatus s = statuses.get(key);
                     List<Condition> conditions = new ArrayList<>(s.conditions());
                     conditions.removeIf(c -> c.type().equals(condition.type()));
-                    conditions.add(condition.at(now.toString()));
+                    conditions.add(condition.at(clock.instant().toString()));
                     statuses.put(key, s.withConditions(conditions));
                 }, AnomalyMonitor.KeptProfiles.of(key -> profiles.getOrDefault(key, Map.of()), profiles::put));
     }
@@ -107,10 +90,5 @@ final class FakeOperator implements ResourceReads {
     @Override
     public List<OperatorEvent> events(ResourceKey key) {
         return List.copyOf(events.getOrDefault(key, List.of()));
-    }
-
-    @Override
-    public List<ObjectNode> history(ResourceKey key) {
-        return List.of();
     }
 }

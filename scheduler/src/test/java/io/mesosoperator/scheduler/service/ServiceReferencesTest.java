@@ -18,7 +18,7 @@ import io.mesosoperator.scheduler.spec.SpecParser;
 import io.mesosoperator.scheduler.spec.SpecValidator;
 import io.mesosoperator.scheduler.store.Condition;
 import io.mesosoperator.scheduler.store.InstanceStatus;
-import io.mesosoperator.scheduler.store.OperatorEvent;
+import io.mesosoperator.scheduler.store.EmptyReads;
 import io.mesosoperator.scheduler.store.PlanState;
 import io.mesosoperator.scheduler.store.ResourceReads;
 import io.mesosoperator.scheduler.store.ResourceStatus;
@@ -193,7 +193,7 @@ class ServiceReferencesTest {
     }
 
     private ResourceReads reads() {
-        return new ResourceReads() {
+        return new EmptyReads() {
             @Override
             public List<Resource> resources() {
                 return List.copyOf(resources.values());
@@ -205,28 +205,8 @@ class ServiceReferencesTest {
             }
 
             @Override
-            public String resourceVersion(Resource resource) {
-                return null;
-            }
-
-            @Override
             public ResourceStatus status(ResourceKey key) {
                 return statuses.get(key);
-            }
-
-            @Override
-            public List<TaskRecord> tasks() {
-                return List.of();
-            }
-
-            @Override
-            public List<OperatorEvent> events(ResourceKey key) {
-                return List.of();
-            }
-
-            @Override
-            public List<ObjectNode> history(ResourceKey key) {
-                return List.of();
             }
         };
     }
