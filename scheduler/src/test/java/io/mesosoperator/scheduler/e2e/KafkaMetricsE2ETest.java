@@ -149,6 +149,7 @@ class KafkaMetricsE2ETest extends EmbeddedOperatorTest {
             String killed = victim.path("taskId").asText();
             int ackedBeforeKill = load.acked.size();
             EmbeddedOperator.crash(env.awaitTaskProcess(victim)); // kill -9
+            long killedAt = System.nanoTime();
 
             await("the cluster anomalous").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                 JsonNode anomalous = anomalous();
@@ -156,6 +157,7 @@ class KafkaMetricsE2ETest extends EmbeddedOperatorTest {
                 assertThat(anomalous.path("reason").asText()).isEqualTo("SustainedDeviation");
                 assertThat(anomalous.path("message").asText()).contains(CLUSTER).containsAnyOf(UNDER_REPLICATED, LAG);
             });
+            Duration toAnomalous = Duration.ofNanos(System.nanoTime() - killedAt);
             JsonNode findings = env.get("/v1/resources/" + RESOURCE + "/diagnosis").body().path("findings");
             assertThat(findings).as("findings").isNotEmpty().allSatisfy(finding -> {
                 assertThat(finding.path("series").asText()).isIn(UNDER_REPLICATED, LAG);
@@ -186,6 +188,7 @@ class KafkaMetricsE2ETest extends EmbeddedOperatorTest {
                         assertThat(anomalous.path("status").asText()).as("Anomalous condition: %s", anomalous).isEqualTo("False");
                         assertThat(anomalous.path("reason").asText()).isEqualTo("NoDeviation");
                     });
+            Duration toCleared = Duration.ofNanos(System.nanoTime() - killedAt);
             assertThat(events()).anySatisfy(e -> {
                 assertThat(e.path("reason").asText()).isEqualTo("AnomalyCleared");
                 assertThat(e.path("message").asText()).containsAnyOf(UNDER_REPLICATED, LAG).contains("back within its baseline");
@@ -198,8 +201,9 @@ class KafkaMetricsE2ETest extends EmbeddedOperatorTest {
             // nothing Kafka acknowledged is lost
             Set<String> read = KafkaClients.consumeAll(bootstrap, "payments", 2, load.acked.size());
             assertThat(read).as("records read back").containsAll(load.acked);
-            System.out.printf("%d records acknowledged (%d before the kill), %d sends failed, all read back%n",
-                    load.acked.size(), ackedBeforeKill, load.failedSends.get());
+            System.out.printf("Anomalous %d s after the kill, cleared %d s after it; %d records acknowledged (%d before the kill),"
+                    + " %d sends failed, all read back%n", toAnomalous.toSeconds(), toCleared.toSeconds(), load.acked.size(),
+                    ackedBeforeKill, load.failedSends.get());
         }
     }
 
