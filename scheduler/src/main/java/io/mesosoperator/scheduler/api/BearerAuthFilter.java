@@ -1,5 +1,8 @@
 package io.mesosoperator.scheduler.api;
 
+import io.mesosoperator.scheduler.kind.KindCall;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import java.util.function.Function;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,19 +26,27 @@ final class BearerAuthFilter implements ContainerRequestFilter {
 
     private final List<byte[]> tokens;
     private final boolean protectReads;
+    /** Each resource's secret (null when it has none), from which the scoped tokens of its work derive. */
+    private final Function<ResourceKey, String> secrets;
 
-    private BearerAuthFilter(List<byte[]> tokens, boolean protectReads) {
+    private BearerAuthFilter(List<byte[]> tokens, boolean protectReads, Function<ResourceKey, String> secrets) {
         this.tokens = tokens;
         this.protectReads = protectReads;
+        this.secrets = secrets;
     }
 
-    static BearerAuthFilter fromFile(Path file, boolean protectReads) throws IOException {
+    /**
+     * @param secrets each resource's secret or null (ZkStore::existingSecret): a call below a resource's
+     *                {@code runs/R/attempts/A} is also admitted with the token the operator handed that attempt
+     *                ({@link KindCall#scopedToken})
+     */
+    static BearerAuthFilter fromFile(Path file, boolean protectReads, Function<ResourceKey, String> secrets) throws IOException {
         List<byte[]> tokens = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
                 .filter(t -> !t.isEmpty() && !t.startsWith("#")).map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
         if (tokens.isEmpty()) {
             throw new IOException("api.tokenFile " + file + " holds no token");
         }
-        return new BearerAuthFilter(tokens, protectReads);
+        return new BearerAuthFilter(tokens, protectReads, secrets);
     }
 
     /** Whether a request with this method and Authorization header may pass. */
@@ -47,10 +58,25 @@ final class BearerAuthFilter implements ContainerRequestFilter {
         return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && valid(header.substring(7).trim());
     }
 
+    /** Whether a request on {@code path} may pass: as {@link #allows(String, String)}, or with the token of its scope. */
+    boolean allows(String method, String path, String header) {
+        if (allows(method, header)) {
+            return true;
+        }
+        KindCall.Scoped scoped = header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) ? null : KindCall.scopeOf(path);
+        if (scoped == null) {
+            return false;
+        }
+        String secret = secrets.apply(scoped.resource());
+        return secret != null && MessageDigest.isEqual(
+                KindCall.scopedToken(secret, scoped.resource(), scoped.scope()).getBytes(StandardCharsets.UTF_8),
+                header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (!allows(request.getMethod(), header)) {
+        if (!allows(request.getMethod(), request.getUriInfo().getPath(), header)) {
             request.abortWith(jakarta.ws.rs.core.Response.fromResponse(ApiErrors.of(401, refusal(header)))
                     .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE).build());
         }

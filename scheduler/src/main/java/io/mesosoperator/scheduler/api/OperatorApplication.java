@@ -148,7 +148,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 new CassandraReconciler(recovery, distribution(config.workloads.cassandraDistribution, CASSANDRA_DIST),
                         cassandraProbe, store::secret),
                 new io.mesosoperator.scheduler.spark.SparkJobReconciler(sparkDistributions(config.workloads),
-                        distribution(config.workloads.sparkPlugin, SPARK_PLUGIN), apiAddress::get));
+                        distribution(config.workloads.sparkPlugin, SPARK_PLUGIN), apiAddress::get, store::secret));
         TaskFactory.ExecutorSettings executor = new TaskFactory.ExecutorSettings(m.javaCommand,
                 m.executorUri != null ? m.executorUri : ExecutorJar.locate().toUri().toString(), m.executorCpus, m.executorMemMb);
         FrameworkIdentity identity = new FrameworkIdentity(m.frameworkName, m.role, m.principal);
@@ -293,7 +293,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
             });
         }
         BearerAuthFilter auth = config.api.tokenFile == null ? null
-                : BearerAuthFilter.fromFile(Path.of(config.api.tokenFile), config.api.protectReads);
+                : BearerAuthFilter.fromFile(Path.of(config.api.tokenFile), config.api.protectReads, store::existingSecret);
         if (auth != null) {
             env.jersey().register(auth);
             // the admin port's tasks (POST /tasks/log-level, /tasks/gc) are writes like any other

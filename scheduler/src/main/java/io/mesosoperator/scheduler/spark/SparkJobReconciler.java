@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,29 +54,39 @@ public final class SparkJobReconciler implements Reconciler {
     /** The file name the driver's class path names the fetched plugin jar by. */
     static final String PLUGIN_FILE = "mesos-operator-spark-plugin.jar";
     static final String SHUFFLE_TRACKING = "spark.dynamicAllocation.shuffleTracking.enabled";
+    /** The environment variable the plugin (like the CLI) reads its token from. */
+    static final String DRIVER_TOKEN_ENV = "MESOS_OPERATOR_TOKEN";
 
     private final SparkDistributions distributions;
     private final String pluginJar;
     private final Supplier<String> operatorApi;
+    /** Each job's secret, from which its drivers' tokens for their executor calls derive. */
+    private final Function<ResourceKey, String> secrets;
 
     /** @param defaultDistribution the Spark tarball URI for specs that name none (null: they must) */
     public SparkJobReconciler(String defaultDistribution) {
-        this(SparkDistributions.only(defaultDistribution), null, () -> null);
+        this(SparkDistributions.only(defaultDistribution), null, () -> null, key -> null);
     }
 
     /**
      * @param pluginJar   the URI of the Spark plugin jar agents fetch for drivers with executors
      *                    (null: such specs are refused)
      * @param operatorApi "host:port" of this operator's API, where drivers ask for executors (null while unknown)
+     * @param secrets     each job's secret, made on first use (ZkStore::secret; null: drivers get no token)
      */
-    public SparkJobReconciler(SparkDistributions distributions, String pluginJar, Supplier<String> operatorApi) {
+    public SparkJobReconciler(SparkDistributions distributions, String pluginJar, Supplier<String> operatorApi,
+                              Function<ResourceKey, String> secrets) {
         this.distributions = distributions;
         this.pluginJar = pluginJar;
         this.operatorApi = operatorApi;
+        this.secrets = secrets;
     }
 
-    /** Where a driver with executors finds the operator and the plugin; null for local[N] and a spec's own master. */
-    record ExecutorMode(String master, String pluginJar) {}
+    /**
+     * Where a driver with executors finds the operator and the plugin, and the token that admits its calls
+     * there (null: none); null for local[N] and a spec's own master.
+     */
+    record ExecutorMode(String master, String pluginJar, String token) {}
 
     @Override
     public KindDefinition kind() {
@@ -244,8 +255,10 @@ public final class SparkJobReconciler implements Reconciler {
         if (!operatorExecutors(spec) || pluginJar == null || api == null) {
             return null;
         }
-        return new ExecutorMode("spark+mesos-operator://" + api + "/v1/resources/SparkJob/" + resource.key().name()
-                + "/runs/" + run + "/attempts/" + attempt, pluginJar);
+        String scope = "runs/" + run + "/attempts/" + attempt;
+        String secret = secrets.apply(resource.key());
+        return new ExecutorMode("spark+mesos-operator://" + api + "/v1/resources/SparkJob/" + resource.key().name() + "/" + scope,
+                pluginJar, secret == null ? null : KindCall.scopedToken(secret, resource.key(), scope));
     }
 
     /**
@@ -360,6 +373,9 @@ public final class SparkJobReconciler implements Reconciler {
         Map<String, String> env = new LinkedHashMap<>(spec.env() == null ? Map.of() : spec.env());
         env.put(ExecutorContract.RUNNER_ENV, ExecutorContract.SPARK_RUNNER);
         env.put(ExecutorContract.SPARK_SETTINGS_ENV, settings.toString());
+        if (executors != null && executors.token() != null) {
+            env.put(DRIVER_TOKEN_ENV, executors.token()); // what the plugin sends on its calls, when the API needs a token
+        }
         List<PodSpec.Artifact> uris = new ArrayList<>();
         uris.add(new PodSpec.Artifact(distribution, true, false, null));
         uris.add(new PodSpec.Artifact(spec.mainApplicationFile(), false, false, null));

@@ -157,7 +157,7 @@ class EventsServletTest {
     @Test
     void withProtectedReadsAWatcherNeedsTheToken(@TempDir Path dir) throws Exception {
         Path tokens = Files.writeString(dir.resolve("tokens"), "s3cret\n");
-        int port = serve(10, EventStreams.KEEP_ALIVE, BearerAuthFilter.fromFile(tokens, true));
+        int port = serve(10, EventStreams.KEEP_ALIVE, BearerAuthFilter.fromFile(tokens, true, key -> null));
 
         try (SseClient anonymous = SseClient.open(port, "/v1/events", null)) {
             assertThat(anonymous.status).isEqualTo(401);

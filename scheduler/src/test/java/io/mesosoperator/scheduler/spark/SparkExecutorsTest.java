@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 class SparkExecutorsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "job-secret";
     private static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
     private final SparkJobReconciler kind = new SparkJobReconciler(SparkDistributions.only("file:///dists/spark.tgz"),
-            "file:///lib/mesos-operator-spark-plugin.jar", () -> "10.0.0.1:8080");
+            "file:///lib/mesos-operator-spark-plugin.jar", () -> "10.0.0.1:8080", key -> SECRET);
     private final Resource resource = resource();
     private final List<TaskRecord> tasks = new ArrayList<>();
     private ResourceStatus status;
@@ -108,6 +109,9 @@ class SparkExecutorsTest {
                 .isEqualTo("${MESOS_SANDBOX}/mesos-operator-spark-plugin.jar");
         assertThat(driverPod.uris()).extracting(PodSpec.Artifact::outputFile).contains("mesos-operator-spark-plugin.jar");
         assertThat(driverPod.portNames()).containsExactly("driver", "blockmanager", "ui");
+        // the token its calls carry when the API needs one: this attempt's, not the API's own
+        assertThat(driverPod.env().get("MESOS_OPERATOR_TOKEN"))
+                .isEqualTo(io.mesosoperator.scheduler.kind.KindCall.scopedToken(SECRET, resource.key(), "runs/0/attempts/1"));
         // an attempt the operator has not seen start yet: ask again
         assertThat(call("PUT", "runs/0/attempts/1/executors", wish(2)).code()).isEqualTo(503);
         TaskRecord driver = launch(driverPod, "a1");

@@ -60,7 +60,7 @@ class SparkJobReconcilerTest {
                 sparkConf, null, base.driver(), new SparkJobSpec.Executor(1, 1, "512m", null), Map.of(), null, null,
                 null, base.restartPolicy(), null, "Allow", 1, 1);
         PodSpec pod = SparkJobReconciler.pod(new ResourceKey("SparkJob", "wc"), 0, spec, "file:///dists/spark.tgz", "h",
-                new SparkJobReconciler.ExecutorMode("spark+mesos-operator://127.0.0.1:8080/v1/x", "file:///plugin.jar"));
+                new SparkJobReconciler.ExecutorMode("spark+mesos-operator://127.0.0.1:8080/v1/x", "file:///plugin.jar", null));
         return JSON.readTree(pod.env().get("MESOS_OPERATOR_SPARK")).path("conf");
     }
 
@@ -96,7 +96,7 @@ class SparkJobReconcilerTest {
     @Test
     void sparkVersionMustNameADistributionTheOperatorHasAndNotComeWithItsOwn() {
         SparkJobReconciler kind = new SparkJobReconciler(new SparkDistributions("file:///d/spark-3.5.7.tgz",
-                Map.of("3.5.7", "file:///d/spark-3.5.7.tgz", "4.1.1", "file:///d/spark-4.1.1.tgz")), null, () -> null);
+                Map.of("3.5.7", "file:///d/spark-3.5.7.tgz", "4.1.1", "file:///d/spark-4.1.1.tgz")), null, () -> null, key -> null);
         assertThat(kind.check(resource(withVersion("4", null)), "*")).isEmpty();
         assertThat(kind.check(resource(withVersion("3.4", null)), "*")).singleElement().satisfies(e -> {
             assertThat(e.path()).isEqualTo("spec.sparkVersion");
@@ -110,7 +110,7 @@ class SparkJobReconcilerTest {
     void aSparkVersionTheOperatorNoLongerHasWaitsAndSaysWhyInsteadOfLaunching() throws Exception {
         // applied while the operator offered Spark 4; its configuration offers only 3.5.7 now
         SparkJobReconciler kind = new SparkJobReconciler(new SparkDistributions("file:///d/spark-3.5.7.tgz",
-                Map.of("3.5.7", "file:///d/spark-3.5.7.tgz")), null, () -> null);
+                Map.of("3.5.7", "file:///d/spark-3.5.7.tgz")), null, () -> null, key -> null);
         io.mesosoperator.scheduler.kind.ReconcileResult result = kind.reconcile(resource(withVersion("4", null)),
                 new io.mesosoperator.scheduler.kind.Reconciler.Observed(List.of(), null, java.util.Set.of()),
                 java.time.Instant.parse("2026-12-06T10:00:00Z"));
