@@ -69,7 +69,7 @@ public final class SparkMetrics implements MetricsSource {
     private static final String DRIVER_JVM = ".driver.jvm.";
     private static final String DRIVER_QUERIES = ".driver.spark.streaming.";
 
-    /** Spark writes a rate it cannot compute as NaN: read it, then leave it out. */
+    /** A gauge may read NaN (bare, or as a string): it is read, then left out. */
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
