@@ -56,6 +56,10 @@ public final class SparkJobReconciler implements Reconciler {
     static final String SHUFFLE_TRACKING = "spark.dynamicAllocation.shuffleTracking.enabled";
     /** The environment variable the plugin (like the CLI) reads its token from. */
     static final String DRIVER_TOKEN_ENV = "MESOS_OPERATOR_TOKEN";
+    /** The driver's JVM metrics (heap, GC time) in its metrics registry. */
+    static final String JVM_SOURCE = "spark.metrics.conf.driver.source.jvm.class";
+    /** Each Structured Streaming query's metrics (rates, batch duration) in the same registry. */
+    static final String QUERY_METRICS = "spark.sql.streaming.metricsEnabled";
 
     private final SparkDistributions distributions;
     private final String pluginJar;
@@ -350,6 +354,10 @@ public final class SparkJobReconciler implements Reconciler {
         // the UI on a port of the offer (never a fixed 4040 another driver may hold): its REST API gives the metrics
         conf.put("spark.ui.enabled", "true");
         conf.put("spark.ui.port", "${PORT_UI}");
+        // into the metrics registry that UI serves (/metrics/json/, Spark's default servlet), for SparkMetrics:
+        // the driver JVM's heap and GC time, and each Structured Streaming query's rates (no REST endpoint has them)
+        conf.put(JVM_SOURCE, "org.apache.spark.metrics.source.JvmSource");
+        conf.put(QUERY_METRICS, "true");
         if (spec.sparkConf() != null) {
             conf.putAll(spec.sparkConf());
         }

@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * the embedded cluster with real everything: events go in through the ingest service (Pekko HTTP into Kafka), the
  * streaming SparkJob sums them per key into Cassandra, the query service reads the totals back. Meanwhile a Kafka
  * broker and the Spark driver die with kill -9; once the pipeline caught up, every key's count and sum equal what
- * was sent, exactly, through the query service and straight from Cassandra.
+ * was sent, exactly, through the query service and straight from Cassandra. While the events flow, the operator
+ * exports the streaming query's rates and its driver's heap (from the driver's metrics registry).
  */
 class FastDataPipelineE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLES = Path.of("..", "sample-specs", "fast-data");
@@ -39,11 +44,14 @@ class FastDataPipelineE2ETest extends EmbeddedOperatorTest {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Map<String, long[]> sent = new TreeMap<>();
+    /** The highest value each series of the streaming job reached on the operator's /metrics/prometheus. */
+    private final Map<String, Double> peaks = new ConcurrentHashMap<>();
 
     @Override
     EmbeddedOperator.Options options() {
         // as `up` runs it: a role for the clusters' persistent volumes
-        return EmbeddedOperator.Options.defaults().agents(4).config("mesos.role", "mesos-operator");
+        return EmbeddedOperator.Options.defaults().agents(4).config("mesos.role", "mesos-operator")
+                .config("monitoring.workloadIntervalSeconds", 2);
     }
 
     /** The sample directory as shipped, with the build tree's artifacts and a checkpoint directory of this test. */
@@ -109,6 +117,23 @@ class FastDataPipelineE2ETest extends EmbeddedOperatorTest {
         }
     }
 
+    /** Keeps the peak of each of the streaming job's series, polling the operator's metrics every second. */
+    private ScheduledExecutorService watchStreamingJob() {
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
+        watcher.scheduleWithFixedDelay(() -> {
+            try {
+                ServiceLifecycleE2ETest.prometheus(env.admin("/metrics/prometheus")).forEach((series, value) -> {
+                    if (series.contains("fastdata-totals")) {
+                        peaks.merge(series, value, Math::max);
+                    }
+                });
+            } catch (Exception | AssertionError e) {
+                // the operator busy or a line malformed: the final assertions name what was never seen
+            }
+        }, 0, 1, TimeUnit.SECONDS);
+        return watcher;
+    }
+
     private JsonNode runningTask(String resource, int instance) {
         return env.tasks(resource).stream().filter(t -> t.path("instance").asInt() == instance
                 && t.path("state").asText().equals("TASK_RUNNING")).findFirst().orElse(null);
@@ -135,6 +160,43 @@ class FastDataPipelineE2ETest extends EmbeddedOperatorTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("line 2: \\\"value\\\" must be an integer");
 
+        ScheduledExecutorService watcher = watchStreamingJob();
+        try {
+            sendThroughFailures();
+            // the query's rates are exported, labelled with the job, its run and the query's name. Events go on
+            // flowing until a micro-batch's input rate shows: the first batch of a driver has none (Spark measures it
+            // from the batch before), and the batches before the kill may all have been first ones on a slow machine
+            String query = "{instance=\"0\",query=\"fastdata-totals\",sparkjob=\"fastdata-totals\"}";
+            Random more = new Random(23);
+            int[] next = {EVENTS};
+            await().atMost(CATCH_UP).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                send(more, next[0], next[0] + PER_REQUEST);
+                next[0] += PER_REQUEST;
+                assertThat(peaks.get("mesos_operator_spark_streaming_query_input_records_per_second" + query))
+                        .as("input rate of the query; seen: %s", peaks).isPositive();
+            });
+            checkStreamingSeries(query);
+        } finally {
+            watcher.shutdownNow();
+        }
+
+        EmbeddedOperator.Run delete = env.cli("delete", "-f", dir.toString());
+        assertThat(delete.code()).as(delete.err()).isZero();
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(env.mesosRunningTasks()).isEmpty());
+    }
+
+    /** The peaks of the query's processing rate and batch duration, and of its driver's heap, are there. */
+    private void checkStreamingSeries(String query) {
+        assertThat(peaks.get("mesos_operator_spark_streaming_query_processed_records_per_second" + query))
+                .as("processing rate of the query; seen: %s", peaks).isPositive();
+        assertThat(peaks.get("mesos_operator_spark_streaming_query_batch_duration_seconds" + query))
+                .as("batch duration of the query; seen: %s", peaks).isPositive();
+        assertThat(peaks.get("mesos_operator_jvm_heap_used_bytes{instance=\"0\",kind=\"SparkJob\",resource=\"fastdata-totals\"}"))
+                .as("the driver's heap; seen: %s", peaks).isPositive();
+    }
+
+    /** Sends every event while a broker and then the driver die; checks each key's count and sum, exact. */
+    private void sendThroughFailures() throws Exception {
         Random random = new Random(19);
         send(random, 0, EVENTS / 3);
         // the job has applied batches (so a restart has a checkpoint to resume from)
@@ -185,9 +247,5 @@ class FastDataPipelineE2ETest extends EmbeddedOperatorTest {
             assertThat(back).isNotNull();
             assertThat(back.path("taskId").asText()).isNotEqualTo(broker.path("taskId").asText());
         });
-
-        EmbeddedOperator.Run delete = env.cli("delete", "-f", dir.toString());
-        assertThat(delete.code()).as(delete.err()).isZero();
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(env.mesosRunningTasks()).isEmpty());
     }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A real Spark application (the sample word count, with one executor the operator launches) that
  * stays up after its count: the admin port's /metrics/prometheus shows, labelled with the job and
- * its run, what its driver's REST API says: one executor, no task running any more, none failed.
+ * its run, what its driver's REST API says: one executor, no task running any more, none failed;
+ * and, from its metrics registry, the driver JVM's heap and GC time as every JVM workload's series.
  */
 class SparkMetricsE2ETest extends EmbeddedOperatorTest {
     @Override
@@ -42,6 +43,7 @@ class SparkMetricsE2ETest extends EmbeddedOperatorTest {
         assertThat(applied.status()).as(applied.body().toString()).isEqualTo(201);
 
         String run = "{instance=\"0\",sparkjob=\"metered\"}";
+        String jvm = "{instance=\"0\",kind=\"SparkJob\",resource=\"metered\"}";
         try {
             await().atMost(SparkJobExecutorsE2ETest.RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 Map<String, Double> metrics = ServiceLifecycleE2ETest.prometheus(env.admin("/metrics/prometheus"));
@@ -51,6 +53,11 @@ class SparkMetricsE2ETest extends EmbeddedOperatorTest {
                 assertThat(metrics.get("mesos_operator_spark_active_tasks" + run)).as("active tasks").isZero();
                 // a batch application has no streaming statistics: those series are absent, not 0
                 assertThat(metrics).doesNotContainKey("mesos_operator_spark_streaming_batch_interval_seconds" + run);
+                // the driver's JVM (the word count's session has run a job: it has allocated and collected)
+                assertThat(metrics.get("mesos_operator_jvm_heap_used_bytes" + jvm)).as("driver heap").isPositive();
+                assertThat(metrics.get("mesos_operator_jvm_gc_seconds_total" + jvm)).as("driver GC time").isPositive();
+                // no Structured Streaming query runs: no query series
+                assertThat(metrics.keySet()).noneMatch(k -> k.startsWith("mesos_operator_spark_streaming_query_"));
             });
         } finally {
             Files.createFile(release);

@@ -77,6 +77,16 @@ class SparkJobReconcilerTest {
     }
 
     @Test
+    void theDriversJvmAndQueryMetricsAreOnUnlessTheSpecSetsThem() throws Exception {
+        JsonNode defaults = conf(Map.of());
+        assertThat(defaults.path(SparkJobReconciler.JVM_SOURCE).asText()).isEqualTo("org.apache.spark.metrics.source.JvmSource");
+        assertThat(defaults.path(SparkJobReconciler.QUERY_METRICS).asText()).isEqualTo("true");
+        JsonNode own = conf(Map.of(SparkJobReconciler.QUERY_METRICS, "false", SparkJobReconciler.JVM_SOURCE, "x.MySource"));
+        assertThat(own.path(SparkJobReconciler.QUERY_METRICS).asText()).as("the spec's own value stands").isEqualTo("false");
+        assertThat(own.path(SparkJobReconciler.JVM_SOURCE).asText()).isEqualTo("x.MySource");
+    }
+
+    @Test
     void checksMemoryScheduleAndRestartPolicy() {
         SparkJobReconciler kind = new SparkJobReconciler("file:///dists/spark.tgz");
         assertThat(kind.check(resource(spec("512m", null, "OnFailure")), "*")).isEmpty();
