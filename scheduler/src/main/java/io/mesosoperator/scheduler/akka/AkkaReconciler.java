@@ -40,7 +40,8 @@ import java.util.function.Function;
  * port; {@link AkkaProbe} adds the members one replica reports to the status. Each replica's JVM
  * opens the JDK's JMX agent for the operator on its {@code jmx} port (read-only, the service's
  * secret as the password), which reads its heap and GC time (metrics/WorkloadJvms); the credential
- * files make it a task of the operator's executor, which renders them into the sandbox.
+ * files make it a task of the operator's executor, which renders them into the sandbox, one
+ * executor per replica so that Mesos measures each replica's container alone.
  */
 public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
     public static final KindDefinition KIND = new KindDefinition("AkkaService", "akka.schema.json", Set.of("replicas"));
@@ -290,6 +291,8 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
                 .command(command(spec, system, seeds)).env(env).ports(List.of(REMOTING, MANAGEMENT)).healthCheck(health)
                 .killGracePeriod(Duration.ofSeconds(20)).configHash(hash).maxPerAgent(spec.maxReplicasPerAgent())
                 .jmxForOperator(secret, "readonly")
+                // its container measured alone: its CPU and memory stay its own (TaskUsage, autoscale on cpu)
+                .ownExecutor()
                 .build();
     }
 }

@@ -28,6 +28,7 @@ public final class DistributionPod {
     private String group;
     private List<PodSpec.RequiredAttribute> requiredAttributes = List.of();
     private List<PodSpec.ConfigFile> jmxFiles = List.of();
+    private boolean ownExecutor;
 
     private DistributionPod(ResourceKey resource, int instance, String distribution) {
         this.resource = resource;
@@ -112,6 +113,12 @@ public final class DistributionPod {
         return this;
     }
 
+    /** Under the operator's executor, one of its own: its container's CPU and memory are the instance's (PodSpec). */
+    public DistributionPod ownExecutor() {
+        this.ownExecutor = true;
+        return this;
+    }
+
     public PodSpec build() {
         List<String> ports = portNames;
         List<PodSpec.ConfigFile> allFiles = files;
@@ -123,6 +130,6 @@ public final class DistributionPod {
         }
         return new PodSpec(resource, instance, cpus, memMb, 0, command, env,
                 List.of(new PodSpec.Artifact(distribution, true, false, null)), ports, healthCheck, killGracePeriod,
-                configHash, volume, allFiles, maxPerAgent, group, requiredAttributes);
+                configHash, volume, allFiles, maxPerAgent, group, requiredAttributes, ownExecutor);
     }
 }

@@ -126,6 +126,7 @@ class AkkaReconcilerTest {
                 .containsExactly("mesos-operator s3cret-members", "mesos-operator readonly");
         // files to render: the operator's executor runs it (and its /ready health check), and fetches the distribution
         assertThat(io.mesosoperator.scheduler.placement.TaskFactory.usesOperatorExecutor(pod)).isTrue();
+        assertThat(pod.ownExecutor()).as("an executor per replica: Mesos measures each replica's CPU and memory").isTrue();
         assertThat(pod.command()).startsWith("exec \"$MESOS_OPERATOR_JAVA\" \"-Xmx256m\"")
                 .contains("\"-Dcom.sun.management.jmxremote.port=${PORT_JMX}\"",
                         "\"-Dcom.sun.management.jmxremote.rmi.port=${PORT_JMX}\"",
