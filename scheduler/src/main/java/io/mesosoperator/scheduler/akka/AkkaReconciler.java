@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mesosoperator.scheduler.kind.Desired;
 import io.mesosoperator.scheduler.kind.DistributionPod;
+import io.mesosoperator.scheduler.kind.Jmx;
 import io.mesosoperator.scheduler.kind.PodSpec;
 import io.mesosoperator.scheduler.kind.Reconciliation;
 import io.mesosoperator.scheduler.kind.RecoveryPolicy;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * AkkaService: N replicas of an Akka or Apache Pekko cluster application that form one cluster.
@@ -35,7 +37,11 @@ import java.util.TreeMap;
  * replica with nobody to join waits until one is Up; replicas that all run but none of which gets
  * Up (their seeds died) are restarted so that replica 0 forms the cluster anew. Readiness is
  * Akka/Pekko Management's {@code /ready}, through a Mesos HTTP health check on the management
- * port; {@link AkkaProbe} adds the members one replica reports to the status.
+ * port; {@link AkkaProbe} adds the members one replica reports to the status. Each replica's JVM
+ * opens the JDK's JMX agent for the operator on its {@code jmx} port (read-only, the service's
+ * secret as the password), which reads its heap and GC time (metrics/WorkloadJvms); the credential
+ * files make it a task of the operator's executor, which renders them into the sandbox, one
+ * executor per replica so that Mesos measures each replica's container alone.
  */
 public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
     public static final KindDefinition KIND = new KindDefinition("AkkaService", "akka.schema.json", "replicas", Set.of("replicas"));
@@ -46,9 +52,17 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
     /** No replica Up for this long while all of them run: their seeds are gone, the cluster is re-formed. */
     static final Duration STRANDED_AFTER = Duration.ofSeconds(60);
 
-    /** @param defaultArtifact the service tarball for specs that name none (null: they must) */
-    public AkkaReconciler(RecoveryPolicy policy, String defaultArtifact, AkkaProbe probe) {
+    /** Each service's secret: the JMX password of its replicas' JVMs. */
+    private final Function<ResourceKey, String> secrets;
+
+    /**
+     * @param defaultArtifact the service tarball for specs that name none (null: they must)
+     * @param secrets         each service's secret, the same for every operator instance (ZkStore::secret)
+     */
+    public AkkaReconciler(RecoveryPolicy policy, String defaultArtifact, AkkaProbe probe,
+                          Function<ResourceKey, String> secrets) {
         super(KIND, AkkaSpec.class, policy, defaultArtifact, probe);
+        this.secrets = secrets;
     }
 
     @Override
@@ -72,7 +86,8 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
             for (String key : spec.config().keySet()) {
                 if (key.startsWith(prefix + "remote.artery.canonical.") || key.startsWith(prefix + "cluster.seed-nodes")
                         || key.equals(prefix + "management.http.hostname") || key.equals(prefix + "management.http.port")
-                        || key.equals(prefix + "management.http.bind-hostname")) {
+                        || key.equals(prefix + "management.http.bind-hostname")
+                        || key.startsWith("com.sun.management.jmxremote") || key.equals("java.rmi.server.hostname")) {
                     errors.add(FieldError.of("spec.config." + key, "is set by the operator and cannot be overridden"));
                 }
             }
@@ -101,6 +116,7 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
         boolean formedBefore = previous != null && previous.path("formed").asBoolean();
 
         String hash = r.configHash(KIND);
+        String secret = secrets.apply(key);
         List<PodSpec> pods = new ArrayList<>();
         Map<Integer, String> waiting = new TreeMap<>();
         for (int i = 0; i < spec.replicas(); i++) {
@@ -111,7 +127,7 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
                         : "waits for a replica that is Up to join through (replica 0 forms the cluster)");
                 seeds = List.of(SELF);
             }
-            pods.add(pod(key, i, spec, system, hash, seeds));
+            pods.add(pod(key, i, spec, system, hash, seeds, secret));
         }
         WorkloadProbe seedsFirst = new WorkloadProbe() {
             @Override
@@ -202,11 +218,15 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
         return flavor + "://" + system + "@" + hostPort;
     }
 
-    /** The JVM options of a replica: heap, its addresses, its seed nodes, the user's overrides. */
+    /**
+     * The JVM options of a replica: heap, the JMX agent the operator reads its heap and GC time
+     * through, its addresses, its seed nodes, the user's overrides.
+     */
     static List<String> jvmOptions(AkkaSpec spec, String system, List<String> seeds) {
         String p = spec.flavor();
         List<String> opts = new ArrayList<>();
         opts.add("-Xmx" + spec.heap() + "m");
+        opts.addAll(Jmx.remoteJvmOptions());
         opts.add("-D" + p + ".remote.artery.canonical.hostname=${MESOS_OPERATOR_HOST}");
         opts.add("-D" + p + ".remote.artery.canonical.port=${PORT_REMOTING}");
         opts.add("-D" + p + ".management.http.hostname=${MESOS_OPERATOR_HOST}");
@@ -262,7 +282,7 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
                 + shellWord(spec.mainClass()) + "\n";
     }
 
-    private PodSpec pod(ResourceKey key, int id, AkkaSpec spec, String system, String hash, List<String> seeds) {
+    PodSpec pod(ResourceKey key, int id, AkkaSpec spec, String system, String hash, List<String> seeds, String secret) {
         // /ready: 200 once the node is Up (or WeaklyUp) in a cluster; a slow join may take a while under load
         PodSpec.HealthCheckSpec health = new PodSpec.HealthCheckSpec("http", null, MANAGEMENT, "/ready", null,
                 0, 2, 3, 5, 180);
@@ -270,6 +290,9 @@ public final class AkkaReconciler extends WorkloadKind<AkkaSpec, AkkaProbe> {
         return DistributionPod.of(key, id, distribution(spec.artifact())).resources(spec.cpus(), spec.mem())
                 .command(command(spec, system, seeds)).env(env).ports(List.of(REMOTING, MANAGEMENT)).healthCheck(health)
                 .killGracePeriod(Duration.ofSeconds(20)).configHash(hash).maxPerAgent(spec.maxReplicasPerAgent())
+                .jmxForOperator(secret, "readonly")
+                // its container measured alone: its CPU and memory stay its own (TaskUsage, autoscale on cpu)
+                .ownExecutor()
                 .build();
     }
 }

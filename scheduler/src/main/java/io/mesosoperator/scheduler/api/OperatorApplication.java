@@ -142,7 +142,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         });
         List<Reconciler> kinds = List.of(new ServiceReconciler(recovery),
                 new AkkaReconciler(recovery, distribution(config.workloads.pekkoSampleDistribution, PEKKO_SAMPLE_DIST),
-                        akkaProbe),
+                        akkaProbe, store::secret),
                 new KafkaReconciler(recovery, distribution(config.workloads.kafkaDistribution, KAFKA_DIST), kafkaProbe,
                         store::secret),
                 new CassandraReconciler(recovery, distribution(config.workloads.cassandraDistribution, CASSANDRA_DIST),
@@ -163,8 +163,11 @@ public final class OperatorApplication extends Application<OperatorConfiguration
         KafkaMetrics kafkaMetrics = new KafkaMetrics();
         WorkloadMetrics workloadMetrics = new WorkloadMetrics(prometheus, this::operator, List.of(kafkaMetrics,
                         new CassandraMetrics(cassandraProbe),
+                        // a Pekko replica's cluster beans would repeat AkkaMetrics' membership: its JVM's series only
                         new WorkloadJvms(java.util.Map.of(KafkaReconciler.KIND.kind(), KafkaMetrics.BROKER_BEANS,
-                                CassandraReconciler.KIND.kind(), CassandraMetrics.NODE_BEANS), store::existingSecret),
+                                CassandraReconciler.KIND.kind(), CassandraMetrics.NODE_BEANS,
+                                AkkaReconciler.KIND.kind(), io.mesosoperator.scheduler.kind.Jmx.Beans.NONE),
+                                store::existingSecret),
                         new io.mesosoperator.scheduler.spark.SparkMetrics(),
                         new io.mesosoperator.scheduler.akka.AkkaMetrics(akkaProbe)),
                 seconds(config.monitoring.workloadIntervalSeconds), seconds(config.monitoring.workloadTimeoutSeconds));

@@ -19,7 +19,8 @@ final class CassandraNodeConfig {
     static final String STORAGE_PORT = "storage";
     static final String NATIVE_PORT = "native";
     static final String JMX_PORT = io.mesosoperator.scheduler.kind.Jmx.PORT;
-    static final List<String> PORTS = List.of(STORAGE_PORT, NATIVE_PORT, JMX_PORT);
+    /** The node's own ports; its JMX port ({@value #JMX_PORT}) comes after them (DistributionPod.jmxForOperator). */
+    static final List<String> PORTS = List.of(STORAGE_PORT, NATIVE_PORT);
     static final int NUM_TOKENS = 16;
     /**
      * Cassandra's ring delay: how long a joining node waits for the ring's state before it bootstraps.
@@ -162,10 +163,8 @@ final class CassandraNodeConfig {
         return required;
     }
 
-    /** The JMX password and access files: {@value #JMX_USER}, read-write (it decommissions). */
-    static List<PodSpec.ConfigFile> jmxFiles(String secret) {
-        return io.mesosoperator.scheduler.kind.Jmx.credentialFiles(secret, "readwrite");
-    }
+    /** The access of {@value #JMX_USER} to the node's JMX agent: read-write (it decommissions). */
+    static final String JMX_ACCESS = "readwrite";
 
     /**
      * The node's command: Cassandra in the foreground (its output in the sandbox's stdout), every

@@ -348,17 +348,17 @@ public final class CassandraReconciler extends WorkloadKind<CassandraSpec, Cassa
         return DistributionPod.of(key, id, distribution(spec.distribution())).resources(spec.cpus(), spec.mem())
                 .command(CassandraNodeConfig.command(spec)).ports(CassandraNodeConfig.PORTS).healthCheck(health)
                 .killGracePeriod(Duration.ofSeconds(60)).configHash(hash)
-                .volume(new PodSpec.Volume(spec.disk(), CassandraNodeConfig.DATA_DIR)).files(files(yaml, spec, secret))
+                .volume(new PodSpec.Volume(spec.disk(), CassandraNodeConfig.DATA_DIR)).files(files(yaml, spec))
+                .jmxForOperator(secret, CassandraNodeConfig.JMX_ACCESS)
                 .maxPerAgent(spec.maxNodesPerAgent()).requiredAttributes(requiredAttributes)
                 .build();
     }
 
-    private static List<PodSpec.ConfigFile> files(Map<String, Object> yaml, CassandraSpec spec, String secret) {
+    private static List<PodSpec.ConfigFile> files(Map<String, Object> yaml, CassandraSpec spec) {
         List<PodSpec.ConfigFile> files = new ArrayList<>();
         files.add(new PodSpec.ConfigFile("cassandra.yaml", "yaml", SpecBinding.tree(yaml)));
         files.add(new PodSpec.ConfigFile("cassandra-rackdc.properties", "properties",
                 SpecBinding.tree(CassandraNodeConfig.rackdc(spec))));
-        files.addAll(CassandraNodeConfig.jmxFiles(secret));
         return files;
     }
 }

@@ -382,13 +382,6 @@ public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
      * the running controllers it may bootstrap from (a controller lists itself too). Its JVM opens
      * JMX for the operator, with {@code secret} as the password (its heap and GC time).
      */
-    private static List<PodSpec.ConfigFile> files(Map<String, Object> props, String secret) {
-        List<PodSpec.ConfigFile> files = new ArrayList<>();
-        files.add(new PodSpec.ConfigFile("server.properties", "properties", SpecBinding.tree(props)));
-        files.addAll(Jmx.credentialFiles(secret, "readonly"));
-        return files;
-    }
-
     PodSpec pod(ResourceKey key, int id, KafkaSpec spec, String hash, String clusterId,
                 Map<Integer, String> quorumPeers, boolean quorumFormed, String secret) {
         boolean controller = spec.runsController(id);
@@ -413,7 +406,6 @@ public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
             roles.add(CONTROLLER);
             ports.add(CONTROLLER);
         }
-        ports.add(Jmx.PORT);
         int replication = Math.min(3, spec.brokers());
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("process.roles", String.join(",", roles));
@@ -453,7 +445,8 @@ public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
         return DistributionPod.of(key, id, distribution(spec.distribution())).resources(spec.cpus(), spec.mem())
                 .command(command).ports(ports).healthCheck(health).killGracePeriod(Duration.ofSeconds(30)).configHash(hash)
                 .volume(new PodSpec.Volume(spec.disk(), "data"))
-                .files(files(props, secret))
+                .files(List.of(new PodSpec.ConfigFile("server.properties", "properties", SpecBinding.tree(props))))
+                .jmxForOperator(secret, "readonly")
                 .maxPerAgent(controllerOnly ? spec.controllersPerAgent() : spec.maxBrokersPerAgent())
                 .group(controllerOnly ? CONTROLLER : BROKER)
                 .build();

@@ -27,6 +27,8 @@ public final class DistributionPod {
     private Integer maxPerAgent;
     private String group;
     private List<PodSpec.RequiredAttribute> requiredAttributes = List.of();
+    private List<PodSpec.ConfigFile> jmxFiles = List.of();
+    private boolean ownExecutor;
 
     private DistributionPod(ResourceKey resource, int instance, String distribution) {
         this.resource = resource;
@@ -100,9 +102,34 @@ public final class DistributionPod {
         return this;
     }
 
+    /**
+     * The pod's JVM opens the JDK's JMX agent for the operator ({@link Jmx}): a {@value Jmx#PORT} port
+     * after the pod's own ports, and the credential files ({@value Jmx#USER} with {@code secret} as
+     * its password and {@code access}: readonly, readwrite) after its own files. Its command passes
+     * the options that open the agent ({@link Jmx#remoteJvmOptions()}, or the workload's own spelling).
+     */
+    public DistributionPod jmxForOperator(String secret, String access) {
+        this.jmxFiles = Jmx.credentialFiles(secret, access);
+        return this;
+    }
+
+    /** Under the operator's executor, one of its own: its container's CPU and memory are the instance's (PodSpec). */
+    public DistributionPod ownExecutor() {
+        this.ownExecutor = true;
+        return this;
+    }
+
     public PodSpec build() {
+        List<String> ports = portNames;
+        List<PodSpec.ConfigFile> allFiles = files;
+        if (!jmxFiles.isEmpty()) {
+            ports = new java.util.ArrayList<>(portNames);
+            ports.add(Jmx.PORT);
+            allFiles = new java.util.ArrayList<>(files);
+            allFiles.addAll(jmxFiles);
+        }
         return new PodSpec(resource, instance, cpus, memMb, 0, command, env,
-                List.of(new PodSpec.Artifact(distribution, true, false, null)), portNames, healthCheck, killGracePeriod,
-                configHash, volume, files, maxPerAgent, group, requiredAttributes);
+                List.of(new PodSpec.Artifact(distribution, true, false, null)), ports, healthCheck, killGracePeriod,
+                configHash, volume, allFiles, maxPerAgent, group, requiredAttributes, ownExecutor);
     }
 }

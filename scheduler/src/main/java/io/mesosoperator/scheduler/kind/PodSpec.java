@@ -15,6 +15,10 @@ import java.util.Map;
  * the same resource and group on an agent; null for kinds whose instances are all alike.
  * {@code requiredAttributes}: the pod is placed only on agents that have each of these attributes
  * (TEXT or SCALAR), which its task then finds in {@code MESOS_OPERATOR_ATTRIBUTE_<NAME>}.
+ * {@code ownExecutor}: when the pod runs under the operator's executor, it gets one of its own
+ * instead of sharing one with its resource's instances on the agent, so that its container's CPU
+ * and memory are the instance's own (metrics/TaskUsage, the autoscaler's {@code cpu}); a pod with
+ * a volume always gets its own.
  */
 public record PodSpec(
         ResourceKey resource,
@@ -33,7 +37,17 @@ public record PodSpec(
         List<ConfigFile> files,
         Integer maxPerAgent,
         String group,
-        List<RequiredAttribute> requiredAttributes) {
+        List<RequiredAttribute> requiredAttributes,
+        boolean ownExecutor) {
+
+    /** A pod that shares the operator's executor with its resource's instances on the agent (unless it has a volume). */
+    public PodSpec(ResourceKey resource, int instance, double cpus, double memMb, double diskMb, String command,
+                   Map<String, String> env, List<Artifact> uris, List<String> portNames, HealthCheckSpec healthCheck,
+                   Duration killGracePeriod, String configHash, Volume volume, List<ConfigFile> files,
+                   Integer maxPerAgent, String group, List<RequiredAttribute> requiredAttributes) {
+        this(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck, killGracePeriod,
+                configHash, volume, files, maxPerAgent, group, requiredAttributes, false);
+    }
 
     /** A pod without a group, on any agent: all instances of its resource are alike. */
     public PodSpec(ResourceKey resource, int instance, double cpus, double memMb, double diskMb, String command,
@@ -93,7 +107,7 @@ public record PodSpec(
     /** The same pod, to be launched with this configuration (the plan adds its restart count to the spec's hash). */
     public PodSpec withConfigHash(String config) {
         return new PodSpec(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck,
-                killGracePeriod, config, volume, files, maxPerAgent, group, requiredAttributes);
+                killGracePeriod, config, volume, files, maxPerAgent, group, requiredAttributes, ownExecutor);
     }
 
     /**

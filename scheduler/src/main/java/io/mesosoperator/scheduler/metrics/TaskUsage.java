@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * resource name and instance. Only the leader collects (it has the task records); an agent that
  * does not answer leaves its tasks out until it does.
  *
- * <p>Mesos measures containers, that is executors: a command task (Service, AkkaService) is its
- * executor's only task, and so is a task of ours with a volume. The instances of a resource that
+ * <p>Mesos measures containers, that is executors: a command task (Service) is its executor's only
+ * task, and so is a task of ours with a volume or with an executor of its own (AkkaService). The instances of a resource that
  * share one of the operator's executors on an agent cannot be told apart, and are not exported.
  */
 public final class TaskUsage implements AutoCloseable {

@@ -17,7 +17,7 @@ import javax.management.remote.JMXConnector;
 /**
  * The JVM workloads' own metrics over JMX: each running task with a JMX port (named {@value Jmx#PORT}) of
  * a kind that opens the JDK's JMX agent with the operator's credentials (Kafka brokers and controllers,
- * Cassandra nodes) is asked, over one connection a round as {@value Jmx#USER} with its resource's secret,
+ * Cassandra nodes, AkkaService replicas) is asked, over one connection a round as {@value Jmx#USER} with its resource's secret,
  * for its heap and GC time and for what its kind reads there ({@link Jmx.Beans}). Other kinds are never
  * asked: a user's Service may well name a port "jmx", and must not be sent a secret.
  */

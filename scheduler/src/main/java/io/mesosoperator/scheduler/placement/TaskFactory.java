@@ -44,9 +44,10 @@ import org.apache.mesos.v1.Protos.Value;
  * agent as the executor's URIs, as on any real Mesos cluster. The instances of one resource on one
  * agent share an executor (one JVM instead of one per task; each task still gets its own directory,
  * process group and status updates), unless the pod has a persistent volume, whose task gets an
- * executor of its own because Mesos mounts a volume in its executor's sandbox. Tasks may share an
- * executor only when their ExecutorInfos are equal (Mesos refuses the launch otherwise), so the
- * shared executor's id carries a digest of its ExecutorInfo: a spec change that changes the
+ * executor of its own because Mesos mounts a volume in its executor's sandbox, or asks for one of
+ * its own ({@link PodSpec#ownExecutor()}: an AkkaService replica, whose CPU and memory Mesos then
+ * measures alone). Tasks may share an executor only when their ExecutorInfos are equal (Mesos
+ * refuses the launch otherwise), so the shared executor's id carries a digest of its ExecutorInfo: a spec change that changes the
  * artifacts starts a new one.
  *
  * <p>The task's environment: the pod's own variables; {@code MESOS_TASK_ID} (which Mesos' command
@@ -187,7 +188,7 @@ public final class TaskFactory {
         // a small, quick-starting JVM: the executor only relays status and watches its tasks' processes
         String value = "exec " + java + " -Xmx40m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
                 + " -XX:-UsePerfData -jar " + EXECUTOR_FILE;
-        boolean shared = pod.volume() == null;
+        boolean shared = pod.volume() == null && !pod.ownExecutor();
         ExecutorInfo.Builder info = ExecutorInfo.newBuilder()
                 .setType(ExecutorInfo.Type.CUSTOM)
                 .setFrameworkId(framework)

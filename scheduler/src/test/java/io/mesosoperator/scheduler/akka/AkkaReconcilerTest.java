@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class AkkaReconcilerTest {
     static final SpecValidator VALIDATOR = new SpecValidator(List.of(AkkaReconciler.KIND));
     static final String SELF = AkkaReconciler.SELF;
+    /** Every service's secret, its replicas' JMX password. */
+    static final java.util.function.Function<ResourceKey, String> SECRETS = key -> "s3cret-" + key.name();
     final AkkaProbe probe = new AkkaProbe();
 
     @AfterEach
@@ -90,7 +92,7 @@ class AkkaReconcilerTest {
         assertThat(AkkaReconciler.strandedAt(List.of(zero, task(1, "TASK_STAGING", 32000, 32001)))).isNull();
         assertThat(AkkaReconciler.strandedAt(List.of())).isNull();
 
-        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, "file:///pekko-cluster.tgz", probe);
+        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, "file:///pekko-cluster.tgz", probe, SECRETS);
         Resource members = sample("replicas: 3", "replicas: 2", "# strategy: serial", "strategy: parallel #");
         ReconcileResult early = reconciler.reconcile(members, new Reconciler.Observed(List.of(zero), null, Set.of()),
                 t0.plusSeconds(10));
@@ -105,21 +107,34 @@ class AkkaReconcilerTest {
 
     @Test
     void theSampleDeploysReplicaZeroFirstAsTheClustersFounder() throws Exception {
-        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, "file:///pekko-cluster.tgz", probe);
+        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, "file:///pekko-cluster.tgz", probe, SECRETS);
         Resource members = sample();
         assertThat(reconciler.check(members, "*")).isEmpty();
         ReconcileResult r = reconciler.reconcile(members, new Reconciler.Observed(List.of(), null, Set.of()), Instant.now());
         assertThat(r.launches()).extracting(PodSpec::instance).containsExactly(0);
         PodSpec pod = r.launches().get(0);
-        assertThat(pod.portNames()).containsExactly("remoting", "management");
+        // the JVM opens JMX for the operator (its heap and GC time): a jmx port and the credential files
+        assertThat(pod.portNames()).containsExactly("remoting", "management", "jmx");
         assertThat(pod.healthCheck().portName()).isEqualTo("management");
         assertThat(pod.healthCheck().path()).isEqualTo("/ready");
         assertThat(pod.maxPerAgent()).isNull();
         assertThat(pod.uris()).extracting(PodSpec.Artifact::value).containsExactly("file:///pekko-cluster.tgz");
-        // nothing to render, no runner: Mesos' command executor runs it, and fetches the distribution
-        assertThat(io.mesosoperator.scheduler.placement.TaskFactory.usesOperatorExecutor(pod)).isFalse();
+        assertThat(pod.files()).extracting(PodSpec.ConfigFile::path, PodSpec.ConfigFile::mode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("jmxremote.password", "0400"),
+                        org.assertj.core.groups.Tuple.tuple("jmxremote.access", "0400"));
+        assertThat(pod.files()).extracting(f -> f.content().get(0).asText())
+                .containsExactly("mesos-operator s3cret-members", "mesos-operator readonly");
+        // files to render: the operator's executor runs it (and its /ready health check), and fetches the distribution
+        assertThat(io.mesosoperator.scheduler.placement.TaskFactory.usesOperatorExecutor(pod)).isTrue();
+        assertThat(pod.ownExecutor()).as("an executor per replica: Mesos measures each replica's CPU and memory").isTrue();
         assertThat(pod.command()).startsWith("exec \"$MESOS_OPERATOR_JAVA\" \"-Xmx256m\"")
-                .contains("\"-Dpekko.remote.artery.canonical.port=${PORT_REMOTING}\"",
+                .contains("\"-Dcom.sun.management.jmxremote.port=${PORT_JMX}\"",
+                        "\"-Dcom.sun.management.jmxremote.rmi.port=${PORT_JMX}\"",
+                        "\"-Djava.rmi.server.hostname=${MESOS_OPERATOR_HOST}\"",
+                        "\"-Dcom.sun.management.jmxremote.authenticate=true\"",
+                        "\"-Dcom.sun.management.jmxremote.password.file=jmxremote.password\"",
+                        "\"-Dcom.sun.management.jmxremote.access.file=jmxremote.access\"",
+"\"-Dpekko.remote.artery.canonical.port=${PORT_REMOTING}\"",
                         "\"-Dpekko.management.http.port=${PORT_MANAGEMENT}\"",
                         "\"-Dpekko.management.http.bind-hostname=0.0.0.0\"",
                         "\"-Dpekko.cluster.seed-nodes.0=pekko://sample-cluster@${MESOS_OPERATOR_HOST}:${PORT_REMOTING}\"",
@@ -133,7 +148,7 @@ class AkkaReconcilerTest {
 
     @Test
     void inParallelOnlyReplicaZeroStartsUntilItRunsThenTheOthersJoinIt() throws Exception {
-        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, "file:///pekko-cluster.tgz", probe);
+        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, "file:///pekko-cluster.tgz", probe, SECRETS);
         Resource members = sample("# strategy: serial", "strategy: parallel #");
         ReconcileResult first = reconciler.reconcile(members, new Reconciler.Observed(List.of(), null, Set.of()), Instant.now());
         assertThat(first.launches()).extracting(PodSpec::instance).containsExactly(0);
@@ -159,24 +174,26 @@ class AkkaReconcilerTest {
     void theAkkaFlavorUsesAkkaKeysAndAddressesAndALauncherScriptGetsTheOptionsAsArguments() throws Exception {
         Resource akka = sample("flavor: pekko", "flavor: akka", "pekko.loglevel: INFO", "akka.loglevel: \"it's $HOME\"",
                 "  # artifact:", "  artifact: file:///app.tgz\n  command: app/bin/app\n  #");
-        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, null, probe);
+        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, null, probe, SECRETS);
         assertThat(reconciler.check(akka, "*")).isEmpty();
         String command = reconciler.reconcile(akka, new Reconciler.Observed(List.of(), null, Set.of()), Instant.now())
                 .launches().get(0).command();
         assertThat(command).contains("JAVA_HOME=", "exec \"app/bin/app\" \"-Xmx256m\"",
+                "\"-Dcom.sun.management.jmxremote.port=${PORT_JMX}\"",
                 "\"-Dakka.cluster.seed-nodes.0=akka://sample-cluster@${MESOS_OPERATOR_HOST}:${PORT_REMOTING}\"",
                 "\"-Dakka.loglevel=it's \\$HOME\"");
     }
 
     @Test
     void refusesWhatCannotWorkWithAFieldError() throws Exception {
-        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, null, probe);
+        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, null, probe, SECRETS);
         Resource bad = sample("heap: 256", "heap: 600", "pekko.loglevel: INFO",
-                "pekko.cluster.seed-nodes.0: x\n    pekko.management.http.bind-hostname: 10.0.0.1",
+                "pekko.cluster.seed-nodes.0: x\n    pekko.management.http.bind-hostname: 10.0.0.1"
+                        + "\n    com.sun.management.jmxremote.authenticate: \"false\"",
                 "actorSystemName: sample-cluster", "mainClass: a.B\n  command: bin/x");
         assertThat(reconciler.check(bad, "*")).extracting(FieldError::path).containsExactlyInAnyOrder("spec.heap",
                 "spec.artifact", "spec.command", "spec.config.pekko.cluster.seed-nodes.0",
-                "spec.config.pekko.management.http.bind-hostname");
+                "spec.config.pekko.management.http.bind-hostname", "spec.config.com.sun.management.jmxremote.authenticate");
     }
 
     @Test
@@ -189,7 +206,7 @@ class AkkaReconcilerTest {
         ObjectNode doc = validator.validate(SpecParser.parse(yaml));
         ((ObjectNode) doc.path("metadata")).put("generation", 1);
         Resource members = new Resource(doc);
-        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, "file:///pekko-cluster.tgz", probe);
+        AkkaReconciler reconciler = new AkkaReconciler(RecoveryPolicy.DEFAULT, "file:///pekko-cluster.tgz", probe, SECRETS);
         Map<ResourceKey, ResourceStatus> statuses = new HashMap<>();
         ResourceKey events = new ResourceKey("KafkaCluster", "events");
         StatusReads reads = new StatusReads() {

@@ -41,7 +41,7 @@ class AkkaSpecDefaultsTest {
         Resource unnamed = AkkaReconcilerTest.sample("  # artifact:", "  artifact: file:///app.tgz\n  #",
                 "actorSystemName: sample-cluster", "");
         assertThat(unnamed.spec().has("actorSystemName")).isFalse(); // required with an artifact: check() says so
-        assertThat(new AkkaReconciler(RecoveryPolicy.DEFAULT, null, probe).check(unnamed, "*"))
+        assertThat(new AkkaReconciler(RecoveryPolicy.DEFAULT, null, probe, AkkaReconcilerTest.SECRETS).check(unnamed, "*"))
                 .extracting(e -> e.path()).containsExactlyInAnyOrder("spec.mainClass", "spec.actorSystemName");
     }
 
@@ -49,7 +49,7 @@ class AkkaSpecDefaultsTest {
     void aSpecStoredBeforeTheSampleDefaultsWereInTheSchemaRunsTheSampleAsBefore() throws Exception {
         ObjectNode stored = AkkaReconcilerTest.sample().toJson();
         ((ObjectNode) stored.path("spec")).remove(List.of("mainClass", "classpath", "actorSystemName"));
-        String command = new AkkaReconciler(RecoveryPolicy.DEFAULT, "file:///pekko-cluster.tgz", probe)
+        String command = new AkkaReconciler(RecoveryPolicy.DEFAULT, "file:///pekko-cluster.tgz", probe, AkkaReconcilerTest.SECRETS)
                 .reconcile(new Resource(stored), new Reconciler.Observed(List.of(), null, Set.of()), Instant.now())
                 .launches().get(0).command();
         assertThat(command).contains("-cp \"pekko-cluster/lib/*\" \"io.mesosoperator.samples.ClusterNode\"",

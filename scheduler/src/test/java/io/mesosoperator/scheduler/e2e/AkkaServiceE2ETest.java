@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * relaunched and rejoins the same cluster (it never lists itself first in its seeds); scaling to 4
  * adds a member, scaling to 2 removes two; after all replicas are killed at once the cluster forms
  * anew. Every replica's own view agrees at each step, and the operator exports the membership as
- * metrics (4 members Up after the scale to 4).
+ * metrics (4 members Up after the scale to 4) and each running replica's JVM heap and GC time (over
+ * its JMX port, which the operator's executor opens with the service's secret; the /ready health
+ * check runs in that executor too), and no longer those of replicas scaled away.
  */
 class AkkaServiceE2ETest extends EmbeddedOperatorTest {
     static final Path SAMPLE = Path.of("..", "sample-specs", "akka-service.yaml");
@@ -57,6 +59,20 @@ class AkkaServiceE2ETest extends EmbeddedOperatorTest {
             }
         });
         return members;
+    }
+
+    /** The JVM series the operator exports for the service: "heap"/"gc" -> instance -> value. */
+    private Map<String, Map<Integer, Double>> exportedJvms() {
+        Map<String, Map<Integer, Double>> jvms = new TreeMap<>(Map.of("heap", new TreeMap<>(), "gc", new TreeMap<>()));
+        java.util.regex.Pattern jvm = java.util.regex.Pattern.compile(
+                "mesos_operator_jvm_(heap_used_bytes|gc_seconds_total)\\{instance=\"(\\d+)\",kind=\"AkkaService\",resource=\"members\"}");
+        ServiceLifecycleE2ETest.prometheus(env.admin("/metrics/prometheus")).forEach((series, value) -> {
+            java.util.regex.Matcher m = jvm.matcher(series);
+            if (m.matches()) {
+                jvms.get(m.group(1).startsWith("heap") ? "heap" : "gc").put(Integer.parseInt(m.group(2)), value);
+            }
+        });
+        return jvms;
     }
 
     private List<JsonNode> running() {
@@ -130,6 +146,14 @@ class AkkaServiceE2ETest extends EmbeddedOperatorTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(exportedMembers()).containsEntry("Up", 4.0).containsEntry("Joining", 0.0)
                         .containsEntry("unreachable", 0.0));
+        // and every replica's JVM: heap in use within its -Xmx (heap: 256), GC time
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Map<String, Map<Integer, Double>> jvms = exportedJvms();
+            assertThat(jvms.get("heap")).as("heap used by replica").containsOnlyKeys(0, 1, 2, 3)
+                    .allSatisfy((instance, bytes) -> assertThat(bytes).isPositive().isLessThanOrEqualTo(256.0 * 1024 * 1024));
+            assertThat(jvms.get("gc")).as("GC seconds of replica").containsOnlyKeys(0, 1, 2, 3)
+                    .allSatisfy((instance, seconds) -> assertThat(seconds).isGreaterThanOrEqualTo(0.0));
+        });
 
         // scale to 2: replicas 2 and 3 leave gracefully; the remaining two see exactly each other
         Path two = work.resolve("akka-two.yaml");
@@ -140,6 +164,9 @@ class AkkaServiceE2ETest extends EmbeddedOperatorTest {
             oneClusterOf(2);
             assertThat(status().path("phase").asText()).isEqualTo("Running");
         });
+        // the replicas scaled away are no longer asked
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(exportedJvms().get("heap")).containsOnlyKeys(0, 1));
 
         // kill -9 every replica at once: nothing is left to join, so replica 0 forms the cluster anew and 1 joins it
         List<JsonNode> all = running();

@@ -20,20 +20,25 @@ class WorkloadJvmsTest {
     }
 
     @Test
-    void asksKafkaAndCassandraJvmsWithTheirSecretAndNeverAUsersServiceNamingAPortJmx() {
+    void asksTheJvmsOfTheKindsGivenWithTheirSecretAndNeverAUsersServiceNamingAPortJmx() {
         List<TaskRecord> tasks = List.of(running("KafkaCluster", "events", 0), running("Service", "mine", 0),
-                running("CassandraCluster", "gone", 0));
+                running("CassandraCluster", "gone", 0), running("AkkaService", "members", 1),
+                running("AkkaService", "members", 0));
         // the Cassandra cluster was deleted while its node still runs: its secret is gone
-        Map<String, String> secrets = Map.of("KafkaCluster/events", "s3cret", "Service/mine", "not-for-it");
-        WorkloadJvms jvms = new WorkloadJvms(Map.of("KafkaCluster", Jmx.Beans.NONE, "CassandraCluster", Jmx.Beans.NONE),
-                key -> secrets.get(key.toString()));
+        Map<String, String> secrets = Map.of("KafkaCluster/events", "s3cret", "Service/mine", "not-for-it",
+                "AkkaService/members", "other");
+        WorkloadJvms jvms = new WorkloadJvms(Map.of("KafkaCluster", Jmx.Beans.NONE, "CassandraCluster", Jmx.Beans.NONE,
+                "AkkaService", Jmx.Beans.NONE), key -> secrets.get(key.toString()));
         List<MetricsSource.Target> targets = jvms.targets(new EmptyReads() {
             @Override
             public List<TaskRecord> tasks() {
                 return tasks;
             }
         });
-        assertThat(targets).extracting(MetricsSource.Target::id).singleElement().asString()
-                .startsWith("KafkaCluster/events instance 0 (JMX");
+        assertThat(targets).extracting(MetricsSource.Target::id).containsExactly(
+                "AkkaService/members instance 0 (JMX 127.0.0.1:9000)", "AkkaService/members instance 1 (JMX 127.0.0.1:9001)",
+                "KafkaCluster/events instance 0 (JMX 127.0.0.1:9000)");
+        assertThat(jvms.series()).extracting(MetricsSource.Series::name)
+                .containsExactly("mesos_operator_jvm_heap_used_bytes", "mesos_operator_jvm_gc_seconds");
     }
 }

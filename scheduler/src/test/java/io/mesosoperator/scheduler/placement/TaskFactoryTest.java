@@ -242,4 +242,18 @@ class TaskFactoryTest {
                 reservation, List.of());
         assertThat(task.getExecutor().getExecutorId().getValue()).isEqualTo(taskId);
     }
+
+    @Test
+    void aPodThatAsksForAnExecutorOfItsOwnGetsOneThoughItHasNoVolume() {
+        PodSpec p = pod(0, "file:///srv/app.tgz", null);
+        PodSpec own = new PodSpec(p.resource(), p.instance(), p.cpus(), p.memMb(), p.diskMb(), p.command(), p.env(),
+                p.uris(), p.portNames(), p.healthCheck(), p.killGracePeriod(), p.configHash(), p.volume(), p.files(),
+                p.maxPerAgent(), p.group(), p.requiredAttributes(), true);
+        String taskId = TaskFactory.newTaskId(own);
+        TaskInfo task = factory.build(taskId, new OfferMatcher.Placement(own, List.of()),
+                AgentID.newBuilder().setValue("S0").build(), "127.0.0.1", FrameworkID.newBuilder().setValue("fw").build(),
+                null, List.of());
+        // Mesos measures executors: this instance's CPU and memory are then its own
+        assertThat(task.getExecutor().getExecutorId().getValue()).isEqualTo(taskId);
+    }
 }
