@@ -5,7 +5,7 @@ import io.mesosoperator.local.RequiresRealMesos;
 /**
  * {@link SparkJobExecutorsE2ETest} on a real Apache Mesos master and 3 agents, through zk://: executor tasks on real
  * agents and none left in the real master's /state after the driver, also when the driver is killed
- * with SIGKILL (the operator then kills its executor tasks through the real master). Four of the parent's tests
+ * with SIGKILL (the operator then kills its executor tasks through the real master). Five of the parent's tests
  * are left to mesos-local (below): what they add is Spark's and the operator's own logic, which does not meet
  * Mesos in any way the tests here do not already cover, and each costs minutes of the suite. The executor kill
  * passed on a real Mesos too, on 2026-12-06, with these two (475 s for the three on a loaded machine).
@@ -38,6 +38,12 @@ class RealMesosSparkJobExecutorsE2ETest extends SparkJobExecutorsE2ETest {
     /** Spark 4: another tarball fetched by the same URI fetch as Spark 3.5's. */
     @Override
     void aJobAskingForSpark4RunsOnSpark4WithItsExecutorsAsTasks() {
+        // not a test on real Mesos (no @Test): see the class comment
+    }
+
+    /** A streaming job's dynamic allocation: the launches and kills of the dynamic allocation test, over time. */
+    @Override
+    void aStreamingJobsExecutorsComeWithItsMicroBatchesAndGoWhileItIdles() {
         // not a test on real Mesos (no @Test): see the class comment
     }
 }

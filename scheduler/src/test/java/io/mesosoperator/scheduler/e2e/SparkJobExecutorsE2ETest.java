@@ -306,4 +306,99 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         assertThat(launched).as("executors that got a task: " + workload.path("executors")).isBetween(2L, 3L);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(executorTasksInMesos("wc-dyn")).isEmpty());
     }
+
+    /**
+     * A Structured Streaming job with dynamic allocation from no executors: each file that arrives is a micro-batch,
+     * for which Spark asks for an executor and the operator launches its task; idle between files, the executors
+     * are given back (their tasks killed) while the job runs on; the next file brings a new one. What Spark's
+     * dynamic allocation does with the operator's executor tasks, for a job that never ends on its own.
+     */
+    @Test
+    void aStreamingJobsExecutorsComeWithItsMicroBatchesAndGoWhileItIdles() throws Exception {
+        Path input = Files.createDirectories(work.resolve("stream-in"));
+        Path output = work.resolve("stream-out");
+        Path release = work.resolve("release-stream");
+        apply("""
+                apiVersion: mesos-operator.io/v1
+                kind: SparkJob
+                metadata: {name: wc-stream}
+                spec:
+                  mainApplicationFile: %s
+                  mainClass: io.mesosoperator.samples.WordCount
+                  arguments: [--stream-every, '2', --hold-until, %s, %s, %s]
+                  executor: {cores: 1, memory: 512m}
+                  sparkConf:
+                    spark.sql.shuffle.partitions: '2'
+                    spark.dynamicAllocation.enabled: 'true'
+                    spark.dynamicAllocation.minExecutors: '0'
+                    spark.dynamicAllocation.initialExecutors: '0'
+                    spark.dynamicAllocation.maxExecutors: '2'
+                    spark.dynamicAllocation.schedulerBacklogTimeout: 1s
+                    spark.dynamicAllocation.executorIdleTimeout: 5s
+                    spark.dynamicAllocation.shuffleTracking.timeout: 5s
+                """.formatted(SparkJobE2ETest.JAR.toUri(), release, input, output));
+        await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(status("wc-stream").path("phase").asText()).isEqualTo("Running"));
+        assertThat(executorsWithATask("wc-stream")).as("executors while nothing arrived").isZero();
+
+        // a file: its micro-batch gets an executor task
+        arrive(input, "first.txt");
+        await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(output.resolve("batch-0").resolve("_SUCCESS")).exists());
+        long afterFirst = executorsWithATask("wc-stream");
+        assertThat(afterFirst).as("executors launched for the first micro-batch: %s", executors("wc-stream")).isBetween(1L, 2L);
+
+        // idle: given back while the job runs on
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(liveExecutors("wc-stream")).as("live executors while idle: %s", executors("wc-stream")).isZero();
+            assertThat(executorTasksInMesos("wc-stream")).isEmpty();
+        });
+        assertThat(status("wc-stream").path("phase").asText()).isEqualTo("Running");
+
+        // the next file: a new executor for its micro-batch
+        arrive(input, "second.txt");
+        await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(output.resolve("batch-1").resolve("_SUCCESS")).exists());
+        assertThat(executorsWithATask("wc-stream")).as("executors launched again: %s", executors("wc-stream"))
+                .isGreaterThan(afterFirst);
+
+        Files.createFile(release);
+        await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(status("wc-stream").path("phase").asText()).isEqualTo("Succeeded"));
+        for (String batch : List.of("batch-0", "batch-1")) {
+            try (Stream<Path> parts = Files.list(output.resolve(batch))) {
+                Path part = parts.filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+                assertThat(Files.readAllLines(part)).as(batch).contains("the,33");
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(executorTasksInMesos("wc-stream")).isEmpty());
+    }
+
+    /** A copy of the sample's words arriving in {@code dir} as {@code name}, whole (moved in: the stream never reads half a file). */
+    private static void arrive(Path dir, String name) throws Exception {
+        Path hidden = dir.resolve("." + name); // Spark's file source skips names that start with a dot
+        Files.copy(SparkJobE2ETest.WORDS, hidden);
+        Files.move(hidden, dir.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private JsonNode executors(String name) {
+        return status(name).path("workload").path("executors");
+    }
+
+    /** Executors of the job that got a task (pending ones Spark withdrew never do). */
+    private long executorsWithATask(String name) {
+        long n = 0;
+        for (JsonNode e : executors(name)) {
+            n += e.path("task").asText("").isEmpty() ? 0 : 1;
+        }
+        return n;
+    }
+
+    private long liveExecutors(String name) {
+        long n = 0;
+        for (JsonNode e : executors(name)) {
+            n += Set.of("PENDING", "STARTING", "RUNNING").contains(e.path("state").asText()) ? 1 : 0;
+        }
+        return n;
+    }
 }
