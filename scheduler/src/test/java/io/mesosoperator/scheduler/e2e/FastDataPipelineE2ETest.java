@@ -176,6 +176,14 @@ class FastDataPipelineE2ETest extends EmbeddedOperatorTest {
                         .as("input rate of the query; seen: %s", peaks).isPositive();
             });
             checkStreamingSeries(query);
+            // its backlog: the job commits what each micro-batch read as the consumer group fastdata-totals, whose
+            // lag the operator exports like any group's; once the events stop, it drains to 0
+            String backlog = "mesos_operator_kafka_consumer_group_lag{group=\"fastdata-totals\",kafkacluster=\"fastdata-kafka\","
+                    + "topic=\"events\"}";
+            await().atMost(CATCH_UP).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                    assertThat(ServiceLifecycleE2ETest.prometheus(env.admin("/metrics/prometheus")).get(backlog))
+                            .as("the stream's backlog; seen: %s", peaks).isZero());
+            System.out.println("the stream's backlog peaked at " + peaks.get(backlog) + " events");
         } finally {
             watcher.shutdownNow();
         }

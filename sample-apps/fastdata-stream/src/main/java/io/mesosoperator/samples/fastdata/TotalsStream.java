@@ -26,6 +26,8 @@ import org.apache.spark.sql.streaming.Trigger;
  * driver resumes from it), and optionally {@code TOPIC} (events), {@code TRIGGER_MILLIS} (1000),
  * {@code MAX_OFFSETS_PER_TRIGGER} (20000), {@code CASSANDRA_REPLICATION} (1).
  *
+ * <p>Its backlog shows as the lag of the Kafka consumer group {@code fastdata-totals} ({@link ProgressCommitter}).
+ *
  * <p>Exactly once into Cassandra, see {@link TotalsWriter}: a micro-batch's writes are keyed by its batch id, and a
  * batch replayed after a restart has the same id and the same offsets, so it rewrites the same rows.
  */
@@ -78,6 +80,8 @@ public final class TotalsStream {
             TotalsWriter.apply(target, batchId, perKey.stream()
                     .map(r -> new TotalsWriter.Delta(r.getString(0), r.getLong(1), r.getLong(2))).toList());
         };
+        // the backlog, for monitoring: what the query has read, as the lag of a consumer group of the same name
+        spark.streams().addListener(new ProgressCommitter(bootstrap, "fastdata-totals"));
         StreamingQuery query = events.writeStream().queryName("fastdata-totals")
                 .option("checkpointLocation", checkpoint.toString())
                 .trigger(Trigger.ProcessingTime(triggerMillis, TimeUnit.MILLISECONDS))
