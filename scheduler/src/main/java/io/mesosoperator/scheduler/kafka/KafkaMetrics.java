@@ -100,24 +100,32 @@ public final class KafkaMetrics implements io.mesosoperator.scheduler.kind.Metri
         // clusters no broker of which runs any more: their clients go
         clients.keySet().stream().filter(k -> !brokers.containsKey(k)).toList().forEach(k -> clients.remove(k).close());
         List<io.mesosoperator.scheduler.kind.MetricsSource.Target> targets = new ArrayList<>();
+        // two targets a cluster: its health answers while a broker is down, when the offset calls, which need every
+        // partition's leader and every broker's groups, may hang until the dead broker is fenced; each is left out alone
         brokers.forEach((key, addresses) -> {
             List<String> sorted = addresses.stream().sorted().toList();
-            targets.add(new io.mesosoperator.scheduler.kind.MetricsSource.Target(key.toString(), () -> collect(key, sorted)));
+            targets.add(new io.mesosoperator.scheduler.kind.MetricsSource.Target(key + " health", () -> {
+                KafkaProbe.Client client = client(key);
+                try {
+                    return health(key.name(), client.get(sorted));
+                } catch (Exception e) {
+                    client.close(); // a fresh client next round
+                    throw e;
+                }
+            }));
+            // an offsets call that fails while a broker is down leaves the shared client to the health target
+            targets.add(new io.mesosoperator.scheduler.kind.MetricsSource.Target(key + " offsets",
+                    () -> offsets(key.name(), client(key).get(sorted))));
         });
         return targets;
     }
 
-    private List<Sample> collect(ResourceKey key, List<String> bootstrap) throws Exception {
-        KafkaProbe.Client client = clients.computeIfAbsent(key, k -> new KafkaProbe.Client(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
-        try {
-            return collect(key.name(), client.get(bootstrap));
-        } catch (Exception e) {
-            client.close(); // a fresh client next round
-            throw e;
-        }
+    private KafkaProbe.Client client(ResourceKey key) {
+        return clients.computeIfAbsent(key, k -> new KafkaProbe.Client(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
     }
 
-    private static List<Sample> collect(String cluster, Admin admin) throws Exception {
+    /** Brokers, the active controller, under-replicated and offline partitions: from the cluster's metadata. */
+    static List<Sample> health(String cluster, Admin admin) throws Exception {
         List<Sample> samples = new ArrayList<>();
         samples.add(BROKERS.sample(admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size(), cluster));
         samples.add(ACTIVE_CONTROLLER.sample(admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS).leaderId(),
@@ -127,7 +135,6 @@ public final class KafkaMetrics implements io.mesosoperator.scheduler.kind.Metri
                 : admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
         int underReplicated = 0;
         int offline = 0;
-        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
         for (TopicDescription t : described.values()) {
             for (TopicPartitionInfo p : t.partitions()) {
                 if (p.isr().size() < p.replicas().size()) {
@@ -135,13 +142,28 @@ public final class KafkaMetrics implements io.mesosoperator.scheduler.kind.Metri
                 }
                 if (p.leader() == null || p.leader().isEmpty()) {
                     offline++;
-                } else if (!t.isInternal()) { // the offsets topic's 50 partitions would only be noise
-                    partitions.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest());
                 }
             }
         }
         samples.add(UNDER_REPLICATED.sample(underReplicated, cluster));
         samples.add(OFFLINE.sample(offline, cluster));
+        return samples;
+    }
+
+    /** Every partition's log-end offset and every consumer group's lag per topic. */
+    static List<Sample> offsets(String cluster, Admin admin) throws Exception {
+        List<Sample> samples = new ArrayList<>();
+        Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(false)).names().get(5, TimeUnit.SECONDS);
+        Map<String, TopicDescription> described = topics.isEmpty() ? Map.of()
+                : admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (TopicDescription t : described.values()) {
+            for (TopicPartitionInfo p : t.partitions()) {
+                if (p.leader() != null && !p.leader().isEmpty()) { // an offline partition's end is unknown
+                    partitions.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest());
+                }
+            }
+        }
         Map<TopicPartition, Long> ends = new HashMap<>();
         if (!partitions.isEmpty()) {
             for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e

@@ -71,6 +71,10 @@ class KafkaMetricsE2ETest extends EmbeddedOperatorTest {
                 .config("monitoring.anomalies.intervalSeconds", 1)
                 .config("monitoring.anomalies.warmUpPoints", 10)
                 .config("monitoring.anomalies.sustainPoints", 3)
+                // a killed broker is relaunched after 20 s, not 1 s (a host slow to come back): one back within
+                // Kafka's broker session timeout (9 s) may never leave the in-sync replicas, and then nothing is
+                // under-replicated and nothing anomalous, rightly; the test needs the outage it is about
+                .config("reconcile.backoffInitialSeconds", 20)
                 // the Kafka families, with their default floors: the brokers' memory, also watched by default, climbs
                 // for minutes after a start as the heap fills, more than a 10-point warm-up (10 s) learns
                 .config("monitoring.anomalies.watch", List.of(Map.of("series", LAG, "absoluteFloor", 10),
