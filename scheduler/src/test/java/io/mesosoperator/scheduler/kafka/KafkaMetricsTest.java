@@ -2,6 +2,10 @@ package io.mesosoperator.scheduler.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mesosoperator.scheduler.kind.MetricsSource;
+import io.mesosoperator.scheduler.spec.ResourceKey;
+import io.mesosoperator.scheduler.store.EmptyReads;
+import io.mesosoperator.scheduler.store.TaskRecord;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -26,5 +30,22 @@ class KafkaMetricsTest {
                 Map.entry(List.of("audit", "orders"), 0L),
                 Map.entry(List.of("billing", "orders"), 40L),
                 Map.entry(List.of("billing", "payments"), 6L));
+    }
+
+    @Test
+    void aClustersHealthAndItsOffsetsAreTwoTargetsSoThatOneHangingLeavesTheOtherOut() {
+        TaskRecord broker = TaskRecord.staging("events-broker-0.x", new ResourceKey("KafkaCluster", "events"), 0, "h", "a1",
+                        null, "127.0.0.1", Map.of(KafkaReconciler.BROKER, 9092L), null, "2026-12-07T10:00:00Z")
+                .withUpdate("TASK_RUNNING", null, null, null, null, null, "2026-12-07T10:00:01Z");
+        try (KafkaMetrics metrics = new KafkaMetrics()) {
+            List<MetricsSource.Target> targets = metrics.targets(new EmptyReads() {
+                @Override
+                public List<TaskRecord> tasks() {
+                    return List.of(broker);
+                }
+            });
+            assertThat(targets).extracting(MetricsSource.Target::id)
+                    .containsExactly("KafkaCluster/events health", "KafkaCluster/events offsets");
+        }
     }
 }
