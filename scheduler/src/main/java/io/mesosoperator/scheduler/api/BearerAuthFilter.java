@@ -55,7 +55,8 @@ final class BearerAuthFilter implements ContainerRequestFilter {
         if (read && !protectReads) {
             return true;
         }
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && valid(header.substring(7).trim());
+        String presented = bearer(header);
+        return presented != null && valid(presented);
     }
 
     /** Whether a request on {@code path} may pass: as {@link #allows(String, String)}, or with the token of its scope. */
@@ -63,14 +64,17 @@ final class BearerAuthFilter implements ContainerRequestFilter {
         if (allows(method, header)) {
             return true;
         }
-        KindCall.Scoped scoped = header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) ? null : KindCall.scopeOf(path);
-        if (scoped == null) {
-            return false;
-        }
-        String secret = secrets.apply(scoped.resource());
+        String presented = bearer(header);
+        KindCall.Scoped scoped = presented == null ? null : KindCall.scopeOf(path);
+        String secret = scoped == null ? null : secrets.apply(scoped.resource());
         return secret != null && MessageDigest.isEqual(
                 KindCall.scopedToken(secret, scoped.resource(), scoped.scope()).getBytes(StandardCharsets.UTF_8),
-                header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+                presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The token of an {@code Authorization: Bearer TOKEN} header, or null for no header or another scheme. */
+    private static String bearer(String header) {
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     }
 
     @Override

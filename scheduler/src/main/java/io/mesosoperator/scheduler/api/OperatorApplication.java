@@ -426,7 +426,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 () -> {
                     Operator acting = operator();
                     return acting == null ? null : new AnomalyMonitor.Acting(acting, acting.eventRecorder(), acting::setCondition,
-                            AnomalyMonitor.KeptProfiles.of(acting::dailyProfiles, acting::putDailyProfiles));
+                            new AnomalyMonitor.KeptProfiles(acting::dailyProfiles, acting::putDailyProfiles));
                 }, Clock.systemUTC());
     }
 

@@ -70,26 +70,8 @@ public final class AnomalyMonitor implements AutoCloseable {
                          KeptProfiles profiles) {}
 
     /** Where the series' learnt daily shapes outlive a leader (the store): read once a term per resource, saved every slot. */
-    public interface KeptProfiles {
-        Map<String, DailyProfile.Saved> load(ResourceKey key);
-
-        void save(ResourceKey key, Map<String, DailyProfile.Saved> profiles);
-
-        static KeptProfiles of(java.util.function.Function<ResourceKey, Map<String, DailyProfile.Saved>> load,
-                               BiConsumer<ResourceKey, Map<String, DailyProfile.Saved>> save) {
-            return new KeptProfiles() {
-                @Override
-                public Map<String, DailyProfile.Saved> load(ResourceKey key) {
-                    return load.apply(key);
-                }
-
-                @Override
-                public void save(ResourceKey key, Map<String, DailyProfile.Saved> profiles) {
-                    save.accept(key, profiles);
-                }
-            };
-        }
-    }
+    public record KeptProfiles(java.util.function.Function<ResourceKey, Map<String, DailyProfile.Saved>> load,
+                               BiConsumer<ResourceKey, Map<String, DailyProfile.Saved>> save) {}
 
     /** How often the learnt daily shapes are saved: once a slot of the day (what a new leader would miss at most). */
     static final Duration SAVE_EVERY = Duration.ofMinutes(15);
@@ -237,7 +219,7 @@ public final class AnomalyMonitor implements AutoCloseable {
         Tracked t = new Tracked(family, sample, owner, detectorSettings(family));
         DailyProfile.Saved saved = kept.computeIfAbsent(owner, key -> {
             try {
-                return act.profiles().load(key);
+                return act.profiles().load().apply(key);
             } catch (RuntimeException e) {
                 LOG.warn("cannot read the daily shapes kept for {}: learning them afresh ({})", key, e.toString());
                 return Map.of();
@@ -263,7 +245,7 @@ public final class AnomalyMonitor implements AutoCloseable {
                 return;
             }
             try {
-                act.profiles().save(owner, profiles);
+                act.profiles().save().accept(owner, profiles);
                 kept.put(owner, profiles);
             } catch (RuntimeException e) {
                 LOG.warn("cannot keep the daily shapes of {} for the next leader: {}", owner, e.toString());

@@ -51,7 +51,7 @@ final class FakeOperator extends EmptyReads {
                     conditions.removeIf(c -> c.type().equals(condition.type()));
                     conditions.add(condition.at(clock.instant().toString()));
                     statuses.put(key, s.withConditions(conditions));
-                }, AnomalyMonitor.KeptProfiles.of(key -> profiles.getOrDefault(key, Map.of()), profiles::put));
+                }, new AnomalyMonitor.KeptProfiles(key -> profiles.getOrDefault(key, Map.of()), profiles::put));
     }
 
     Condition anomalous(ResourceKey key) {
