@@ -252,17 +252,17 @@ final class MesosExecutor {
     private void launchSpark(TaskInfo task, java.nio.file.Path sandbox) {
         String id = task.getTaskId().getValue();
         SparkRunner runner = new SparkRunner(task, sandbox, (state, message) -> {
-            if (TaskStates.isTerminal(state)) {
-                running.remove(id);
-            }
             update(task.getTaskId(), state, message, null);
+            if (TaskStates.isTerminal(state)) {
+                ended(id);
+            }
         }, log);
         running.put(id, runner);
         try {
             runner.start();
         } catch (IOException | RuntimeException e) {
-            running.remove(id);
             update(task.getTaskId(), TaskState.TASK_FAILED, "Failed to launch the Spark application: " + e.getMessage(), null);
+            ended(id);
         }
     }
 
@@ -272,12 +272,22 @@ final class MesosExecutor {
         if (checker != null) {
             checker.stop();
         }
-        running.remove(id);
         TaskState state = process.killRequested() ? TaskState.TASK_KILLED
                 : exitValue == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
         String message = TaskProcess.describeExit(exitValue);
         log.info("task " + id + " ended: " + message + " -> " + state);
         update(process.task().getTaskId(), state, message, null);
+        ended(id);
+    }
+
+    /**
+     * A task leaves {@code running} only once its terminal update is queued as unacknowledged: a
+     * shutting-down executor that saw neither would exit before reporting it, and the agent would
+     * report "Executor terminated" in its place. Its update may already be acknowledged, hence the check.
+     */
+    private void ended(String id) {
+        running.remove(id);
+        checkFinished();
     }
 
     private void kill(TaskID taskId, Duration grace) {
@@ -407,10 +417,13 @@ final class MesosExecutor {
 
     /** Every launched task is terminal (or, when shutting down, stopped) and every update acknowledged. */
     private boolean idle() {
-        boolean allTerminal = !launched.isEmpty() && running.isEmpty()
+        // `running` is read before `unacknowledged`: a task leaves the first only after its last
+        // update entered the second (see ended), so no task is missed between the two reads
+        boolean noneRunning = running.isEmpty();
+        boolean allTerminal = noneRunning && !launched.isEmpty()
                 && launched.keySet().stream().allMatch(id -> TaskStates.isTerminal(lastState.get(id)));
         synchronized (unacknowledged) {
-            return unacknowledged.isEmpty() && (allTerminal || (shuttingDown && running.isEmpty()));
+            return unacknowledged.isEmpty() && (allTerminal || (shuttingDown && noneRunning));
         }
     }
 

@@ -8,7 +8,9 @@ import io.mesosoperator.mesos.ContentType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Several tasks on one executor, the way the operator runs a resource's instances on an agent:
  * one executor process, each task in its own directory that sees what the agent fetched; an
  * ExecutorInfo that differs under the same id is refused as Mesos refuses it; the executor leaves
- * once idle, and a task that arrives while it is still there reuses it.
+ * once idle, and a task that arrives while it is still there reuses it; shut down, it reports each
+ * of its tasks killed before it leaves.
  */
 class SharedExecutorTest {
     @TempDir
@@ -125,6 +128,27 @@ class SharedExecutorTest {
         // idle at last, it leaves
         kill("web-3", web3);
         scheduler.awaitUpdate("web-3", TaskState.TASK_KILLED);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cluster.agents().get(0).executorPids()).isEmpty());
+    }
+
+    @Test
+    void aShutDownExecutorReportsEachOfItsTasksKilledItselfBeforeItLeaves() throws Exception {
+        ExecutorInfo executor = executor(32);
+        String[] ids = IntStream.range(0, 8).mapToObj(i -> "web-" + i).toArray(String[]::new);
+        launch(java.util.Arrays.stream(ids).map(id -> task(id, executor)).toArray(TaskInfo[]::new));
+        TaskStatus any = scheduler.awaitUpdates(TaskState.TASK_RUNNING, ids).get(ids[0]);
+
+        scheduler.call(Call.newBuilder().setType(Call.Type.SHUTDOWN).setShutdown(Call.Shutdown.newBuilder()
+                .setExecutorId(executor.getExecutorId()).setAgentId(any.getAgentId())));
+
+        // the executor's own word, as Mesos' executors give it, not the agent's "Executor terminated"
+        // (once an executor left before its last update was queued; the agent then reported in its place)
+        Map<String, TaskStatus> killed = scheduler.awaitUpdates(TaskState.TASK_KILLED, ids);
+        assertThat(List.copyOf(killed.values())).allSatisfy(status -> {
+            assertThat(status.getSource()).as(status.getTaskId().getValue()).isEqualTo(TaskStatus.Source.SOURCE_EXECUTOR);
+            assertThat(status.getMessage()).isEqualTo("Command terminated with signal Terminated");
+            assertThat(sandbox(status).getFileName().toString()).isEqualTo(status.getTaskId().getValue());
+        });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cluster.agents().get(0).executorPids()).isEmpty());
     }
 }
