@@ -6,8 +6,11 @@ import java.util.function.Function;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +23,11 @@ import java.util.List;
  * Bearer-token authentication of the REST API, the event stream and the admin port: writes (such as
  * the admin tasks, POST /tasks/*) always need a valid token once a token file is configured, reads
  * only when `api.protectReads` says so. Tokens are compared in constant time and never logged or echoed.
+ * It runs before Jersey matches the request and before the other filters, so a caller without a valid
+ * token learns nothing of the API (no 404, 405 or 415 in place of the 401).
  */
+@PreMatching
+@Priority(Priorities.AUTHENTICATION)
 final class BearerAuthFilter implements ContainerRequestFilter {
     private static final String CHALLENGE = "Bearer realm=\"mesos-operator\"";
 

@@ -160,4 +160,18 @@ class OperatorServerTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("mesos_operator_leader");
     }
+
+    @Test
+    void aWriteWithoutTheTokenIsRefusedBeforeTheApiLooksAtIt() throws Exception {
+        // a body the call does not take, a method the path does not have, a path that does not exist:
+        // a caller without the token learns none of that, only that it needs one
+        String runs = api("/v1/resources/SparkJob/nightly/runs/1/attempts/1/executors");
+        assertThat(send("POST", runs, null, "x").statusCode()).isEqualTo(401);
+        assertThat(send("POST", api("/v1/kinds"), null, "").statusCode()).isEqualTo(401);
+        assertThat(send("PUT", api("/v1/no-such-path"), "guess", "").statusCode()).isEqualTo(401);
+        // with it, the API's own answers
+        assertThat(send("POST", runs, TOKEN, "x").statusCode()).isEqualTo(415);
+        assertThat(send("POST", api("/v1/kinds"), TOKEN, "").statusCode()).isEqualTo(405);
+        assertThat(send("PUT", api("/v1/no-such-path"), TOKEN, "").statusCode()).isEqualTo(404);
+    }
 }
