@@ -2,7 +2,6 @@ package io.mesosoperator.scheduler.api;
 
 import io.mesosoperator.scheduler.operator.Operator;
 import io.mesosoperator.scheduler.state.Leadership;
-import io.mesosoperator.scheduler.state.ZkReads;
 import io.mesosoperator.scheduler.store.ResourceReads;
 import jakarta.ws.rs.core.Response;
 import java.util.function.Supplier;
@@ -13,10 +12,10 @@ import java.util.function.Supplier;
  */
 public final class OperatorAccess {
     private final Supplier<Operator> acting;
-    private final ZkReads followerView;
+    private final ResourceReads followerView;
     private final Supplier<Leadership> leadership;
 
-    OperatorAccess(Supplier<Operator> acting, ZkReads followerView, Supplier<Leadership> leadership) {
+    OperatorAccess(Supplier<Operator> acting, ResourceReads followerView, Supplier<Leadership> leadership) {
         this.acting = acting;
         this.followerView = followerView;
         this.leadership = leadership;

@@ -346,8 +346,9 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 env.getObjectMapper()));
         env.jersey().register(new io.mesosoperator.scheduler.api.kube.KubeDiscoveryApi(env.getObjectMapper(),
                 new io.mesosoperator.scheduler.api.kube.KubeOpenApi(kubeKinds, env.getObjectMapper())));
-        env.jersey().register(new DiagnosisApi(access, anomalyMonitor, () -> term != null, env.getObjectMapper(),
-                validator::canonicalKind));
+        env.jersey().register(new DiagnosisApi(access, anomalyMonitor, () -> term != null,
+                () -> leadership == null ? Optional.empty() : leadership.leader().filter(l -> !l.equals(leadership.self())),
+                env.getObjectMapper(), validator::canonicalKind));
         env.healthChecks().register("zookeeper", new HealthCheck() {
             @Override
             protected Result check() {

@@ -27,6 +27,9 @@ public final class Diagnose extends ClientCommands.ResourceCommand {
         if (d.has("note")) {
             out.println("  note: " + d.path("note").asText());
         }
+        if (d.has("servedBy")) {
+            out.println("  (the live findings of the leading operator at " + d.path("servedBy").asText() + ")");
+        }
         JsonNode series = d.path("series");
         if (series.isArray()) {
             long learning = 0;

@@ -61,7 +61,6 @@ public final class AnomalyMonitor implements AutoCloseable {
         }
     }
 
-    /** A watched series of a resource: whether its baseline is learnt yet, and what it is. */
     /** A watched series: whether its baseline is learnt, its usual value now, and whether it follows a daily pattern. */
     public record Watching(String selector, boolean warmedUp, double baseline, boolean seasonal) {}
 

@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two operators on one ZooKeeper: one leads and acts; the other serves reads and refuses writes
- * naming the leader; when the leader goes, the follower takes over with the same FrameworkID and
- * neither loses nor duplicates a task.
+ * Two operators on one ZooKeeper: one leads and acts; the other serves reads, refuses writes
+ * naming the leader and asks the leader for the live anomaly findings; when the leader goes, the
+ * follower takes over with the same FrameworkID and neither loses nor duplicates a task.
  */
 class LeaderElectionE2ETest extends EmbeddedOperatorTest {
     static String spec(int instances) {
@@ -50,6 +50,13 @@ class LeaderElectionE2ETest extends EmbeddedOperatorTest {
             assertThat(refused.body().path("errors").get(0).path("message").asText())
                     .contains("follower", leaderUrl);
             assertThat(env.delete("/v1/resources/Service/elected").status()).isEqualTo(503);
+            // the live findings are the leader's: a follower asks it and says whose they are
+            EmbeddedOperator.Reply diagnosis = env.get("/v1/resources/Service/elected/diagnosis");
+            assertThat(diagnosis.status()).isEqualTo(200);
+            assertThat(diagnosis.body().path("servedBy").asText()).isEqualTo(leaderUrl);
+            assertThat(diagnosis.body().has("note")).isFalse();
+            assertThat(diagnosis.body().path("watched").isArray()).isTrue();
+            assertThat(diagnosis.body().path("series").isArray()).isTrue();
 
             // the leader goes away: the follower takes over
             long lostAt = System.nanoTime();
@@ -60,6 +67,8 @@ class LeaderElectionE2ETest extends EmbeddedOperatorTest {
             env.useOperator(follower);
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(env.masterState().path("frameworks").get(0).path("connected").asBoolean()).isTrue());
+            assertThat(env.get("/v1/resources/Service/elected/diagnosis").body().has("servedBy"))
+                    .as("the new leader answers from its own monitor").isFalse();
             System.out.printf("leader takeover (in-process, graceful stop): %d ms to subscribed%n",
                     (System.nanoTime() - lostAt) / 1_000_000);
             assertThat(env.masterState().path("frameworks")).hasSize(1);
