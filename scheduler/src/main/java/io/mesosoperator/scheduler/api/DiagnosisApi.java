@@ -1,5 +1,6 @@
 package io.mesosoperator.scheduler.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +12,6 @@ import io.mesosoperator.scheduler.store.Condition;
 import io.mesosoperator.scheduler.store.OperatorEvent;
 import io.mesosoperator.scheduler.store.ResourceReads;
 import io.mesosoperator.scheduler.store.ResourceStatus;
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;

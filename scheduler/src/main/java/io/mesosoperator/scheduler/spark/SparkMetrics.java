@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * A running Spark driver's own metrics, from its monitoring REST API (/api/v1 on the Spark UI,
@@ -165,22 +166,51 @@ public final class SparkMetrics implements MetricsSource {
         return samples;
     }
 
-    /** From /executors (the active ones, the driver among them) and /allexecutors (the dead too). */
+    /**
+     * From /executors (the active ones, the driver among them) and /allexecutors (the dead too). Each
+     * executor's GC time is its JVM's collectors' time as its last heartbeat gave it (peakMemoryMetrics:
+     * a running total, so its peak is its latest value), labelled with the executor task's instance;
+     * its heap there is a peak, not the heap in use, and is not exported.
+     */
     static List<Sample> executors(JsonNode active, JsonNode all, String job, String run) {
         long activeTasks = 0;
         int executors = 0;
+        List<Sample> samples = new ArrayList<>();
         for (JsonNode e : active) {
             activeTasks += e.path("activeTasks").asLong();
             if (!"driver".equals(e.path("id").asText())) {
                 executors++;
+                gcSeconds(e.path("peakMemoryMetrics")).ifPresent(gc -> samples.add(Jmx.JVM_GC_SECONDS.sample(gc,
+                        SparkJobReconciler.KIND.kind(), job, executorInstance(run, e.path("id").asText()))));
             }
         }
         long failed = 0;
         for (JsonNode e : all) {
             failed += e.path("failedTasks").asLong();
         }
-        return List.of(ACTIVE_TASKS.sample(activeTasks, job, run), FAILED_TASKS.sample(failed, job, run),
-                EXECUTORS.sample(executors, job, run));
+        samples.addAll(List.of(ACTIVE_TASKS.sample(activeTasks, job, run), FAILED_TASKS.sample(failed, job, run),
+                EXECUTORS.sample(executors, job, run)));
+        return samples;
+    }
+
+    /** Spark's TotalGCTime (all collectors), else its young and old collectors' (ms); none before a first heartbeat. */
+    private static OptionalDouble gcSeconds(JsonNode peaks) {
+        if (peaks.path("TotalGCTime").isNumber()) {
+            return OptionalDouble.of(peaks.path("TotalGCTime").asDouble() / 1000);
+        }
+        if (peaks.path("MinorGCTime").isNumber() && peaks.path("MajorGCTime").isNumber()) {
+            return OptionalDouble.of((peaks.path("MinorGCTime").asDouble() + peaks.path("MajorGCTime").asDouble()) / 1000);
+        }
+        return OptionalDouble.empty();
+    }
+
+    /** The instance of the task an executor of this run is (its logs' and task series' label), else Spark's id. */
+    private static String executorInstance(String run, String executorId) {
+        try {
+            return Integer.toString(SparkExecutors.instance(Integer.parseInt(run), Integer.parseInt(executorId)));
+        } catch (NumberFormatException e) {
+            return run + "-executor-" + executorId;
+        }
     }
 
     /** From /streaming/statistics; an average Spark has no batches for yet (absent) is left out. */

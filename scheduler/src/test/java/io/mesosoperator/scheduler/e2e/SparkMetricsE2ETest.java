@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * A real Spark application (the sample word count, with one executor the operator launches) that
  * stays up after its count: the admin port's /metrics/prometheus shows, labelled with the job and
  * its run, what its driver's REST API says: one executor, no task running any more, none failed;
- * and, from its metrics registry, the driver JVM's heap and GC time as every JVM workload's series.
+ * and, from its metrics registry, the driver JVM's heap and GC time as every JVM workload's series;
+ * and the executor's GC time, under its task's instance.
  */
 class SparkMetricsE2ETest extends EmbeddedOperatorTest {
     @Override
@@ -56,6 +57,11 @@ class SparkMetricsE2ETest extends EmbeddedOperatorTest {
                 // the driver's JVM (the word count's session has run a job: it has allocated and collected)
                 assertThat(metrics.get("mesos_operator_jvm_heap_used_bytes" + jvm)).as("driver heap").isPositive();
                 assertThat(metrics.get("mesos_operator_jvm_gc_seconds_total" + jvm)).as("driver GC time").isPositive();
+                // the executor's JVM, as its heartbeats report it to the driver, under its task's instance
+                String executor = env.tasks("SparkJob/metered").stream().map(t -> t.path("instance").asText())
+                        .filter(i -> !i.equals("0")).findFirst().orElseThrow();
+                assertThat(metrics).hasEntrySatisfying("mesos_operator_jvm_gc_seconds_total{instance=\"" + executor
+                        + "\",kind=\"SparkJob\",resource=\"metered\"}", gc -> assertThat(gc).as("executor GC time").isNotNegative());
                 // no Structured Streaming query runs: no query series
                 assertThat(metrics.keySet()).noneMatch(k -> k.startsWith("mesos_operator_spark_streaming_query_"));
             });

@@ -110,6 +110,23 @@ class SparkMetricsTest {
     }
 
     @Test
+    void eachExecutorsGcTimeAsItsLastHeartbeatGaveItLabelledWithItsTask() throws Exception {
+        String active = """
+                [{"id": "driver", "activeTasks": 0, "peakMemoryMetrics": {"TotalGCTime": 900}},
+                 {"id": "1", "activeTasks": 1, "peakMemoryMetrics": {"JVMHeapMemory": 123456789, "MinorGCCount": 7,
+                   "MinorGCTime": 410, "MajorGCCount": 1, "MajorGCTime": 90, "TotalGCCount": 8, "TotalGCTime": 500}},
+                 {"id": "2", "activeTasks": 0, "peakMemoryMetrics": {"MinorGCTime": 30, "MajorGCTime": 0}},
+                 {"id": "3", "activeTasks": 0}]
+                """;
+        Map<String, Double> values = labelled(SparkMetrics.executors(JSON.readTree(active), JSON.readTree("[]"), "totals", "4"));
+        // run 4's executors 1 and 2 are the tasks of instances 100004001 and 100004002 (the driver's JVM is read
+        // from its registry; an executor before its first heartbeat has no figure yet; a peak heap is not the heap in use)
+        assertThat(values).containsEntry("mesos_operator_jvm_gc_seconds{kind=SparkJob, resource=totals, instance=100004001}", 0.5)
+                .containsEntry("mesos_operator_jvm_gc_seconds{kind=SparkJob, resource=totals, instance=100004002}", 0.03);
+        assertThat(values.keySet()).filteredOn(k -> k.startsWith("mesos_operator_jvm_")).hasSize(2);
+    }
+
+    @Test
     void aDriverWithoutJvmSourceOrQueriesHasNoSuchSeries() throws Exception {
         assertThat(SparkMetrics.registry(JSON.readTree("""
                 {"gauges": {"app-1.driver.BlockManager.memory.memUsed_MB": {"value": 0}}, "counters": {}}
