@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * PacedConsumer, 10 records a second each, bootstrapped by a reference to the cluster). A burst
  * produced to the topic grows the Service to the topic's three partitions; the three drain it, and
  * once the lag is gone it shrinks back to one instance after the scale-down window, every record
- * consumed.
+ * consumed. Beside it a Service that consumes nothing follows the same lag through the generic
+ * {@code series} metric (any exported series by name and labels): it grows with the burst and
+ * shrinks once the consumers have drained it.
  */
 class AutoscaleKafkaLagE2ETest extends EmbeddedOperatorTest {
     private static final String TOPIC = "orders";
@@ -86,11 +88,34 @@ class AutoscaleKafkaLagE2ETest extends EmbeddedOperatorTest {
                     intervalSeconds: 2
                     scaleDown: {stabilizationWindowSeconds: 10}
                 """.formatted(CONSUMER.toUri())).status()).isEqualTo(201);
-        await("the group's lag read").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            JsonNode autoscale = env.get("/v1/resources/Service/billing/status").body().path("autoscale");
-            assertThat(autoscale.path("value").isNumber()).as("status.autoscale: %s", autoscale).isTrue();
-            assertThat(autoscale.path("desiredReplicas").asInt()).isEqualTo(1);
-        });
+        // the same lag, read as any exported series is: the watcher only sleeps, its count follows the lag
+        assertThat(applyOwned("""
+                apiVersion: mesos-operator.io/v1
+                kind: Service
+                metadata: {name: watcher}
+                spec:
+                  instances: 1
+                  cpus: 0.05
+                  mem: 32
+                  command: exec sleep 600
+                  autoscale:
+                    minReplicas: 1
+                    maxReplicas: 2
+                    metric:
+                      type: series
+                      name: mesos_operator_kafka_consumer_group_lag
+                      labels: {kafkacluster: events, group: billing, topic: orders}
+                    target: 100
+                    intervalSeconds: 2
+                    scaleDown: {stabilizationWindowSeconds: 10}
+                """).status()).isEqualTo(201);
+        for (String service : List.of("billing", "watcher")) {
+            await("the group's lag read by " + service).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                JsonNode autoscale = env.get("/v1/resources/Service/" + service + "/status").body().path("autoscale");
+                assertThat(autoscale.path("value").isNumber()).as("status.autoscale: %s", autoscale).isTrue();
+                assertThat(autoscale.path("desiredReplicas").asInt()).isEqualTo(1);
+            });
+        }
 
         KafkaClients.produce(bootstrap, TOPIC, "order", 0, 1_000);
         await("scaled up to the topic's partitions").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
@@ -102,6 +127,11 @@ class AutoscaleKafkaLagE2ETest extends EmbeddedOperatorTest {
             assertThat(e.path("message").asText()).startsWith("spec.instances 1 -> 3: lag per instance of consumer group billing")
                     .contains("capped at 3 (3 partitions of topic orders)");
         });
+        await("the watcher grown with the lag").atMost(Duration.ofSeconds(60)).until(() -> events("watcher").stream()
+                .anyMatch(e -> e.path("reason").asText().equals("ScaleUp")));
+        assertThat(events("watcher")).anySatisfy(e -> assertThat(e.path("message").asText()).startsWith(
+                "spec.instances 1 -> 2: mesos_operator_kafka_consumer_group_lag{kafkacluster:events, group:billing,"
+                        + " topic:orders} per instance"));
         EmbeddedOperator.Run busy = env.cli("describe", "service", "billing");
         assertThat(busy.out()).contains("Autoscale:", "consumer group billing", "target 100");
         System.out.println(busy.out());
@@ -114,6 +144,10 @@ class AutoscaleKafkaLagE2ETest extends EmbeddedOperatorTest {
         assertThat(events()).anySatisfy(e -> {
             assertThat(e.path("reason").asText()).isEqualTo("ScaleDown");
             assertThat(e.path("message").asText()).contains("-> 1: lag per instance of consumer group billing", "value 0 ");
+        });
+        await("the watcher back to one once the lag is gone").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(env.get("/v1/resources/Service/watcher").body().path("spec").path("instances").asInt()).isEqualTo(1);
+            assertThat(events("watcher")).anySatisfy(e -> assertThat(e.path("reason").asText()).isEqualTo("ScaleDown"));
         });
         // every record was consumed and committed by the Service's own consumers
         assertThat(committedBehind(bootstrap)).as("records the group has not committed").isZero();
@@ -161,8 +195,12 @@ class AutoscaleKafkaLagE2ETest extends EmbeddedOperatorTest {
     }
 
     private List<JsonNode> events() {
+        return events("billing");
+    }
+
+    private List<JsonNode> events(String service) {
         List<JsonNode> items = new ArrayList<>();
-        env.get("/v1/resources/Service/billing/events").body().path("items").forEach(items::add);
+        env.get("/v1/resources/Service/" + service + "/events").body().path("items").forEach(items::add);
         return items;
     }
 }
