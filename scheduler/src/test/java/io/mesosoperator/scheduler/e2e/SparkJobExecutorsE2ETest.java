@@ -239,14 +239,7 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         List<String> firstExecutors = await().atMost(RUN).pollInterval(Duration.ofMillis(100))
                 .until(() -> executorTasks("wc-driver").stream().filter(t -> t.path("state").asText().equals("TASK_RUNNING"))
                         .map(t -> t.path("taskId").asText()).toList(), running -> running.size() == 2);
-        JsonNode driver = env.tasks("SparkJob/wc-driver").stream()
-                .filter(t -> !t.path("taskId").asText().startsWith("wc-driver-exec-")).findFirst().orElseThrow();
-        String sandbox = env.sandbox(driver);
-        ProcessHandle sparkSubmit = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> EmbeddedOperator.processesIn(sandbox).stream()
-                        .filter(p -> p.info().commandLine().map(c -> c.contains("org.apache.spark.deploy.SparkSubmit")).orElse(false))
-                        .findFirst(), java.util.Optional::isPresent).orElseThrow();
-        EmbeddedOperator.crash(sparkSubmit);
+        crashDriver("wc-driver");
 
         await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(status("wc-driver").path("phase").asText()).isEqualTo("Succeeded"));
@@ -310,8 +303,10 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
     /**
      * A Structured Streaming job with dynamic allocation from no executors: each file that arrives is a micro-batch,
      * for which Spark asks for an executor and the operator launches its task; idle between files, the executors
-     * are given back (their tasks killed) while the job runs on; the next file brings a new one. What Spark's
-     * dynamic allocation does with the operator's executor tasks, for a job that never ends on its own.
+     * are given back (their tasks killed) while the job runs on. Then its driver is killed: the retry resumes from
+     * the checkpoint, and the next file brings an executor task of the retry's own and is counted once, the
+     * first file not again. What Spark's dynamic allocation does with the operator's executor tasks, for a job
+     * that never ends on its own.
      */
     @Test
     void aStreamingJobsExecutorsComeWithItsMicroBatchesAndGoWhileItIdles() throws Exception {
@@ -327,6 +322,7 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
                   mainClass: io.mesosoperator.samples.WordCount
                   arguments: [--stream-every, '2', --hold-until, %s, %s, %s]
                   executor: {cores: 1, memory: 512m}
+                  restartPolicy: {type: OnFailure, maxRetries: 2, backoffSeconds: 1}
                   sparkConf:
                     spark.sql.shuffle.partitions: '2'
                     spark.dynamicAllocation.enabled: 'true'
@@ -345,8 +341,8 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         arrive(input, "first.txt");
         await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(output.resolve("batch-0").resolve("_SUCCESS")).exists());
-        long afterFirst = executorsWithATask("wc-stream");
-        assertThat(afterFirst).as("executors launched for the first micro-batch: %s", executors("wc-stream")).isBetween(1L, 2L);
+        assertThat(executorsWithATask("wc-stream")).as("executors launched for the first micro-batch: %s", executors("wc-stream"))
+                .isBetween(1L, 2L);
 
         // idle: given back while the job runs on
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -355,12 +351,18 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         });
         assertThat(status("wc-stream").path("phase").asText()).isEqualTo("Running");
 
-        // the next file: a new executor for its micro-batch
+        // the driver dies while the job idles: retried, it resumes from the checkpoint
+        crashDriver("wc-stream");
+        await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(status("wc-stream").path("workload").path("runs").get(0).path("attempts").asInt()).isEqualTo(2);
+            assertThat(status("wc-stream").path("phase").asText()).isEqualTo("Running");
+        });
+
+        // the next file: an executor of the retry's own for its micro-batch, the next after the checkpoint's
         arrive(input, "second.txt");
         await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(output.resolve("batch-1").resolve("_SUCCESS")).exists());
-        assertThat(executorsWithATask("wc-stream")).as("executors launched again: %s", executors("wc-stream"))
-                .isGreaterThan(afterFirst);
+        assertThat(executorsWithATask("wc-stream")).as("the retry's executors: %s", executors("wc-stream")).isPositive();
 
         Files.createFile(release);
         await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
@@ -371,7 +373,22 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
                 assertThat(Files.readAllLines(part)).as(batch).contains("the,33");
             }
         }
+        // each file counted once: the retry did not read the first one again
+        assertThat(output.resolve("batch-2")).doesNotExist();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(executorTasksInMesos("wc-stream")).isEmpty());
+    }
+
+    /** SIGKILL to the running driver of the job (its spark-submit JVM). */
+    private void crashDriver(String name) {
+        JsonNode driver = env.tasks("SparkJob/" + name).stream()
+                .filter(t -> !t.path("taskId").asText().startsWith(name + "-exec-")
+                        && t.path("state").asText().equals("TASK_RUNNING")).findFirst().orElseThrow();
+        String sandbox = env.sandbox(driver);
+        ProcessHandle sparkSubmit = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> EmbeddedOperator.processesIn(sandbox).stream()
+                        .filter(p -> p.info().commandLine().map(c -> c.contains("org.apache.spark.deploy.SparkSubmit")).orElse(false))
+                        .findFirst(), java.util.Optional::isPresent).orElseThrow();
+        EmbeddedOperator.crash(sparkSubmit);
     }
 
     /** A copy of the sample's words arriving in {@code dir} as {@code name}, whole (moved in: the stream never reads half a file). */
