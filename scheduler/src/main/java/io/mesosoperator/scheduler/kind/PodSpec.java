@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code ownExecutor}: when the pod runs under the operator's executor, it gets one of its own
  * instead of sharing one with its resource's instances on the agent, so that its container's CPU
  * and memory are the instance's own (metrics/TaskUsage, the autoscaler's {@code cpu}); a pod with
- * a volume always gets its own.
+ * a volume always gets its own. {@code labels}: more labels for the pod's Mesos task, beside the
+ * resource, instance and config hash every task carries (a Spark executor's run, attempt and id).
  */
 public record PodSpec(
         ResourceKey resource,
@@ -38,7 +39,21 @@ public record PodSpec(
         Integer maxPerAgent,
         String group,
         List<RequiredAttribute> requiredAttributes,
-        boolean ownExecutor) {
+        boolean ownExecutor,
+        Map<String, String> labels) {
+
+    public PodSpec {
+        labels = Map.copyOf(labels);
+    }
+
+    /** A pod with no labels of its own. */
+    public PodSpec(ResourceKey resource, int instance, double cpus, double memMb, double diskMb, String command,
+                   Map<String, String> env, List<Artifact> uris, List<String> portNames, HealthCheckSpec healthCheck,
+                   Duration killGracePeriod, String configHash, Volume volume, List<ConfigFile> files,
+                   Integer maxPerAgent, String group, List<RequiredAttribute> requiredAttributes, boolean ownExecutor) {
+        this(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck, killGracePeriod,
+                configHash, volume, files, maxPerAgent, group, requiredAttributes, ownExecutor, Map.of());
+    }
 
     /** A pod that shares the operator's executor with its resource's instances on the agent (unless it has a volume). */
     public PodSpec(ResourceKey resource, int instance, double cpus, double memMb, double diskMb, String command,
@@ -107,7 +122,13 @@ public record PodSpec(
     /** The same pod, to be launched with this configuration (the plan adds its restart count to the spec's hash). */
     public PodSpec withConfigHash(String config) {
         return new PodSpec(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck,
-                killGracePeriod, config, volume, files, maxPerAgent, group, requiredAttributes, ownExecutor);
+                killGracePeriod, config, volume, files, maxPerAgent, group, requiredAttributes, ownExecutor, labels);
+    }
+
+    /** The same pod, its task labelled with these too. */
+    public PodSpec withLabels(Map<String, String> more) {
+        return new PodSpec(resource, instance, cpus, memMb, diskMb, command, env, uris, portNames, healthCheck,
+                killGracePeriod, configHash, volume, files, maxPerAgent, group, requiredAttributes, ownExecutor, more);
     }
 
     /**

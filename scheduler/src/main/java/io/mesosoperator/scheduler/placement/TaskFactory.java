@@ -150,10 +150,7 @@ public final class TaskFactory {
                 .setAgentId(agent)
                 .setKillPolicy(KillPolicy.newBuilder().setGracePeriod(
                         DurationInfo.newBuilder().setNanoseconds(pod.killGracePeriod().toNanos())))
-                .setLabels(Labels.newBuilder()
-                        .addLabels(label(RESOURCE_LABEL, pod.resource().toString()))
-                        .addLabels(label(INSTANCE_LABEL, Integer.toString(pod.instance())))
-                        .addLabels(label(CONFIG_LABEL, pod.configHash())));
+                .setLabels(labels(pod));
         if (usesOperatorExecutor(pod)) {
             // Mesos forbids both CommandInfo and ExecutorInfo on a task: the command travels
             // in TaskInfo.data, and the agent fetches its artifacts with the executor's.
@@ -245,6 +242,16 @@ public final class TaskFactory {
 
     private static Environment.Variable variable(String name, String value) {
         return Environment.Variable.newBuilder().setName(name).setValue(value).build();
+    }
+
+    /** What every task carries (its resource, instance and config hash), then the pod's own labels, in key order. */
+    private static Labels labels(PodSpec pod) {
+        Labels.Builder labels = Labels.newBuilder()
+                .addLabels(label(RESOURCE_LABEL, pod.resource().toString()))
+                .addLabels(label(INSTANCE_LABEL, Integer.toString(pod.instance())))
+                .addLabels(label(CONFIG_LABEL, pod.configHash()));
+        new java.util.TreeMap<>(pod.labels()).forEach((key, value) -> labels.addLabels(label(key, value)));
+        return labels.build();
     }
 
     private static Label label(String key, String value) {

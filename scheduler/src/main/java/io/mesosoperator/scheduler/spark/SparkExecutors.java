@@ -34,6 +34,10 @@ final class SparkExecutors {
     static final String GROUP = "exec";
     /** Where a run keeps its executor set in the job's status. */
     static final String SET_FIELD = "executorSet";
+    /** An executor task's labels beside every task's: the run, the driver attempt and Spark's executor id. */
+    static final String RUN_LABEL = "mesos-operator.io/spark-run";
+    static final String ATTEMPT_LABEL = "mesos-operator.io/spark-attempt";
+    static final String EXECUTOR_LABEL = "mesos-operator.io/spark-executor-id";
     private static final int BASE = 100_000_000;
     private static final int IDS_PER_RUN = 1000;
     private static final ObjectMapper JSON = new ObjectMapper()

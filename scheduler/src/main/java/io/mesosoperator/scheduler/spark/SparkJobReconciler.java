@@ -293,7 +293,9 @@ public final class SparkJobReconciler implements Reconciler {
         return new PodSpec(key, SparkExecutors.instance(run, Integer.parseInt(e.id)), e.cores, e.memoryMiB + overhead, 0,
                 command.toString(), env, List.of(new PodSpec.Artifact(distribution, true, false, null)),
                 List.of("blockmanager"), null, Duration.ofSeconds(10), hash, null, List.of(),
-                placement.maxExecutorsPerAgent(), SparkExecutors.GROUP, placement.requiredAttributes());
+                placement.maxExecutorsPerAgent(), SparkExecutors.GROUP, placement.requiredAttributes())
+                .withLabels(Map.of(SparkExecutors.RUN_LABEL, Integer.toString(run),
+                        SparkExecutors.ATTEMPT_LABEL, Integer.toString(set.attempt), SparkExecutors.EXECUTOR_LABEL, e.id));
     }
 
     private static String quote(String s) {

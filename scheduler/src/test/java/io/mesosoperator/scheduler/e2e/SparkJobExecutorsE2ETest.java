@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -122,6 +124,17 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         executorTasks("wc-exec").forEach(t -> agents.add(t.path("agentId").asText()));
         assertThat(agents).as("the executors on two agents (maxExecutorsPerAgent 1)").hasSize(2);
         assertThat(env.mesosRunningTasks().stream().filter(id -> id.startsWith("wc-exec-exec-"))).hasSize(2);
+        // in the master's /state, each executor task says whose it is: the run, the driver attempt, Spark's executor id
+        Set<String> labelled = new HashSet<>();
+        env.masterState().path("frameworks").forEach(f -> f.path("tasks").forEach(t -> {
+            if (t.path("id").asText().startsWith("wc-exec-exec-")) {
+                Map<String, String> labels = new HashMap<>();
+                t.path("labels").forEach(l -> labels.put(l.path("key").asText(), l.path("value").asText()));
+                labelled.add(labels.get("mesos-operator.io/spark-run") + "/" + labels.get("mesos-operator.io/spark-attempt")
+                        + "/" + labels.get("mesos-operator.io/spark-executor-id"));
+            }
+        }));
+        assertThat(labelled).containsExactlyInAnyOrder("0/1/1", "0/1/2");
 
         await().atMost(RUN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(status("wc-exec").path("phase").asText()).isEqualTo("Succeeded"));

@@ -160,6 +160,18 @@ class TaskFactoryTest {
     }
 
     @Test
+    void aPodsOwnLabelsFollowTheOnesEveryTaskCarries() {
+        PodSpec pod = new PodSpec(WEB, 3, 0.25, 48, 0, "exec ./app", Map.of(), List.of(), List.of(), null,
+                Duration.ofSeconds(7), "h3", null).withLabels(Map.of("team", "data", "mesos-operator.io/spark-run", "2"));
+        TaskInfo task = factory.build(TaskFactory.newTaskId(pod), new OfferMatcher.Placement(pod, List.of()),
+                AgentID.newBuilder().setValue("S4").build(), "node4", FrameworkID.newBuilder().setValue("fw").build(), null,
+                List.of());
+        assertThat(task.getLabels().getLabelsList()).extracting(l -> l.getKey() + "=" + l.getValue())
+                .containsExactly(TaskFactory.RESOURCE_LABEL + "=Service/web", TaskFactory.INSTANCE_LABEL + "=3",
+                        TaskFactory.CONFIG_LABEL + "=h3", "mesos-operator.io/spark-run=2", "team=data");
+    }
+
+    @Test
     void aStatefulCommandTaskKeepsItsReservedResourcesAndVolume() {
         PodSpec stateful = commandPod(0, "file:///srv/app.tgz", new PodSpec.Volume(64, "data"));
         ReservationRecord reservation = new ReservationRecord(WEB.toString(), 0, "S0", "mesos-operator", null,

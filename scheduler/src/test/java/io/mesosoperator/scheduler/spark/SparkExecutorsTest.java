@@ -130,6 +130,10 @@ class SparkExecutorsTest {
             assertThat(p.command()).contains("CoarseGrainedExecutorBackend")
                     .contains("--driver-url 'spark://CoarseGrainedScheduler@10.0.0.5:40123'")
                     .contains("'-Dlog.id=spark-application-1-" + (p.name().endsWith("1") ? "1" : "2") + "'");
+            // their tasks say, for anyone reading the master's /state, whose executor they are
+            assertThat(p.labels()).containsEntry("mesos-operator.io/spark-run", "0")
+                    .containsEntry("mesos-operator.io/spark-attempt", "1")
+                    .containsEntry("mesos-operator.io/spark-executor-id", p.name().endsWith("1") ? "1" : "2");
         });
         TaskRecord first = launch(executors.get(0), "a2");
         TaskRecord second = launch(executors.get(1), "a3");
