@@ -44,8 +44,16 @@ public class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.Snapsh
     static final Duration INTERVAL = Duration.ofSeconds(2);
 
     /**
+     * How long the controllers' last answer stands in for one they did not give: a leader killed
+     * (by a roll, say) leaves the quorum unanswered for a poll or two while it elects another, and its
+     * running voters are not unready for that.
+     */
+    static final Duration QUORUM_GRACE = Duration.ofSeconds(15);
+
+    /**
      * What the AdminClient saw at {@code takenAt}. {@code error}: the brokers did not answer (broker
-     * fields empty); {@code quorumError}: the controllers did not (quorum fields empty).
+     * fields empty); {@code quorumError}: the controllers did not; the quorum fields are then their
+     * last answer if it is at most {@link #QUORUM_GRACE} old, else empty.
      * {@code caughtUp}: per voter, when it last caught up with the leader's log (the leader's clock,
      * epoch millis; the leader itself: now).
      */
@@ -76,10 +84,15 @@ public class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.Snapsh
          * knows no follower's yet, which must not make a controller that caught up long since unready.
          */
         final Map<Integer, Long> caughtUpSeen = new java.util.concurrent.ConcurrentHashMap<>();
+        /** The controllers' last answer (the poll thread's only). */
+        Quorum lastQuorum;
         /** Bootstrapped from the brokers (bootstrap.servers) and from the controllers (bootstrap.controllers). */
         final Client brokers = new Client(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         final Client quorum = new Client(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG);
     }
+
+    /** The quorum as the controllers described it at {@code at}. */
+    record Quorum(Instant at, Integer leader, Set<Integer> voters, Set<Integer> observers, Map<Integer, Long> caughtUp) {}
 
     /** An AdminClient, made anew when the addresses it bootstraps from change. */
     static final class Client {
@@ -198,6 +211,7 @@ public class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.Snapsh
                     observers.add(o.replicaId());
                     observerReplicas.add(Replica.of(o));
                 }
+                w.lastQuorum = new Quorum(now, leader, Set.copyOf(voters), Set.copyOf(observers), Map.copyOf(caughtUp));
                 VoterChange change = nextVoterChange(voterReplicas, observerReplicas, controllers, w.retiring);
                 if (change != null) {
                     change(key, admin, change);
@@ -209,6 +223,13 @@ public class KafkaProbe extends PollingProbe<KafkaProbe.Watch, KafkaProbe.Snapsh
                 observers.clear();
                 caughtUp.clear();
                 quorumError = "the controllers did not answer: " + cause(e);
+                Quorum last = w.lastQuorum;
+                if (last != null && !last.at().plus(QUORUM_GRACE).isBefore(now)) {
+                    leader = last.leader();
+                    voters.addAll(last.voters());
+                    observers.addAll(last.observers());
+                    caughtUp.putAll(last.caughtUp());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;

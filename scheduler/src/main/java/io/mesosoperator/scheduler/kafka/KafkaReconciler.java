@@ -244,7 +244,8 @@ public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
                     }
                 }
                 if (spec.runsController(id)) {
-                    if (seen.quorumError() != null) {
+                    // unanswered for longer than the probe's grace: its last answer no longer stands in
+                    if (seen.quorumError() != null && seen.voters().isEmpty()) {
                         return seen.quorumError();
                     }
                     if (!seen.voters().contains(id)) {

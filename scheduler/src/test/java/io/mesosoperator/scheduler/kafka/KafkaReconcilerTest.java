@@ -279,6 +279,28 @@ class KafkaReconcilerTest {
     }
 
     @Test
+    void controllersStayReadyWhileTheQuorumBrieflyDoesNotAnswerButNotLonger() throws Exception {
+        Resource ledger = dedicated();
+        String hash = sizing(ledger).hashOf(1000);
+        List<TaskRecord> tasks = List.of(running(1000, "controller", "controller", 31000, hash),
+                running(1001, "controller", "controller", 31001, hash), running(1002, "controller", "controller", 31002, hash));
+        // the controllers did not answer this poll (a leader being elected): the probe gives their last answer
+        KafkaProbe.Snapshot answered = quorum(NOW.minusSeconds(1), 1000, 1001, 1002);
+        probe.seen = new KafkaProbe.Snapshot(NOW, answered.brokers(), answered.quorumLeader(), answered.voters(), Set.of(),
+                answered.caughtUp(), 0, Map.of(), 0, null, "the controllers did not answer: TimeoutException: null");
+        ReconcileResult r = reconciler.reconcile(ledger, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.status().instances()).filteredOn(InstanceStatus::ready).extracting(InstanceStatus::instance)
+                .containsExactly(1000, 1001, 1002);
+        assertThat(r.status().workload().path("lastError").asText()).startsWith("the controllers did not answer");
+        // past the grace the probe has no answer to give: not ready, saying why
+        probe.seen = new KafkaProbe.Snapshot(NOW, answered.brokers(), null, Set.of(), Set.of(), Map.of(), 0, Map.of(), 0, null,
+                "the controllers did not answer: TimeoutException: null");
+        r = reconciler.reconcile(ledger, new Reconciler.Observed(tasks, formed(), Set.of()), NOW);
+        assertThat(r.status().instances()).noneMatch(InstanceStatus::ready);
+        assertThat(r.status().instance(1001).waitingFor()).isEqualTo("the controllers did not answer: TimeoutException: null");
+    }
+
+    @Test
     void aControllerIsReadyOnceItCaughtUpWithTheLeaderSinceItStarted() throws Exception {
         Resource ledger = dedicated();
         String hash = sizing(ledger).hashOf(1000); // the controllers' configuration, as they run it
