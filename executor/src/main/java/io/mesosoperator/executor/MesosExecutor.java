@@ -275,6 +275,11 @@ final class MesosExecutor {
         TaskState state = process.killRequested() ? TaskState.TASK_KILLED
                 : exitValue == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
         String message = TaskProcess.describeExit(exitValue);
+        if (state == TaskState.TASK_FAILED && !settings.commandExecutor()) {
+            // the command executor's message stays Mesos' own; ours says what the process said last
+            String tail = process.outputTail();
+            message += tail.isEmpty() ? "" : "; last output: " + tail;
+        }
         log.info("task " + id + " ended: " + message + " -> " + state);
         update(process.task().getTaskId(), state, message, null);
         ended(id);

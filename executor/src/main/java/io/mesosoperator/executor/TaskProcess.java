@@ -21,12 +21,14 @@ final class TaskProcess implements TaskRun {
     /** The task's own variables (from its CommandInfo), without what the executor added. */
     private final Map<String, String> variables;
     private final Process process;
+    private final Path sandbox;
     private volatile boolean killRequested;
 
-    private TaskProcess(TaskInfo task, Map<String, String> variables, Process process) {
+    private TaskProcess(TaskInfo task, Map<String, String> variables, Process process, Path sandbox) {
         this.task = task;
         this.variables = variables;
         this.process = process;
+        this.sandbox = sandbox;
     }
 
     static TaskProcess start(TaskInfo task, Path sandbox, ExecutorSettings settings) throws IOException {
@@ -51,7 +53,7 @@ final class TaskProcess implements TaskRun {
             ConfigFiles.render(env, sandbox);
             env.remove(ConfigFiles.ENV); // the executor's input: the process has the files (some may hold a secret)
         }
-        return new TaskProcess(task, Map.copyOf(variables), builder.start());
+        return new TaskProcess(task, Map.copyOf(variables), builder.start(), sandbox);
     }
 
     /** The variables a CommandInfo sets, by name. */
@@ -130,6 +132,15 @@ final class TaskProcess implements TaskRun {
                 destroyTree();
             }
         });
+    }
+
+    /**
+     * The last lines the process wrote before it ended (its stderr, or its stdout when it wrote
+     * nothing to stderr), for the failure's message: a crash loop then says why in the status.
+     */
+    String outputTail() {
+        String tail = OutputTail.of(sandbox.resolve("stderr"));
+        return tail.isEmpty() ? OutputTail.of(sandbox.resolve("stdout")) : tail;
     }
 
     /** Mesos' wording for how a command ended (as the command executor reports it). */

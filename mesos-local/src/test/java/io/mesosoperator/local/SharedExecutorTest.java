@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one executor process, each task in its own directory that sees what the agent fetched; an
  * ExecutorInfo that differs under the same id is refused as Mesos refuses it; the executor leaves
  * once idle, and a task that arrives while it is still there reuses it; shut down, it reports each
- * of its tasks killed before it leaves.
+ * of its tasks killed before it leaves. A task that fails says what it wrote last.
  */
 class SharedExecutorTest {
     @TempDir
@@ -65,7 +65,11 @@ class SharedExecutorTest {
 
     /** The agent id is the offer's, set by {@link #launch}. */
     static TaskInfo task(String id, ExecutorInfo executor) {
-        CommandInfo command = CommandInfo.newBuilder().setValue("cp greeting.txt seen && exec sleep 300").build();
+        return task(id, executor, "cp greeting.txt seen && exec sleep 300");
+    }
+
+    static TaskInfo task(String id, ExecutorInfo executor, String shell) {
+        CommandInfo command = CommandInfo.newBuilder().setValue(shell).build();
         return TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id))
                 .addResources(scalar("cpus", 0.1)).addResources(scalar("mem", 16))
                 .setExecutor(executor).setData(command.toByteString()).buildPartial();
@@ -150,5 +154,18 @@ class SharedExecutorTest {
             assertThat(sandbox(status).getFileName().toString()).isEqualTo(status.getTaskId().getValue());
         });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cluster.agents().get(0).executorPids()).isEmpty());
+    }
+
+    @Test
+    void aFailedTaskSaysWhatItWroteLast() throws Exception {
+        // stderr's last lines; stdout only when stderr is empty (a crash loop's status then says why)
+        launch(task("web-0", executor(32), "echo starting; echo 'Error: Port already in use: 20003' >&2; exit 1"),
+                task("web-1", executor(32), "echo 'fatal: no quorum'; exit 2"),
+                task("web-2", executor(32), "exit 3"));
+        Map<String, TaskStatus> failed = scheduler.awaitUpdates(TaskState.TASK_FAILED, "web-0", "web-1", "web-2");
+        assertThat(failed.get("web-0").getMessage())
+                .isEqualTo("Command exited with status 1; last output: Error: Port already in use: 20003");
+        assertThat(failed.get("web-1").getMessage()).isEqualTo("Command exited with status 2; last output: fatal: no quorum");
+        assertThat(failed.get("web-2").getMessage()).isEqualTo("Command exited with status 3");
     }
 }

@@ -55,7 +55,8 @@ class KafkaClusterE2ETest extends EmbeddedOperatorTest {
         assertThat(env.cli("apply", "-f", SAMPLE.toString()).out()).contains("kafkacluster/events created");
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             JsonNode s = status();
-            assertThat(s.path("phase").asText()).isEqualTo("Running");
+            // on a failure, the conditions say why (a crash loop's message carries the task's last output)
+            assertThat(s.path("phase").asText()).as("phase; conditions %s", s.path("conditions")).isEqualTo("Running");
             assertThat(s.path("workload").path("voters")).hasSize(3);
             assertThat(s.path("workload").path("brokersInMetadata")).hasSize(3);
         });
