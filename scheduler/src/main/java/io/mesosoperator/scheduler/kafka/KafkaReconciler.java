@@ -374,8 +374,20 @@ public final class KafkaReconciler extends WorkloadKind<KafkaSpec, KafkaProbe> {
 
     /** Deterministic from the resource's uid, so every instance formats with the same cluster id, at any time. */
     static String clusterId(Resource resource) {
-        UUID uid = UUID.fromString(resource.metadata().path("uid").asText());
-        return new Uuid(uid.getMostSignificantBits(), uid.getLeastSignificantBits()).toString();
+        return clusterId(UUID.fromString(resource.metadata().path("uid").asText()));
+    }
+
+    /**
+     * Never starting with '-', as Kafka's own random ids never do: kafka-storage would read
+     * "-t -abc..." as an option and the first instance could never format (1 uid in 64). Such a
+     * uid's id has its highest bit cleared ('-' becomes 'e'); every other uid keeps the id it had.
+     */
+    static String clusterId(UUID uid) {
+        Uuid id = new Uuid(uid.getMostSignificantBits(), uid.getLeastSignificantBits());
+        if (id.toString().startsWith("-")) {
+            id = new Uuid(uid.getMostSignificantBits() & Long.MAX_VALUE, uid.getLeastSignificantBits());
+        }
+        return id.toString();
     }
 
     /**

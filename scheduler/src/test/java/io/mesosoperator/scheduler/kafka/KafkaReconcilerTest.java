@@ -104,6 +104,22 @@ class KafkaReconcilerTest {
     }
 
     @Test
+    void aClusterIdNeverStartsWithADashWhichKafkaStorageWouldTakeForAnOption() {
+        // the top six bits 111110 are '-' in URL-safe base64: "format -t -..." failed at every launch
+        java.util.UUID dashed = new java.util.UUID(0xF8A1B2C3D4E5F607L, 0x1122334455667788L);
+        assertThat(new org.apache.kafka.common.Uuid(dashed.getMostSignificantBits(), dashed.getLeastSignificantBits())
+                .toString()).startsWith("-");
+        assertThat(KafkaReconciler.clusterId(dashed)).startsWith("e").isEqualTo(KafkaReconciler.clusterId(dashed));
+        // any other uid keeps the id it always had (clusters already formatted with it)
+        java.util.UUID plain = new java.util.UUID(0x0123456789ABCDEFL, 0x1122334455667788L);
+        assertThat(KafkaReconciler.clusterId(plain)).isEqualTo(
+                new org.apache.kafka.common.Uuid(plain.getMostSignificantBits(), plain.getLeastSignificantBits()).toString());
+        for (int i = 0; i < 2000; i++) {
+            assertThat(KafkaReconciler.clusterId(java.util.UUID.randomUUID())).doesNotStartWith("-").hasSize(22);
+        }
+    }
+
+    @Test
     void theDedicatedSampleStartsWithItsFoundingControllerAlone() throws Exception {
         Resource ledger = dedicated();
         assertThat(reconciler.check(ledger, "mesos-operator")).isEmpty();
