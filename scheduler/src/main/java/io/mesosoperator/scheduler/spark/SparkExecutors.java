@@ -190,7 +190,11 @@ final class SparkExecutors {
                         // its agent is cut off: Spark hears it is lost, and a replacement starts elsewhere
                         end(e, ExecutorSet.LOST, "its agent is unreachable");
                     } else {
-                        e.state = "TASK_RUNNING".equals(t.state()) ? ExecutorSet.RUNNING : ExecutorSet.STARTING;
+                        // a task being killed still runs until its end is heard (its message says why it stops)
+                        e.state = switch (t.state()) {
+                            case "TASK_RUNNING", "TASK_KILLING" -> ExecutorSet.RUNNING;
+                            default -> ExecutorSet.STARTING;
+                        };
                         e.message = e.killRequested ? e.message : null;
                     }
                 } else if (t == null && e.live() && !ExecutorSet.PENDING.equals(e.state)) {

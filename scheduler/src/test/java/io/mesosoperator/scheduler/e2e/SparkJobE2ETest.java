@@ -76,10 +76,12 @@ class SparkJobE2ETest extends EmbeddedOperatorTest {
         });
         JsonNode run = status("wordcount").path("workload").path("runs").get(0);
         assertThat(run.path("attempts").asInt()).isEqualTo(1);
-        // the sample's 2 executors: each a task of its own, ended with the driver
+        // the sample's 2 executors: each a task of its own, killed when the driver ends (their ends may
+        // be heard just after the driver's)
         assertThat(run.path("applicationId").asText()).startsWith("spark-application-");
-        assertThat(status("wordcount").path("workload").path("executors").findValuesAsText("state"))
-                .hasSize(2).allSatisfy(state -> assertThat(state).isIn("FINISHED", "KILLED"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(status("wordcount").path("workload").path("executors").findValuesAsText("state"))
+                        .hasSize(2).allSatisfy(state -> assertThat(state).isIn("FINISHED", "KILLED")));
         assertThat(run.path("startTime").asText()).isNotEmpty();
         assertThat(run.path("endTime").asText()).isNotEmpty();
         Path driverLog = Path.of(run.path("driverLog").asText());

@@ -147,8 +147,12 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         assertThat(lines).hasSize(271);
         assertThat(lines.subList(0, 4)).containsExactly("word,count", "the,33", "to,28", "that,21");
 
-        // the status lists the run's executors: ids 1 and 2, their tasks and agents, ended with the driver
-        JsonNode executors = workload.path("executors");
+        // the status lists the run's executors: ids 1 and 2, their tasks and agents, killed when the
+        // driver ended (their ends may be heard just after the driver's)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(status("wc-exec").path("workload").path("executors").findValuesAsText("state"))
+                        .hasSize(2).allSatisfy(state -> assertThat(state).isIn("FINISHED", "KILLED")));
+        JsonNode executors = status("wc-exec").path("workload").path("executors");
         assertThat(executors).hasSize(2);
         Set<String> shownAgents = new HashSet<>();
         for (JsonNode e : executors) {

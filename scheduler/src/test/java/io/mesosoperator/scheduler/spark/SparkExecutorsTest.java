@@ -168,6 +168,14 @@ class SparkExecutorsTest {
         ReconcileResult afterDriver = reconcile();
         assertThat(afterDriver.kills()).extracting(ReconcileResult.Kill::taskId).containsExactly(third.taskId());
         assertThat(afterDriver.launches()).isEmpty();
+        // while its kill is under way (TASK_KILLING) executor 3 still runs, and says why it stops
+        tasks.replaceAll(t -> t.taskId().equals(third.taskId())
+                ? t.withKillRequested().withUpdate("TASK_KILLING", null, null, null, null, null, NOW.toString()) : t);
+        reconcile();
+        JsonNode stopping = status.workload().path("executors").get(2);
+        assertThat(stopping.path("id").asText()).isEqualTo("3");
+        assertThat(stopping.path("state").asText()).isEqualTo("RUNNING");
+        assertThat(stopping.path("message").asText()).contains("ended");
         assertThat(call("PUT", "runs/0/attempts/1/executors", wish(2)).code()).isEqualTo(410);
         assertThat(call("GET", "runs/7/attempts/1/executors", null).code()).isEqualTo(404);
     }
