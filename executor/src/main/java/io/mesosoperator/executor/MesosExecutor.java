@@ -304,8 +304,8 @@ final class MesosExecutor {
             }
             return;
         }
-        if (killingStateCapable) {
-            update(taskId, TaskState.TASK_KILLING, null, null);
+        if (killingStateCapable && lastState.get(taskId.getValue()) != TaskState.TASK_KILLING) {
+            update(taskId, TaskState.TASK_KILLING, null, null); // once, as Mesos' command executor: a kill retried is no news
         }
         log.info("killing task " + taskId.getValue());
         process.kill(gracePeriod(process.task(), grace), timer);
@@ -382,20 +382,29 @@ final class MesosExecutor {
         if (healthy != null) {
             status.setHealthy(healthy).setReason(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
         }
-        lastState.put(taskId.getValue(), state);
         Call.Update update = Call.Update.newBuilder().setStatus(status).build();
-        synchronized (unacknowledged) {
-            unacknowledged.put(Uuids.toText(status.getUuid()), update);
-        }
         Call call = baseCall(Call.Type.UPDATE).setUpdate(update).build();
-        sender.execute(() -> {
-            try {
-                agent.send(call);
-            } catch (IOException e) {
-                // kept in `unacknowledged`; re-sent with the next SUBSCRIBE
-                log.info("could not send " + state + " for " + taskId.getValue() + ": " + e.getMessage());
+        // As Mesos' executors: nothing follows a task's terminal update (a kill racing the task's own
+        // end would send TASK_KILLING after TASK_KILLED). The lock keeps check, record and send in one order.
+        synchronized (lastState) {
+            TaskState previous = lastState.get(taskId.getValue());
+            if (previous != null && TaskStates.isTerminal(previous)) {
+                log.info("not sending " + state + " for " + taskId.getValue() + ": it already ended " + previous);
+                return;
             }
-        });
+            lastState.put(taskId.getValue(), state);
+            synchronized (unacknowledged) {
+                unacknowledged.put(Uuids.toText(status.getUuid()), update);
+            }
+            sender.execute(() -> {
+                try {
+                    agent.send(call);
+                } catch (IOException e) {
+                    // kept in `unacknowledged`; re-sent with the next SUBSCRIBE
+                    log.info("could not send " + state + " for " + taskId.getValue() + ": " + e.getMessage());
+                }
+            });
+        }
     }
 
     private void acknowledged(String uuid) {

@@ -112,11 +112,16 @@ final class MasterAgents {
     void statusUpdate(String frameworkId, TaskStatus status, TaskState latest) {
         TaskEntry task = state.tasks.get(MasterState.taskKey(frameworkId, status.getTaskId().getValue()));
         if (task != null) {
-            task.state = latest;
-            task.lastStatus = status;
-            if (task.statuses.isEmpty() || !task.statuses.get(task.statuses.size() - 1).getUuid().equals(status.getUuid())) {
-                task.statuses.add(status);
+            // as Mesos' master (Master::updateTask): an ended task keeps its terminal state whatever
+            // comes after it, and a status of the same state as the last one replaces it in the history
+            if (!TaskStates.isTerminal(task.state)) {
+                task.state = latest;
+                task.lastStatus = status;
             }
+            if (!task.statuses.isEmpty() && task.statuses.get(task.statuses.size() - 1).getState() == status.getState()) {
+                task.statuses.remove(task.statuses.size() - 1);
+            }
+            task.statuses.add(status);
         }
         FrameworkEntry fw = state.frameworks.get(frameworkId);
         if (fw != null) {

@@ -84,6 +84,22 @@ final class RawScheduler {
 
     /** Waits until every one of the tasks reached the state (in any order), acknowledging every update. */
     java.util.Map<String, TaskStatus> awaitUpdates(TaskState state, String... taskIds) throws Exception {
+        return awaitUpdates(state, s -> { }, taskIds);
+    }
+
+    /** A task's updates, in order, up to and including the first in {@code state}. */
+    java.util.List<TaskStatus> updatesUntil(String taskId, TaskState state) throws Exception {
+        java.util.List<TaskStatus> updates = new java.util.ArrayList<>();
+        awaitUpdates(state, s -> {
+            if (s.getTaskId().getValue().equals(taskId)) {
+                updates.add(s);
+            }
+        }, taskId);
+        return updates;
+    }
+
+    private java.util.Map<String, TaskStatus> awaitUpdates(TaskState state, java.util.function.Consumer<TaskStatus> each,
+                                                          String... taskIds) throws Exception {
         java.util.Map<String, TaskStatus> seen = new java.util.HashMap<>();
         java.util.Set<String> wanted = java.util.Set.of(taskIds);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -93,6 +109,7 @@ final class RawScheduler {
                 continue;
             }
             TaskStatus s = e.getUpdate().getStatus();
+            each.accept(s);
             if (s.hasUuid()) {
                 call(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
                         .setAgentId(s.getAgentId()).setTaskId(s.getTaskId()).setUuid(s.getUuid())));
