@@ -30,8 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -51,20 +49,14 @@ public final class DiagnosisApi {
 
     private final OperatorAccess access;
     private final AnomalyMonitor monitor;
-    private final BooleanSupplier leading;
     private final ObjectMapper json;
     private final UnaryOperator<String> canonicalKind;
-    /** The leader's API URL, when another operator is known to lead. */
-    private final Supplier<Optional<String>> leader;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     /** {@code monitor} is null when anomaly monitoring is switched off. */
-    DiagnosisApi(OperatorAccess access, AnomalyMonitor monitor, BooleanSupplier leading, Supplier<Optional<String>> leader,
-                 ObjectMapper json, UnaryOperator<String> canonicalKind) {
+    DiagnosisApi(OperatorAccess access, AnomalyMonitor monitor, ObjectMapper json, UnaryOperator<String> canonicalKind) {
         this.access = access;
         this.monitor = monitor;
-        this.leading = leading;
-        this.leader = leader;
         this.json = json;
         this.canonicalKind = canonicalKind;
     }
@@ -75,8 +67,8 @@ public final class DiagnosisApi {
                              @HeaderParam(FORWARDED) String forwarded) {
         ResourceKey key = new ResourceKey(canonicalKind.apply(kind), name);
         String why = "answers another operator's request";
-        if (monitor != null && !leading.getAsBoolean() && forwarded == null) {
-            Optional<String> url = leader.get();
+        if (monitor != null && !access.acting() && forwarded == null) {
+            Optional<String> url = access.otherLeader();
             try {
                 if (url.isPresent()) {
                     return fromLeader(url.get(), key, authorization);
@@ -101,7 +93,7 @@ public final class DiagnosisApi {
         ArrayNode findings = out.putArray("findings");
         if (monitor == null) {
             out.put("note", "anomaly monitoring is switched off (monitoring.anomalies.enabled)");
-        } else if (!leading.getAsBoolean()) {
+        } else if (!access.acting()) {
             out.put("note", "this operator is a follower and " + why + ": the leading operator holds the live"
                     + " findings; the condition and the events below are the latest it stored");
         } else {

@@ -1,9 +1,9 @@
 package io.mesosoperator.scheduler.api;
 
 import io.mesosoperator.scheduler.operator.Operator;
-import io.mesosoperator.scheduler.state.Leadership;
 import io.mesosoperator.scheduler.store.ResourceReads;
 import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -13,12 +13,23 @@ import java.util.function.Supplier;
 public final class OperatorAccess {
     private final Supplier<Operator> acting;
     private final ResourceReads followerView;
-    private final Supplier<Leadership> leadership;
+    /** The leading operator's API URL when it is another instance than this one. */
+    private final Supplier<Optional<String>> otherLeader;
 
-    OperatorAccess(Supplier<Operator> acting, ResourceReads followerView, Supplier<Leadership> leadership) {
+    OperatorAccess(Supplier<Operator> acting, ResourceReads followerView, Supplier<Optional<String>> otherLeader) {
         this.acting = acting;
         this.followerView = followerView;
-        this.leadership = leadership;
+        this.otherLeader = otherLeader;
+    }
+
+    /** Whether this instance is the acting operator. */
+    boolean acting() {
+        return acting.get() != null;
+    }
+
+    /** The leader's API URL, when another instance is known to lead. */
+    Optional<String> otherLeader() {
+        return otherLeader.get();
     }
 
     ResourceReads reads() {
@@ -30,13 +41,15 @@ public final class OperatorAccess {
     Operator writer() throws NotLeader {
         Operator operator = acting.get();
         if (operator == null) {
-            Leadership l = leadership.get();
-            String leader = l == null ? null : l.leader().orElse(null);
-            throw new NotLeader(ApiErrors.of(503, leader == null
-                    ? "this operator is not the leader and no leader is elected yet; retry shortly"
-                    : "this operator is a follower; send writes to the leader at " + leader));
+            throw new NotLeader(ApiErrors.of(503, notLeaderMessage()));
         }
         return operator;
+    }
+
+    /** Why this instance takes no writes, naming the leader when another instance is known to lead. */
+    public String notLeaderMessage() {
+        return otherLeader.get().map(leader -> "this operator is a follower; send writes to the leader at " + leader)
+                .orElse("this operator is not the leader and no leader is elected yet; retry shortly");
     }
 
     /** A write reached a follower. */

@@ -278,7 +278,7 @@ public final class OperatorApplication extends Application<OperatorConfiguration
                 }
             }
         });
-        OperatorAccess access = new OperatorAccess(this::operator, new ZkReads(store), () -> leadership);
+        OperatorAccess access = new OperatorAccess(this::operator, new ZkReads(store), this::otherLeader);
         SpecValidator validator = new SpecValidator(kinds.stream().map(Reconciler::kind).toList());
         if (config.api.specsDir != null) {
             SpecsDirectory specsDir = new SpecsDirectory(Path.of(config.api.specsDir), config.api.prune, validator,
@@ -340,15 +340,13 @@ public final class OperatorApplication extends Application<OperatorConfiguration
             }
         });
         env.jersey().register(new io.mesosoperator.scheduler.api.kube.KubeResourcesApi(kubeKinds, access::reads,
-                this::operator, () -> notLeader(access), validator, config.limits.toSpecLimits(), env.getObjectMapper(),
+                this::operator, access::notLeaderMessage, validator, config.limits.toSpecLimits(), env.getObjectMapper(),
                 kubeWatches));
         env.jersey().register(new io.mesosoperator.scheduler.api.kube.KubeCoreApi(kubeKinds, access::reads,
                 env.getObjectMapper()));
         env.jersey().register(new io.mesosoperator.scheduler.api.kube.KubeDiscoveryApi(env.getObjectMapper(),
                 new io.mesosoperator.scheduler.api.kube.KubeOpenApi(kubeKinds, env.getObjectMapper())));
-        env.jersey().register(new DiagnosisApi(access, anomalyMonitor, () -> term != null,
-                () -> leadership == null ? Optional.empty() : leadership.leader().filter(l -> !l.equals(leadership.self())),
-                env.getObjectMapper(), validator::canonicalKind));
+        env.jersey().register(new DiagnosisApi(access, anomalyMonitor, env.getObjectMapper(), validator::canonicalKind));
         env.healthChecks().register("zookeeper", new HealthCheck() {
             @Override
             protected Result check() {
@@ -433,16 +431,10 @@ public final class OperatorApplication extends Application<OperatorConfiguration
 
     private volatile AnomalyMonitor anomalyMonitor;
 
-    /** Why a write cannot be made here (no operator acts in this instance), naming the leader when one is known. */
-    private String notLeader(OperatorAccess access) {
-        try {
-            access.writer();
-            return "the operator is not acting yet; retry shortly";
-        } catch (OperatorAccess.NotLeader e) {
-            return e.getMessage().equals("not the leader") && leadership != null && leadership.leader().isPresent()
-                    ? "this operator is a follower; send writes to the leader at " + leadership.leader().get()
-                    : "this operator is not the leader and no leader is elected yet; retry shortly";
-        }
+    /** The leading operator's API URL when another instance leads (none before the election ran). */
+    private Optional<String> otherLeader() {
+        Leadership l = leadership;
+        return l == null ? Optional.empty() : l.leader().filter(id -> !id.equals(l.self()));
     }
 
     /** The acting control loop while this instance leads, else null (for the embedded mode and tests). */

@@ -49,7 +49,7 @@ class DiagnosisApiTest {
             new SeriesReader(new PrometheusRegistry()), () -> null, Clock.systemUTC());
 
     private DiagnosisApi follower(Optional<String> leader) {
-        return new DiagnosisApi(new OperatorAccess(() -> null, stored, () -> null), monitor, () -> false, () -> leader,
+        return new DiagnosisApi(new OperatorAccess(() -> null, stored, () -> leader), monitor,
                 JSON, UnaryOperator.identity());
     }
 

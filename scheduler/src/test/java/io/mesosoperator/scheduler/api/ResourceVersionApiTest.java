@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,7 +57,7 @@ class ResourceVersionApiTest {
     static Operator operator;
 
     final ResourceExtension api = ResourceExtension.builder()
-            .addResource(() -> new ResourcesApi(new OperatorAccess(() -> operator, new ZkReads(store), () -> null),
+            .addResource(() -> new ResourcesApi(new OperatorAccess(() -> operator, new ZkReads(store), Optional::empty),
                     new SpecValidator(List.of(ServiceReconciler.KIND)), JSON))
             .build();
 

@@ -18,6 +18,7 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.Response;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class ResourcesApiTest {
     static final SpecValidator VALIDATOR = new SpecValidator(List.of(ServiceReconciler.KIND));
 
     final ResourceExtension api = ResourceExtension.builder()
-            .addResource(() -> new ResourcesApi(new OperatorAccess(() -> null, new ZkReads(store), () -> null), VALIDATOR, JSON))
+            .addResource(() -> new ResourcesApi(new OperatorAccess(() -> null, new ZkReads(store), Optional::empty), VALIDATOR, JSON))
             .addProvider(() -> new BodySizeLimit(SpecLimits.DEFAULTS))
             .addProvider(() -> new ResourcePathFilter(VALIDATOR))
             .build();
