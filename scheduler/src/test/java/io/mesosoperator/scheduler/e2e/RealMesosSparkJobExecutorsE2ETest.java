@@ -3,8 +3,8 @@ package io.mesosoperator.scheduler.e2e;
 import io.mesosoperator.local.RequiresRealMesos;
 
 /**
- * {@link SparkJobExecutorsE2ETest} on a real Apache Mesos master and 3 agents, through zk://: executor tasks on real
- * agents and none left in the real master's /state after the driver, also when the driver is killed
+ * {@link SparkJobExecutorsE2ETest} on a real Apache Mesos master and 4 agents, through zk://: executor tasks on real
+ * agents of the zone the job asks for and none left in the real master's /state after the driver, also when the driver is killed
  * with SIGKILL (the operator then kills its executor tasks through the real master). Five of the parent's tests
  * are left to mesos-local (below): what they add is Spark's and the operator's own logic, which does not meet
  * Mesos in any way the tests here do not already cover, and each costs minutes of the suite. The executor kill
@@ -14,7 +14,8 @@ import io.mesosoperator.local.RequiresRealMesos;
 class RealMesosSparkJobExecutorsE2ETest extends SparkJobExecutorsE2ETest {
     @Override
     EmbeddedOperator.Options options() {
-        return super.options().agents(3).onRealMesos(); // no agent is lost in the tests kept here
+        // no agent is lost in the tests kept here: 3 agents of zone a (the driver's and two executors'), 1 of zone b
+        return super.options().agents(4).agentAttributes("zone:a", "zone:a", "zone:a", "zone:b").onRealMesos();
     }
 
     /** Dynamic allocation: the driver's totals through the same launch and kill paths as the tests here. */

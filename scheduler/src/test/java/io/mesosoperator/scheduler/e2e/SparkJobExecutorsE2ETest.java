@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * A SparkJob with executors (docs/spark-executors.md): the driver runs in its task with the
  * operator's Spark plugin, and each executor in a Mesos task of its own that the operator places
  * like any instance. The word count of the sample app, on a 4-agent cluster: the two executors run
- * on two different agents (maxExecutorsPerAgent 1), the result is right, and once the driver ended no executor task of the run is left in the master's /state; an executor killed with
+ * on two different agents (maxExecutorsPerAgent 1) of the zone the job asks for (placement.agentAttributes), the result is right, and once the driver ended no executor task of the run is left in the master's /state; an executor killed with
  * SIGKILL, or lost with its agent, is replaced and the job still succeeds; a Spark 4 job runs; a driver killed with SIGKILL is retried (restartPolicy OnFailure) with fresh executors
  * and leaves none of its own running; with dynamic allocation the job grows past its one initial
  * executor.
@@ -31,9 +31,11 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
     @Override
     EmbeddedOperator.Options options() {
         // an agent that stops answering is unreachable after 5 s (Mesos' default is 75 s), for the agent-loss test;
-        // 4 agents of 2 cpus: the driver's agent has no room for an executor of 1 cpu beside it, and one agent may
-        // be gone (the agent-loss test), so that two executors still find two agents
-        return EmbeddedOperator.Options.defaults().agents(4).agentUnreachableAfter(Duration.ofSeconds(5));
+        // 4 agents of 2 cpus in zone a: the driver's agent has no room for an executor of 1 cpu beside it, and one
+        // agent may be gone (the agent-loss test), so that two executors still find two; one more in zone b, which
+        // a job placed in zone a must not use
+        return EmbeddedOperator.Options.defaults().agents(5).agentAttributes("zone:a", "zone:a", "zone:a", "zone:a", "zone:b")
+                .agentUnreachableAfter(Duration.ofSeconds(5));
     }
 
     private JsonNode status(String name) {
@@ -105,10 +107,22 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         }
     }
 
+    /** The ids of the agents whose attribute {@code key} has {@code value}, as the master's /state shows them. */
+    private Set<String> agentsWith(String key, String value) {
+        Set<String> out = new HashSet<>();
+        env.masterState().path("slaves").forEach(a -> {
+            if (a.path("attributes").path(key).asText().equals(value)) {
+                out.add(a.path("id").asText());
+            }
+        });
+        return out;
+    }
+
     @Test
     void twoExecutorsOnTwoAgentsComputeTheWordCountAndEndWithTheDriver() throws Exception {
-        // one executor an agent at most: the default spread is best effort over the agents offering at the moment
-        apply(job("wc-exec", "  placement: {maxExecutorsPerAgent: 1}\n"));
+        // one executor an agent at most (the default spread is best effort over the agents offering at the
+        // moment), driver and executors in zone a only
+        apply(job("wc-exec", "  placement: {agentAttributes: {zone: a}, maxExecutorsPerAgent: 1}\n"));
 
         // both executors run, each in a Mesos task of its own, on two different agents
         await().atMost(RUN).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
@@ -123,6 +137,12 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         Set<String> agents = new HashSet<>();
         executorTasks("wc-exec").forEach(t -> agents.add(t.path("agentId").asText()));
         assertThat(agents).as("the executors on two agents (maxExecutorsPerAgent 1)").hasSize(2);
+        // the driver and both executors on agents of zone a, none on the one of zone b
+        Set<String> zoneB = agentsWith("zone", "b");
+        assertThat(zoneB).as("the agent of zone b in the master's /state").hasSize(1);
+        List<String> jobAgents = env.tasks("SparkJob/wc-exec").stream().map(t -> t.path("agentId").asText()).toList();
+        assertThat(jobAgents).as("the agents of the driver and the executors").hasSize(3)
+                .allSatisfy(agent -> assertThat(agentsWith("zone", "a")).contains(agent)).doesNotContainAnyElementsOf(zoneB);
         assertThat(env.mesosRunningTasks().stream().filter(id -> id.startsWith("wc-exec-exec-"))).hasSize(2);
         // in the master's /state, each executor task says whose it is: the run, the driver attempt, Spark's executor id
         Set<String> labelled = new HashSet<>();
