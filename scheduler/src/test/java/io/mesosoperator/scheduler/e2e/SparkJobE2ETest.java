@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,16 @@ class SparkJobE2ETest extends EmbeddedOperatorTest {
     static final Path JAR = Path.of(System.getProperty("mesos.operator.spark.sample.jar",
             "../sample-apps/spark-wordcount/target/spark-wordcount.jar")).toAbsolutePath().normalize();
     static final Path WORDS = JAR.resolveSibling("words.txt");
+
+    /**
+     * Waits until the job's 2 executors ended, as they do once the driver did: their ends may be heard
+     * a moment after the driver's, so the job can show Succeeded while they are still being killed.
+     */
+    static void awaitExecutorsEnded(Supplier<JsonNode> jobStatus) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(jobStatus.get().path("workload").path("executors").findValuesAsText("state"))
+                        .hasSize(2).allSatisfy(state -> assertThat(state).isIn("FINISHED", "KILLED")));
+    }
     static final Duration RUN = Duration.ofMinutes(3);
 
     @Override
@@ -79,9 +90,7 @@ class SparkJobE2ETest extends EmbeddedOperatorTest {
         // the sample's 2 executors: each a task of its own, killed when the driver ends (their ends may
         // be heard just after the driver's)
         assertThat(run.path("applicationId").asText()).startsWith("spark-application-");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(status("wordcount").path("workload").path("executors").findValuesAsText("state"))
-                        .hasSize(2).allSatisfy(state -> assertThat(state).isIn("FINISHED", "KILLED")));
+        awaitExecutorsEnded(() -> status("wordcount"));
         assertThat(run.path("startTime").asText()).isNotEmpty();
         assertThat(run.path("endTime").asText()).isNotEmpty();
         Path driverLog = Path.of(run.path("driverLog").asText());

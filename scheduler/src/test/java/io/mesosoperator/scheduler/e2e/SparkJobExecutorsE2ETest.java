@@ -138,11 +138,12 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
         executorTasks("wc-exec").forEach(t -> agents.add(t.path("agentId").asText()));
         assertThat(agents).as("the executors on two agents (maxExecutorsPerAgent 1)").hasSize(2);
         // the driver and both executors on agents of zone a, none on the one of zone b
+        Set<String> zoneA = agentsWith("zone", "a");
         Set<String> zoneB = agentsWith("zone", "b");
         assertThat(zoneB).as("the agent of zone b in the master's /state").hasSize(1);
         List<String> jobAgents = env.tasks("SparkJob/wc-exec").stream().map(t -> t.path("agentId").asText()).toList();
         assertThat(jobAgents).as("the agents of the driver and the executors").hasSize(3)
-                .allSatisfy(agent -> assertThat(agentsWith("zone", "a")).contains(agent)).doesNotContainAnyElementsOf(zoneB);
+                .allSatisfy(agent -> assertThat(zoneA).contains(agent)).doesNotContainAnyElementsOf(zoneB);
         assertThat(env.mesosRunningTasks().stream().filter(id -> id.startsWith("wc-exec-exec-"))).hasSize(2);
         // in the master's /state, each executor task says whose it is: the run, the driver attempt, Spark's executor id
         Set<String> labelled = new HashSet<>();
@@ -169,9 +170,7 @@ class SparkJobExecutorsE2ETest extends EmbeddedOperatorTest {
 
         // the status lists the run's executors: ids 1 and 2, their tasks and agents, killed when the
         // driver ended (their ends may be heard just after the driver's)
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(status("wc-exec").path("workload").path("executors").findValuesAsText("state"))
-                        .hasSize(2).allSatisfy(state -> assertThat(state).isIn("FINISHED", "KILLED")));
+        SparkJobE2ETest.awaitExecutorsEnded(() -> status("wc-exec"));
         JsonNode executors = status("wc-exec").path("workload").path("executors");
         assertThat(executors).hasSize(2);
         Set<String> shownAgents = new HashSet<>();
